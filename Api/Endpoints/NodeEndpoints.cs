@@ -1,0 +1,51 @@
+using MicroSeg.Api.Problems;
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace MicroSeg.Api.Endpoints;
+
+/// <summary>/api/v1/nodes: agent status and the effective rules of each node.</summary>
+internal static class NodeEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/nodes").WithTags("Nodes");
+        group.MapGet("/", ListAsync).WithName("ListNodes").WithSummary("Lists every known node with its agent status.");
+        group.MapGet("/{name}", GetAsync).WithName("GetNode").WithSummary("Agent status and revisions of one node.");
+        group.MapGet("/{name}/rules", GetRulesAsync).WithName("GetNodeRules").WithSummary("The effective rules on a node, each with the policy rule that produced it.");
+    }
+
+    private static async Task<Ok<NodeStatus[]>> ListAsync(IGrainFactory grains)
+    {
+        var names = await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        return TypedResults.Ok(await Task.WhenAll(names.Select(n => grains.GetGrain<INodeGrain>(n).GetStatusAsync())));
+    }
+
+    private static async Task<Results<Ok<NodeStatus>, ProblemHttpResult>> GetAsync(string name, IGrainFactory grains)
+    {
+        if (await UnknownAsync(name, grains) is { } problem)
+            return problem;
+        return TypedResults.Ok(await grains.GetGrain<INodeGrain>(name).GetStatusAsync());
+    }
+
+    private static async Task<Results<Ok<NodeRules>, ProblemHttpResult>> GetRulesAsync(string name, IGrainFactory grains)
+    {
+        if (await UnknownAsync(name, grains) is { } problem)
+            return problem;
+        return TypedResults.Ok(await grains.GetGrain<INodeGrain>(name).GetRulesAsync());
+    }
+
+    private static async Task<ProblemHttpResult?> UnknownAsync(string name, IGrainFactory grains)
+    {
+        if (NameRules.CheckId(name, "node name") is { } error)
+            return ApiProblems.Invalid([new ValidationError("name", error)]);
+        var known = await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        return known.Contains(name) ? null : ApiProblems.NotFound("node", name);
+    }
+}

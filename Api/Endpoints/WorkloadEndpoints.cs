@@ -1,0 +1,70 @@
+using MicroSeg.Api.Json;
+using MicroSeg.Api.Problems;
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace MicroSeg.Api.Endpoints;
+
+/// <summary>/api/v1/workloads: register, list, read, replace and remove workloads.</summary>
+internal static class WorkloadEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/workloads").WithTags("Workloads");
+        group.MapGet("/", ListAsync).WithName("ListWorkloads").WithSummary("Lists every workload.");
+        group.MapPost("/", CreateAsync).WithName("CreateWorkload").WithSummary("Registers a workload; 409 if the id exists.");
+        group.MapGet("/{id}", GetAsync).WithName("GetWorkload").WithSummary("Reads one workload.");
+        group.MapPut("/{id}", PutAsync).WithName("PutWorkload").WithSummary("Creates or replaces a workload.");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteWorkload").WithSummary("Removes a workload.");
+    }
+
+    private static async Task<Ok<WorkloadView[]>> ListAsync(IGrainFactory grains)
+    {
+        var all = await grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        return TypedResults.Ok(all.Select(WorkloadView.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<WorkloadView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
+    {
+        var record = await grains.GetGrain<IWorkloadGrain>(id).GetAsync();
+        return record is null ? ApiProblems.NotFound("workload", id) : TypedResults.Ok(WorkloadView.From(record));
+    }
+
+    private static async Task<Results<Created<WorkloadView>, ProblemHttpResult>> CreateAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var (body, errors) = await RequestBody.ReadAsync<WorkloadSpec>(request, ct);
+        if (body is null)
+            return ApiProblems.Invalid(errors);
+        var spec = WorkloadView.Normalize(body, body.Id ?? "");
+        var invalid = WorkloadValidator.Validate(spec);
+        if (invalid.Count > 0)
+            return ApiProblems.Invalid(invalid);
+        var created = await grains.GetGrain<IWorkloadGrain>(spec.Id).CreateAsync(spec);
+        return created is null
+            ? ApiProblems.Conflict("workload", spec.Id)
+            : TypedResults.Created($"/api/v1/workloads/{spec.Id}", WorkloadView.From(created));
+    }
+
+    private static async Task<Results<Ok<WorkloadView>, ProblemHttpResult>> PutAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var (body, errors) = await RequestBody.ReadAsync<WorkloadSpec>(request, ct);
+        if (body is null)
+            return ApiProblems.Invalid(errors);
+        if (!string.IsNullOrEmpty(body.Id) && body.Id != id)
+            return ApiProblems.IdMismatch(id, body.Id);
+        var spec = WorkloadView.Normalize(body, id);
+        var invalid = WorkloadValidator.Validate(spec);
+        if (invalid.Count > 0)
+            return ApiProblems.Invalid(invalid);
+        return TypedResults.Ok(WorkloadView.From(await grains.GetGrain<IWorkloadGrain>(id).SetAsync(spec)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IWorkloadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : ApiProblems.NotFound("workload", id);
+}

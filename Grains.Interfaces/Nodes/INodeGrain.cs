@@ -1,0 +1,25 @@
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Interfaces.Nodes;
+
+/// <summary>
+/// One node, keyed by node name. Holds the desired map state of the node's data plane and pushes
+/// every change, versioned, to the node's agent.
+/// </summary>
+public interface INodeGrain : IGrainWithStringKey
+{
+    /// <summary>Registers (or refreshes) the node's agent and returns the current snapshot. Agents call it periodically as a heartbeat.</summary>
+    Task<NodeRules> SubscribeAsync(INodeRulesObserver agent);
+
+    /// <summary>Records what the agent applied.</summary>
+    Task AcknowledgeAsync(NodeAck ack);
+
+    /// <summary>Recomputes the desired state from workloads and policies; pushes it when it changed.</summary>
+    Task RecomputeAsync();
+
+    /// <summary>The current desired state.</summary>
+    Task<NodeRules> GetRulesAsync();
+
+    /// <summary>Status for operators.</summary>
+    Task<NodeStatus> GetStatusAsync();
+}

@@ -1,0 +1,14 @@
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Interfaces.Nodes;
+
+/// <summary>Every node that has had an agent or a workload (key <see cref="GrainKeys.Cluster"/>).</summary>
+public interface INodeIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Records a node name; idempotent.</summary>
+    Task AddAsync(string node);
+
+    /// <summary>All known node names, ordered.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetAllAsync();
+}

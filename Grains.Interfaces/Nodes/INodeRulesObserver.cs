@@ -1,0 +1,10 @@
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Interfaces.Nodes;
+
+/// <summary>Implemented by a node agent: receives the node's desired state whenever it changes.</summary>
+public interface INodeRulesObserver : IGrainObserver
+{
+    /// <summary>A new snapshot; older revisions of the same epoch may be ignored.</summary>
+    Task OnRulesAsync(NodeRules rules);
+}

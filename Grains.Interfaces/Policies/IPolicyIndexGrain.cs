@@ -1,0 +1,17 @@
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Interfaces.Policies;
+
+/// <summary>Cluster-wide list of policies (key <see cref="GrainKeys.Cluster"/>), a persisted projection of the policy grains.</summary>
+public interface IPolicyIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Records (or replaces) a policy.</summary>
+    Task UpsertAsync(PolicySpec policy);
+
+    /// <summary>Forgets a policy; no-op when unknown.</summary>
+    Task RemoveAsync(string policyId);
+
+    /// <summary>Every policy, ordered by id.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<PolicySpec>> GetAllAsync();
+}

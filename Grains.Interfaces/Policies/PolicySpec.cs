@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace MicroSeg.Grains.Interfaces.Policies;
+
+/// <summary>Whether a policy's rules admit or refuse the traffic they match.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PolicyAction>))]
+public enum PolicyAction
+{
+    /// <summary>Matched traffic is allowed; selected workloads become isolated for the directions listed.</summary>
+    [JsonStringEnumMemberName("allow")]
+    Allow = 0,
+
+    /// <summary>Matched traffic is refused; deny beats allow.</summary>
+    [JsonStringEnumMemberName("deny")]
+    Deny = 1,
+}
+
+/// <summary>
+/// A native MicroSeg policy. It selects workloads by labels; <see cref="Ingress"/> rules say who may
+/// reach them and <see cref="Egress"/> rules whom they may reach. A list that is present, even empty,
+/// isolates the selected workloads for that direction (default deny) when the action is allow.
+/// </summary>
+public sealed record PolicySpec
+{
+    /// <summary>Unique policy id.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>Which workloads the policy applies to.</summary>
+    public LabelSelector Selector { get; init; } = new();
+
+    /// <summary>Rules for traffic toward the selected workloads; null leaves ingress alone.</summary>
+    public IReadOnlyList<PolicyRule>? Ingress { get; init; }
+
+    /// <summary>Rules for traffic from the selected workloads; null leaves egress alone.</summary>
+    public IReadOnlyList<PolicyRule>? Egress { get; init; }
+
+    /// <summary>Allow (default) or deny.</summary>
+    public PolicyAction Action { get; init; } = PolicyAction.Allow;
+
+    /// <summary>Ordering hint within a tier; lower first. Deny still beats allow.</summary>
+    public int Priority { get; init; }
+}
+
+/// <summary>One rule: peers (from for ingress, to for egress) and ports; empty peers or ports mean any.</summary>
+public sealed record PolicyRule
+{
+    /// <summary>Ingress peers; null or empty means any peer.</summary>
+    public IReadOnlyList<PolicyPeer>? From { get; init; }
+
+    /// <summary>Egress peers; null or empty means any peer.</summary>
+    public IReadOnlyList<PolicyPeer>? To { get; init; }
+
+    /// <summary>Ports; null or empty means every port and protocol.</summary>
+    public IReadOnlyList<PolicyPort>? Ports { get; init; }
+}
+
+/// <summary>A peer: workloads chosen by labels, or an address block.</summary>
+public sealed record PolicyPeer
+{
+    /// <summary>Workloads whose labels match.</summary>
+    public LabelSelector? Selector { get; init; }
+
+    /// <summary>An address block in CIDR notation.</summary>
+    public string? Cidr { get; init; }
+
+    /// <summary>Blocks inside <see cref="Cidr"/> that the peer excludes.</summary>
+    public IReadOnlyList<string>? Except { get; init; }
+}
+
+/// <summary>A protocol and port (or port range).</summary>
+public sealed record PolicyPort
+{
+    /// <summary>TCP (default), UDP or SCTP.</summary>
+    public string Protocol { get; init; } = "TCP";
+
+    /// <summary>Port; null means every port of the protocol.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>Last port of a range that starts at <see cref="Port"/>.</summary>
+    public int? EndPort { get; init; }
+}

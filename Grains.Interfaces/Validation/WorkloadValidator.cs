@@ -1,0 +1,81 @@
+using System.Net;
+using MicroSeg.Grains.Interfaces.Workloads;
+
+namespace MicroSeg.Grains.Interfaces.Validation;
+
+/// <summary>Checks a workload spec and collects every problem.</summary>
+public static class WorkloadValidator
+{
+    /// <summary>All problems with <paramref name="spec"/>; empty when it is valid.</summary>
+    public static IReadOnlyList<ValidationError> Validate(WorkloadSpec spec)
+    {
+        var errors = new List<ValidationError>();
+        void Add(string field, string? message)
+        {
+            if (message is not null)
+                errors.Add(new ValidationError(field, $"workload '{spec.Id}': {message}"));
+        }
+
+        Add("id", NameRules.CheckId(spec.Id, "id"));
+        Add("node", NameRules.CheckId(spec.Node, "node"));
+        Add("namespace", NameRules.CheckId(spec.Namespace, "namespace"));
+        if (spec.Interface is not null)
+            Add("interface", NameRules.CheckInterface(spec.Interface));
+
+        var addresses = spec.Addresses ?? [];
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            if (!IPAddress.TryParse(addresses[i] ?? "", out _) || (addresses[i] ?? "").Contains('/'))
+                Add($"addresses[{i}]", $"'{addresses[i]}' is not an IPv4 or IPv6 address (give a plain address, no prefix length).");
+        }
+        if (addresses.Distinct().Count() != addresses.Count)
+            Add("addresses", "lists an address twice.");
+
+        LabelValidator.Validate(spec.Labels, "labels", Add);
+
+        foreach (var (name, value) in spec.Ports ?? new Dictionary<string, string>())
+        {
+            if (name.Length is 0 or > 15 || !name.Any(char.IsLetter) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+                Add($"ports.{name}", $"port name '{name}' is invalid: 1-15 lower-case letters, digits and '-', with at least one letter (as Kubernetes named ports).");
+            if (!NamedPort.TryParse(value, out _))
+                Add($"ports.{name}", $"port '{name}' has value '{value}': write it as PROTOCOL/PORT, e.g. \"TCP/80\" (TCP, UDP or SCTP; port 1-65535).");
+        }
+
+        if (!Enum.IsDefined(spec.Mode))
+            Add("mode", $"mode '{spec.Mode}' is unknown: use \"monitor\" or \"protect\".");
+        return errors;
+    }
+}
+
+/// <summary>Label map checks shared by workloads and selectors.</summary>
+public static class LabelValidator
+{
+    /// <summary>Reports every invalid key and value of <paramref name="labels"/> under <paramref name="path"/>.</summary>
+    public static void Validate(IReadOnlyDictionary<string, string>? labels, string path, Action<string, string?> add)
+    {
+        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        {
+            add($"{path}.{key}", NameRules.CheckLabelKey(key));
+            add($"{path}.{key}", NameRules.CheckLabelValue(key, value));
+        }
+    }
+}
+
+/// <summary>A named container port's value: protocol and number.</summary>
+/// <param name="Protocol">IP protocol number.</param>
+/// <param name="Port">Port number.</param>
+public readonly record struct NamedPort(byte Protocol, ushort Port)
+{
+    /// <summary>Parses "TCP/80".</summary>
+    public static bool TryParse(string? text, out NamedPort port)
+    {
+        port = default;
+        var parts = (text ?? "").Split('/');
+        if (parts.Length != 2 || !Policies.PolicyProtocols.Numbers.TryGetValue(parts[0].ToUpperInvariant(), out var protocol))
+            return false;
+        if (!ushort.TryParse(parts[1], out var number) || number == 0)
+            return false;
+        port = new NamedPort(protocol, number);
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Interfaces.Workloads;
+
+/// <summary>
+/// Cluster-wide list of workloads (key <see cref="GrainKeys.Cluster"/>), a persisted projection of
+/// the workload grains that answers list queries and policy computation in one call.
+/// </summary>
+public interface IWorkloadIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Records (or replaces) a workload.</summary>
+    Task UpsertAsync(WorkloadRecord workload);
+
+    /// <summary>Forgets a workload; no-op when unknown.</summary>
+    Task RemoveAsync(string workloadId);
+
+    /// <summary>Every workload, ordered by id.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<WorkloadRecord>> GetAllAsync();
+}

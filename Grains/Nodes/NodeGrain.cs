@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Rules;
+using MicroSeg.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.Grains.Nodes;
+
+/// <summary>Persisted state of a node grain: the revision lineage and the stable numbers of its rules.</summary>
+internal sealed class NodeState
+{
+    public string Epoch { get; set; } = "";
+
+    public long Revision { get; set; }
+
+    public string ContentHash { get; set; } = "";
+
+    public NodeIdAllocations Ids { get; set; } = new();
+}
+
+/// <summary>
+/// Holds the desired data-plane state of one node and pushes it, versioned, to the node's agent.
+/// Level-triggered: every push is a full snapshot, so a lost push is repaired by the next one or
+/// by the agent's periodic re-subscription.
+/// </summary>
+internal sealed partial class NodeGrain(
+    [PersistentState("node")] IPersistentState<NodeState> state,
+    TimeProvider time,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    /// <summary>An agent that has not subscribed or acknowledged for this long is shown as disconnected.</summary>
+    internal static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(20);
+
+    private NodeRules? _rules;
+    private INodeRulesObserver? _agent;
+    private DateTimeOffset? _lastSeen;
+    private NodeAck? _lastAck;
+    private long? _appliedRevision;
+    private Task _pushes = Task.CompletedTask;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Epoch.Length == 0)
+        {
+            state.State.Epoch = Guid.NewGuid().ToString("N");
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<NodeRules> SubscribeAsync(INodeRulesObserver agent)
+    {
+        if (_agent is null)
+            LogAgentSubscribed(GetPrimaryKeyString());
+        _agent = agent;
+        _lastSeen = time.GetUtcNow();
+        await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
+        return await CurrentAsync();
+    }
+
+    public Task AcknowledgeAsync(NodeAck ack)
+    {
+        _lastSeen = time.GetUtcNow();
+        _lastAck = ack;
+        if (ack.Epoch == state.State.Epoch && ack.Error is null)
+            _appliedRevision = Math.Max(_appliedRevision ?? 0, ack.Revision);
+        if (ack.Error is not null)
+            LogAgentError(GetPrimaryKeyString(), ack.Revision, ack.Error);
+        return Task.CompletedTask;
+    }
+
+    public async Task RecomputeAsync()
+    {
+        var before = _rules?.Revision;
+        var rules = await ComputeAsync();
+        if (before != rules.Revision && _agent is { } agent)
+            Push(agent, rules);
+    }
+
+    public Task<NodeRules> GetRulesAsync() => CurrentAsync();
+
+    public async Task<NodeStatus> GetStatusAsync()
+    {
+        var rules = await CurrentAsync();
+        var connected = _agent is not null && _lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout;
+        return new NodeStatus(GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
+            rules.Endpoints.Count, rules.Policy.Count, _lastAck);
+    }
+
+    private async Task<NodeRules> CurrentAsync() => _rules ?? await ComputeAsync();
+
+    private async Task<NodeRules> ComputeAsync()
+    {
+        var workloads = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var policies = await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids);
+        var hash = Hash(compiled);
+        if (hash != state.State.ContentHash)
+        {
+            // The revision is persisted before anyone can see it, so it only ever grows.
+            state.State.Revision++;
+            state.State.ContentHash = hash;
+            await state.WriteStateAsync();
+            LogRecomputed(GetPrimaryKeyString(), state.State.Revision, compiled.Endpoints.Count, compiled.Policy.Count);
+        }
+        return _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
+            compiled.Endpoints, compiled.IpCache, compiled.Policy);
+    }
+
+    private void Push(INodeRulesObserver agent, NodeRules rules)
+    {
+        // Pushes leave the grain's turn (an agent may take a while to program its maps) but stay in
+        // order; a failed push drops the agent until it subscribes again.
+        _pushes = _pushes.ContinueWith(async _ =>
+        {
+            try
+            {
+                await agent.OnRulesAsync(rules);
+            }
+            catch (Exception ex)
+            {
+                LogPushFailed(ex, rules.Node, rules.Revision);
+                if (ReferenceEquals(_agent, agent))
+                    _agent = null;
+            }
+        }, TaskScheduler.Current).Unwrap();
+    }
+
+    private static string Hash(CompiledRules compiled) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(compiled)));
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node}: agent subscribed")]
+    private partial void LogAgentSubscribed(string node);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Node {Node}: revision {Revision} with {Endpoints} endpoints and {Entries} policy entries")]
+    private partial void LogRecomputed(string node, long revision, int endpoints, int entries);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Node {Node}: push of revision {Revision} failed")]
+    private partial void LogPushFailed(Exception ex, string node, long revision);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Node {Node}: agent failed to apply revision {Revision}: {Error}")]
+    private partial void LogAgentError(string node, long revision, string error);
+}

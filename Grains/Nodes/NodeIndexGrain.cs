@@ -1,0 +1,23 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Nodes;
+
+/// <summary>Persisted state of the node index.</summary>
+internal sealed class NodeIndexState
+{
+    public SortedSet<string> Nodes { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Every node that has had an agent or a workload: the fan-out set for recomputation.</summary>
+internal sealed class NodeIndexGrain(
+    [PersistentState("node-index")] IPersistentState<NodeIndexState> state) : Grain, INodeIndexGrain
+{
+    public async Task AddAsync(string node)
+    {
+        if (state.State.Nodes.Add(node))
+            await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> GetAllAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Nodes.ToList());
+}

@@ -1,0 +1,35 @@
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Policies;
+
+/// <summary>Persisted state of the policy index.</summary>
+internal sealed class PolicyIndexState
+{
+    public SortedDictionary<string, PolicySpec> Policies { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Keeps every policy in one place for listing and for node computation.</summary>
+internal sealed class PolicyIndexGrain(
+    [PersistentState("policy-index")] IPersistentState<PolicyIndexState> state) : Grain, IPolicyIndexGrain
+{
+    private IReadOnlyList<PolicySpec>? _snapshot;
+
+    public async Task UpsertAsync(PolicySpec policy)
+    {
+        state.State.Policies[policy.Id] = policy;
+        _snapshot = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveAsync(string policyId)
+    {
+        if (!state.State.Policies.Remove(policyId))
+            return;
+        _snapshot = null;
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<PolicySpec>> GetAllAsync() =>
+        Task.FromResult(_snapshot ??= state.State.Policies.Values.ToList());
+}

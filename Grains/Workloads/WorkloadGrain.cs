@@ -1,0 +1,59 @@
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Identity;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Nodes;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Workloads;
+
+/// <summary>Persisted state of a workload grain.</summary>
+internal sealed class WorkloadState
+{
+    public WorkloadRecord? Workload { get; set; }
+}
+
+/// <summary>The source of truth for one workload: validates, persists, allocates its identity, and fans the change out to nodes.</summary>
+internal sealed class WorkloadGrain(
+    [PersistentState("workload")] IPersistentState<WorkloadState> state) : Grain, IWorkloadGrain
+{
+    public Task<WorkloadRecord?> GetAsync() => Task.FromResult(state.State.Workload);
+
+    public async Task<WorkloadRecord?> CreateAsync(WorkloadSpec spec)
+    {
+        if (state.State.Workload is not null)
+            return null;
+        return await SetAsync(spec);
+    }
+
+    public async Task<WorkloadRecord> SetAsync(WorkloadSpec spec)
+    {
+        spec = spec with { Id = GetPrimaryKeyString() };
+        SpecValidationException.ThrowIfAny(WorkloadValidator.Validate(spec));
+
+        var previousNode = state.State.Workload?.Spec.Node;
+        var identity = await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster)
+            .GetOrAllocateAsync(IdentityLabels.Of(spec));
+        var record = new WorkloadRecord(spec, identity);
+        state.State.Workload = record;
+        await state.WriteStateAsync();
+
+        await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
+        await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
+        await NodeFanout.RecomputeAllAsync(GrainFactory, previousNode);
+        return record;
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        if (state.State.Workload is not { } existing)
+            return false;
+        await state.ClearStateAsync();
+        state.State = new WorkloadState();
+        await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
+        await NodeFanout.RecomputeAllAsync(GrainFactory, existing.Spec.Node);
+        DeactivateOnIdle();
+        return true;
+    }
+}

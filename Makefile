@@ -1,0 +1,50 @@
+# MicroSeg build entry points. See README.md.
+SHELL      := /bin/bash
+CONFIG     ?= Release
+DOTNET     ?= dotnet
+ARCH       := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+MULTIARCH  := $(shell gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
+BPF_SRC    := Bpf/microseg.bpf.c
+BPF_DEPS   := $(wildcard Bpf/*.c Bpf/include/*.h Bpf/lib/*.h)
+BPF_OBJ    := out/bpf/microseg.bpf.o
+DEPS_STAMP := out/.deps-ok
+
+.PHONY: all deps build bpf run test bench clean
+
+all: build
+
+# Installs missing Debian packages (idempotent). The stamp keeps repeated builds fast;
+# 'make deps' always re-checks.
+deps:
+	@scripts/deps.sh
+	@mkdir -p out && touch $(DEPS_STAMP)
+
+$(DEPS_STAMP):
+	@scripts/deps.sh
+	@mkdir -p out && touch $(DEPS_STAMP)
+
+bpf: $(BPF_OBJ)
+
+$(BPF_OBJ): $(BPF_DEPS) | $(DEPS_STAMP)
+	@mkdir -p out/bpf
+	clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
+	  -I Bpf/include -I Bpf/lib -I /usr/include/$(MULTIARCH) \
+	  -c $(BPF_SRC) -o $@
+
+build: $(DEPS_STAMP) $(BPF_OBJ)
+	$(DOTNET) build MicroSeg.Orleans.sln -c $(CONFIG) -nologo -clp:NoSummary
+	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) --no-build -nologo -o out/bin
+	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
+
+run: build
+	@scripts/run.sh
+
+test: build
+	@scripts/test.sh
+
+bench: build
+	@scripts/bench.sh
+
+clean:
+	rm -rf out
+	$(DOTNET) clean MicroSeg.Orleans.sln -nologo -v q

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using MicroSeg.Grains.Interfaces.Validation;
+
+namespace MicroSeg.NodeAgent.Hosting;
+
+/// <summary>The microseg-agent command line.</summary>
+internal static class AgentCommand
+{
+    public static RootCommand Create()
+    {
+        var defaults = new AgentOptions();
+        var node = new Option<string>("--node") { Description = "name of this node (workloads name it in their 'node' field)", Required = true };
+        var gateway = new Option<string>("--gateway") { Description = "silo gateway(s) as HOST:PORT[,HOST:PORT...]", Required = true };
+        var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
+        var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
+        var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack table size", DefaultValueFactory = _ => defaults.ConntrackEntries };
+
+        var root = new RootCommand("MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane.")
+        {
+            node, gateway, bpfObject, pinRoot, conntrack,
+        };
+        root.SetAction((parse, cancellationToken) =>
+        {
+            var options = defaults with
+            {
+                Node = parse.GetValue(node)!,
+                Gateways = parse.GetValue(gateway)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                BpfObject = Path.GetFullPath(parse.GetValue(bpfObject)!),
+                PinRoot = parse.GetValue(pinRoot)!,
+                ConntrackEntries = parse.GetValue(conntrack),
+            };
+            if (Validate(options) is { } error)
+            {
+                Console.Error.WriteLine($"microseg-agent: {error}");
+                return Task.FromResult(2);
+            }
+            return AgentHost.RunAsync(options, cancellationToken);
+        });
+        return root;
+    }
+
+    private static string? Validate(AgentOptions options)
+    {
+        if (NameRules.CheckId(options.Node, "--node") is { } nodeError)
+            return nodeError;
+        if (options.Gateways.Count == 0)
+            return "--gateway needs at least one HOST:PORT.";
+        foreach (var g in options.Gateways)
+        {
+            var colon = g.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(g.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+                return $"--gateway '{g}' is not HOST:PORT with a port in 1-65535.";
+        }
+        if (!File.Exists(options.BpfObject))
+            return $"--bpf-object '{options.BpfObject}' does not exist; build it with 'make bpf'.";
+        if (options.ConntrackEntries < 1024)
+            return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
+        return null;
+    }
+}

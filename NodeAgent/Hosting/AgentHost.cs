@@ -1,0 +1,54 @@
+using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Programming;
+using MicroSeg.NodeAgent.Rules;
+using MicroSeg.Runtime;
+using MicroSeg.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.NodeAgent.Hosting;
+
+/// <summary>Composition root of the agent process.</summary>
+internal static class AgentHost
+{
+    public static async Task<int> RunAsync(AgentOptions options, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => Datapath.Load(new DatapathOptions
+        {
+            ObjectPath = options.BpfObject,
+            PinDirectory = options.PinDirectory,
+            ConntrackMaxEntries = options.ConntrackEntries,
+        }));
+        builder.Services.AddSingleton<RulesInbox>();
+        builder.Services.AddSingleton<RulesObserver>();
+        builder.Services.AddSingleton<DatapathProgrammer>();
+        builder.Services.AddHostedService<DatapathService>();
+        builder.Services.AddSingleton<NodeSubscription>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeSubscription>());
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<NodeSubscription>());
+        builder.UseMicroSegClient(client => client.UseStaticGateways([.. options.Gateways]));
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (BpfException ex)
+        {
+            host.Services.GetRequiredService<ILogger<DatapathService>>().LogCritical("Data plane unavailable: {Error}", ex.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace MicroSeg.NodeAgent.Hosting;
+
+/// <summary>Settings of one node agent.</summary>
+internal sealed record AgentOptions
+{
+    /// <summary>Node name this agent enforces for.</summary>
+    public string Node { get; init; } = "";
+
+    /// <summary>Gateways as host:port, tried in turn.</summary>
+    public IReadOnlyList<string> Gateways { get; init; } = [];
+
+    /// <summary>The compiled BPF object. Default: ../bpf/microseg.bpf.o beside the binary's folder (out/bpf).</summary>
+    public string BpfObject { get; init; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bpf", "microseg.bpf.o"));
+
+    /// <summary>Root of the pinned maps; the node's maps live in a sub-folder named after the node. Default /sys/fs/bpf/microseg.</summary>
+    public string PinRoot { get; init; } = "/sys/fs/bpf/microseg";
+
+    /// <summary>Conntrack table size (entries). Default 1,048,576.</summary>
+    public uint ConntrackEntries { get; init; } = 1u << 20;
+
+    /// <summary>How often the agent re-subscribes (heartbeat, and repair of anything lost). Default 5 s.</summary>
+    public TimeSpan ResubscribePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often interfaces that were missing are looked for again. Default 2 s.</summary>
+    public TimeSpan MissingInterfaceRetry { get; init; } = TimeSpan.FromSeconds(2);
+
+    public string PinDirectory => Path.Combine(PinRoot, Node);
+}

@@ -1,0 +1,3 @@
+using MicroSeg.NodeAgent.Hosting;
+
+return await AgentCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,78 @@
+using MicroSeg.Bpf;
+using MicroSeg.Grains.Interfaces.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.NodeAgent.Programming;
+
+/// <summary>
+/// Brings the data plane to a snapshot: diffs each map against its desired content (adds and changes
+/// before deletes, so allowed traffic never sees a gap), then attaches the programs to new endpoint
+/// interfaces and detaches them from interfaces that are no longer endpoints.
+/// </summary>
+internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<DatapathProgrammer> logger)
+{
+    public DesiredMaps Apply(NodeRules rules)
+    {
+        var desired = DesiredMaps.From(rules, NetworkInterfaces.IndexOf);
+
+        // Identities first, then the rules that name them, then the endpoints that use the rules:
+        // an endpoint is never live before the entries it depends on.
+        var ipcache = MapSync.Apply(datapath.IpCache, desired.IpCache);
+        var policy = MapSync.Apply(datapath.Policy, desired.Policy);
+        var endpoints = MapSync.Apply(datapath.Endpoints, desired.Endpoints);
+
+        foreach (var ifindex in desired.Endpoints.Keys.Select(k => (int)k))
+        {
+            if (!datapath.AttachedInterfaces.Contains(ifindex))
+            {
+                datapath.Attach(ifindex);
+                LogAttached(ifindex);
+            }
+        }
+        foreach (var ifindex in datapath.AttachedInterfaces.Where(i => !desired.Endpoints.ContainsKey((uint)i)).ToList())
+        {
+            datapath.Detach(ifindex);
+            LogDetached(ifindex);
+        }
+        datapath.SetPolicyRevision((ulong)rules.Revision);
+
+        LogApplied(rules.Revision, desired.Endpoints.Count, desired.Policy.Count, desired.IpCache.Count,
+            $"{ipcache.Added}/{ipcache.Changed}/{ipcache.Deleted}", $"{policy.Added}/{policy.Changed}/{policy.Deleted}",
+            $"{endpoints.Added}/{endpoints.Changed}/{endpoints.Deleted}");
+        foreach (var name in desired.MissingInterfaces)
+            LogMissingInterface(name);
+        return desired;
+    }
+
+    /// <summary>Removes the programs from every interface this agent attached to; the pinned maps stay.</summary>
+    public void DetachAll()
+    {
+        foreach (var ifindex in datapath.AttachedInterfaces.ToList())
+        {
+            try
+            {
+                datapath.Detach(ifindex);
+                LogDetached(ifindex);
+            }
+            catch (BpfException ex)
+            {
+                LogDetachFailed(ifindex, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {IpCache} ipcache entries (added/changed/deleted ipcache {IpDiff}, policy {PolicyDiff}, endpoints {EndpointDiff})")]
+    private partial void LogApplied(long revision, int endpoints, int policy, int ipCache, string ipDiff, string policyDiff, string endpointDiff);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Attached to ifindex {Ifindex}")]
+    private partial void LogAttached(int ifindex);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Detached from ifindex {Ifindex}")]
+    private partial void LogDetached(int ifindex);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Interface {Interface} does not exist on this node yet; its workload is not enforced until it appears")]
+    private partial void LogMissingInterface(string @interface);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not detach from ifindex {Ifindex}: {Error}")]
+    private partial void LogDetachFailed(int ifindex, string error);
+}

@@ -1,0 +1,80 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.NodeAgent.Hosting;
+using MicroSeg.NodeAgent.Rules;
+using MicroSeg.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.NodeAgent.Programming;
+
+/// <summary>
+/// The agent's programming loop: takes the newest snapshot, programs it, acknowledges the revision to
+/// the node grain. While an endpoint's interface is missing it retries; on shutdown it detaches.
+/// </summary>
+internal sealed partial class DatapathService(
+    RulesInbox inbox,
+    DatapathProgrammer programmer,
+    IClusterClient client,
+    AgentOptions options,
+    ILogger<DatapathService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var node = client.GetGrain<INodeGrain>(options.Node);
+        NodeRules? current = null;
+        var retry = Timeout.InfiniteTimeSpan;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            NodeRules? next;
+            try
+            {
+                next = await inbox.TakeAsync(retry, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (next is not null && current is not null && next.Epoch == current.Epoch && next.Revision < current.Revision)
+                continue;
+            current = next ?? current;
+            if (current is null)
+                continue;
+
+            NodeAck ack;
+            try
+            {
+                var applied = programmer.Apply(current);
+                retry = applied.MissingInterfaces.Count > 0 ? options.MissingInterfaceRetry : Timeout.InfiniteTimeSpan;
+                ack = new NodeAck(current.Epoch, current.Revision, applied.PresentInterfaces, applied.MissingInterfaces, null);
+            }
+            catch (Exception ex) when (ex is MicroSeg.Bpf.BpfException or IOException)
+            {
+                LogApplyFailed(current.Revision, ex.Message);
+                retry = options.MissingInterfaceRetry;
+                ack = new NodeAck(current.Epoch, current.Revision, [], [], ex.Message);
+            }
+
+            try
+            {
+                await node.AcknowledgeAsync(ack).WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next subscription heartbeat brings the same snapshot again and the ack is repeated.
+                LogAckFailed(current.Revision, ex.Message);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        programmer.DetachAll();
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Could not program revision {Revision}: {Error}")]
+    private partial void LogApplyFailed(long revision, string error);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not acknowledge revision {Revision}: {Error}")]
+    private partial void LogAckFailed(long revision, string error);
+}

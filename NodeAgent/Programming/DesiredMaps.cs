@@ -1,0 +1,56 @@
+using MicroSeg.Bpf;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+using BpfDirection = MicroSeg.Bpf.TrafficDirection;
+using BpfAction = MicroSeg.Bpf.PolicyAction;
+
+namespace MicroSeg.NodeAgent.Programming;
+
+/// <summary>
+/// A snapshot translated into map contents for this host: workload ids become interface indexes.
+/// Endpoints whose interface does not exist (yet) are left out, with their policy entries.
+/// </summary>
+internal sealed record DesiredMaps(
+    Dictionary<uint, EndpointValue> Endpoints,
+    Dictionary<IpCacheKey, IpCacheValue> IpCache,
+    Dictionary<PolicyKey, PolicyValue> Policy,
+    IReadOnlyList<string> PresentInterfaces,
+    IReadOnlyList<string> MissingInterfaces)
+{
+    public static DesiredMaps From(NodeRules rules, Func<string, int> indexOf)
+    {
+        var endpoints = new Dictionary<uint, EndpointValue>();
+        var ifindexByWorkload = new Dictionary<string, uint>(StringComparer.Ordinal);
+        var present = new List<string>();
+        var missing = new List<string>();
+        foreach (var ep in rules.Endpoints)
+        {
+            var ifindex = indexOf(ep.Interface);
+            if (ifindex <= 0)
+            {
+                missing.Add(ep.Interface);
+                continue;
+            }
+            present.Add(ep.Interface);
+            ifindexByWorkload[ep.WorkloadId] = (uint)ifindex;
+            endpoints[(uint)ifindex] = new EndpointValue(
+                ep.Identity,
+                ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect,
+                (ep.IngressIsolated ? EndpointFlags.IngressIsolated : 0) | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : 0));
+        }
+
+        var ipcache = rules.IpCache.ToDictionary(r => IpCacheKey.FromCidr(r.Cidr), r => new IpCacheValue { Identity = r.Identity });
+
+        var policy = new Dictionary<PolicyKey, PolicyValue>();
+        foreach (var entry in rules.Policy)
+        {
+            if (!ifindexByWorkload.TryGetValue(entry.WorkloadId, out var ifindex))
+                continue;
+            var key = new PolicyKey(ifindex, entry.RemoteIdentity, entry.Port, entry.Protocol,
+                entry.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress ? BpfDirection.Ingress : BpfDirection.Egress);
+            policy[key] = new PolicyValue(entry.RuleId, entry.Action == Grains.Interfaces.Policies.PolicyAction.Deny ? BpfAction.Deny : BpfAction.Allow);
+        }
+        return new DesiredMaps(endpoints, ipcache, policy, present, missing);
+    }
+}

@@ -1,0 +1,81 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.NodeAgent.Hosting;
+using MicroSeg.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.NodeAgent.Rules;
+
+/// <summary>
+/// Keeps this agent subscribed to its node grain: subscribes at start, again on every reconnect, and
+/// periodically as a heartbeat. Each subscription returns the full current snapshot, so anything lost
+/// while disconnected (or a silo restart) is repaired within one period.
+/// </summary>
+internal sealed partial class NodeSubscription(
+    IClusterClient client,
+    RulesObserver observer,
+    RulesInbox inbox,
+    AgentOptions options,
+    ILogger<NodeSubscription> logger) : BackgroundService, IClusterConnectionStatusObserver
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private bool _subscribed;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reference = client.CreateObjectReference<INodeRulesObserver>(observer);
+        var node = client.GetGrain<INodeGrain>(options.Node);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var rules = await node.SubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
+                inbox.Offer(rules);
+                if (!_subscribed)
+                    LogSubscribed(options.Node, rules.Revision);
+                _subscribed = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (_subscribed)
+                    LogSubscriptionLost(options.Node, ex.Message);
+                _subscribed = false;
+            }
+
+            try
+            {
+                await _wake.WaitAsync(_subscribed ? options.ResubscribePeriod : TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public void NotifyClusterConnectionLost() => _subscribed = _subscribed && client.IsConnected;
+
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+    {
+        if (connectionRecovered || currentNumberOfGateways > previousNumberOfGateways)
+            Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Subscribed to node {Node} (revision {Revision})")]
+    private partial void LogSubscribed(string node, long revision);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Lost the subscription to node {Node}: {Reason}; enforcement continues with the last rules while reconnecting")]
+    private partial void LogSubscriptionLost(string node, string reason);
+}

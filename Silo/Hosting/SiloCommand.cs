@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace MicroSeg.Silo.Hosting;
+
+/// <summary>The microseg-silo command line.</summary>
+internal static class SiloCommand
+{
+    public static RootCommand Create()
+    {
+        var defaults = new SiloOptions();
+        var http = new Option<string>("--http") { Description = "URL of the REST API and dashboard", DefaultValueFactory = _ => defaults.Http };
+        var siloPort = new Option<int>("--silo-port") { Description = "silo-to-silo port", DefaultValueFactory = _ => defaults.SiloPort };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "port agents and clients connect to", DefaultValueFactory = _ => defaults.GatewayPort };
+        var data = new Option<string>("--data") { Description = "directory of the embedded SQLite database", DefaultValueFactory = _ => defaults.Data };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: join that cluster instead of running the embedded single silo" };
+        var name = new Option<string>("--name") { Description = "silo name", DefaultValueFactory = _ => defaults.Name };
+
+        var root = new RootCommand("MicroSeg silo: grain runtime, REST API (/api/v1) and dashboard.")
+        {
+            http, siloPort, gatewayPort, data, postgres, name,
+        };
+        root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloOptions
+        {
+            Http = parse.GetValue(http)!,
+            SiloPort = parse.GetValue(siloPort),
+            GatewayPort = parse.GetValue(gatewayPort),
+            Data = parse.GetValue(data)!,
+            Postgres = parse.GetValue(postgres),
+            Name = parse.GetValue(name)!,
+        }, cancellationToken));
+        return root;
+    }
+}

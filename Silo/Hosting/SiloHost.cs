@@ -1,0 +1,60 @@
+using MicroSeg.Api;
+using MicroSeg.Dashboard;
+using MicroSeg.Grains;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Runtime.Hosting;
+
+namespace MicroSeg.Silo.Hosting;
+
+/// <summary>Composition root of a silo process.</summary>
+internal static class SiloHost
+{
+    public static async Task<int> RunAsync(SiloOptions options, CancellationToken cancellationToken)
+    {
+        if (Validate(options) is { } error)
+        {
+            await Console.Error.WriteLineAsync($"microseg-silo: {error}");
+            return 2;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Http);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var dataDirectory = Path.GetFullPath(options.Data);
+        builder.UseMicroSegSilo(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(dataDirectory, "microseg.db"));
+            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
+        });
+        builder.Services.AddMicroSegApi();
+
+        var app = builder.Build();
+        app.MapMicroSegApi();
+        app.MapDashboard();
+        await app.StartAsync(cancellationToken);
+        app.Logger.LogInformation("MicroSeg silo {Name} ready: API and dashboard on {Http}, gateway port {Gateway}, data in {Data}",
+            options.Name, options.Http, options.GatewayPort, dataDirectory);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static string? Validate(SiloOptions options)
+    {
+        if (!Uri.TryCreate(options.Http, UriKind.Absolute, out var http) || http.Scheme is not ("http" or "https"))
+            return $"--http '{options.Http}' is not an http:// or https:// URL.";
+        if (options.SiloPort is < 1 or > 65535)
+            return $"--silo-port {options.SiloPort} is out of range 1-65535.";
+        if (options.GatewayPort is < 1 or > 65535)
+            return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
+        if (options.Postgres is not null)
+            return "--postgres: cluster mode is not available in this build yet; run without --postgres for the embedded single silo (SQLite under --data).";
+        return null;
+    }
+}

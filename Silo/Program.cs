@@ -1,0 +1,3 @@
+using MicroSeg.Silo.Hosting;
+
+return await SiloCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing MicroSeg needs on Debian 12, and nothing
+# that is already there. Idempotent: a second run installs nothing and exits quickly.
+set -euo pipefail
+
+packages=(
+  clang llvm libbpf-dev libbpf1 bpftool   # BPF object build and loading
+  iproute2 iputils-ping iperf3            # network namespaces, veths, tc; real-traffic tests
+  postgresql                              # cluster-mode storage and membership
+  chromium                                # dashboard tests (Playwright drives Debian's Chromium)
+  make ca-certificates curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages: ${missing[*]}; run 'make deps' as root" >&2
+    exit 1
+  fi
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "deps: the .NET 10 SDK is not on PATH. Install dotnet-sdk-10.0 and run 'make deps' again." >&2
+  exit 1
+fi
+major=$(dotnet --version | cut -d. -f1)
+if [ "$major" -lt 10 ]; then
+  echo "deps: .NET SDK $(dotnet --version) found; MicroSeg needs 10 or newer." >&2
+  exit 1
+fi
+echo "deps: ok"

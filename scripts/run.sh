@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Starts the embedded single-node system: one silo (REST API + dashboard + gateway, SQLite under
+# ./data) and one node agent for this host. Ctrl-C stops both; the agent detaches its programs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HTTP=${MICROSEG_HTTP:-http://127.0.0.1:8080}
+GATEWAY_PORT=${MICROSEG_GATEWAY_PORT:-30000}
+NODE=${MICROSEG_NODE:-$(hostname -s | tr 'A-Z_' 'a-z-')}
+DATA=${MICROSEG_DATA:-./data}
+
+silo=""; agent=""
+stop() {
+  trap - INT TERM EXIT
+  [ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null || true
+  [ -n "$silo" ] && kill -TERM "$silo" 2>/dev/null && wait "$silo" 2>/dev/null || true
+  echo "MicroSeg stopped."
+}
+trap stop INT TERM EXIT
+
+mkdir -p "$DATA"
+out/bin/microseg-silo --http "$HTTP" --gateway-port "$GATEWAY_PORT" --data "$DATA" &
+silo=$!
+for _ in $(seq 1 60); do
+  curl -fsS "$HTTP/healthz" >/dev/null 2>&1 && break
+  kill -0 "$silo" 2>/dev/null || { echo "run: the silo exited during start-up (see its log above)" >&2; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$HTTP/healthz" >/dev/null || { echo "run: the silo did not become healthy on $HTTP" >&2; exit 1; }
+
+out/bin/microseg-agent --node "$NODE" --gateway "127.0.0.1:$GATEWAY_PORT" &
+agent=$!
+
+echo
+echo "MicroSeg is running."
+echo "  dashboard and API: $HTTP   (try: curl $HTTP/api/v1/nodes)"
+echo "  this host's node name: $NODE   (use it as \"node\" when registering workloads)"
+echo "  data: $DATA   Press Ctrl-C to stop."
+echo
+wait -n "$silo" "$agent"

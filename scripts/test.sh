@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution (after 'make build') and prints one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=out/test-results
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test MicroSeg.Orleans.sln -c "${CONFIG:-Release}" --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${x:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
+done
+echo
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "test: no test ran" >&2
+  exit 1
+fi
+exit "$status"

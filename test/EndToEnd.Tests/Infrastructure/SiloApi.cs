@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MicroSeg.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The REST API of a running silo, as a user's scripts would call it.</summary>
+internal sealed class SiloApi(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        return await _http.SendAsync(request);
+    }
+
+    /// <summary>Sends and fails with the problem body when the status is not a success.</summary>
+    public async Task<JsonNode?> SendOkAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var response = await SendAsync(method, path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>Waits until /healthz answers ok, failing early if the process died.</summary>
+    public async Task WaitHealthyAsync(ChildProcess silo, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (silo.HasExited)
+                throw new InvalidOperationException($"the silo exited with {silo.ExitCode} during start-up\n{silo.Tail()}");
+            try
+            {
+                using var response = await _http.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode)
+                    return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the silo was not healthy within {timeout}: {last}\n{silo.Tail()}");
+    }
+
+    /// <summary>
+    /// Waits until the node's agent is connected and has acknowledged the node's current revision,
+    /// i.e. the data plane holds exactly what the control plane computed.
+    /// </summary>
+    public async Task<JsonNode> WaitConvergedAsync(string node, TimeSpan timeout, params ChildProcess[] logs)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonNode? status = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await _http.GetAsync($"/api/v1/nodes/{node}");
+            if (response.IsSuccessStatusCode)
+            {
+                status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                var applied = status["appliedRevision"]?.GetValue<long?>();
+                if (status["agentConnected"]!.GetValue<bool>() && applied == status["revision"]!.GetValue<long>()
+                    && status["lastAck"]?["missingInterfaces"]?.AsArray().Count == 0)
+                    return status;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"node {node} did not converge within {timeout}; last status: {status?.ToJsonString() ?? "none"}\n"
+            + string.Join('\n', logs.Select(l => l.Tail())));
+    }
+
+    public void Dispose() => _http.Dispose();
+}
