@@ -1,0 +1,98 @@
+namespace MicroSeg.Bpf;
+
+// Mirrors of the enums in Bpf/include/microseg.h. The numbers are an ABI: never renumber.
+
+/// <summary>Address family as stored in map keys and events (ms_family).</summary>
+public enum IpFamily : byte
+{
+    IPv4 = 4,
+    IPv6 = 6,
+}
+
+/// <summary>Direction from the workload's point of view (ms_direction).</summary>
+public enum TrafficDirection : byte
+{
+    /// <summary>Toward the workload (program ms_to_workload, TC egress of the host veth).</summary>
+    Ingress = 1,
+
+    /// <summary>From the workload (program ms_from_workload, TC ingress of the host veth).</summary>
+    Egress = 2,
+}
+
+/// <summary>Action of a policy entry (ms_action).</summary>
+public enum PolicyAction : byte
+{
+    Allow = 1,
+    Deny = 2,
+}
+
+/// <summary>Enforcement mode of an endpoint (ms_mode). Protect is 0, the safe default.</summary>
+public enum EndpointMode : byte
+{
+    /// <summary>Drop denied packets.</summary>
+    Protect = 0,
+
+    /// <summary>Never drop; count and report would-deny.</summary>
+    Monitor = 1,
+}
+
+/// <summary>Endpoint flags (MS_EP_*).</summary>
+[Flags]
+public enum EndpointFlags : byte
+{
+    None = 0,
+
+    /// <summary>Ingress is default-deny (an allow policy with ingress rules selects it).</summary>
+    IngressIsolated = 1,
+
+    /// <summary>Egress is default-deny.</summary>
+    EgressIsolated = 2,
+}
+
+/// <summary>Conntrack entry flags (MS_CT_F_*).</summary>
+[Flags]
+public enum ConntrackFlags : uint
+{
+    None = 0,
+    SeenReply = 1,
+}
+
+/// <summary>Per-packet verdict (ms_verdict), in events and counters.</summary>
+public enum FlowVerdict : byte
+{
+    None = 0,
+    Allowed = 1,
+    Denied = 2,
+    WouldDeny = 3,
+}
+
+/// <summary>Why a packet got its verdict (ms_reason). Also the ms_stats index.</summary>
+public enum FlowReason : byte
+{
+    Unspecified = 0,
+    NoEndpoint = 1,
+    NotIp = 2,
+    Malformed = 3,
+    ConntrackEstablished = 4,
+    ConntrackReply = 5,
+    PolicyAllow = 6,
+    PolicyDeny = 7,
+    DefaultDeny = 8,
+    DefaultAllow = 9,
+    NeighborDiscovery = 10,
+
+    /// <summary>Counter only: an event was dropped because ms_events was full.</summary>
+    EventLost = 11,
+}
+
+/// <summary>Reserved security identities (ms_identity).</summary>
+public static class ReservedIdentity
+{
+    /// <summary>"Any peer" in policy keys; "none" elsewhere.</summary>
+    public const uint Any = 0;
+
+    public const uint Host = 1;
+
+    /// <summary>Remote addresses not found in the ipcache.</summary>
+    public const uint World = 2;
+}

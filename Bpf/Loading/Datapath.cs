@@ -1,0 +1,153 @@
+using System.Runtime.InteropServices;
+using MicroSeg.Bpf.Interop;
+using MicroSeg.Bpf.Loading;
+
+namespace MicroSeg.Bpf;
+
+/// <summary>
+/// The loaded data plane of one node: the BPF object, its pinned maps and its TC
+/// attachments. Disposing closes fds only: pinned maps and attached filters stay, so
+/// enforcement continues while the agent restarts.
+/// </summary>
+public sealed partial class Datapath : IDisposable
+{
+    internal const string FromWorkloadProgram = "ms_from_workload";
+    internal const string ToWorkloadProgram = "ms_to_workload";
+
+    /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
+    internal static readonly string[] MapNames =
+        ["ms_ipcache", "ms_endpoints", "ms_policy", "ms_conntrack", "ms_events", "ms_stats", "ms_config"];
+
+    private readonly Dictionary<string, int> _mapFds;
+    private nint _object;
+
+    private Datapath(nint obj, string pinDirectory, Dictionary<string, int> mapFds, int fromFd, int toFd)
+    {
+        _object = obj;
+        PinDirectory = pinDirectory;
+        _mapFds = mapFds;
+        FromWorkloadFd = fromFd;
+        ToWorkloadFd = toFd;
+        Endpoints = new BpfMap<uint, EndpointValue>("ms_endpoints", mapFds["ms_endpoints"]);
+        IpCache = new BpfMap<IpCacheKey, IpCacheValue>("ms_ipcache", mapFds["ms_ipcache"]);
+        Policy = new BpfMap<PolicyKey, PolicyValue>("ms_policy", mapFds["ms_policy"]);
+        Conntrack = new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack", mapFds["ms_conntrack"]);
+        Config = new BpfMap<uint, ConfigValue>("ms_config", mapFds["ms_config"]);
+    }
+
+    public string PinDirectory { get; }
+
+    /// <summary>ms_endpoints: host-side ifindex → endpoint identity, mode, isolation.</summary>
+    public BpfMap<uint, EndpointValue> Endpoints { get; }
+
+    /// <summary>ms_ipcache: address prefix → identity (longest prefix wins).</summary>
+    public BpfMap<IpCacheKey, IpCacheValue> IpCache { get; }
+
+    /// <summary>ms_policy: (ifindex, remote identity, port, protocol, direction) → action.</summary>
+    public BpfMap<PolicyKey, PolicyValue> Policy { get; }
+
+    /// <summary>ms_conntrack: live flows.</summary>
+    public BpfMap<ConntrackKey, ConntrackValue> Conntrack { get; }
+
+    internal BpfMap<uint, ConfigValue> Config { get; }
+
+    internal int FromWorkloadFd { get; }
+
+    internal int ToWorkloadFd { get; }
+
+    /// <summary>
+    /// Mounts bpffs if needed, creates the pin directory, opens the object, points every
+    /// map at its pin path (reusing existing pins), sizes conntrack and loads.
+    /// </summary>
+    public static Datapath Load(DatapathOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!File.Exists(options.ObjectPath))
+            throw new FileNotFoundException($"BPF object {options.ObjectPath} not found (run 'make bpf').", options.ObjectPath);
+        if (options.ConntrackMaxEntries == 0)
+            throw new ArgumentOutOfRangeException(nameof(options), "ConntrackMaxEntries must be > 0.");
+
+        BpfFileSystem.EnsureMounted();
+        Directory.CreateDirectory(options.PinDirectory);
+        if (!BpfFileSystem.IsBpfFs(options.PinDirectory))
+            throw new ArgumentException($"PinDirectory {options.PinDirectory} is not on a bpf filesystem.", nameof(options));
+
+        var obj = LibBpf.ObjectOpenFile(options.ObjectPath, 0);
+        if (obj == 0)
+            throw new BpfException("bpf_object__open_file", Marshal.GetLastPInvokeError(), options.ObjectPath);
+
+        try
+        {
+            foreach (var name in MapNames)
+            {
+                var map = FindMap(obj, name, options.ObjectPath);
+                var pinPath = Path.Combine(options.PinDirectory, name);
+                Check(LibBpf.MapSetPinPath(map, pinPath), "bpf_map__set_pin_path", pinPath);
+            }
+            Check(LibBpf.MapSetMaxEntries(FindMap(obj, "ms_conntrack", options.ObjectPath), options.ConntrackMaxEntries),
+                "bpf_map__set_max_entries", "map ms_conntrack");
+            Check(LibBpf.ObjectLoad(obj), "bpf_object__load",
+                $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
+
+            var fds = MapNames.ToDictionary(n => n, n => LibBpf.MapFd(FindMap(obj, n, options.ObjectPath)));
+            return new Datapath(obj, options.PinDirectory, fds,
+                ProgramFd(obj, FromWorkloadProgram, options.ObjectPath), ProgramFd(obj, ToWorkloadProgram, options.ObjectPath));
+        }
+        catch
+        {
+            LibBpf.ObjectClose(obj);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the policy revision that events report.</summary>
+    public void SetPolicyRevision(ulong revision)
+    {
+        Config.TryLookup(0, out var config);
+        config.PolicyRevision = revision;
+        Config.Update(0, config);
+    }
+
+    /// <summary>The policy revision currently in ms_config.</summary>
+    public ulong PolicyRevision => Config.TryLookup(0, out var config) ? config.PolicyRevision : 0;
+
+    /// <summary>Opens a reader of ms_events. Dispose it before the datapath.</summary>
+    public FlowEventReader OpenEvents() => new(_mapFds["ms_events"]);
+
+    /// <summary>Sums the per-CPU counters of ms_stats.</summary>
+    public DatapathCounters ReadCounters() => DatapathCounters.Read(_mapFds["ms_stats"]);
+
+    /// <summary>Closes the object's fds. Does not detach and never unpins.</summary>
+    public void Dispose()
+    {
+        var obj = Interlocked.Exchange(ref _object, 0);
+        if (obj != 0)
+            LibBpf.ObjectClose(obj);
+    }
+
+    private static nint FindMap(nint obj, string name, string objectPath)
+    {
+        var map = LibBpf.ObjectFindMapByName(obj, name);
+        if (map == 0)
+            throw new BpfException("bpf_object__find_map_by_name", Errno.ENOENT, $"map {name} in {objectPath}");
+        return map;
+    }
+
+    private static int ProgramFd(nint obj, string name, string objectPath)
+    {
+        var prog = LibBpf.ObjectFindProgramByName(obj, name);
+        if (prog == 0)
+            throw new BpfException("bpf_object__find_program_by_name", Errno.ENOENT, $"program {name} in {objectPath}");
+        var fd = LibBpf.ProgramFd(prog);
+        Check(fd, "bpf_program__fd", $"program {name}");
+        return fd;
+    }
+
+    private static void Check(int rc, string operation, string target)
+    {
+        if (rc < 0)
+            throw new BpfException(operation, rc, target);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_object == 0, this);
+}

@@ -1,0 +1,17 @@
+namespace MicroSeg.Bpf;
+
+/// <summary>How to load the data plane.</summary>
+public sealed class DatapathOptions
+{
+    /// <summary>Path of the compiled object (out/bpf/microseg.bpf.o).</summary>
+    public required string ObjectPath { get; init; }
+
+    /// <summary>
+    /// bpffs directory the maps are pinned in, one per node, e.g. /sys/fs/bpf/microseg/node-a.
+    /// Existing pins there are reused, so state survives agent restarts.
+    /// </summary>
+    public required string PinDirectory { get; init; }
+
+    /// <summary>ms_conntrack size. Default 1 Mi entries. Must match an already pinned map.</summary>
+    public uint ConntrackMaxEntries { get; init; } = 1u << 20;
+}

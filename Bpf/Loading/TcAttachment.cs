@@ -1,0 +1,94 @@
+using MicroSeg.Bpf.Interop;
+
+namespace MicroSeg.Bpf.Loading;
+
+/// <summary>
+/// clsact hook and filter management for one interface via libbpf's bpf_tc_* API. Our
+/// filters use a fixed handle/priority so a re-attach (agent restart) replaces them and a
+/// detach removes exactly them.
+/// </summary>
+internal static unsafe class TcAttachment
+{
+    public const uint Handle = 0x4d53; // "MS"
+    public const uint Priority = 1;
+
+    /// <summary>Attaches both programs; returns whether this call created the clsact qdisc.</summary>
+    public static bool Attach(int ifindex, int fromWorkloadFd, int toWorkloadFd)
+    {
+        var hook = NewHook(ifindex, LibBpf.BpfTcIngress);
+        var rc = LibBpf.TcHookCreate(&hook);
+        var created = rc == 0;
+        if (rc < 0 && rc != -Errno.EEXIST)
+            throw new BpfException("bpf_tc_hook_create", rc, $"ifindex {ifindex}");
+
+        try
+        {
+            // TC ingress of the host veth = what the workload sends.
+            AttachOne(ifindex, LibBpf.BpfTcIngress, fromWorkloadFd);
+            AttachOne(ifindex, LibBpf.BpfTcEgress, toWorkloadFd);
+        }
+        catch
+        {
+            DetachFilters(ifindex);
+            if (created)
+                DestroyHook(ifindex);
+            throw;
+        }
+        return created;
+    }
+
+    /// <summary>Removes our filters; tolerates missing filters and a vanished interface.</summary>
+    public static void DetachFilters(int ifindex)
+    {
+        DetachOne(ifindex, LibBpf.BpfTcIngress);
+        DetachOne(ifindex, LibBpf.BpfTcEgress);
+    }
+
+    /// <summary>Deletes the clsact qdisc (and anything left on it).</summary>
+    public static void DestroyHook(int ifindex)
+    {
+        var hook = NewHook(ifindex, LibBpf.BpfTcIngress | LibBpf.BpfTcEgress);
+        var rc = LibBpf.TcHookDestroy(&hook);
+        if (rc < 0 && !IsGone(rc))
+            throw new BpfException("bpf_tc_hook_destroy", rc, $"ifindex {ifindex}");
+    }
+
+    private static void AttachOne(int ifindex, int attachPoint, int progFd)
+    {
+        var hook = NewHook(ifindex, attachPoint);
+        var opts = NewOpts();
+        opts.ProgFd = progFd;
+        opts.Flags = LibBpf.BpfTcFReplace;
+        var rc = LibBpf.TcAttach(&hook, &opts);
+        if (rc < 0)
+            throw new BpfException("bpf_tc_attach", rc, $"ifindex {ifindex} ({PointName(attachPoint)})");
+    }
+
+    private static void DetachOne(int ifindex, int attachPoint)
+    {
+        var hook = NewHook(ifindex, attachPoint);
+        var opts = NewOpts(); // detach wants handle+priority only
+        var rc = LibBpf.TcDetach(&hook, &opts);
+        if (rc < 0 && !IsGone(rc))
+            throw new BpfException("bpf_tc_detach", rc, $"ifindex {ifindex} ({PointName(attachPoint)})");
+    }
+
+    // ENOENT: filter or qdisc not there; ENODEV: interface gone; EINVAL: no clsact qdisc.
+    private static bool IsGone(int rc) => rc == -Errno.ENOENT || rc == -Errno.ENODEV || rc == -Errno.EINVAL;
+
+    private static BpfTcHook NewHook(int ifindex, int attachPoint) => new()
+    {
+        Size = (nuint)sizeof(BpfTcHook),
+        IfIndex = ifindex,
+        AttachPoint = attachPoint,
+    };
+
+    private static BpfTcOpts NewOpts() => new()
+    {
+        Size = (nuint)sizeof(BpfTcOpts),
+        Handle = Handle,
+        Priority = Priority,
+    };
+
+    private static string PointName(int attachPoint) => attachPoint == LibBpf.BpfTcIngress ? "tc ingress" : "tc egress";
+}

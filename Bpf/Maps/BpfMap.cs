@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using MicroSeg.Bpf.Interop;
+
+namespace MicroSeg.Bpf;
+
+/// <summary>
+/// Typed access to one BPF map through its fd. <typeparamref name="TKey"/> and
+/// <typeparamref name="TValue"/> must be exact mirrors of the C key/value structs
+/// (checked against BTF by a test). The fd is owned by the <see cref="Datapath"/>.
+/// </summary>
+public sealed unsafe class BpfMap<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    internal BpfMap(string name, int fd)
+    {
+        Name = name;
+        Fd = fd;
+    }
+
+    /// <summary>The map's name in the object, e.g. "ms_policy".</summary>
+    public string Name { get; }
+
+    internal int Fd { get; }
+
+    /// <summary>Creates or replaces the entry (BPF_ANY).</summary>
+    public void Update(in TKey key, in TValue value)
+    {
+        int rc;
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+            rc = LibBpf.MapUpdateElem(Fd, k, v, LibBpf.BpfAny);
+        if (rc < 0)
+            throw new BpfException("bpf_map_update_elem", rc, $"map {Name}");
+    }
+
+    /// <summary>Deletes the entry; false when it did not exist.</summary>
+    public bool Delete(in TKey key)
+    {
+        int rc;
+        fixed (TKey* k = &key)
+            rc = LibBpf.MapDeleteElem(Fd, k);
+        if (rc == -Errno.ENOENT)
+            return false;
+        if (rc < 0)
+            throw new BpfException("bpf_map_delete_elem", rc, $"map {Name}");
+        return true;
+    }
+
+    public bool TryLookup(in TKey key, out TValue value)
+    {
+        int rc;
+        value = default;
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+            rc = LibBpf.MapLookupElem(Fd, k, v);
+        if (rc == -Errno.ENOENT)
+            return false;
+        if (rc < 0)
+            throw new BpfException("bpf_map_lookup_elem", rc, $"map {Name}");
+        return true;
+    }
+
+    /// <summary>
+    /// Walks the map with bpf_map_get_next_key. Entries deleted during the walk are skipped;
+    /// as with any hash-map walk under concurrent deletes, a key may be seen twice.
+    /// </summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> Entries()
+    {
+        var hasPrevious = false;
+        var previous = default(TKey);
+        while (NextKey(hasPrevious, previous, out var key))
+        {
+            if (TryLookup(key, out var value))
+                yield return new KeyValuePair<TKey, TValue>(key, value);
+            previous = key;
+            hasPrevious = true;
+        }
+    }
+
+    /// <summary>All keys, materialized (safe to delete while iterating the result).</summary>
+    public List<TKey> Keys()
+    {
+        var keys = new List<TKey>();
+        var hasPrevious = false;
+        var previous = default(TKey);
+        while (NextKey(hasPrevious, previous, out var key))
+        {
+            keys.Add(key);
+            previous = key;
+            hasPrevious = true;
+        }
+        return keys;
+    }
+
+    /// <summary>Deletes every entry; returns how many were deleted.</summary>
+    public int Clear()
+    {
+        var deleted = 0;
+        foreach (var key in Keys())
+        {
+            if (Delete(key))
+                deleted++;
+        }
+        return deleted;
+    }
+
+    private bool NextKey(bool hasPrevious, TKey previous, out TKey next)
+    {
+        int rc;
+        next = default;
+        fixed (TKey* n = &next)
+            rc = LibBpf.MapGetNextKey(Fd, hasPrevious ? Unsafe.AsPointer(ref previous) : null, n);
+        if (rc == -Errno.ENOENT)
+            return false;
+        if (rc < 0)
+            throw new BpfException("bpf_map_get_next_key", rc, $"map {Name}");
+        return true;
+    }
+}

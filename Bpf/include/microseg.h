@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * MicroSeg data-plane ABI: every map key/value, event struct, enum and reason
+ * code shared between the BPF programs and user space (MicroSeg.Bpf mirrors
+ * these structs; a test compares the mirror with this object's BTF).
+ *
+ * Rules: numbers in the enums below are an ABI. Never renumber; retire a code
+ * by leaving a gap. Structs have explicit padding so the layout is the same
+ * for every compiler and for the C# [StructLayout(Sequential)] mirror.
+ */
+#pragma once
+
+#include <linux/types.h>
+
+/* Address families as stored in keys and events (not AF_*: stable and small). */
+enum ms_family {
+	MS_FAMILY_IPV4 = 4,
+	MS_FAMILY_IPV6 = 6,
+};
+
+/* Reserved security identities. Workload identities start above these. */
+enum ms_identity {
+	MS_IDENTITY_ANY = 0,   /* "none" in results, "any peer" in policy keys */
+	MS_IDENTITY_HOST = 1,
+	MS_IDENTITY_WORLD = 2, /* remote address not in ms_ipcache */
+};
+
+/* Traffic direction, always from the workload's point of view. */
+enum ms_direction {
+	MS_DIR_INGRESS = 1, /* toward the workload (TC egress of host veth) */
+	MS_DIR_EGRESS = 2,  /* from the workload (TC ingress of host veth) */
+};
+
+enum ms_action {
+	MS_ACTION_ALLOW = 1,
+	MS_ACTION_DENY = 2,
+};
+
+/* Enforcement mode. PROTECT is 0 so a zeroed endpoint entry is safe. */
+enum ms_mode {
+	MS_MODE_PROTECT = 0, /* drop denied packets */
+	MS_MODE_MONITOR = 1, /* never drop; report would-deny */
+};
+
+/* ms_endpoint.flags: a direction is isolated (default deny) when selected
+ * by an allow policy that has rules for that direction. */
+#define MS_EP_INGRESS_ISOLATED 0x1
+#define MS_EP_EGRESS_ISOLATED 0x2
+
+/* Verdict of one packet, as reported in events and counted in ms_stats. */
+enum ms_verdict {
+	MS_VERDICT_NONE = 0,
+	MS_VERDICT_ALLOWED = 1,
+	MS_VERDICT_DENIED = 2,     /* dropped (PROTECT) */
+	MS_VERDICT_WOULD_DENY = 3, /* passed because MONITOR */
+};
+
+/* Why a packet got its verdict. ms_stats index (see MS_STATS_*). ABI. */
+enum ms_reason {
+	MS_REASON_UNSPEC = 0,
+	MS_REASON_NO_ENDPOINT = 1,     /* interface not managed: pass */
+	MS_REASON_NOT_IP = 2,          /* ARP, LLDP, ...: pass */
+	MS_REASON_MALFORMED = 3,       /* truncated/invalid headers */
+	MS_REASON_CT_ESTABLISHED = 4,  /* conntrack hit, original direction */
+	MS_REASON_CT_REPLY = 5,        /* conntrack hit, reply direction */
+	MS_REASON_POLICY_ALLOW = 6,    /* an allow rule matched */
+	MS_REASON_POLICY_DENY = 7,     /* a deny rule matched */
+	MS_REASON_DEFAULT_DENY = 8,    /* isolated direction, no rule */
+	MS_REASON_DEFAULT_ALLOW = 9,   /* direction not isolated, no rule */
+	MS_REASON_ND = 10,             /* IPv6 neighbour discovery: pass */
+	MS_REASON_EVENT_LOST = 11,     /* ring buffer full (counter only) */
+	MS_REASON_MAX,
+};
+
+/* ms_stats layout: [0, MS_REASON_MAX) packets per reason,
+ * [MS_STATS_VERDICT_BASE + verdict] packets per verdict. */
+#define MS_STATS_VERDICT_BASE 32
+#define MS_STATS_MAX 64
+
+/* ---- ms_ipcache: LPM_TRIE, remote address -> security identity ---- */
+/* prefixlen counts bits after itself: 32 (family + pad) + address prefix.
+ * IPv4 uses addr[0..3], the rest is zero. */
+struct ms_ipcache_key {
+	__u32 prefixlen;
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+#define MS_IPCACHE_STATIC_PREFIX 32
+
+struct ms_ipcache_value {
+	__u32 identity;
+	__u32 flags; /* reserved, 0 */
+};
+
+/* ---- ms_endpoints: HASH, host-side ifindex -> endpoint ---- */
+struct ms_endpoint {
+	__u32 identity;
+	__u8 mode;  /* enum ms_mode */
+	__u8 flags; /* MS_EP_*_ISOLATED */
+	__u16 pad;
+};
+
+/* ---- ms_policy: HASH, (endpoint, peer, port, proto, dir) -> action ---- */
+struct ms_policy_key {
+	__u32 ifindex;
+	__u32 remote_identity; /* 0 = any peer */
+	__u16 dport;           /* host byte order, 0 = any port */
+	__u8 proto;            /* IPPROTO_*, 0 = any protocol */
+	__u8 direction;        /* enum ms_direction */
+};
+
+struct ms_policy_value {
+	__u32 rule_id;
+	__u8 action; /* enum ms_action */
+	__u8 pad[3];
+};
+
+/* ---- ms_conntrack: LRU_HASH ---- */
+/* The tuple as seen in the flow's original direction at that endpoint.
+ * direction = the program that created it (MS_DIR_*), so a packet is only an
+ * "established" hit in the same program and a "reply" hit in the other one.
+ * Ports are host byte order; ICMP echo uses the echo id for both ports. */
+struct ms_ct_key {
+	__u32 ifindex;
+	__u8 family;
+	__u8 proto;
+	__u8 direction;
+	__u8 pad;
+	__u16 sport;
+	__u16 dport;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+#define MS_CT_F_SEEN_REPLY 0x1
+
+struct ms_ct_entry {
+	__u64 created_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u64 last_seen_ns;
+	__u64 packets_orig;
+	__u64 bytes_orig;
+	__u64 packets_reply;
+	__u64 bytes_reply;
+	__u32 rule_id; /* rule that allowed the flow, 0 = default allow */
+	__u32 remote_identity;
+	__u32 flags; /* MS_CT_F_* */
+	__u32 pad;
+};
+
+/* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */
+struct ms_flow_event {
+	__u64 timestamp_ns;
+	__u64 policy_revision;
+	__u32 ifindex;
+	__u32 local_identity;
+	__u32 remote_identity;
+	__u32 rule_id;
+	__u16 sport; /* host byte order */
+	__u16 dport;
+	__u8 family;
+	__u8 proto;
+	__u8 direction; /* enum ms_direction */
+	__u8 verdict;   /* enum ms_verdict */
+	__u8 reason;    /* enum ms_reason */
+	__u8 pad[7];
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+/* ---- ms_config: ARRAY[1], written by user space ---- */
+struct ms_config {
+	__u64 policy_revision;
+	__u64 reserved[3];
+};

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The per-packet pipeline shared by both hooks: endpoint -> parse ->
+ * conntrack -> identity -> policy -> conntrack create, and one exit
+ * (ms_finish) that turns a reason into a verdict, counters and an event.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include "microseg.h"
+#include "maps.h"
+#include "parse.h"
+#include "conntrack.h"
+#include "policy.h"
+#include "events.h"
+
+struct ms_ctx {
+	struct ms_packet pkt;
+	struct ms_event_info info; /* ifindex, identities, rule, direction */
+	__u8 mode;
+	__u8 report; /* emit a flow event (new flow or denial) */
+};
+
+static __always_inline bool ms_reason_denies(int reason)
+{
+	return reason == MS_REASON_POLICY_DENY || reason == MS_REASON_DEFAULT_DENY ||
+	       reason == MS_REASON_MALFORMED;
+}
+
+static __always_inline int ms_finish(struct ms_ctx *c, int reason)
+{
+	__u8 verdict = MS_VERDICT_ALLOWED;
+
+	if (ms_reason_denies(reason))
+		verdict = c->mode == MS_MODE_MONITOR ? MS_VERDICT_WOULD_DENY :
+						       MS_VERDICT_DENIED;
+	c->info.reason = reason;
+	c->info.verdict = verdict;
+
+	ms_stats_bump(reason);
+	ms_stats_bump(MS_STATS_VERDICT_BASE + verdict);
+	if (c->report)
+		ms_emit_event(&c->info, &c->pkt);
+	return verdict == MS_VERDICT_DENIED ? TC_ACT_SHOT : TC_ACT_OK;
+}
+
+static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
+{
+	struct ms_ctx c = {};
+	struct ms_endpoint *ep;
+	__u32 ifindex = skb->ifindex;
+	int reason;
+
+	c.info.ifindex = ifindex;
+	c.info.direction = dir;
+
+	ep = bpf_map_lookup_elem(&ms_endpoints, &ifindex);
+	if (!ep)
+		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
+	c.mode = ep->mode;
+	c.info.local_identity = ep->identity;
+
+	reason = ms_parse(skb, &c.pkt);
+	if (reason)
+		return ms_finish(&c, reason);
+
+	reason = ms_ct_lookup(ifindex, dir, &c.pkt, skb->len, &c.info.rule_id);
+	if (reason)
+		return ms_finish(&c, reason);
+
+	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
+	reason = ms_policy_decide(ifindex, dir, ep->flags, c.info.remote_identity,
+				  &c.pkt, &c.info.rule_id);
+	if (!ms_reason_denies(reason))
+		ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.info.rule_id,
+			     c.info.remote_identity);
+	c.report = 1;
+	return ms_finish(&c, reason);
+}

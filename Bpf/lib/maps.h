@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Map definitions. Every map is pinned by name: user space points each map's
+ * pin path at its node directory (/sys/fs/bpf/microseg/<node>/ms_*) before
+ * load, so a restarted agent reuses the same maps and enforcement and
+ * connection state survive the restart.
+ */
+#pragma once
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "microseg.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
+	__type(key, struct ms_ipcache_key);
+	__type(value, struct ms_ipcache_value);
+	__uint(max_entries, 512 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32); /* host-side ifindex */
+	__type(value, struct ms_endpoint);
+	__uint(max_entries, 64 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct ms_policy_key);
+	__type(value, struct ms_policy_value);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_policy SEC(".maps");
+
+/* max_entries is a default; user space overrides it before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct ms_ct_key);
+	__type(value, struct ms_ct_entry);
+	__uint(max_entries, 1 << 20);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_conntrack SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* bytes */
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32); /* enum ms_reason, or MS_STATS_VERDICT_BASE + verdict */
+	__type(value, __u64);
+	__uint(max_entries, MS_STATS_MAX);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ms_config);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_config SEC(".maps");

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Packet parsing: Ethernet (+ one 802.1Q/802.1ad tag), IPv4 (options via IHL)
+ * and IPv6 (a bounded walk over extension headers), then TCP/UDP/ICMP/ICMPv6
+ * ports. Direct packet access, bounds-checked before every header read.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "microseg.h"
+
+/* Bytes we want linear in the skb head: L2 + VLAN + IPv6 + ext. headers + L4. */
+#define MS_PULL_LEN 192
+/* Extension headers walked before giving up on finding L4 (IPv6). */
+#define MS_IPV6_MAX_EXT 4
+
+#define MS_IP_MF 0x2000
+#define MS_IP_OFFSET 0x1FFF
+
+/* ICMP and ICMPv6 share this 8-byte prefix (linux/icmp.h drags in libc
+ * socket headers that do not build for -target bpf). */
+struct ms_icmp_hdr {
+	__u8 type;
+	__u8 code;
+	__be16 checksum;
+	__be16 echo_id;
+	__be16 echo_seq;
+};
+
+#define MS_ICMP_ECHOREPLY 0
+#define MS_ICMP_ECHO 8
+#define MS_ICMPV6_ECHO_REQUEST 128
+#define MS_ICMPV6_ECHO_REPLY 129
+#define MS_ICMPV6_ND_FIRST 133 /* router solicitation */
+#define MS_ICMPV6_ND_LAST 137  /* redirect */
+
+struct ms_vlan_hdr {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+/* IPv6 extension header common prefix (hop-by-hop, routing, dest. options). */
+struct ms_ipv6_opt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct ms_ipv6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset << 3 | flags */
+	__be32 id;
+};
+
+/* The parsed tuple. Ports in host byte order (0 when the protocol has none
+ * or for non-first fragments); addresses as on the wire, IPv4 in [0..3]. */
+struct ms_packet {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u8 family; /* enum ms_family */
+	__u8 proto;  /* IPPROTO_* of the transport header */
+	__u8 pad[2];
+};
+
+/* ICMP has no ports: echo request/reply use the identifier for both so the
+ * reply matches the request's reverse tuple; other types leave ports 0. */
+static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
+				       struct ms_packet *pkt)
+{
+	switch (pkt->proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th = data + off;
+
+		if ((void *)(th + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		pkt->sport = bpf_ntohs(th->source);
+		pkt->dport = bpf_ntohs(th->dest);
+		return 0;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr *uh = data + off;
+
+		if ((void *)(uh + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		pkt->sport = bpf_ntohs(uh->source);
+		pkt->dport = bpf_ntohs(uh->dest);
+		return 0;
+	}
+	case IPPROTO_ICMP: {
+		struct ms_icmp_hdr *ih = data + off;
+
+		if ((void *)(ih + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		if (ih->type == MS_ICMP_ECHO || ih->type == MS_ICMP_ECHOREPLY) {
+			pkt->sport = bpf_ntohs(ih->echo_id);
+			pkt->dport = pkt->sport;
+		}
+		return 0;
+	}
+	case IPPROTO_ICMPV6: {
+		struct ms_icmp_hdr *ih = data + off;
+
+		if ((void *)(ih + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		/* Neighbour discovery must pass, like ARP for IPv4. */
+		if (ih->type >= MS_ICMPV6_ND_FIRST && ih->type <= MS_ICMPV6_ND_LAST)
+			return MS_REASON_ND;
+		if (ih->type == MS_ICMPV6_ECHO_REQUEST || ih->type == MS_ICMPV6_ECHO_REPLY) {
+			pkt->sport = bpf_ntohs(ih->echo_id);
+			pkt->dport = pkt->sport;
+		}
+		return 0;
+	}
+	default:
+		return 0; /* other protocols: tuple without ports */
+	}
+}
+
+static __always_inline int ms_parse_ipv4(void *data, void *data_end, __u32 off,
+					 struct ms_packet *pkt)
+{
+	struct iphdr *ip = data + off;
+	__u32 ihl;
+
+	if ((void *)(ip + 1) > data_end)
+		return MS_REASON_MALFORMED;
+	if (ip->version != 4 || ip->ihl < 5)
+		return MS_REASON_MALFORMED;
+	ihl = ip->ihl * 4;
+	if (data + off + ihl > data_end)
+		return MS_REASON_MALFORMED;
+
+	pkt->family = MS_FAMILY_IPV4;
+	pkt->proto = ip->protocol;
+	__builtin_memcpy(pkt->saddr, &ip->saddr, 4);
+	__builtin_memcpy(pkt->daddr, &ip->daddr, 4);
+
+	/* Non-first fragments carry no L4 header. */
+	if (ip->frag_off & bpf_htons(MS_IP_OFFSET))
+		return 0;
+	return ms_parse_l4(data, data_end, off + ihl, pkt);
+}
+
+static __always_inline int ms_parse_ipv6(void *data, void *data_end, __u32 off,
+					 struct ms_packet *pkt)
+{
+	struct ipv6hdr *ip6 = data + off;
+	__u8 nexthdr;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return MS_REASON_MALFORMED;
+	if (ip6->version != 6)
+		return MS_REASON_MALFORMED;
+
+	pkt->family = MS_FAMILY_IPV6;
+	__builtin_memcpy(pkt->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(pkt->daddr, &ip6->daddr, 16);
+	nexthdr = ip6->nexthdr;
+	off += sizeof(*ip6);
+
+#pragma unroll
+	for (int i = 0; i < MS_IPV6_MAX_EXT; i++) {
+		switch (nexthdr) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS: {
+			struct ms_ipv6_opt_hdr *oh = data + off;
+
+			if ((void *)(oh + 1) > data_end)
+				return MS_REASON_MALFORMED;
+			nexthdr = oh->nexthdr;
+			off += (oh->hdrlen + 1) * 8;
+			break;
+		}
+		case IPPROTO_FRAGMENT: {
+			struct ms_ipv6_frag_hdr *fh = data + off;
+
+			if ((void *)(fh + 1) > data_end)
+				return MS_REASON_MALFORMED;
+			pkt->proto = fh->nexthdr;
+			/* Non-first fragment: no L4 header follows. */
+			if (fh->frag_off & bpf_htons(0xFFF8))
+				return 0;
+			nexthdr = fh->nexthdr;
+			off += sizeof(*fh);
+			break;
+		}
+		default:
+			pkt->proto = nexthdr;
+			return ms_parse_l4(data, data_end, off, pkt);
+		}
+	}
+	/* Too many extension headers to find the transport header. */
+	return MS_REASON_MALFORMED;
+}
+
+/* Returns 0 when pkt holds an IP tuple, else the reason to stop with. */
+static __always_inline int ms_parse(struct __sk_buff *skb, struct ms_packet *pkt)
+{
+	void *data, *data_end;
+	struct ethhdr *eth;
+	__u32 off = sizeof(*eth);
+	__be16 proto;
+
+	/* Headers of GSO/paged skbs may not all be in the linear head. */
+	if (skb->data_end - skb->data < MS_PULL_LEN &&
+	    skb->len > skb->data_end - skb->data)
+		bpf_skb_pull_data(skb, skb->len < MS_PULL_LEN ? skb->len : MS_PULL_LEN);
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return MS_REASON_MALFORMED;
+	proto = eth->h_proto;
+
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
+		struct ms_vlan_hdr *vh = data + off;
+
+		if ((void *)(vh + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		proto = vh->encap_proto;
+		off += sizeof(*vh);
+	}
+
+	if (proto == bpf_htons(ETH_P_IP))
+		return ms_parse_ipv4(data, data_end, off, pkt);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return ms_parse_ipv6(data, data_end, off, pkt);
+	return MS_REASON_NOT_IP;
+}

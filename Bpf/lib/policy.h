@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Identity and policy resolution for a new flow: the remote address maps to
+ * an identity by longest-prefix match in ms_ipcache (miss = WORLD); the
+ * policy is probed from most to least specific key. Any DENY wins; else the
+ * most specific ALLOW; else default deny if the direction is isolated.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "microseg.h"
+#include "maps.h"
+#include "parse.h"
+
+static __always_inline __u32 ms_remote_identity(const struct ms_packet *pkt, __u8 dir)
+{
+	struct ms_ipcache_key key = {};
+	struct ms_ipcache_value *v;
+
+	key.family = pkt->family;
+	key.prefixlen = MS_IPCACHE_STATIC_PREFIX +
+			(pkt->family == MS_FAMILY_IPV4 ? 32 : 128);
+	/* The remote is the destination of egress and the source of ingress. */
+	if (dir == MS_DIR_EGRESS)
+		__builtin_memcpy(key.addr, pkt->daddr, 16);
+	else
+		__builtin_memcpy(key.addr, pkt->saddr, 16);
+
+	v = bpf_map_lookup_elem(&ms_ipcache, &key);
+	return v ? v->identity : MS_IDENTITY_WORLD;
+}
+
+struct ms_policy_match {
+	__u32 allow_rule;
+	__u32 deny_rule;
+	bool allowed;
+	bool denied;
+};
+
+static __always_inline void ms_policy_probe(struct ms_policy_key *key, __u32 remote,
+					    __u8 proto, __u16 port,
+					    struct ms_policy_match *m)
+{
+	struct ms_policy_value *v;
+
+	if (m->denied)
+		return; /* a deny is final */
+	key->remote_identity = remote;
+	key->proto = proto;
+	key->dport = port;
+	v = bpf_map_lookup_elem(&ms_policy, key);
+	if (!v)
+		return;
+	if (v->action == MS_ACTION_DENY) {
+		m->denied = true;
+		m->deny_rule = v->rule_id;
+	} else if (v->action == MS_ACTION_ALLOW && !m->allowed) {
+		m->allowed = true;
+		m->allow_rule = v->rule_id;
+	}
+}
+
+/* Returns the reason (POLICY_ALLOW/POLICY_DENY/DEFAULT_DENY/DEFAULT_ALLOW)
+ * and the deciding rule id (0 for defaults). */
+static __always_inline int ms_policy_decide(__u32 ifindex, __u8 dir, __u8 ep_flags,
+					    __u32 remote, const struct ms_packet *pkt,
+					    __u32 *rule_id)
+{
+	struct ms_policy_key key = { .ifindex = ifindex, .direction = dir };
+	struct ms_policy_match m = {};
+	/* ICMP and friends have no ports: only "any port" rules apply. */
+	__u16 port = (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP) ?
+			     pkt->dport : 0;
+	__u8 isolated = dir == MS_DIR_INGRESS ? MS_EP_INGRESS_ISOLATED :
+						MS_EP_EGRESS_ISOLATED;
+
+	ms_policy_probe(&key, remote, pkt->proto, port, &m);
+	ms_policy_probe(&key, remote, pkt->proto, 0, &m);
+	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, port, &m);
+	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, 0, &m);
+	ms_policy_probe(&key, remote, 0, 0, &m);
+	ms_policy_probe(&key, MS_IDENTITY_ANY, 0, 0, &m);
+
+	if (m.denied) {
+		*rule_id = m.deny_rule;
+		return MS_REASON_POLICY_DENY;
+	}
+	if (m.allowed) {
+		*rule_id = m.allow_rule;
+		return MS_REASON_POLICY_ALLOW;
+	}
+	*rule_id = 0;
+	return (ep_flags & isolated) ? MS_REASON_DEFAULT_DENY : MS_REASON_DEFAULT_ALLOW;
+}

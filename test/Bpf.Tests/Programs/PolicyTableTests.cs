@@ -1,0 +1,81 @@
+using MicroSeg.Bpf.Tests.Fixtures;
+using MicroSeg.Bpf.Tests.Packets;
+
+namespace MicroSeg.Bpf.Tests.Programs;
+
+/// <summary>
+/// Runs each <see cref="PolicyCases"/> row through BPF_PROG_TEST_RUN and checks verdict,
+/// reason and verdict counters per packet, then the events and conntrack entries it left.
+/// </summary>
+public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<DatapathFixture>
+{
+    public static TheoryData<string> CaseNames => PolicyCases.Names();
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void RunProgram_TableRow_MatchesVerdictCountersEventsAndConntrack(string name)
+    {
+        var row = PolicyCases.Get(name);
+        fixture.Reset();
+        var context = new CaseContext(fixture.Datapath, (uint)fixture.PodA.HostIfIndex);
+        row.Arrange(context);
+
+        foreach (var (step, index) in row.Steps.Select((s, i) => (s, i)))
+        {
+            var before = fixture.Datapath.ReadCounters();
+            var result = fixture.Datapath.RunProgram(step.Program, step.Frame, fixture.PodA.HostIfIndex);
+            var after = fixture.Datapath.ReadCounters();
+
+            var what = $"{name} step {index} ({step.Program})";
+            Assert.True(step.ExpectedAction == result.ReturnValue,
+                $"{what}: expected TC action {step.ExpectedAction}, got {result.ReturnValue}");
+            Assert.True(after[step.ExpectedReason] - before[step.ExpectedReason] == 1,
+                $"{what}: reason counter {step.ExpectedReason} did not grow by 1");
+            var verdict = ExpectedVerdict(step);
+            Assert.True(after.Verdict(verdict) - before.Verdict(verdict) == 1,
+                $"{what}: verdict counter {verdict} did not grow by 1");
+        }
+
+        var events = fixture.Events.Drain()
+            .Select(e => new ExpectedEvent(e.Verdict, e.Reason, e.RuleId, e.RemoteIdentity))
+            .ToArray();
+        Assert.Equal(row.Events, events);
+
+        var flows = fixture.Datapath.Conntrack.Entries()
+            .Select(e => new ExpectedFlow(e.Key, e.Value.RuleId, e.Value.PacketsOriginal, e.Value.PacketsReply))
+            .ToArray();
+        Assert.Equal(row.Flows(context).Select(Describe).Order(), flows.Select(Describe).Order());
+    }
+
+    [Fact]
+    public void RunProgram_NewFlow_EventCarriesTupleIdentitiesAndRevision()
+    {
+        fixture.Reset();
+        var ifindex = (uint)fixture.PodA.HostIfIndex;
+        fixture.Datapath.SetPolicyRevision(42);
+        fixture.Datapath.Endpoints.Update(ifindex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None));
+        fixture.Datapath.IpCache.Update(IpCacheKey.FromCidr("198.18.0.2/32"), new IpCacheValue(200));
+
+        var result = fixture.Datapath.RunProgram(DatapathProgram.FromWorkload,
+            PacketBuilder.Ip("198.18.0.1", "198.18.0.2").Udp(5000, 53), (int)ifindex);
+
+        Assert.Equal(ProgramRunResult.TcActOk, result.ReturnValue);
+        var e = Assert.Single(fixture.Events.Drain());
+        Assert.Equal((42ul, ifindex, 100u, 200u), (e.PolicyRevision, e.IfIndex, e.LocalIdentity, e.RemoteIdentity));
+        Assert.Equal((IpFamily.IPv4, (byte)17, TrafficDirection.Egress), (e.Family, e.Protocol, e.Direction));
+        Assert.Equal(("198.18.0.1", (ushort)5000, "198.18.0.2", (ushort)53),
+            (e.Source.ToString(), e.SourcePort, e.Destination.ToString(), e.DestinationPort));
+        Assert.Equal((FlowVerdict.Allowed, FlowReason.DefaultAllow, 0u), (e.Verdict, e.Reason, e.RuleId));
+        Assert.True(e.TimestampNs > 0);
+    }
+
+    private static FlowVerdict ExpectedVerdict(Step step) => step.ExpectedReason switch
+    {
+        FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed =>
+            step.ExpectedAction == ProgramRunResult.TcActShot ? FlowVerdict.Denied : FlowVerdict.WouldDeny,
+        _ => FlowVerdict.Allowed,
+    };
+
+    private static string Describe(ExpectedFlow f) =>
+        $"{f.Key} rule={f.RuleId} orig={f.PacketsOriginal} reply={f.PacketsReply}";
+}
