@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace MicroSeg.Runtime.Hosting;
+
+/// <summary>Facts about the silo in this process (Orleans <c>ILocalSiloDetails</c>).</summary>
+public interface ILocalSiloDetails
+{
+    /// <summary>The silo's name (the machine name).</summary>
+    string Name { get; }
+
+    /// <summary>The endpoint the gateway listens on (the real port when 0 was configured); null until the silo has started.</summary>
+    IPEndPoint? GatewayEndpoint { get; }
+}
+
+internal sealed class LocalSiloDetails : ILocalSiloDetails
+{
+    public string Name { get; } = Environment.MachineName;
+
+    public IPEndPoint? GatewayEndpoint { get; set; }
+}

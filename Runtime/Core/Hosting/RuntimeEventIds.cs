@@ -1,0 +1,20 @@
+namespace MicroSeg.Runtime.Hosting;
+
+/// <summary>Event ids of the runtime's log messages (9000–9099), in one place.</summary>
+internal static class RuntimeEventIds
+{
+    public const int ConnectionError = 9001;
+    public const int GatewayClientConnected = 9002;
+    public const int GatewayClientDisconnected = 9003;
+    public const int GatewayListening = 9004;
+    public const int GatewayBadRequest = 9005;
+    public const int ClientConnected = 9010;
+    public const int ClientConnectionLost = 9011;
+    public const int ClientConnectFailed = 9012;
+    public const int StatusObserverFailed = 9013;
+    public const int ActivationFailed = 9020;
+    public const int DeactivationFailed = 9021;
+    public const int TimerCallbackFailed = 9022;
+    public const int OneWayCallFailed = 9023;
+    public const int ShutdownDeactivationIncomplete = 9024;
+}

@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+
+namespace MicroSeg.Runtime.Invocation;
+
+/// <summary>A work item that calls one interface method and reports its outcome.</summary>
+internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args) : WorkItem
+{
+    private ConfiguredValueTaskAwaitable<T>.ConfiguredValueTaskAwaiter _awaiter;
+
+    public MethodDescriptor<T> Method { get; } = method;
+
+    public override bool AlwaysInterleave => Method.AlwaysInterleave;
+
+    public sealed override bool Start(object target)
+    {
+        ValueTask<T> pending;
+        try
+        {
+            pending = Method.Invoker(target, args);
+        }
+        catch (Exception ex)
+        {
+            OnFailed(ex);
+            return true;
+        }
+
+        if (pending.IsCompleted)
+        {
+            Finish(pending.ConfigureAwait(false).GetAwaiter());
+            return true;
+        }
+
+        _awaiter = pending.ConfigureAwait(false).GetAwaiter();
+        _awaiter.UnsafeOnCompleted(OnAsyncCompleted);
+        return false;
+    }
+
+    public sealed override void Fail(Exception exception) => OnFailed(exception);
+
+    protected abstract void OnSucceeded(T result);
+
+    protected abstract void OnFailed(Exception exception);
+
+    private void OnAsyncCompleted()
+    {
+        Finish(_awaiter);
+        _awaiter = default;
+        Owner!.OnCompleted(this);
+    }
+
+    private void Finish(ConfiguredValueTaskAwaitable<T>.ConfiguredValueTaskAwaiter awaiter)
+    {
+        T result;
+        try
+        {
+            result = awaiter.GetResult();
+        }
+        catch (Exception ex)
+        {
+            OnFailed(ex);
+            return;
+        }
+
+        OnSucceeded(result);
+    }
+}
+
+/// <summary>A call made in this process: the caller awaits <see cref="Task"/>; arguments and result pass by reference.</summary>
+internal sealed class LocalCall<T>(MethodDescriptor<T> method, object?[] args, long deadline) : Invocation<T>(method, args)
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => _completion.Task;
+
+    public override bool IsAbandoned => _completion.Task.IsCompleted;
+
+    public override bool ExpireIfDue(long nowTicks)
+    {
+        if (nowTicks < deadline || _completion.Task.IsCompleted)
+            return false;
+        return _completion.TrySetException(new TimeoutException($"{Method.Id} did not answer within the response timeout."));
+    }
+
+    protected override void OnSucceeded(T result) => _completion.TrySetResult(result);
+
+    protected override void OnFailed(Exception exception) => _completion.TrySetException(exception);
+}
