@@ -55,8 +55,12 @@ public static class MapSync
     }
 }
 
-/// <summary>Equality of unmanaged structs by their bytes (padding included; ours is zeroed).</summary>
-internal sealed class ByteComparer<T> : IEqualityComparer<T>
+/// <summary>
+/// Equality of unmanaged structs by their bytes (padding included; ours is zeroed), as the
+/// kernel compares map keys. Use it for dictionaries keyed by map keys: keys holding inline
+/// arrays (addresses) have no built-in equality.
+/// </summary>
+public sealed class ByteComparer<T> : IEqualityComparer<T>
     where T : unmanaged
 {
     public static readonly ByteComparer<T> Instance = new();

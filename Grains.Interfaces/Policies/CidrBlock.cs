@@ -19,15 +19,30 @@ public readonly record struct CidrBlock(AddressFamily Family, UInt128 Bits, int 
         block = null;
         var slash = text.IndexOf('/');
         var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
+        if (!TryParseAddress(addressText, out var address))
             return false;
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
         var width = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var prefix = width;
         if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > width))
             return false;
         block = new CidrBlock(address.AddressFamily, Mask(ToBits(address), prefix, width), prefix);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses a plain IPv4 (dotted quad only: the legacy forms "10.1" or "0x0a000001" that
+    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> accepts are typos here) or IPv6 address, without zone;
+    /// IPv4-mapped IPv6 addresses become IPv4.
+    /// </summary>
+    public static bool TryParseAddress(string text, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (text.Contains('%') || !IPAddress.TryParse(text, out var parsed))
+            return false;
+        if (parsed.AddressFamily == AddressFamily.InterNetwork
+            && (text.Count(c => c == '.') != 3 || !text.All(c => char.IsAsciiDigit(c) || c == '.')))
+            return false;
+        address = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
         return true;
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using MicroSeg.Grains.Interfaces.Workloads;
 
 namespace MicroSeg.Grains.Interfaces.Validation;
@@ -25,7 +24,7 @@ public static class WorkloadValidator
         var addresses = spec.Addresses ?? [];
         for (var i = 0; i < addresses.Count; i++)
         {
-            if (!IPAddress.TryParse(addresses[i] ?? "", out _) || (addresses[i] ?? "").Contains('/'))
+            if (!Policies.CidrBlock.TryParseAddress(addresses[i] ?? "", out _))
                 Add($"addresses[{i}]", $"'{addresses[i]}' is not an IPv4 or IPv6 address (give a plain address, no prefix length).");
         }
         if (addresses.Distinct().Count() != addresses.Count)

@@ -90,14 +90,14 @@ internal static class NodeRuleCompiler
         }
 
         ids.Retain(usedRules, usedCidrs);
-        var policy = entries.Values
+        var policyEntries = entries.Values
             .OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ThenBy(e => e.Direction)
             .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port)
             .ToList();
         return new CompiledRules(
             endpoints.OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ToList(),
             ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList(),
-            policy);
+            policyEntries);
     }
 
     private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>

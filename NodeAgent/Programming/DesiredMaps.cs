@@ -37,12 +37,12 @@ internal sealed record DesiredMaps(
             endpoints[(uint)ifindex] = new EndpointValue(
                 ep.Identity,
                 ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect,
-                (ep.IngressIsolated ? EndpointFlags.IngressIsolated : 0) | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : 0));
+                (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None) | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None));
         }
 
-        var ipcache = rules.IpCache.ToDictionary(r => IpCacheKey.FromCidr(r.Cidr), r => new IpCacheValue { Identity = r.Identity });
+        var ipcache = rules.IpCache.ToDictionary(r => IpCacheKey.FromCidr(r.Cidr), r => new IpCacheValue(r.Identity), ByteComparer<IpCacheKey>.Instance);
 
-        var policy = new Dictionary<PolicyKey, PolicyValue>();
+        var policy = new Dictionary<PolicyKey, PolicyValue>(ByteComparer<PolicyKey>.Instance);
         foreach (var entry in rules.Policy)
         {
             if (!ifindexByWorkload.TryGetValue(entry.WorkloadId, out var ifindex))

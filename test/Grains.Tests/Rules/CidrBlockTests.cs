@@ -21,6 +21,8 @@ public sealed class CidrBlockTests
     [InlineData("not-an-address")]
     [InlineData("198.18.0.1/-1")]
     [InlineData("fe80::1%eth0")]
+    [InlineData("10.1/8")]
+    [InlineData("0x0a000001/8")]
     public void TryParse_Invalid_ReturnsFalse(string text)
     {
         Assert.False(CidrBlock.TryParse(text, out _));

@@ -59,7 +59,7 @@ public sealed class NodeRuleCompilerTests
     [Fact]
     public void Compile_PortWithoutNumber_AllowsEveryPortOfProtocol()
     {
-        var rules = Compile([Allow("p", "b", ingress: [Rule(null, new PolicyPort { Protocol = "UDP" })])]);
+        var rules = Compile([Allow("p", "b", ingress: [Rule(null, [new PolicyPort { Protocol = "UDP" }])])]);
         var entry = Assert.Single(rules.Policy);
         Assert.Equal((Udp, (ushort)0), (entry.Protocol, entry.Port));
     }
@@ -67,7 +67,7 @@ public sealed class NodeRuleCompilerTests
     [Fact]
     public void Compile_PortRange_ExpandsEveryPort()
     {
-        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), new PolicyPort { Port = 80, EndPort = 82 })])]);
+        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), [new PolicyPort { Port = 80, EndPort = 82 }])])]);
         Assert.Equal([80, 81, 82], rules.Policy.Select(e => (int)e.Port));
     }
 

@@ -29,6 +29,7 @@ public sealed class SpecValidatorTests
         { GoodWorkload with { Interface = "this-name-is-too-long" }, "interface" },
         { GoodWorkload with { Addresses = ["198.18.0.1", "198.18.0.300"] }, "addresses[1]" },
         { GoodWorkload with { Addresses = ["198.18.0.0/24"] }, "addresses[0]" },
+        { GoodWorkload with { Addresses = ["198.18.1"] }, "addresses[0]" },
         { GoodWorkload with { Labels = new Dictionary<string, string> { ["-bad"] = "x" } }, "labels.-bad" },
         { GoodWorkload with { Labels = new Dictionary<string, string> { ["app"] = "has space" } }, "labels.app" },
         { GoodWorkload with { Ports = new Dictionary<string, string> { ["http"] = "TCP/0" } }, "ports.http" },

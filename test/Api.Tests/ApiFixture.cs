@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using MicroSeg.Grains;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Runtime.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.Api.Tests;
+
+/// <summary>A real in-process silo (memory storage) with the REST API on a test server.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseMicroSegSilo(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
+        });
+        builder.Services.AddMicroSegApi();
+        _app = builder.Build();
+        _app.MapMicroSegApi();
+        await _app.StartAsync();
+        Client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
