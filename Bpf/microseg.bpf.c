@@ -24,6 +24,7 @@ struct ms_btf_anchor {
 	enum ms_mode mode;
 	enum ms_verdict verdict;
 	enum ms_reason reason;
+	enum ms_ct_state ct_state;
 };
 
 const volatile struct ms_btf_anchor ms_btf_anchor;

@@ -62,5 +62,24 @@ public struct ConntrackValue
     public uint RuleId;
     public uint RemoteIdentity;
     public ConntrackFlags Flags;
-    private uint _pad;
+
+    /// <summary>TCP state; <see cref="ConntrackState.None"/> for other protocols.</summary>
+    public ConntrackState State;
+    private byte _pad0, _pad1, _pad2;
+}
+
+/// <summary>
+/// Mirror of <c>struct ms_ct_timeouts</c>: idle timeouts in ns, written into the object's
+/// read-only data before load (see <see cref="ConntrackTimeouts"/> for the options form).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ConntrackTimeoutsValue
+{
+    public ulong TcpSynNs;
+    public ulong TcpEstablishedNs;
+    public ulong TcpFinNs;
+    public ulong TcpClosedNs;
+    public ulong UdpNs;
+    public ulong IcmpNs;
+    public ulong OtherNs;
 }

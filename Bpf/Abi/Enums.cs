@@ -47,6 +47,13 @@ public enum EndpointFlags : byte
 
     /// <summary>Egress is default-deny.</summary>
     EgressIsolated = 2,
+
+    /// <summary>
+    /// Anti-spoofing off: the workload's addresses are unknown, so its source addresses are
+    /// not checked. Without this flag every IP packet it sends must come from an address in
+    /// <see cref="Datapath.SourceAddresses"/> for its ifindex (IPv6 link-local excepted).
+    /// </summary>
+    NoSourceCheck = 4,
 }
 
 /// <summary>Conntrack entry flags (MS_CT_F_*).</summary>
@@ -55,6 +62,26 @@ public enum ConntrackFlags : uint
 {
     None = 0,
     SeenReply = 1,
+
+    /// <summary>A FIN was seen in the original direction.</summary>
+    FinOriginal = 2,
+
+    /// <summary>A FIN was seen in the reply direction.</summary>
+    FinReply = 4,
+
+    /// <summary>TCP flow picked up mid-stream: its first packet seen was not a SYN.</summary>
+    Midstream = 8,
+}
+
+/// <summary>TCP state of a conntrack entry (ms_ct_state). Other protocols stay None.</summary>
+public enum ConntrackState : byte
+{
+    None = 0,
+    SynSent = 1,
+    SynReceived = 2,
+    Established = 3,
+    FinWait = 4,
+    Closed = 5,
 }
 
 /// <summary>Per-packet verdict (ms_verdict), in events and counters.</summary>
@@ -83,6 +110,9 @@ public enum FlowReason : byte
 
     /// <summary>Counter only: an event was dropped because ms_events was full.</summary>
     EventLost = 11,
+
+    /// <summary>The workload sent from an address that is not one of its own (anti-spoofing).</summary>
+    Spoofed = 12,
 }
 
 /// <summary>Reserved security identities (ms_identity).</summary>

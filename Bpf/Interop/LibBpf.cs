@@ -37,6 +37,9 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_map__set_max_entries")]
     public static partial int MapSetMaxEntries(nint map, uint maxEntries);
 
+    [LibraryImport(Library, EntryPoint = "bpf_map__initial_value")]
+    public static partial void* MapInitialValue(nint map, nuint* size);
+
     [LibraryImport(Library, EntryPoint = "bpf_map__fd")]
     public static partial int MapFd(nint map);
 

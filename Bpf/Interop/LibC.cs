@@ -17,4 +17,25 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
     public static partial uint IfNameToIndex(string name);
+
+    public const int ClockMonotonic = 1;
+
+    /// <summary>struct timespec on 64-bit Linux.</summary>
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    public static partial int ClockGetTime(int clock, TimeSpec* time);
+
+    /// <summary>CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns().</summary>
+    public static ulong MonotonicNanoseconds()
+    {
+        TimeSpec ts;
+        if (ClockGetTime(ClockMonotonic, &ts) != 0)
+            throw new BpfException("clock_gettime", Marshal.GetLastPInvokeError(), "CLOCK_MONOTONIC");
+        return (ulong)ts.Seconds * 1_000_000_000UL + (ulong)ts.Nanoseconds;
+    }
 }

@@ -16,20 +16,25 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
     internal static readonly string[] MapNames =
-        ["ms_ipcache", "ms_endpoints", "ms_policy", "ms_conntrack", "ms_events", "ms_stats", "ms_config"];
+        ["ms_ipcache", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_conntrack", "ms_events", "ms_stats", "ms_config"];
 
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
 
-    private Datapath(nint obj, string pinDirectory, Dictionary<string, int> mapFds, int fromFd, int toFd)
+    /// <summary>Read-only data section holding <c>ms_ct_timeouts</c>, written before load.</summary>
+    private const string ConntrackTimeoutsSection = ".rodata.ct";
+
+    private Datapath(nint obj, string pinDirectory, Dictionary<string, int> mapFds, int fromFd, int toFd, ConntrackTimeouts timeouts)
     {
         _object = obj;
+        ConntrackTimeouts = timeouts;
         PinDirectory = pinDirectory;
         _mapFds = mapFds;
         FromWorkloadFd = fromFd;
         ToWorkloadFd = toFd;
         Endpoints = new BpfMap<uint, EndpointValue>("ms_endpoints", mapFds["ms_endpoints"]);
         IpCache = new BpfMap<IpCacheKey, IpCacheValue>("ms_ipcache", mapFds["ms_ipcache"]);
+        SourceAddresses = new BpfMap<SourceAddressKey, SourceAddressValue>("ms_source_addrs", mapFds["ms_source_addrs"]);
         Policy = new BpfMap<PolicyKey, PolicyValue>("ms_policy", mapFds["ms_policy"]);
         Conntrack = new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack", mapFds["ms_conntrack"]);
         Config = new BpfMap<uint, ConfigValue>("ms_config", mapFds["ms_config"]);
@@ -43,11 +48,22 @@ public sealed partial class Datapath : IDisposable
     /// <summary>ms_ipcache: address prefix → identity (longest prefix wins).</summary>
     public BpfMap<IpCacheKey, IpCacheValue> IpCache { get; }
 
+    /// <summary>
+    /// ms_source_addrs: (host-side ifindex, address) → the workload's own addresses. Anti-spoofing:
+    /// in protect mode a packet from a workload whose source is not here is dropped (monitor:
+    /// reported), unless its endpoint has <see cref="EndpointFlags.NoSourceCheck"/>.
+    /// Write a workload's addresses before its endpoint entry.
+    /// </summary>
+    public BpfMap<SourceAddressKey, SourceAddressValue> SourceAddresses { get; }
+
     /// <summary>ms_policy: (ifindex, remote identity, port, protocol, direction) → action.</summary>
     public BpfMap<PolicyKey, PolicyValue> Policy { get; }
 
     /// <summary>ms_conntrack: live flows.</summary>
     public BpfMap<ConntrackKey, ConntrackValue> Conntrack { get; }
+
+    /// <summary>The conntrack timeouts the loaded programs use (see <see cref="ConntrackCollector"/>).</summary>
+    public ConntrackTimeouts ConntrackTimeouts { get; }
 
     internal BpfMap<uint, ConfigValue> Config { get; }
 
@@ -86,12 +102,14 @@ public sealed partial class Datapath : IDisposable
             }
             Check(LibBpf.MapSetMaxEntries(FindMap(obj, "ms_conntrack", options.ObjectPath), options.ConntrackMaxEntries),
                 "bpf_map__set_max_entries", "map ms_conntrack");
+            SetConntrackTimeouts(obj, options);
             Check(LibBpf.ObjectLoad(obj), "bpf_object__load",
                 $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
 
             var fds = MapNames.ToDictionary(n => n, n => LibBpf.MapFd(FindMap(obj, n, options.ObjectPath)));
             return new Datapath(obj, options.PinDirectory, fds,
-                ProgramFd(obj, FromWorkloadProgram, options.ObjectPath), ProgramFd(obj, ToWorkloadProgram, options.ObjectPath));
+                ProgramFd(obj, FromWorkloadProgram, options.ObjectPath), ProgramFd(obj, ToWorkloadProgram, options.ObjectPath),
+                options.ConntrackTimeouts);
         }
         catch
         {
@@ -123,6 +141,17 @@ public sealed partial class Datapath : IDisposable
         var obj = Interlocked.Exchange(ref _object, 0);
         if (obj != 0)
             LibBpf.ObjectClose(obj);
+    }
+
+    private static unsafe void SetConntrackTimeouts(nint obj, DatapathOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.ConntrackTimeouts);
+        var value = options.ConntrackTimeouts.ToValue();
+        nuint size;
+        var data = LibBpf.MapInitialValue(FindMap(obj, ConntrackTimeoutsSection, options.ObjectPath), &size);
+        if (data is null || size < (nuint)sizeof(ConntrackTimeoutsValue))
+            throw new BpfException("bpf_map__initial_value", Errno.EINVAL, $"section {ConntrackTimeoutsSection} in {options.ObjectPath}");
+        *(ConntrackTimeoutsValue*)data = value;
     }
 
     private static nint FindMap(nint obj, string name, string objectPath)

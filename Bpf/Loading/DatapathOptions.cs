@@ -14,4 +14,7 @@ public sealed class DatapathOptions
 
     /// <summary>ms_conntrack size. Default 1 Mi entries. Must match an already pinned map.</summary>
     public uint ConntrackMaxEntries { get; init; } = 1u << 20;
+
+    /// <summary>Conntrack idle timeouts per TCP state and protocol (defaults in <see cref="Bpf.ConntrackTimeouts"/>).</summary>
+    public ConntrackTimeouts ConntrackTimeouts { get; init; } = new();
 }

@@ -46,6 +46,10 @@ enum ms_mode {
  * by an allow policy that has rules for that direction. */
 #define MS_EP_INGRESS_ISOLATED 0x1
 #define MS_EP_EGRESS_ISOLATED 0x2
+/* The control plane knows no addresses of this workload: its source addresses are
+ * not checked (anti-spoofing off). Without this flag every IP packet the workload
+ * sends must come from an address in ms_source_addrs for its ifindex. */
+#define MS_EP_NO_SOURCE_CHECK 0x4
 
 /* Verdict of one packet, as reported in events and counted in ms_stats. */
 enum ms_verdict {
@@ -69,6 +73,7 @@ enum ms_reason {
 	MS_REASON_DEFAULT_ALLOW = 9,   /* direction not isolated, no rule */
 	MS_REASON_ND = 10,             /* IPv6 neighbour discovery: pass */
 	MS_REASON_EVENT_LOST = 11,     /* ring buffer full (counter only) */
+	MS_REASON_SPOOFED = 12,        /* workload sent from an address not its own */
 	MS_REASON_MAX,
 };
 
@@ -100,6 +105,22 @@ struct ms_endpoint {
 	__u8 mode;  /* enum ms_mode */
 	__u8 flags; /* MS_EP_*_ISOLATED */
 	__u16 pad;
+};
+
+/* ---- ms_source_addrs: HASH, (ifindex, address) of each workload's own addresses ----
+ * Anti-spoofing: a packet from a workload (MS_DIR_EGRESS) must have a source address
+ * registered here for its ifindex, unless the endpoint has MS_EP_NO_SOURCE_CHECK.
+ * IPv6 link-local sources (fe80::/10) are exempt: the kernel derives them, and they
+ * map to no identity, so they cannot impersonate another workload. */
+struct ms_source_key {
+	__u32 ifindex;
+	__u8 family; /* enum ms_family */
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+struct ms_source_value {
+	__u32 flags; /* reserved, 0 */
 };
 
 /* ---- ms_policy: HASH, (endpoint, peer, port, proto, dir) -> action ---- */
@@ -135,6 +156,34 @@ struct ms_ct_key {
 };
 
 #define MS_CT_F_SEEN_REPLY 0x1
+#define MS_CT_F_FIN_ORIG 0x2  /* FIN seen in the original direction */
+#define MS_CT_F_FIN_REPLY 0x4 /* FIN seen in the reply direction */
+#define MS_CT_F_MIDSTREAM 0x8 /* TCP picked up mid-stream (first packet not a SYN) */
+
+/* ms_ct_entry.state. TCP only; other protocols stay NONE (pseudo-connections
+ * aged by their protocol's timeout). ABI: never renumber. */
+enum ms_ct_state {
+	MS_CT_STATE_NONE = 0,
+	MS_CT_STATE_SYN_SENT = 1,    /* SYN seen */
+	MS_CT_STATE_SYN_RECV = 2,    /* SYN-ACK seen in reply */
+	MS_CT_STATE_ESTABLISHED = 3, /* handshake done, or picked up mid-stream */
+	MS_CT_STATE_FIN_WAIT = 4,    /* FIN seen in one direction */
+	MS_CT_STATE_CLOSED = 5,      /* FIN both ways or RST: short timeout */
+	MS_CT_STATE_MAX,
+};
+
+/* Idle timeouts per state and protocol, in ns: an entry idle for longer is
+ * expired (a lookup treats it as a miss; user space deletes it). Set by user
+ * space between open and load; the values here are the defaults. */
+struct ms_ct_timeouts {
+	__u64 tcp_syn_ns;         /* SYN_SENT, SYN_RECV */
+	__u64 tcp_established_ns; /* ESTABLISHED */
+	__u64 tcp_fin_ns;         /* FIN_WAIT */
+	__u64 tcp_closed_ns;      /* CLOSED */
+	__u64 udp_ns;
+	__u64 icmp_ns;            /* ICMP and ICMPv6 */
+	__u64 other_ns;           /* any other protocol */
+};
 
 struct ms_ct_entry {
 	__u64 created_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
@@ -146,7 +195,8 @@ struct ms_ct_entry {
 	__u32 rule_id; /* rule that allowed the flow, 0 = default allow */
 	__u32 remote_identity;
 	__u32 flags; /* MS_CT_F_* */
-	__u32 pad;
+	__u8 state;  /* enum ms_ct_state */
+	__u8 pad[3];
 };
 
 /* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */

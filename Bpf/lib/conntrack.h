@@ -3,17 +3,33 @@
  * Connection tracking. One entry per flow per endpoint, keyed by the tuple of
  * the flow's first packet and the direction (program) that saw it. A packet
  * hits "established" with its own tuple in the same direction, or "reply"
- * with the reversed tuple in the opposite direction. No TCP state machine
- * yet: LRU eviction ages entries out.
+ * with the reversed tuple in the opposite direction.
+ *
+ * TCP follows SYN -> SYN-ACK -> ESTABLISHED -> FIN -> CLOSED (RST: CLOSED at
+ * once); UDP, ICMP and other protocols are pseudo-connections. Every state has
+ * an idle timeout (ms_ct_timeouts): an expired entry is a miss, so the flow is
+ * evaluated by policy again; user space deletes expired entries (GC).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <linux/bpf.h>
+#include <linux/in.h>
 #include <bpf/bpf_helpers.h>
 #include "microseg.h"
 #include "maps.h"
 #include "parse.h"
+
+/* Defaults; user space overwrites them between open and load. */
+const volatile struct ms_ct_timeouts ms_ct_timeouts SEC(".rodata.ct") = {
+	.tcp_syn_ns = 60ULL * 1000000000,
+	.tcp_established_ns = 6ULL * 3600 * 1000000000,
+	.tcp_fin_ns = 30ULL * 1000000000,
+	.tcp_closed_ns = 10ULL * 1000000000,
+	.udp_ns = 60ULL * 1000000000,
+	.icmp_ns = 30ULL * 1000000000,
+	.other_ns = 60ULL * 1000000000,
+};
 
 static __always_inline __u8 ms_opposite_dir(__u8 dir)
 {
@@ -43,7 +59,78 @@ static __always_inline void ms_ct_key_fill(struct ms_ct_key *key, __u32 ifindex,
 	}
 }
 
-/* Looks the packet up; on a hit, accounts it and returns
+static __always_inline __u64 ms_ct_timeout(__u8 proto, __u8 state)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		switch (state) {
+		case MS_CT_STATE_SYN_SENT:
+		case MS_CT_STATE_SYN_RECV:
+			return ms_ct_timeouts.tcp_syn_ns;
+		case MS_CT_STATE_FIN_WAIT:
+			return ms_ct_timeouts.tcp_fin_ns;
+		case MS_CT_STATE_CLOSED:
+			return ms_ct_timeouts.tcp_closed_ns;
+		default:
+			return ms_ct_timeouts.tcp_established_ns;
+		}
+	case IPPROTO_UDP:
+		return ms_ct_timeouts.udp_ns;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return ms_ct_timeouts.icmp_ns;
+	default:
+		return ms_ct_timeouts.other_ns;
+	}
+}
+
+static __always_inline bool ms_tcp_is_open(__u8 flags)
+{
+	return (flags & (MS_TCP_SYN | MS_TCP_ACK | MS_TCP_RST | MS_TCP_FIN)) == MS_TCP_SYN;
+}
+
+/* TCP state after this segment (reply: seen in the reply direction). Racy plain
+ * stores are fine: every writer moves the state forward, and a lost update only
+ * shortens or lengthens one timeout. */
+static __always_inline void ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_flags,
+					      bool reply)
+{
+	__u8 state = e->state;
+	__u32 flags = e->flags;
+
+	if (tcp_flags & MS_TCP_RST) {
+		state = MS_CT_STATE_CLOSED;
+	} else if (tcp_flags & MS_TCP_FIN) {
+		flags |= reply ? MS_CT_F_FIN_REPLY : MS_CT_F_FIN_ORIG;
+		state = (flags & (MS_CT_F_FIN_ORIG | MS_CT_F_FIN_REPLY)) ==
+				(MS_CT_F_FIN_ORIG | MS_CT_F_FIN_REPLY) ?
+			MS_CT_STATE_CLOSED : MS_CT_STATE_FIN_WAIT;
+	} else if (reply && state == MS_CT_STATE_SYN_SENT &&
+		   (tcp_flags & (MS_TCP_SYN | MS_TCP_ACK)) == (MS_TCP_SYN | MS_TCP_ACK)) {
+		state = MS_CT_STATE_SYN_RECV;
+	} else if (!reply && state == MS_CT_STATE_SYN_RECV && (tcp_flags & MS_TCP_ACK)) {
+		state = MS_CT_STATE_ESTABLISHED;
+	}
+	if (state != e->state)
+		e->state = state;
+	if (flags != e->flags)
+		e->flags = flags;
+}
+
+/* A usable entry: not idle past its timeout, and not a closed TCP flow that a
+ * new SYN reopens (port reuse: the new connection is evaluated by policy). */
+static __always_inline bool ms_ct_live(const struct ms_ct_entry *e,
+				       const struct ms_packet *pkt, __u64 now)
+{
+	if (now - e->last_seen_ns > ms_ct_timeout(pkt->proto, e->state))
+		return false;
+	if (pkt->proto == IPPROTO_TCP && e->state == MS_CT_STATE_CLOSED &&
+	    ms_tcp_is_open(pkt->tcp_flags))
+		return false;
+	return true;
+}
+
+/* Looks the packet up; on a live hit, accounts it and returns
  * MS_REASON_CT_ESTABLISHED or MS_REASON_CT_REPLY, else 0. */
 static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len,
@@ -55,17 +142,19 @@ static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt, false);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (e) {
+	if (e && ms_ct_live(e, pkt, now)) {
 		e->last_seen_ns = now;
 		__sync_fetch_and_add(&e->packets_orig, 1);
 		__sync_fetch_and_add(&e->bytes_orig, len);
+		if (pkt->proto == IPPROTO_TCP)
+			ms_ct_tcp_advance(e, pkt->tcp_flags, false);
 		*rule_id = e->rule_id;
 		return MS_REASON_CT_ESTABLISHED;
 	}
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt, true);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (e) {
+	if (e && ms_ct_live(e, pkt, now)) {
 		e->last_seen_ns = now;
 		__sync_fetch_and_add(&e->packets_reply, 1);
 		__sync_fetch_and_add(&e->bytes_reply, len);
@@ -73,12 +162,18 @@ static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 		 * 32-bit atomics would need -mcpu=v3). */
 		if (!(e->flags & MS_CT_F_SEEN_REPLY))
 			e->flags |= MS_CT_F_SEEN_REPLY;
+		if (pkt->proto == IPPROTO_TCP)
+			ms_ct_tcp_advance(e, pkt->tcp_flags, true);
 		*rule_id = e->rule_id;
 		return MS_REASON_CT_REPLY;
 	}
 	return 0;
 }
 
+/* Creates the entry of a flow policy allowed. TCP: a SYN opens the flow; a
+ * plain segment (ACK/data) that policy allows is picked up mid-stream as
+ * ESTABLISHED (e.g. after an LRU eviction); SYN-ACK, FIN and RST without
+ * state pass when allowed but are never tracked, so they open nothing. */
 static __always_inline void ms_ct_create(__u32 ifindex, __u8 dir,
 					 const struct ms_packet *pkt, __u32 len,
 					 __u32 rule_id, __u32 remote_identity)
@@ -87,6 +182,16 @@ static __always_inline void ms_ct_create(__u32 ifindex, __u8 dir,
 	struct ms_ct_entry e = {};
 	__u64 now = bpf_ktime_get_ns();
 
+	if (pkt->proto == IPPROTO_TCP) {
+		if (ms_tcp_is_open(pkt->tcp_flags)) {
+			e.state = MS_CT_STATE_SYN_SENT;
+		} else if (pkt->tcp_flags & (MS_TCP_SYN | MS_TCP_FIN | MS_TCP_RST)) {
+			return;
+		} else {
+			e.state = MS_CT_STATE_ESTABLISHED;
+			e.flags = MS_CT_F_MIDSTREAM;
+		}
+	}
 	ms_ct_key_fill(&key, ifindex, dir, pkt, false);
 	e.created_ns = now;
 	e.last_seen_ns = now;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The per-packet pipeline shared by both hooks: endpoint -> parse ->
- * conntrack -> identity -> policy -> conntrack create, and one exit
+ * source check (from the workload) -> conntrack -> identity -> policy ->
+ * conntrack create, and one exit
  * (ms_finish) that turns a reason into a verdict, counters and an event.
  */
 #pragma once
@@ -13,6 +14,7 @@
 #include "microseg.h"
 #include "maps.h"
 #include "parse.h"
+#include "source.h"
 #include "conntrack.h"
 #include "policy.h"
 #include "events.h"
@@ -27,7 +29,7 @@ struct ms_ctx {
 static __always_inline bool ms_reason_denies(int reason)
 {
 	return reason == MS_REASON_POLICY_DENY || reason == MS_REASON_DEFAULT_DENY ||
-	       reason == MS_REASON_MALFORMED;
+	       reason == MS_REASON_MALFORMED || reason == MS_REASON_SPOOFED;
 }
 
 static __always_inline int ms_finish(struct ms_ctx *c, int reason)
@@ -66,6 +68,14 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	reason = ms_parse(skb, &c.pkt);
 	if (reason)
 		return ms_finish(&c, reason);
+
+	if (dir == MS_DIR_EGRESS) {
+		reason = ms_source_check(ifindex, ep->flags, &c.pkt);
+		if (reason) {
+			c.report = 1;
+			return ms_finish(&c, reason);
+		}
+	}
 
 	reason = ms_ct_lookup(ifindex, dir, &c.pkt, skb->len, &c.info.rule_id);
 	if (reason)

@@ -30,6 +30,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct ms_source_key);
+	__type(value, struct ms_source_value);
+	__uint(max_entries, 128 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_source_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ms_policy_key);
 	__type(value, struct ms_policy_value);
 	__uint(max_entries, 256 * 1024);

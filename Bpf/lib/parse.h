@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Packet parsing: Ethernet (+ one 802.1Q/802.1ad tag), IPv4 (options via IHL)
- * and IPv6 (a bounded walk over extension headers), then TCP/UDP/ICMP/ICMPv6
- * ports. Direct packet access, bounds-checked before every header read.
+ * and IPv6 (a bounded walk over extension headers), then TCP/UDP/SCTP ports
+ * and ICMP/ICMPv6 echo ids. Other protocols get a tuple without ports. Direct packet access, bounds-checked before every header read.
  */
 #pragma once
 
@@ -43,6 +43,14 @@ struct ms_icmp_hdr {
 #define MS_ICMPV6_ND_FIRST 133 /* router solicitation */
 #define MS_ICMPV6_ND_LAST 137  /* redirect */
 
+/* SCTP common header (RFC 9260 3.1). */
+struct ms_sctp_hdr {
+	__be16 source;
+	__be16 dest;
+	__be32 vtag;
+	__be32 checksum;
+};
+
 struct ms_vlan_hdr {
 	__be16 tci;
 	__be16 encap_proto;
@@ -70,8 +78,14 @@ struct ms_packet {
 	__u16 dport;
 	__u8 family; /* enum ms_family */
 	__u8 proto;  /* IPPROTO_* of the transport header */
-	__u8 pad[2];
+	__u8 tcp_flags; /* MS_TCP_* of a TCP segment, else 0 */
+	__u8 pad;
 };
+
+#define MS_TCP_FIN 0x01
+#define MS_TCP_SYN 0x02
+#define MS_TCP_RST 0x04
+#define MS_TCP_ACK 0x10
 
 /* ICMP has no ports: echo request/reply use the identifier for both so the
  * reply matches the request's reverse tuple; other types leave ports 0. */
@@ -86,6 +100,7 @@ static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
 			return MS_REASON_MALFORMED;
 		pkt->sport = bpf_ntohs(th->source);
 		pkt->dport = bpf_ntohs(th->dest);
+		pkt->tcp_flags = ((__u8 *)th)[13];
 		return 0;
 	}
 	case IPPROTO_UDP: {
@@ -95,6 +110,15 @@ static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
 			return MS_REASON_MALFORMED;
 		pkt->sport = bpf_ntohs(uh->source);
 		pkt->dport = bpf_ntohs(uh->dest);
+		return 0;
+	}
+	case IPPROTO_SCTP: {
+		struct ms_sctp_hdr *sh = data + off;
+
+		if ((void *)(sh + 1) > data_end)
+			return MS_REASON_MALFORMED;
+		pkt->sport = bpf_ntohs(sh->source);
+		pkt->dport = bpf_ntohs(sh->dest);
 		return 0;
 	}
 	case IPPROTO_ICMP: {

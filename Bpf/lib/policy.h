@@ -70,9 +70,10 @@ static __always_inline int ms_policy_decide(__u32 ifindex, __u8 dir, __u8 ep_fla
 {
 	struct ms_policy_key key = { .ifindex = ifindex, .direction = dir };
 	struct ms_policy_match m = {};
-	/* ICMP and friends have no ports: only "any port" rules apply. */
-	__u16 port = (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP) ?
-			     pkt->dport : 0;
+	/* ICMP and other protocols have no ports: only "any port" rules apply
+	 * (and, when the direction is isolated, nothing else admits them). */
+	__u16 port = (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP ||
+		      pkt->proto == IPPROTO_SCTP) ? pkt->dport : 0;
 	__u8 isolated = dir == MS_DIR_INGRESS ? MS_EP_INGRESS_ISOLATED :
 						MS_EP_EGRESS_ISOLATED;
 

@@ -20,6 +20,8 @@ public sealed class AbiLayoutTests
         ["ms_ipcache_key"] = (typeof(IpCacheKey), new() { ["prefixlen"] = "PrefixLength", ["family"] = "Family", ["addr"] = "Address" }),
         ["ms_ipcache_value"] = (typeof(IpCacheValue), new() { ["identity"] = "Identity", ["flags"] = "Flags" }),
         ["ms_endpoint"] = (typeof(EndpointValue), new() { ["identity"] = "Identity", ["mode"] = "Mode", ["flags"] = "Flags" }),
+        ["ms_source_key"] = (typeof(SourceAddressKey), new() { ["ifindex"] = "IfIndex", ["family"] = "Family", ["addr"] = "Address" }),
+        ["ms_source_value"] = (typeof(SourceAddressValue), new() { ["flags"] = "Flags" }),
         ["ms_policy_key"] = (typeof(PolicyKey), new()
         {
             ["ifindex"] = "IfIndex", ["remote_identity"] = "RemoteIdentity", ["dport"] = "Port", ["proto"] = "Protocol", ["direction"] = "Direction",
@@ -33,7 +35,12 @@ public sealed class AbiLayoutTests
         ["ms_ct_entry"] = (typeof(ConntrackValue), new()
         {
             ["created_ns"] = "CreatedNs", ["last_seen_ns"] = "LastSeenNs", ["packets_orig"] = "PacketsOriginal", ["bytes_orig"] = "BytesOriginal",
-            ["packets_reply"] = "PacketsReply", ["bytes_reply"] = "BytesReply", ["rule_id"] = "RuleId", ["remote_identity"] = "RemoteIdentity", ["flags"] = "Flags",
+            ["packets_reply"] = "PacketsReply", ["bytes_reply"] = "BytesReply", ["rule_id"] = "RuleId", ["remote_identity"] = "RemoteIdentity", ["flags"] = "Flags", ["state"] = "State",
+        }),
+        ["ms_ct_timeouts"] = (typeof(ConntrackTimeoutsValue), new()
+        {
+            ["tcp_syn_ns"] = "TcpSynNs", ["tcp_established_ns"] = "TcpEstablishedNs", ["tcp_fin_ns"] = "TcpFinNs", ["tcp_closed_ns"] = "TcpClosedNs",
+            ["udp_ns"] = "UdpNs", ["icmp_ns"] = "IcmpNs", ["other_ns"] = "OtherNs",
         }),
         ["ms_flow_event"] = (typeof(FlowEvent), new()
         {
@@ -57,12 +64,14 @@ public sealed class AbiLayoutTests
         ["ms_mode"] = (typeof(EndpointMode), "MS_MODE_"),
         ["ms_verdict"] = (typeof(FlowVerdict), "MS_VERDICT_"),
         ["ms_reason"] = (typeof(FlowReason), "MS_REASON_"),
+        ["ms_ct_state"] = (typeof(ConntrackState), "MS_CT_STATE_"),
     };
 
     private static readonly Dictionary<string, string> EnumAliases = new()
     {
         ["MS_REASON_UNSPEC"] = "Unspecified", ["MS_REASON_CT_ESTABLISHED"] = "ConntrackEstablished",
         ["MS_REASON_CT_REPLY"] = "ConntrackReply", ["MS_REASON_ND"] = "NeighborDiscovery",
+        ["MS_CT_STATE_SYN_RECV"] = "SynReceived",
     };
 
     [Theory]

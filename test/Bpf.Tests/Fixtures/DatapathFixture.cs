@@ -53,6 +53,7 @@ public sealed class DatapathFixture : IDisposable
     public void Reset()
     {
         Datapath.Endpoints.Clear();
+        Datapath.SourceAddresses.Clear();
         Datapath.IpCache.Clear();
         Datapath.Policy.Clear();
         Datapath.Conntrack.Clear();

@@ -25,6 +25,8 @@ public sealed class DatapathAttachTests
 
             datapath.IpCache.Update(IpCacheKey.FromPrefix(a.Address, 32), new IpCacheValue(IdentityA));
             datapath.IpCache.Update(IpCacheKey.FromPrefix(b.Address, 32), new IpCacheValue(IdentityB));
+            datapath.SourceAddresses.Update(new SourceAddressKey((uint)a.HostIfIndex, a.Address), default);
+            datapath.SourceAddresses.Update(new SourceAddressKey((uint)b.HostIfIndex, b.Address), default);
             datapath.Endpoints.Update((uint)a.HostIfIndex, new EndpointValue(IdentityA, EndpointMode.Protect, EndpointFlags.None));
             datapath.Endpoints.Update((uint)b.HostIfIndex, new EndpointValue(IdentityB, EndpointMode.Protect, EndpointFlags.IngressIsolated));
             datapath.Policy.Update(new PolicyKey((uint)b.HostIfIndex, IdentityA, 80, Tcp, TrafficDirection.Ingress),

@@ -85,6 +85,19 @@ internal sealed class PacketBuilder
         return Build((byte)ProtocolType.Udp, udp);
     }
 
+    /// <summary>An SCTP common header (no chunks).</summary>
+    public byte[] Sctp(ushort sourcePort, ushort destinationPort)
+    {
+        var sctp = new byte[12];
+        BinaryPrimitives.WriteUInt16BigEndian(sctp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(sctp.AsSpan(2), destinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(sctp.AsSpan(4), 0x1234);
+        return Build(132, sctp);
+    }
+
+    /// <summary>A bare IP packet of any protocol number with <paramref name="payloadBytes"/> zero bytes.</summary>
+    public byte[] Protocol(byte protocol, int payloadBytes = 8) => Build(protocol, new byte[payloadBytes]);
+
     /// <summary>ICMP (IPv4) or ICMPv6 echo request/reply with identifier <paramref name="id"/>.</summary>
     public byte[] IcmpEcho(ushort id, bool reply = false)
     {

@@ -35,8 +35,22 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
 
     public uint IfIndex { get; } = ifindex;
 
-    public void Endpoint(EndpointFlags flags, EndpointMode mode = EndpointMode.Protect) =>
+    /// <summary>The workload's own addresses, registered by <see cref="Endpoint"/>.</summary>
+    public static readonly string[] LocalAddresses = ["198.18.0.1", "fd00:198:18::1"];
+
+    /// <summary>Registers the endpoint and, unless <paramref name="withAddresses"/> is false, its own addresses.</summary>
+    public void Endpoint(EndpointFlags flags, EndpointMode mode = EndpointMode.Protect, bool withAddresses = true)
+    {
+        if (withAddresses)
+        {
+            foreach (var address in LocalAddresses)
+                Source(IfIndex, address);
+        }
         Datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, mode, flags));
+    }
+
+    public void Source(uint ifindex, string address) =>
+        Datapath.SourceAddresses.Update(new SourceAddressKey(ifindex, IPAddress.Parse(address)), default);
 
     public void Identity(string cidr, uint identity) =>
         Datapath.IpCache.Update(IpCacheKey.FromCidr(cidr), new IpCacheValue(identity));

@@ -10,7 +10,7 @@ namespace MicroSeg.Bpf.Tests.Programs;
 /// The table. Local workload 198.18.0.1 (identity 100); peer 198.18.0.2 (identity 200 when
 /// the row maps it); 198.19.200.1 is never in the ipcache (WORLD). All in 198.18.0.0/15.
 /// </summary>
-internal static class PolicyCases
+internal static partial class PolicyCases
 {
     private const string Local = "198.18.0.1", Peer = "198.18.0.2", Outside = "198.19.200.1";
     private const string Local6 = "fd00:198:18::1", Peer6 = "fd00:198:18::2";
@@ -21,7 +21,9 @@ internal static class PolicyCases
     private static readonly byte[] PeerToLocal80 = PacketBuilder.Ip(Peer, Local).Tcp(40000, 80);
     private static readonly byte[] LocalToPeer80Reply = PacketBuilder.Ip(Local, Peer).Tcp(80, 40000, 0x12);
 
-    public static IEnumerable<PolicyCase> All =>
+    public static IEnumerable<PolicyCase> All => [.. Basics, .. AntiSpoofing, .. Protocols];
+
+    private static IEnumerable<PolicyCase> Basics =>
     [
         new("NoEndpoint_AnyPacket_Passes")
         {

@@ -53,6 +53,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
         fixture.Reset();
         var ifindex = (uint)fixture.PodA.HostIfIndex;
         fixture.Datapath.SetPolicyRevision(42);
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(ifindex, System.Net.IPAddress.Parse("198.18.0.1")), default);
         fixture.Datapath.Endpoints.Update(ifindex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None));
         fixture.Datapath.IpCache.Update(IpCacheKey.FromCidr("198.18.0.2/32"), new IpCacheValue(200));
 
@@ -71,7 +72,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
 
     private static FlowVerdict ExpectedVerdict(Step step) => step.ExpectedReason switch
     {
-        FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed =>
+        FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed or FlowReason.Spoofed =>
             step.ExpectedAction == ProgramRunResult.TcActShot ? FlowVerdict.Denied : FlowVerdict.WouldDeny,
         _ => FlowVerdict.Allowed,
     };

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# iperf3 TCP throughput between two network namespaces, without and with the MicroSeg
+# programs attached to both host-side veths (each workload protected, isolated both ways,
+# one TCP allow rule per direction), printing both and the ratio.
+#
+#   scripts/bench-iperf.sh [seconds] [rounds]   (defaults 5 and 3; needs root, iperf3,
+#                                               out/bpf/microseg.bpf.o, a built test/Benchmarks)
+#
+# Rounds alternate without/with (attach, measure, detach) so drift hits both alike; the
+# medians are compared. BENCH_HELPER overrides the helper command (default: dotnet run of
+# test/Benchmarks with "datapath").
+#
+# Topology (TestNetwork-like): ns A eth0 198.18.250.1/24 -- veth -- bridge -- veth -- ns B
+# eth0 198.18.250.2/24. Names carry a random prefix; the trap removes everything created.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+rounds=${2:-3}
+prefix="mb$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n' | cut -c1-5)"
+ns_a="$prefix-a" ns_b="$prefix-b" br="${prefix}br" host_a="${prefix}a" host_b="${prefix}b"
+pin_dir="/sys/fs/bpf/microseg/iperf-$prefix"
+helper=(dotnet run -c "${CONFIG:-Release}" --no-build --project test/Benchmarks/Benchmarks.csproj -- datapath)
+[[ -n "${BENCH_HELPER:-}" ]] && read -r -a helper <<<"$BENCH_HELPER"
+
+cleanup() {
+  set +e
+  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  "${helper[@]}" detach "$pin_dir" "$host_a" "$host_b" >/dev/null 2>&1
+  ip netns del "$ns_a" 2>/dev/null
+  ip netns del "$ns_b" 2>/dev/null
+  ip link del "$br" 2>/dev/null
+  rm -rf "$pin_dir"
+}
+trap cleanup EXIT INT TERM
+
+ip link add "$br" type bridge
+ip link set "$br" up
+for side in a b; do
+  ns="$prefix-$side" host="$prefix$side"
+  addr=$([[ $side == a ]] && echo 198.18.250.1/24 || echo 198.18.250.2/24)
+  ip netns add "$ns"
+  ip link add "$host" type veth peer name "${host}p"
+  ip link set "${host}p" netns "$ns"
+  ip -n "$ns" link set "${host}p" name eth0
+  ip -n "$ns" addr add "$addr" dev eth0
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+  echo 1 > "/proc/sys/net/ipv6/conf/$host/disable_ipv6"
+  ip link set "$host" master "$br"
+  ip link set "$host" up
+done
+
+ip netns exec "$ns_b" iperf3 -s -B 198.18.250.2 >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do
+  ip netns exec "$ns_a" bash -c 'exec 3<>/dev/tcp/198.18.250.2/5201' 2>/dev/null && break
+  sleep 0.1
+done
+
+measure() { # prints bits per second of one iperf3 run (receiver side)
+  ip netns exec "$ns_a" iperf3 -c 198.18.250.2 -t "$seconds" -J |
+    python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))'
+}
+
+without=() with=()
+for round in $(seq "$rounds"); do
+  without+=("$(measure)")
+  "${helper[@]}" attach "$pin_dir" "$host_a=198.18.250.1" "$host_b=198.18.250.2" >/dev/null
+  with+=("$(measure)")
+  "${helper[@]}" detach "$pin_dir" "$host_a" "$host_b" >/dev/null
+  echo "round $round: without $((without[-1] / 1000000)) Mbit/s, with $((with[-1] / 1000000)) Mbit/s"
+done
+
+python3 - "$seconds" "$rounds" "${without[*]}" "${with[*]}" <<'PY'
+import statistics, sys
+seconds, rounds = sys.argv[1], sys.argv[2]
+without = statistics.median(int(x) for x in sys.argv[3].split())
+with_ = statistics.median(int(x) for x in sys.argv[4].split())
+print(f"iperf3 TCP, 1 stream, {seconds} s x {rounds} rounds (median), namespace to namespace over veth + bridge")
+print(f"  without MicroSeg: {without / 1e9:8.2f} Gbit/s")
+print(f"  with MicroSeg:    {with_ / 1e9:8.2f} Gbit/s")
+print(f"  ratio:            {with_ / without:8.3f}  ({(1 - with_ / without) * 100:+.1f} % loss)")
+PY

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using MicroSeg.Bpf;
+
+namespace MicroSeg.Benchmarks.Datapath;
+
+/// <summary>
+/// <c>MicroSeg.Benchmarks datapath ...</c>: the data-plane benchmarks (BenchmarkDotNet would
+/// time the syscall; these figures are the kernel's own per-packet timing) and the helper
+/// that scripts/bench-iperf.sh uses to attach and detach the programs.
+/// <code>
+///   datapath run [--quick] [--markdown FILE]
+///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
+///   datapath detach PIN_DIR IFNAME...   remove our filters, then the pins
+/// </code>
+/// </summary>
+internal static class DatapathBenchCommand
+{
+    public static int Run(string[] args)
+    {
+        switch (args)
+        {
+            case ["run", .. var rest]:
+                return RunBenchmarks(rest);
+            case ["attach", var pinDirectory, .. var names] when names.Length > 0:
+                IperfHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
+                return 0;
+            case ["detach", var pinDirectory, .. var names]:
+                IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath attach|detach PIN_DIR IFNAME...");
+                return 2;
+        }
+    }
+
+    private static int RunBenchmarks(string[] args)
+    {
+        var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
+        var markdownIndex = Array.IndexOf(args, "--markdown");
+        var markdownPath = markdownIndex >= 0 && markdownIndex + 1 < args.Length ? args[markdownIndex + 1] : null;
+
+        var pinDirectory = $"/sys/fs/bpf/microseg/bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        Console.WriteLine($"data plane: {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, pins in {pinDirectory}");
+        try
+        {
+            using var empty = EmptyProgram.Load(ObjectPath("empty.bpf.o"));
+            using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions
+            {
+                ObjectPath = ObjectPath("microseg.bpf.o"),
+                PinDirectory = pinDirectory,
+                ConntrackMaxEntries = (uint)Math.Max(settings.ConntrackEntries, 4096),
+            });
+            var figures = new DatapathBenchmarks(datapath, empty, settings, Console.Out).RunAll();
+            var table = Markdown(figures);
+            Console.WriteLine();
+            Console.WriteLine(table);
+            if (markdownPath is not null)
+                File.WriteAllText(markdownPath, table);
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(pinDirectory))
+                Directory.Delete(pinDirectory, recursive: true);
+        }
+    }
+
+    internal static string Markdown(IReadOnlyList<BenchFigure> figures)
+    {
+        var lines = new List<string>
+        {
+            "| Path | ns/packet | empty TC program | added by MicroSeg | method |",
+            "|---|---:|---:|---:|---|",
+        };
+        lines.AddRange(figures.Select(f => $"| {f.Name} | {f.Nanoseconds:F0} | {f.EmptyNanoseconds:F0} | {f.Added:F0} | {f.Method} |"));
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary>out/bpf/NAME under the repository (found from the binaries, or $MICROSEG_ROOT).</summary>
+    internal static string ObjectPath(string name)
+    {
+        var root = Environment.GetEnvironmentVariable("MICROSEG_ROOT");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); root is null && dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MicroSeg.Orleans.sln")))
+                root = dir.FullName;
+        }
+        if (root is null)
+            throw new InvalidOperationException("Repository root not found; set MICROSEG_ROOT.");
+        return Path.Combine(root, "out", "bpf", name);
+    }
+}
