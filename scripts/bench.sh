@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (BenchmarkDotNet). Pass a filter to run a subset, e.g. scripts/bench.sh '*Recompute*'.
+# Runs every benchmark: the data plane per packet (bpf_prog_test_run against an empty TC
+# program measured in the same run), iperf3 through veths with and without the programs,
+# and the C# benchmarks (BenchmarkDotNet). Reports land in out/bench.
+# A filter runs only matching BenchmarkDotNet benchmarks, e.g. scripts/bench.sh '*Recompute*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-filter=${1:-*}
-dotnet run -c "${CONFIG:-Release}" --project test/Benchmarks/Benchmarks.csproj -- \
-  --filter "$filter" --job short --artifacts out/bench
-echo "bench: reports in out/bench/results"
+mkdir -p out/bench
+project=test/Benchmarks/Benchmarks.csproj
+
+if [ $# -eq 0 ]; then
+  echo "== data plane: ns per packet (median), beside an empty TC program"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- datapath run --markdown out/bench/datapath.md
+  echo "== data plane: iperf3 through veths, without and with the programs"
+  scripts/bench-iperf.sh 5 3 | tee out/bench/iperf.txt
+fi
+
+echo "== control plane (BenchmarkDotNet)"
+dotnet run -c "${CONFIG:-Release}" --project "$project" -- --filter "${1:-*}" --job short --artifacts out/bench
+echo "bench: reports in out/bench"

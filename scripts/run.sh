@@ -15,6 +15,7 @@ stop() {
   [ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null || true
   [ -n "$silo" ] && kill -TERM "$silo" 2>/dev/null && wait "$silo" 2>/dev/null || true
   echo "MicroSeg stopped."
+  exit 0
 }
 trap stop INT TERM EXIT
 

@@ -34,6 +34,8 @@ internal static class AgentHost
         builder.Services.AddSingleton<RulesObserver>();
         builder.Services.AddSingleton<DatapathProgrammer>();
         builder.Services.AddHostedService<DatapathService>();
+        builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
+        builder.Services.AddHostedService<ConntrackCollectionService>();
         builder.Services.AddSingleton<NodeSubscription>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeSubscription>());
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<NodeSubscription>());

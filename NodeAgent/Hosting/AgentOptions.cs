@@ -24,5 +24,8 @@ internal sealed record AgentOptions
     /// <summary>How often interfaces that were missing are looked for again. Default 2 s.</summary>
     public TimeSpan MissingInterfaceRetry { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often expired conntrack entries are collected and reported as ended flows. Default 10 s.</summary>
+    public TimeSpan ConntrackCollectPeriod { get; init; } = TimeSpan.FromSeconds(10);
+
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

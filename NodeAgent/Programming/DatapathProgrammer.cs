@@ -11,14 +11,18 @@ namespace MicroSeg.NodeAgent.Programming;
 /// </summary>
 internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<DatapathProgrammer> logger)
 {
+    private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
+    private long _lastRevision = -1;
+
     public DesiredMaps Apply(NodeRules rules)
     {
         var desired = DesiredMaps.From(rules, NetworkInterfaces.IndexOf);
 
-        // Identities first, then the rules that name them, then the endpoints that use the rules:
-        // an endpoint is never live before the entries it depends on.
+        // Identities first, then the rules that name them and the workloads' own addresses, then
+        // the endpoints that use them: an endpoint is never live before the entries it depends on.
         var ipcache = MapSync.Apply(datapath.IpCache, desired.IpCache);
         var policy = MapSync.Apply(datapath.Policy, desired.Policy);
+        var sources = MapSync.Apply(datapath.SourceAddresses, desired.SourceAddresses);
         var endpoints = MapSync.Apply(datapath.Endpoints, desired.Endpoints);
 
         foreach (var ifindex in desired.Endpoints.Keys.Select(k => (int)k))
@@ -36,13 +40,21 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
         }
         datapath.SetPolicyRevision((ulong)rules.Revision);
 
-        LogApplied(rules.Revision, desired.Endpoints.Count, desired.Policy.Count, desired.IpCache.Count,
-            $"{ipcache.Added}/{ipcache.Changed}/{ipcache.Deleted}", $"{policy.Added}/{policy.Changed}/{policy.Deleted}",
-            $"{endpoints.Added}/{endpoints.Changed}/{endpoints.Deleted}");
-        foreach (var name in desired.MissingInterfaces)
+        // Heartbeats re-apply the same snapshot every few seconds; say something only when it changed anything.
+        var changed = !(ipcache.Unchanged && policy.Unchanged && sources.Unchanged && endpoints.Unchanged);
+        if (changed || rules.Revision != _lastRevision)
+        {
+            LogApplied(rules.Revision, desired.Endpoints.Count, desired.Policy.Count, desired.IpCache.Count,
+                Diff(ipcache), Diff(policy), Diff(sources), Diff(endpoints));
+        }
+        _lastRevision = rules.Revision;
+        foreach (var name in desired.MissingInterfaces.Where(n => _reportedMissing.Add(n)))
             LogMissingInterface(name);
+        _reportedMissing.IntersectWith(desired.MissingInterfaces);
         return desired;
     }
+
+    private static string Diff(MapSyncResult r) => $"+{r.Added}~{r.Changed}-{r.Deleted}";
 
     /// <summary>Removes the programs from every interface this agent attached to; the pinned maps stay.</summary>
     public void DetachAll()
@@ -61,8 +73,8 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {IpCache} ipcache entries (added/changed/deleted ipcache {IpDiff}, policy {PolicyDiff}, endpoints {EndpointDiff})")]
-    private partial void LogApplied(long revision, int endpoints, int policy, int ipCache, string ipDiff, string policyDiff, string endpointDiff);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {IpCache} ipcache entries (changes: ipcache {IpDiff}, policy {PolicyDiff}, source addresses {SourceDiff}, endpoints {EndpointDiff})")]
+    private partial void LogApplied(long revision, int endpoints, int policy, int ipCache, string ipDiff, string policyDiff, string sourceDiff, string endpointDiff);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Attached to ifindex {Ifindex}")]
     private partial void LogAttached(int ifindex);

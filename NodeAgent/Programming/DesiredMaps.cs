@@ -1,3 +1,4 @@
+using System.Net;
 using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
@@ -15,12 +16,14 @@ internal sealed record DesiredMaps(
     Dictionary<uint, EndpointValue> Endpoints,
     Dictionary<IpCacheKey, IpCacheValue> IpCache,
     Dictionary<PolicyKey, PolicyValue> Policy,
+    Dictionary<SourceAddressKey, SourceAddressValue> SourceAddresses,
     IReadOnlyList<string> PresentInterfaces,
     IReadOnlyList<string> MissingInterfaces)
 {
     public static DesiredMaps From(NodeRules rules, Func<string, int> indexOf)
     {
         var endpoints = new Dictionary<uint, EndpointValue>();
+        var sources = new Dictionary<SourceAddressKey, SourceAddressValue>(ByteComparer<SourceAddressKey>.Instance);
         var ifindexByWorkload = new Dictionary<string, uint>(StringComparer.Ordinal);
         var present = new List<string>();
         var missing = new List<string>();
@@ -34,10 +37,15 @@ internal sealed record DesiredMaps(
             }
             present.Add(ep.Interface);
             ifindexByWorkload[ep.WorkloadId] = (uint)ifindex;
+            // Anti-spoofing: the workload may send only from its own addresses. One registered
+            // without addresses cannot be checked, so it is explicitly exempt rather than cut off.
+            foreach (var address in ep.Addresses)
+                sources[new SourceAddressKey((uint)ifindex, IPAddress.Parse(address))] = default;
+            var flags = (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None)
+                | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None)
+                | (ep.Addresses.Count == 0 ? EndpointFlags.NoSourceCheck : EndpointFlags.None);
             endpoints[(uint)ifindex] = new EndpointValue(
-                ep.Identity,
-                ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect,
-                (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None) | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None));
+                ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags);
         }
 
         var ipcache = rules.IpCache.ToDictionary(r => IpCacheKey.FromCidr(r.Cidr), r => new IpCacheValue(r.Identity), ByteComparer<IpCacheKey>.Instance);
@@ -51,6 +59,6 @@ internal sealed record DesiredMaps(
                 entry.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress ? BpfDirection.Ingress : BpfDirection.Egress);
             policy[key] = new PolicyValue(entry.RuleId, entry.Action == Grains.Interfaces.Policies.PolicyAction.Deny ? BpfAction.Deny : BpfAction.Allow);
         }
-        return new DesiredMaps(endpoints, ipcache, policy, present, missing);
+        return new DesiredMaps(endpoints, ipcache, policy, sources, present, missing);
     }
 }

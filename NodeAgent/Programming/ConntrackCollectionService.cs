@@ -1,0 +1,54 @@
+using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.NodeAgent.Programming;
+
+/// <summary>
+/// Periodically deletes expired conntrack entries (the data path already ignores them; this frees
+/// space before the LRU has to evict live flows) and counts the flows that ended.
+/// </summary>
+internal sealed partial class ConntrackCollectionService(
+    ConntrackCollector collector,
+    AgentOptions options,
+    TimeProvider time,
+    ILogger<ConntrackCollectionService> logger) : BackgroundService
+{
+    private long _endedTotal;
+
+    /// <summary>Flows ended since the agent started.</summary>
+    public long EndedTotal => Interlocked.Read(ref _endedTotal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.ConntrackCollectPeriod, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var result = collector.Collect();
+                    Interlocked.Add(ref _endedTotal, result.Ended.Count);
+                    if (result.Ended.Count > 0)
+                        LogCollected(result.Scanned, result.Ended.Count);
+                }
+                catch (BpfException ex)
+                {
+                    LogCollectFailed(ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Conntrack collection: scanned {Scanned}, {Ended} flows ended")]
+    private partial void LogCollected(int scanned, int ended);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Conntrack collection failed: {Error}")]
+    private partial void LogCollectFailed(string error);
+}
