@@ -30,6 +30,8 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api/v1");
         WorkloadEndpoints.Map(api);
         PolicyEndpoints.Map(api);
+        NamespaceEndpoints.Map(api);
+        NetworkPolicyEndpoints.Map(api);
         NodeEndpoints.Map(api);
         HealthEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -28,6 +28,13 @@ public sealed record PolicySpec
     /// <summary>Which workloads the policy applies to.</summary>
     public LabelSelector Selector { get; init; } = new();
 
+    /// <summary>
+    /// When set, the policy is namespaced as a Kubernetes NetworkPolicy is: it selects only workloads of
+    /// this namespace, and a peer selector without a namespace selector means workloads of this namespace.
+    /// When null (native policies by default) selectors span every namespace.
+    /// </summary>
+    public string? Namespace { get; init; }
+
     /// <summary>Rules for traffic toward the selected workloads; null leaves ingress alone.</summary>
     public IReadOnlyList<PolicyRule>? Ingress { get; init; }
 
@@ -39,7 +46,16 @@ public sealed record PolicySpec
 
     /// <summary>Ordering hint within a tier; lower first. Deny still beats allow.</summary>
     public int Priority { get; init; }
+
+    /// <summary>Set when the policy was imported from a Kubernetes NetworkPolicy.</summary>
+    public KubernetesOrigin? Origin { get; init; }
 }
+
+/// <summary>Where an imported policy came from: the NetworkPolicy's namespace, name and document (JSON).</summary>
+/// <param name="Namespace">metadata.namespace.</param>
+/// <param name="Name">metadata.name.</param>
+/// <param name="Document">The NetworkPolicy as applied, in JSON.</param>
+public sealed record KubernetesOrigin(string Namespace, string Name, string Document);
 
 /// <summary>One rule: peers (from for ingress, to for egress) and ports; empty peers or ports mean any.</summary>
 public sealed record PolicyRule
@@ -54,11 +70,17 @@ public sealed record PolicyRule
     public IReadOnlyList<PolicyPort>? Ports { get; init; }
 }
 
-/// <summary>A peer: workloads chosen by labels, or an address block.</summary>
+/// <summary>
+/// A peer: workloads chosen by labels and/or by their namespace's labels (both must match when
+/// both are given, as a Kubernetes peer with podSelector and namespaceSelector), or an address block.
+/// </summary>
 public sealed record PolicyPeer
 {
-    /// <summary>Workloads whose labels match.</summary>
+    /// <summary>Workloads whose labels match; null with a namespace selector means every workload there.</summary>
     public LabelSelector? Selector { get; init; }
+
+    /// <summary>Namespaces whose labels match (every namespace has kubernetes.io/metadata.name).</summary>
+    public LabelSelector? NamespaceSelector { get; init; }
 
     /// <summary>An address block in CIDR notation.</summary>
     public string? Cidr { get; init; }
@@ -70,11 +92,11 @@ public sealed record PolicyPeer
 /// <summary>A protocol and port (or port range).</summary>
 public sealed record PolicyPort
 {
-    /// <summary>TCP (default), UDP or SCTP.</summary>
+    /// <summary>TCP (default), UDP, SCTP, ICMP or ICMPv6.</summary>
     public string Protocol { get; init; } = "TCP";
 
-    /// <summary>Port; null means every port of the protocol.</summary>
-    public int? Port { get; init; }
+    /// <summary>Port number or workload port name; null means every port of the protocol.</summary>
+    public PortRef? Port { get; init; }
 
     /// <summary>Last port of a range that starts at <see cref="Port"/>.</summary>
     public int? EndPort { get; init; }

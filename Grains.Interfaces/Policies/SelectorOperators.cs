@@ -28,5 +28,13 @@ public static class PolicyProtocols
         ["TCP"] = 6,
         ["UDP"] = 17,
         ["SCTP"] = 132,
+        ["ICMP"] = 1,
+        ["ICMPV6"] = 58,
     };
+
+    /// <summary>Protocols whose rules may name ports.</summary>
+    public static bool HasPorts(string protocol) => protocol.ToUpperInvariant() is "TCP" or "UDP" or "SCTP";
+
+    /// <summary>Name of the well-known namespace label every namespace carries.</summary>
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 }

@@ -41,6 +41,15 @@ public static partial class NameRules
         return null;
     }
 
+    /// <summary>Checks a port name (IANA service name rules, as Kubernetes): 1-15 lower-case letters, digits and '-', a letter, no "--".</summary>
+    public static string? CheckPortName(string name)
+    {
+        if (name.Length is 0 or > 15 || !name.Any(char.IsAsciiLetterLower) || name.Contains("--", StringComparison.Ordinal)
+            || name[0] == '-' || name[^1] == '-' || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            return $"port name '{name}' is invalid: 1-15 lower-case letters, digits and '-', with at least one letter, not starting or ending with '-' and no \"--\".";
+        return null;
+    }
+
     /// <summary>Checks a Linux network device name.</summary>
     public static string? CheckInterface(string value)
     {

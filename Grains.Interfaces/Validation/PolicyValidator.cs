@@ -19,6 +19,8 @@ public static class PolicyValidator
         }
 
         Add("id", NameRules.CheckId(spec.Id, "id"));
+        if (spec.Namespace is not null)
+            Add("namespace", NameRules.CheckId(spec.Namespace, "namespace"));
         if (spec.Selector is null)
             Add("selector", "selector is required ({} selects every workload).");
         else
@@ -92,14 +94,18 @@ public static class PolicyValidator
             add(at, "peer is null.");
             return;
         }
-        if ((peer.Selector is null) == (peer.Cidr is null))
+        var bySelector = peer.Selector is not null || peer.NamespaceSelector is not null;
+        if (bySelector == (peer.Cidr is not null))
         {
-            add(at, "a peer has exactly one of 'selector' or 'cidr'.");
+            add(at, "a peer has either 'selector' and/or 'namespaceSelector', or 'cidr' (with optional 'except').");
             return;
         }
-        if (peer.Selector is not null)
+        if (bySelector)
         {
-            ValidateSelector(peer.Selector, $"{at}.selector", add);
+            if (peer.Selector is not null)
+                ValidateSelector(peer.Selector, $"{at}.selector", add);
+            if (peer.NamespaceSelector is not null)
+                ValidateSelector(peer.NamespaceSelector, $"{at}.namespaceSelector", add);
             if (peer.Except is not null)
                 add($"{at}.except", "'except' belongs to a 'cidr' peer.");
             return;
@@ -126,17 +132,25 @@ public static class PolicyValidator
             add(at, "port is null.");
             return;
         }
-        if (!PolicyProtocols.Numbers.ContainsKey((port.Protocol ?? "").ToUpperInvariant()))
-            add($"{at}.protocol", $"protocol '{port.Protocol}' is not supported: use TCP, UDP or SCTP.");
-        if (port.Port is { } p && p is < 1 or > 65535)
+        var protocol = port.Protocol ?? "";
+        if (!PolicyProtocols.Numbers.ContainsKey(protocol.ToUpperInvariant()))
+        {
+            add($"{at}.protocol", $"protocol '{port.Protocol}' is not supported: use TCP, UDP, SCTP, ICMP or ICMPv6.");
+            return;
+        }
+        if (!PolicyProtocols.HasPorts(protocol) && (port.Port is not null || port.EndPort is not null))
+            add($"{at}.port", $"{protocol} has no ports: leave 'port' and 'endPort' out.");
+        if (port.Port is { Number: { } p } && p is < 1 or > 65535)
             add($"{at}.port", $"port {p} is out of range 1-65535.");
+        if (port.Port is { Name: { } name })
+            add($"{at}.port", NameRules.CheckPortName(name));
         if (port.EndPort is { } end)
         {
-            if (port.Port is null)
-                add($"{at}.endPort", "endPort needs a port to start the range.");
-            else if (end < port.Port || end > 65535)
-                add($"{at}.endPort", $"endPort {end} must be between port {port.Port} and 65535.");
-            else if (end - port.Port >= MaxPortRange)
+            if (port.Port?.Number is not { } start)
+                add($"{at}.endPort", "endPort needs a numeric port to start the range.");
+            else if (end < start || end > 65535)
+                add($"{at}.endPort", $"endPort {end} must be between port {start} and 65535.");
+            else if (end - start >= MaxPortRange)
                 add($"{at}.endPort", $"port ranges are limited to {MaxPortRange} ports for now; split the range.");
         }
     }

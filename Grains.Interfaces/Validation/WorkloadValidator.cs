@@ -34,8 +34,7 @@ public static class WorkloadValidator
 
         foreach (var (name, value) in spec.Ports ?? new Dictionary<string, string>())
         {
-            if (name.Length is 0 or > 15 || !name.Any(char.IsLetter) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-                Add($"ports.{name}", $"port name '{name}' is invalid: 1-15 lower-case letters, digits and '-', with at least one letter (as Kubernetes named ports).");
+            Add($"ports.{name}", NameRules.CheckPortName(name));
             if (!NamedPort.TryParse(value, out _))
                 Add($"ports.{name}", $"port '{name}' has value '{value}': write it as PROTOCOL/PORT, e.g. \"TCP/80\" (TCP, UDP or SCTP; port 1-65535).");
         }
@@ -70,7 +69,7 @@ public readonly record struct NamedPort(byte Protocol, ushort Port)
     {
         port = default;
         var parts = (text ?? "").Split('/');
-        if (parts.Length != 2 || !Policies.PolicyProtocols.Numbers.TryGetValue(parts[0].ToUpperInvariant(), out var protocol))
+        if (parts.Length != 2 || !Policies.PolicyProtocols.HasPorts(parts[0]) || !Policies.PolicyProtocols.Numbers.TryGetValue(parts[0].ToUpperInvariant(), out var protocol))
             return false;
         if (!ushort.TryParse(parts[1], out var number) || number == 0)
             return false;

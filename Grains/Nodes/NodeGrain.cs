@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -96,7 +97,9 @@ internal sealed partial class NodeGrain(
     {
         var workloads = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         var policies = await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids);
+        var namespaces = await GrainFactory.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids,
+            new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
         var hash = Hash(compiled);
         if (hash != state.State.ContentHash)
         {

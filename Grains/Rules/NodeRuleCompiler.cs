@@ -17,15 +17,18 @@ internal sealed record CompiledRules(
 /// </summary>
 internal static class NodeRuleCompiler
 {
+    /// <summary>A rule without ports admits every port and protocol.</summary>
+    private static readonly PolicyPort?[] AnyPort = [null];
+
     public static CompiledRules Compile(
-        string node, IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NodeIdAllocations ids)
+        string node, IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NodeIdAllocations ids,
+        NamespaceLabels? namespaces = null)
     {
+        var scope = new PolicyScope(namespaces ?? NamespaceLabels.Empty);
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
         var local = workloads.Where(w => w.Spec.Node == node && w.Spec.Interface is not null).ToList();
-        var selecting = local.ToDictionary(
-            w => w.Spec.Id,
-            w => policies.Where(p => LabelSelectorMatcher.Matches(p.Selector, w.Spec.Labels)).ToList());
+        var selecting = local.ToDictionary(w => w.Spec.Id, w => policies.Where(p => scope.Selects(p, w)).ToList());
 
         var ipcache = new SortedDictionary<string, uint>(StringComparer.Ordinal);
         var workloadHosts = new HashSet<CidrBlock>();
@@ -52,7 +55,7 @@ internal static class NodeRuleCompiler
         }
 
         var endpoints = new List<EndpointRule>();
-        var entries = new Dictionary<(string, TrafficDirection, uint, byte, ushort), PolicyEntry>();
+        var entries = new PolicyEntrySet();
         foreach (var w in local)
         {
             var applying = selecting[w.Spec.Id];
@@ -75,35 +78,22 @@ internal static class NodeRuleCompiler
                 var source = $"{policy.Id}/{(direction == TrafficDirection.Ingress ? "ingress" : "egress")}/{i}";
                 var ruleId = ids.RuleId(source, usedRules);
                 var peers = direction == TrafficDirection.Ingress ? rule.From : rule.To;
-                foreach (var remote in RemoteIdentities(peers, workloads, cidrIdentities))
+                var remotes = scope.Remotes(policy, peers, workloads, cidrIdentities);
+                var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
+                foreach (var port in ports)
                 {
-                    foreach (var (protocol, port) in Ports(rule.Ports))
-                    {
-                        var key = (w.Spec.Id, direction, remote, protocol, port);
-                        var entry = new PolicyEntry(w.Spec.Id, direction, remote, protocol, port, policy.Action, ruleId, source);
-                        // Deny beats allow; between equals the lowest rule id decides, so the result does not depend on order.
-                        if (!entries.TryGetValue(key, out var existing) || Beats(entry, existing))
-                            entries[key] = entry;
-                    }
+                    foreach (var (remote, protocol, number) in PortResolver.Resolve(port, direction, w, remotes, workloads))
+                        entries.Add(new PolicyEntry(w.Spec.Id, direction, remote, protocol, number, policy.Action, ruleId, source));
                 }
             }
         }
 
         ids.Retain(usedRules, usedCidrs);
-        var policyEntries = entries.Values
-            .OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ThenBy(e => e.Direction)
-            .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port)
-            .ToList();
         return new CompiledRules(
             endpoints.OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ToList(),
             ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList(),
-            policyEntries);
+            entries.Ordered());
     }
-
-    private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>
-        candidate.Action != existing.Action
-            ? candidate.Action == PolicyAction.Deny
-            : candidate.RuleId < existing.RuleId;
 
     private static IEnumerable<CidrBlock> CidrBlocksOf(PolicySpec policy) =>
         (policy.Ingress ?? []).SelectMany(r => r.From ?? [])
@@ -111,51 +101,4 @@ internal static class NodeRuleCompiler
             .Where(p => p.Cidr is not null)
             .SelectMany(p => (p.Except ?? []).Prepend(p.Cidr!))
             .Select(CidrBlock.Parse);
-
-    private static IEnumerable<uint> RemoteIdentities(
-        IReadOnlyList<PolicyPeer>? peers, IReadOnlyList<WorkloadRecord> workloads, Dictionary<CidrBlock, uint> cidrIdentities)
-    {
-        if (peers is null || peers.Count == 0)
-            return [ReservedIdentities.Any];
-        var result = new SortedSet<uint>();
-        foreach (var peer in peers)
-        {
-            if (peer.Selector is not null)
-            {
-                foreach (var w in workloads.Where(w => LabelSelectorMatcher.Matches(peer.Selector, w.Spec.Labels)))
-                    result.Add(w.Identity);
-                continue;
-            }
-            // A block selects every known block inside it (longest-prefix match gives an address the most
-            // specific block's identity), except the blocks inside an 'except'.
-            var block = CidrBlock.Parse(peer.Cidr!);
-            var except = (peer.Except ?? []).Select(CidrBlock.Parse).ToList();
-            foreach (var (inner, id) in cidrIdentities)
-            {
-                if (block.Contains(inner) && !except.Any(e => e.Contains(inner)))
-                    result.Add(id);
-            }
-        }
-        return result;
-    }
-
-    private static IEnumerable<(byte Protocol, ushort Port)> Ports(IReadOnlyList<PolicyPort>? ports)
-    {
-        if (ports is null || ports.Count == 0)
-        {
-            yield return (0, 0);
-            yield break;
-        }
-        foreach (var port in ports)
-        {
-            var protocol = PolicyProtocols.Numbers[port.Protocol.ToUpperInvariant()];
-            if (port.Port is not { } first)
-            {
-                yield return (protocol, 0);
-                continue;
-            }
-            for (var p = first; p <= (port.EndPort ?? first); p++)
-                yield return (protocol, (ushort)p);
-        }
-    }
 }

@@ -1,0 +1,49 @@
+using MicroSeg.Grains.Interfaces.Namespaces;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Nodes;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Namespaces;
+
+/// <summary>Persisted state of the namespace index.</summary>
+internal sealed class NamespaceIndexState
+{
+    public SortedDictionary<string, Dictionary<string, string>> Namespaces { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Holds every namespace's labels; a change recomputes every node, as namespace selectors may match differently.</summary>
+internal sealed class NamespaceIndexGrain(
+    [PersistentState("namespaces")] IPersistentState<NamespaceIndexState> state) : Grain, INamespaceIndexGrain
+{
+    public async Task<bool> SetAsync(NamespaceSpec spec)
+    {
+        SpecValidationException.ThrowIfAny(NamespaceValidator.Validate(spec));
+        var labels = WithNameLabel(spec.Name, spec.Labels);
+        var created = !state.State.Namespaces.TryGetValue(spec.Name, out var existing);
+        if (!created && existing!.Count == labels.Count && !existing.Except(labels).Any())
+            return false;
+        state.State.Namespaces[spec.Name] = labels;
+        await state.WriteStateAsync();
+        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        return created;
+    }
+
+    public async Task<bool> RemoveAsync(string name)
+    {
+        if (!state.State.Namespaces.Remove(name))
+            return false;
+        await state.WriteStateAsync();
+        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        return true;
+    }
+
+    public Task<NamespaceSpec?> GetAsync(string name) =>
+        Task.FromResult(state.State.Namespaces.TryGetValue(name, out var labels) ? new NamespaceSpec(name, labels) : null);
+
+    public Task<IReadOnlyList<NamespaceSpec>> GetAllAsync() =>
+        Task.FromResult<IReadOnlyList<NamespaceSpec>>(state.State.Namespaces.Select(kv => new NamespaceSpec(kv.Key, kv.Value)).ToList());
+
+    private static Dictionary<string, string> WithNameLabel(string name, IReadOnlyDictionary<string, string> labels) =>
+        new(labels) { [PolicyProtocols.NamespaceNameLabel] = name };
+}

@@ -1,0 +1,31 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+
+namespace MicroSeg.Grains.Rules;
+
+/// <summary>
+/// Policy entries keyed as the data plane keys them. Two rules that produce the same key merge:
+/// deny beats allow, and between equals the lowest rule id decides, so the result does not depend
+/// on the order policies are read in.
+/// </summary>
+internal sealed class PolicyEntrySet
+{
+    private readonly Dictionary<(string, TrafficDirection, uint, byte, ushort), PolicyEntry> _entries = [];
+
+    public void Add(PolicyEntry entry)
+    {
+        var key = (entry.WorkloadId, entry.Direction, entry.RemoteIdentity, entry.Protocol, entry.Port);
+        if (!_entries.TryGetValue(key, out var existing) || Beats(entry, existing))
+            _entries[key] = entry;
+    }
+
+    public IReadOnlyList<PolicyEntry> Ordered() => _entries.Values
+        .OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ThenBy(e => e.Direction)
+        .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port)
+        .ToList();
+
+    private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>
+        candidate.Action != existing.Action
+            ? candidate.Action == PolicyAction.Deny
+            : candidate.RuleId < existing.RuleId;
+}
