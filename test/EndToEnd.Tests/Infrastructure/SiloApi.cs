@@ -12,8 +12,12 @@ internal sealed class SiloApi(Uri baseAddress) : IDisposable
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
+        request.Content = body switch
+        {
+            null => null,
+            HttpContent content => content,
+            _ => JsonContent.Create(body),
+        };
         return await _http.SendAsync(request);
     }
 

@@ -1,0 +1,125 @@
+using MicroSeg.Testing;
+using Xunit.Abstractions;
+
+namespace MicroSeg.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A whole MicroSeg installation for one test: a silo process (embedded SQLite in a temp folder,
+/// free ports), any number of agent processes (each a "node" with its own pinned maps), and a
+/// test network of pods. Everything is stopped and removed on dispose, whatever the outcome.
+/// </summary>
+internal sealed class MicroSegSystem : IAsyncDisposable
+{
+    private readonly ITestOutputHelper _output;
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("microseg-e2e-").FullName;
+    private readonly string _pinRoot = $"/sys/fs/bpf/microseg-e2e-{Guid.NewGuid():N}"[..40];
+    private readonly string[] _siloArgs;
+    private readonly int _gatewayPort = FreePorts.Next();
+    private readonly Dictionary<string, ChildProcess> _agents = [];
+    private readonly List<IDisposable> _listeners = [];
+
+    private MicroSegSystem(ITestOutputHelper output)
+    {
+        _output = output;
+        var httpPort = FreePorts.Next();
+        _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{FreePorts.Next()}", "--data", _dataDir];
+        Api = new SiloApi(new Uri($"http://127.0.0.1:{httpPort}"));
+        Network = TestNetwork.Create();
+    }
+
+    public TestNetwork Network { get; }
+
+    public SiloApi Api { get; }
+
+    public ChildProcess Silo { get; private set; } = null!;
+
+    public IReadOnlyCollection<string> Nodes => _agents.Keys;
+
+    /// <summary>Every process, for failure messages.</summary>
+    public ChildProcess[] Logs => [Silo, .. _agents.Values];
+
+    public static async Task<MicroSegSystem> StartAsync(ITestOutputHelper output)
+    {
+        var system = new MicroSegSystem(output);
+        try
+        {
+            system.Silo = ChildProcess.Start("silo", RepoPaths.Silo, system._siloArgs);
+            await system.Api.WaitHealthyAsync(system.Silo, TimeSpan.FromSeconds(60));
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A unique node name for this run (agents of parallel runs never share pinned maps).</summary>
+    public string NodeName(string suffix) => $"e2e-{Network.Bridge.ToLowerInvariant()}-{suffix}";
+
+    public void StartAgent(string node) =>
+        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, "--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
+            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject);
+
+    /// <summary>A pod listening on the given TCP ports.</summary>
+    public TestPod AddPod(string name, string cidr, params int[] ports)
+    {
+        var pod = Network.AddPod(name, cidr);
+        _listeners.AddRange(ports.Select(pod.ListenTcp));
+        return pod;
+    }
+
+    /// <summary>Waits until every agent has applied its node's current revision.</summary>
+    public async Task ConvergeAsync()
+    {
+        foreach (var node in _agents.Keys)
+            await Api.WaitConvergedAsync(node, TimeSpan.FromSeconds(30), Logs);
+    }
+
+    public async Task StopSiloAsync()
+    {
+        await Silo.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.True(Silo.ExitCode == 0, $"the silo exited with {Silo.ExitCode}\n{Silo.Tail()}");
+    }
+
+    public async Task StartSiloAgainAsync()
+    {
+        Silo.Dispose();
+        Silo = ChildProcess.Start("silo (restarted)", RepoPaths.Silo, _siloArgs);
+        await Api.WaitHealthyAsync(Silo, TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents.Values)
+        {
+            await agent.StopAsync(TimeSpan.FromSeconds(20));
+            _output.WriteLine(agent.Tail(60));
+            agent.Dispose();
+        }
+        if (Silo is not null)
+        {
+            await Silo.StopAsync(TimeSpan.FromSeconds(20));
+            _output.WriteLine(Silo.Tail(60));
+            Silo.Dispose();
+        }
+        _listeners.ForEach(l => l.Dispose());
+        Network.Dispose();
+        Api.Dispose();
+        TryDelete(_pinRoot);
+        TryDelete(_dataDir);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temp folder must not hide the test's real outcome.
+        }
+    }
+}
