@@ -17,6 +17,9 @@ public enum DeactivationReasonCode
 
     /// <summary>Activation failed (the constructor, state read or <c>OnActivateAsync</c> threw).</summary>
     ActivationFailed,
+
+    /// <summary>Cluster membership changed and another silo now hosts the grain; it reactivates there on its next call.</summary>
+    Migrating,
 }
 
 /// <summary>Why an activation is being deactivated (Orleans <c>DeactivationReason</c>).</summary>

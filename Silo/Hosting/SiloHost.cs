@@ -29,8 +29,23 @@ internal static class SiloHost
         var dataDirectory = Path.GetFullPath(options.Data);
         builder.UseMicroSegSilo(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(dataDirectory, "microseg.db"));
+            if (options.Postgres is { } postgres)
+            {
+                // Cluster member: membership, placement and grain state in PostgreSQL.
+                silo.ConfigureEndpoints(o =>
+                {
+                    o.SiloPort = options.SiloPort;
+                    o.GatewayPort = options.GatewayPort;
+                });
+                silo.UsePostgresClustering(o => o.ConnectionString = postgres);
+                silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = postgres);
+            }
+            else
+            {
+                // Embedded single silo: SQLite under --data.
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+                silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(dataDirectory, "microseg.db"));
+            }
             silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
         });
         builder.Services.AddMicroSegApi();
@@ -39,8 +54,8 @@ internal static class SiloHost
         app.MapMicroSegApi();
         app.MapDashboard();
         await app.StartAsync(cancellationToken);
-        app.Logger.LogInformation("MicroSeg silo {Name} ready: API and dashboard on {Http}, gateway port {Gateway}, data in {Data}",
-            options.Name, options.Http, options.GatewayPort, dataDirectory);
+        app.Logger.LogInformation("MicroSeg silo {Name} ready: API and dashboard on {Http}, gateway port {Gateway}, {Storage}",
+            options.Name, options.Http, options.GatewayPort, options.Postgres is null ? $"data in {dataDirectory}" : "cluster member on PostgreSQL");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
@@ -53,8 +68,8 @@ internal static class SiloHost
             return $"--silo-port {options.SiloPort} is out of range 1-65535.";
         if (options.GatewayPort is < 1 or > 65535)
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
-        if (options.Postgres is not null)
-            return "--postgres: cluster mode is not available in this build yet; run without --postgres for the embedded single silo (SQLite under --data).";
+        if (options.Postgres is { Length: 0 })
+            return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using MicroSeg.Runtime.Cluster;
 using MicroSeg.Runtime.Hosting;
 using MicroSeg.Runtime.Invocation;
 using MicroSeg.Runtime.Messaging;
@@ -12,7 +13,8 @@ namespace MicroSeg.Runtime.Activation;
 
 /// <summary>
 /// The silo's activations: one per grain id (a small pool for stateless workers), created on the first
-/// message. Single-silo today; cluster placement would decide here whether an id is local.
+/// message. In a cluster, <see cref="Dispatch"/> first asks the <see cref="ClusterView"/> which silo owns
+/// the id and forwards the call there when it is not this one; stateless workers are always local.
 /// </summary>
 internal sealed partial class Catalog
 {
@@ -23,13 +25,17 @@ internal sealed partial class Catalog
     private readonly ConcurrentDictionary<GrainId, WorkerPool> _workers = new();
     private readonly GrainSerializer _serializer;
     private readonly ILogger _logger;
+    private readonly ClusterView _view;
     private IGrainFactory? _grainFactory;
+    private SiloConnections? _silos;
     private volatile bool _stopping;
 
-    public Catalog(IServiceProvider services, GrainSerializer serializer, IOptions<GrainCollectionOptions> collection,
+    public Catalog(IServiceProvider services, GrainSerializer serializer, ClusterView view, IOptions<GrainCollectionOptions> collection,
         IOptions<SiloMessagingOptions> messaging, TimeProvider time, ILogger<Catalog> logger)
     {
         Services = services;
+        _view = view;
+        view.Changed += OnViewChanged;
         _serializer = serializer;
         Time = time;
         Logger = _logger = logger;
@@ -58,8 +64,20 @@ internal sealed partial class Catalog
 
     public int ActivationCount => _activations.Count + _workers.Values.Sum(p => p.Count);
 
-    /// <summary>Delivers a work item to the grain's activation, creating it if needed.</summary>
+    /// <summary>Delivers a work item to the grain's activation, here or on the silo that owns the id.</summary>
     public void Dispatch(GrainClassInfo grainClass, GrainId id, WorkItem item)
+    {
+        if (!_stopping && !grainClass.IsStatelessWorker && _view.RemoteOwner(id.Type, id.Key) is { } owner)
+        {
+            (_silos ??= Services.GetRequiredService<SiloConnections>()).Forward(owner, TargetKind.GrainType, id.Type, id.Key, item);
+            return;
+        }
+
+        DispatchLocal(grainClass, id, item);
+    }
+
+    /// <summary>Delivers a work item to the grain's activation in this silo, creating it if needed (calls forwarded by other silos).</summary>
+    public void DispatchLocal(GrainClassInfo grainClass, GrainId id, WorkItem item)
     {
         if (_stopping)
         {
@@ -115,6 +133,30 @@ internal sealed partial class Catalog
         var now = NowMs;
         foreach (var activation in Activations)
             activation.ExpireCalls(now);
+    }
+
+    /// <summary>Abrupt stop: refuses new calls and drops every activation without OnDeactivateAsync.</summary>
+    public void Abort()
+    {
+        _stopping = true;
+        var error = new SiloUnavailableException("The silo stopped abruptly; retry, the grain reactivates on another silo.");
+        foreach (var activation in Activations.ToList())
+        {
+            Remove(activation);
+            activation.Abort(error);
+        }
+    }
+
+    /// <summary>Membership changed: activations now owned by another silo deactivate, and reactivate there on their next call.</summary>
+    private void OnViewChanged(ClusterView view)
+    {
+        if (_stopping)
+            return;
+        foreach (var activation in _activations.Values)
+        {
+            if (view.RemoteOwner(activation.Id.Type, activation.Id.Key) is { } owner)
+                activation.RequestDeactivation(new(DeactivationReasonCode.Migrating, $"Silo {owner} owns the grain now."));
+        }
     }
 
     /// <summary>Refuses new calls and deactivates every activation (OnDeactivateAsync with ShuttingDown).</summary>

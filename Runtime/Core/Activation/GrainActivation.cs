@@ -134,6 +134,26 @@ internal sealed partial class GrainActivation : IWorkItemOwner, IGrainActivation
         }
     }
 
+    /// <summary>
+    /// Abrupt stop (the silo was killed or declared dead): no OnDeactivateAsync, timers stop, queued calls
+    /// fail with <paramref name="exception"/>; a turn already running finishes on its own.
+    /// </summary>
+    public void Abort(Exception exception)
+    {
+        List<WorkItem> queued;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            queued = [.. _queue, .. _interleaving];
+            _queue.Clear();
+            _interleaving.Clear();
+        }
+
+        foreach (var item in queued)
+            item.Fail(exception);
+        _ = DisposeAsync();
+    }
+
     public void DeactivateOnIdle() => RequestDeactivation(new(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
 
     /// <summary>Starts idle deactivation when nothing ran for <paramref name="ageMs"/>.</summary>

@@ -37,6 +37,8 @@ internal sealed class GrainTypeRegistry
         return classes[0];
     }
 
+    public bool TryGetByGrainType(string grainType, out GrainClassInfo grainClass) => _byType.TryGetValue(grainType, out grainClass!);
+
     private void Add(Type type)
     {
         var info = new GrainClassInfo(type, GrainClassInfo.GrainTypeOf(type));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MicroSeg.Runtime.Cluster;
 using MicroSeg.Runtime.Gateway;
 using MicroSeg.Runtime.Invocation;
 using MicroSeg.Runtime.Messaging;
@@ -43,14 +44,18 @@ internal sealed class SiloGrainFactory(GrainTypeRegistry types, Catalog catalog,
         return entry.Interface.CreateReference(new LocalGrainTarget(catalog, entry.Class, new GrainId(entry.Class.GrainType, key), entry.Interface));
     }
 
-    public object ObserverReference(Type observerInterface, Guid owner, Guid id)
+    public object ObserverReference(Type observerInterface, Guid owner, Guid id, string? silo)
     {
         var info = InterfaceRegistry.For(observerInterface);
         if (owner == observers.OwnerId && observers.TryGet(id, out var entry))
-            return info.CreateReference(new LocalObserverTarget(entry, info, owner));
+            return info.CreateReference(new LocalObserverTarget(entry, info, owner, observers.Location));
         var gateway = _gateway ??= (GatewayService)services.GetService(typeof(GatewayService))!;
+        var key = ObserverRegistry.FormatKey(owner, id);
+        // Observed through another silo (its own object, or a client of its gateway): calls travel over the silo link.
+        if (silo is not null && silo != observers.Location && gateway.GetClient(owner) is null && SiloAddress.TryParse(silo, out var remote))
+            return info.CreateReference(new SiloObserverTarget((SiloConnections)services.GetService(typeof(SiloConnections))!, catalog, remote, info, key, owner, id));
         return info.CreateReference(new RemoteTarget(() => gateway.GetClient(owner),
             () => new ClientNotAvailableException($"Client {owner} is not connected; its {observerInterface.Name} observer cannot be called."),
-            TargetKind.Observer, info, ObserverRegistry.FormatKey(owner, id), owner, id));
+            TargetKind.Observer, info, key, owner, id, observers.Location));
     }
 }

@@ -14,8 +14,8 @@ namespace MicroSeg.Runtime.Client;
 /// <see cref="ClientMessagingOptions.MaxReconnectDelay"/> between failures, and tells the
 /// <see cref="IClusterConnectionStatusObserver"/>s about losses and recoveries.
 /// </summary>
-internal sealed partial class ClientConnector(ClusterClient client, IOptions<ClientMessagingOptions> options, IServiceProvider services,
-    TimeProvider time, ILogger<ClientConnector> logger) : BackgroundService
+internal sealed partial class ClientConnector(ClusterClient client, IOptions<ClientMessagingOptions> options, IGatewayListProvider gatewayList,
+    IServiceProvider services, TimeProvider time, ILogger<ClientConnector> logger) : BackgroundService
 {
     private static readonly TimeSpan s_firstDelay = TimeSpan.FromMilliseconds(100);
     private IClusterConnectionStatusObserver[]? _observers;
@@ -26,11 +26,19 @@ internal sealed partial class ClientConnector(ClusterClient client, IOptions<Cli
         var limits = new MessagingLimits(settings.OutgoingQueueCapacity, settings.MaxFrameBytes, settings.ResponseTimeout);
         var delay = s_firstDelay;
         var lost = false;
+        string? previous = null;
         for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
         {
-            var gateway = settings.Gateways[attempt % settings.Gateways.Count];
+            var gateway = "(gateway list)";
             try
             {
+                var gateways = await gatewayList.GetGatewaysAsync(stoppingToken).ConfigureAwait(false);
+                if (gateways.Count == 0)
+                    throw new SiloUnavailableException("The gateway list is empty (no active silo).");
+                gateway = gateways[attempt % gateways.Count];
+                // After a loss, fail over: try another gateway first when there is one.
+                if (gateway == previous && gateways.Count > 1)
+                    gateway = gateways[++attempt % gateways.Count];
                 var (connection, running) = await ConnectAsync(gateway, limits, settings.ConnectTimeout, stoppingToken).ConfigureAwait(false);
                 client.SetConnection(connection, gateway);
                 LogConnected(gateway, client.ClientId);
@@ -41,6 +49,7 @@ internal sealed partial class ClientConnector(ClusterClient client, IOptions<Cli
                 if (stoppingToken.IsCancellationRequested)
                     return;
                 lost = true;
+                previous = gateway;
                 LogConnectionLost(gateway);
                 Notify(o => o.NotifyClusterConnectionLost());
                 Notify(o => o.NotifyGatewayCountChanged(0, 1, false));
@@ -48,6 +57,7 @@ internal sealed partial class ClientConnector(ClusterClient client, IOptions<Cli
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                previous = null;
                 LogConnectFailed(gateway, ex.Message, delay);
             }
             catch (OperationCanceledException)

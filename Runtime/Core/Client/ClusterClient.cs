@@ -54,7 +54,7 @@ internal sealed class ClusterClient : IClusterClient, IReferenceRuntime, IMessag
         return info.CreateReference(new RemoteTarget(() => Connection, NotConnected, TargetKind.Grain, info, key));
     }
 
-    public object ObserverReference(Type observerInterface, Guid owner, Guid id)
+    public object ObserverReference(Type observerInterface, Guid owner, Guid id, string? silo)
     {
         var info = InterfaceRegistry.For(observerInterface);
         if (owner == _observers.OwnerId && _observers.TryGet(id, out var entry))

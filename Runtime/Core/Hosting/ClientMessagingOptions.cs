@@ -5,7 +5,7 @@ namespace MicroSeg.Runtime.Hosting;
 /// <summary>The cluster client's gateways and calls (Orleans <c>ClientMessagingOptions</c> + static gateway list). Section "MicroSeg:Client".</summary>
 public sealed class ClientMessagingOptions
 {
-    /// <summary>Gateways as "host:port", tried in turn. Required.</summary>
+    /// <summary>Gateways as "host:port", tried in turn. Required unless the client uses PostgreSQL clustering (gateways from the membership table).</summary>
     public List<string> Gateways { get; set; } = [];
 
     /// <summary>How long a call waits for its response before failing with <see cref="TimeoutException"/>. Default 30 s.</summary>
@@ -24,13 +24,17 @@ public sealed class ClientMessagingOptions
     public int MaxFrameBytes { get; set; } = 64 * 1024 * 1024;
 }
 
-internal sealed class ClientOptionsValidator : IValidateOptions<ClientMessagingOptions>
+/// <summary>Registered when the client finds gateways elsewhere than in <see cref="ClientMessagingOptions.Gateways"/>.</summary>
+internal sealed class DynamicGatewayList;
+
+internal sealed class ClientOptionsValidator(IEnumerable<DynamicGatewayList> dynamicGateways) : IValidateOptions<ClientMessagingOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClientMessagingOptions options)
     {
         var errors = new List<string?>
         {
-            options.Gateways.Count == 0 ? "ClientMessagingOptions.Gateways is empty; call UseStaticGateways(\"host:port\")." : null,
+            options.Gateways.Count == 0 && !dynamicGateways.Any()
+                ? "ClientMessagingOptions.Gateways is empty; call UseStaticGateways(\"host:port\") or UsePostgresClustering(...)." : null,
             OptionErrors.Positive(options.ResponseTimeout, "ClientMessagingOptions.ResponseTimeout"),
             OptionErrors.Positive(options.ConnectTimeout, "ClientMessagingOptions.ConnectTimeout"),
             OptionErrors.Positive(options.MaxReconnectDelay, "ClientMessagingOptions.MaxReconnectDelay"),

@@ -17,4 +17,7 @@ internal sealed class LocalSiloDetails : ILocalSiloDetails
     public string Name { get; } = Environment.MachineName;
 
     public IPEndPoint? GatewayEndpoint { get; set; }
+
+    /// <summary>This silo's cluster identity (cluster mode only).</summary>
+    public Cluster.SiloAddress? SiloAddress { get; set; }
 }

@@ -17,4 +17,13 @@ internal static class RuntimeEventIds
     public const int TimerCallbackFailed = 9022;
     public const int OneWayCallFailed = 9023;
     public const int ShutdownDeactivationIncomplete = 9024;
+    public const int SiloConnected = 9030;
+    public const int SiloConnectFailed = 9031;
+    public const int SiloRequestRefused = 9032;
+    public const int SiloListening = 9033;
+    public const int MembershipJoined = 9040;
+    public const int MembershipChanged = 9041;
+    public const int MembershipDeclaredDead = 9042;
+    public const int MembershipSelfDead = 9043;
+    public const int MembershipTableError = 9044;
 }

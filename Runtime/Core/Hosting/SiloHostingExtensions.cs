@@ -50,7 +50,11 @@ public static class SiloHostingExtensions
         services.AddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<LocalSiloDetails>());
         services.AddSingleton<GatewayService>();
         services.AddSingleton<GatewayServer>();
-        services.AddHostedService<SiloHostedService>();
+        services.AddSingleton<Cluster.ClusterView>();
+        services.AddSingleton<Cluster.SiloConnections>();
+        services.AddSingleton<Cluster.MembershipService>();
+        services.AddSingleton<SiloHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloHostedService>());
         return builder;
     }
 
@@ -82,6 +86,7 @@ public static class ClientHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ClientMessagingOptions>().BindConfiguration("MicroSeg:Client").ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClientMessagingOptions>, ClientOptionsValidator>();
+        services.TryAddSingleton<Client.IGatewayListProvider, Client.StaticGatewayListProvider>();
         services.AddSingleton(sp => new Client.ClusterClient(sp.GetServices<JsonResolverRegistration>()));
         services.AddSingleton<IClusterClient>(sp => sp.GetRequiredService<Client.ClusterClient>());
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<Client.ClusterClient>());

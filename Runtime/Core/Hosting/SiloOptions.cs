@@ -6,14 +6,20 @@ namespace MicroSeg.Runtime.Hosting;
 /// <summary>Where the silo listens (Orleans <c>EndpointOptions</c>). Section "MicroSeg:Endpoints".</summary>
 public sealed class EndpointOptions
 {
-    /// <summary>Silo-to-silo port, reserved for clustering (unused by the single silo). Default 11111.</summary>
+    /// <summary>Silo-to-silo port, listened on in cluster mode (UsePostgresClustering); 0 picks a free port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>Port clients connect to; 0 picks a free port (see <see cref="ILocalSiloDetails.GatewayEndpoint"/>). Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Address the gateway listens on. Default 127.0.0.1; "0.0.0.0" for every interface.</summary>
+    /// <summary>Address the gateway (and, in cluster mode, the silo port) listens on. Default 127.0.0.1; "0.0.0.0" for every interface.</summary>
     public string GatewayListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Address other silos and clients use to reach this silo, written to the membership table. Default: the
+    /// listen address, or the first non-loopback IPv4 address when listening on 0.0.0.0.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 }
 
 /// <summary>When idle activations are collected (Orleans <c>GrainCollectionOptions</c>). Section "MicroSeg:GrainCollection".</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MicroSeg.Runtime.Messaging;
 
 namespace MicroSeg.Runtime.Invocation;
 
@@ -36,6 +37,27 @@ internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args
     }
 
     public sealed override void Fail(Exception exception) => OnFailed(exception);
+
+    public sealed override void Forward(MessageConnection connection, TargetKind kind, string target, string key)
+    {
+        if (Method.OneWay)
+        {
+            connection.SendRequest(null, kind, target, key, Method, args);
+            OnSucceeded(default!);
+            return;
+        }
+
+        var pending = new PendingResponse<T>(Method);
+        connection.SendRequest(pending, kind, target, key, Method, args);
+        ((Task<T>)pending.Task).ContinueWith(static (task, state) =>
+        {
+            var call = (Invocation<T>)state!;
+            if (task.IsCompletedSuccessfully)
+                call.OnSucceeded(task.Result);
+            else
+                call.OnFailed(task.Exception?.InnerException ?? new TaskCanceledException(task));
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     protected abstract void OnSucceeded(T result);
 

@@ -32,7 +32,7 @@ internal sealed class LocalGrainTarget(Catalog catalog, GrainClassInfo grainClas
 }
 
 /// <summary>An observer object in this process: calls are queued to it in order.</summary>
-internal sealed class LocalObserverTarget(ObserverEntry entry, InterfaceInfo observerInterface, Guid owner) : IGrainCallTarget
+internal sealed class LocalObserverTarget(ObserverEntry entry, InterfaceInfo observerInterface, Guid owner, string? silo = null) : IGrainCallTarget
 {
     public Type Interface => observerInterface.Type;
 
@@ -44,7 +44,7 @@ internal sealed class LocalObserverTarget(ObserverEntry entry, InterfaceInfo obs
 
     public void InvokeOneWay(MethodDescriptor method, object?[] args) => Invoke(method, args).IgnoreFailure();
 
-    public void WriteTo(Utf8JsonWriter writer) => ReferenceJson.WriteObserver(writer, observerInterface.Name, owner, entry.Id);
+    public void WriteTo(Utf8JsonWriter writer) => ReferenceJson.WriteObserver(writer, observerInterface.Name, owner, entry.Id, silo);
 
     public bool Equals(IGrainCallTarget? other) => other is LocalObserverTarget local && local.EntryId == entry.Id;
 
@@ -68,12 +68,14 @@ internal static class ReferenceJson
         writer.WriteEndObject();
     }
 
-    public static void WriteObserver(Utf8JsonWriter writer, string observerInterface, Guid owner, Guid id)
+    public static void WriteObserver(Utf8JsonWriter writer, string observerInterface, Guid owner, Guid id, string? silo = null)
     {
         writer.WriteStartObject();
         writer.WriteString("observer", observerInterface);
         writer.WriteString("owner", owner);
         writer.WriteString("id", id);
+        if (silo is not null)
+            writer.WriteString("silo", silo);
         writer.WriteEndObject();
     }
 

@@ -8,6 +8,9 @@ internal sealed class ObserverRegistry(Guid ownerId)
     private readonly ConcurrentDictionary<Guid, ObserverEntry> _byId = new();
     private readonly Dictionary<object, ObserverEntry> _byObject = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>In a cluster silo, this silo's address: written into its observer references so other silos can reach them.</summary>
+    public string? Location { get; set; }
+
     /// <summary>The id of this process in observer references.</summary>
     public Guid OwnerId { get; } = ownerId;
 
@@ -28,7 +31,7 @@ internal sealed class ObserverRegistry(Guid ownerId)
             }
         }
 
-        return info.CreateReference(new LocalObserverTarget(entry, info, OwnerId));
+        return info.CreateReference(new LocalObserverTarget(entry, info, OwnerId, Location));
     }
 
     public void Delete(IGrainObserver observer)

@@ -8,7 +8,7 @@ namespace MicroSeg.Runtime.Invocation;
 /// returns at call time (so references survive reconnects). No connection: the call fails at once.
 /// </summary>
 internal sealed class RemoteTarget(Func<MessageConnection?> connection, Func<Exception> unavailable, TargetKind kind,
-    InterfaceInfo targetInterface, string key, Guid owner = default, Guid observerId = default) : IGrainCallTarget
+    InterfaceInfo targetInterface, string key, Guid owner = default, Guid observerId = default, string? silo = null) : IGrainCallTarget
 {
     public Type Interface => targetInterface.Type;
 
@@ -29,7 +29,7 @@ internal sealed class RemoteTarget(Func<MessageConnection?> connection, Func<Exc
         if (kind == TargetKind.Grain)
             ReferenceJson.WriteGrain(writer, targetInterface.Name, key);
         else
-            ReferenceJson.WriteObserver(writer, targetInterface.Name, owner, observerId);
+            ReferenceJson.WriteObserver(writer, targetInterface.Name, owner, observerId, silo);
     }
 
     public bool Equals(IGrainCallTarget? other) =>

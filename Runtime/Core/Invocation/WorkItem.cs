@@ -33,6 +33,13 @@ internal abstract class WorkItem
     /// <summary>Fails the item without running it.</summary>
     public abstract void Fail(Exception exception);
 
+    /// <summary>
+    /// Sends the call to the grain's owning silo over <paramref name="connection"/> and completes this item
+    /// with the remote outcome (timer ticks and other local-only items fail instead).
+    /// </summary>
+    public virtual void Forward(Messaging.MessageConnection connection, Messaging.TargetKind kind, string target, string key) =>
+        Fail(new InvalidOperationException($"{GetType().Name} cannot be sent to another silo."));
+
     /// <summary>Fails the caller with a timeout when the deadline passed; true when it did.</summary>
     public virtual bool ExpireIfDue(long nowTicks) => false;
 }

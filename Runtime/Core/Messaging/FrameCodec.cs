@@ -21,6 +21,9 @@ internal enum TargetKind : byte
 {
     Grain = 0,
     Observer = 1,
+
+    /// <summary>Silo to silo: the target is a grain type name (not an interface) and the receiver hosts the grain itself.</summary>
+    GrainType = 2,
 }
 
 /// <summary>A decoded request; <see cref="Body"/> (the JSON array of arguments) is only valid during the callback.</summary>

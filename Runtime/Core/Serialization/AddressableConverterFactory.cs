@@ -28,7 +28,7 @@ internal sealed class AddressableConverterFactory(Func<IReferenceRuntime> refere
                 return null;
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw new JsonException($"Expected a grain or observer reference object for {typeof(T).Name}.");
-            string? grain = null, key = null, observer = null, owner = null, id = null;
+            string? grain = null, key = null, observer = null, owner = null, id = null, silo = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 var name = reader.GetString();
@@ -41,13 +41,14 @@ internal sealed class AddressableConverterFactory(Func<IReferenceRuntime> refere
                     case "observer": observer = value; break;
                     case "owner": owner = value; break;
                     case "id": id = value; break;
+                    case "silo": silo = value; break;
                 }
             }
 
             if (grain is not null && key is not null)
                 return (T)factory.References.GrainReference(Resolve(grain), key);
             if (observer is not null && Guid.TryParse(owner, out var ownerId) && Guid.TryParse(id, out var observerId))
-                return (T)factory.References.ObserverReference(Resolve(observer), ownerId, observerId);
+                return (T)factory.References.ObserverReference(Resolve(observer), ownerId, observerId, silo);
             throw new JsonException($"Malformed reference for {typeof(T).Name}.");
         }
 

@@ -12,7 +12,8 @@ internal interface IReferenceRuntime
 {
     object GrainReference(Type grainInterface, string key);
 
-    object ObserverReference(Type observerInterface, Guid owner, Guid id);
+    /// <summary>A reference to an observer; <paramref name="silo"/> is the silo it is reachable through (cluster mode), when the writer knew it.</summary>
+    object ObserverReference(Type observerInterface, Guid owner, Guid id, string? silo);
 }
 
 /// <summary>

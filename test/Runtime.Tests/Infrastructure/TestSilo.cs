@@ -61,13 +61,22 @@ public sealed class TestClient : IAsyncDisposable
 
     public StatusRecorder Status => _host.Services.GetRequiredService<StatusRecorder>();
 
-    public static async Task<TestClient> StartAsync(params string[] gateways)
+    public static Task<TestClient> StartAsync(params string[] gateways) => StartAsync(client => client.UseStaticGateways(gateways));
+
+    /// <summary>The client's current gateway ("host:port").</summary>
+    public string? Gateway => ((Runtime.Client.ClusterClient)Client).Gateway;
+
+    public static async Task<TestClient> StartAsync(Action<IClientBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<StatusRecorder>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<StatusRecorder>());
-        builder.UseMicroSegClient(client => client.UseStaticGateways(gateways).Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
+        builder.UseMicroSegClient(client =>
+        {
+            configure(client);
+            client.Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        });
         var host = builder.Build();
         await host.StartAsync();
         var client = new TestClient(host);
