@@ -32,6 +32,8 @@ public static class ApiEndpoints
         PolicyEndpoints.Map(api);
         NamespaceEndpoints.Map(api);
         NetworkPolicyEndpoints.Map(api);
+        IdentityEndpoints.Map(api);
+        SettingsEndpoints.Map(api);
         NodeEndpoints.Map(api);
         HealthEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");

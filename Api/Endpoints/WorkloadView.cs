@@ -11,7 +11,7 @@ public sealed record WorkloadView(
     IReadOnlyDictionary<string, string> Labels,
     string Namespace,
     IReadOnlyDictionary<string, string> Ports,
-    EnforcementMode Mode,
+    EnforcementMode? Mode,
     uint Identity)
 {
     internal static WorkloadView From(WorkloadRecord r) =>

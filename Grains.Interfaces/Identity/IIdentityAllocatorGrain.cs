@@ -4,13 +4,27 @@ namespace MicroSeg.Grains.Interfaces.Identity;
 
 /// <summary>
 /// Gives each distinct label set a numeric security identity, stable across restarts
-/// (key <see cref="GrainKeys.Cluster"/>). The data plane matches policy on these numbers.
+/// (key <see cref="GrainKeys.Cluster"/>). The data plane matches policy on these numbers. An identity
+/// lives while some workload holds it and is released with its last holder; numbers are never reused.
 /// </summary>
 public interface IIdentityAllocatorGrain : IGrainWithStringKey
 {
-    /// <summary>Returns the identity of the label set, allocating and persisting a new one the first time.</summary>
-    Task<uint> GetOrAllocateAsync(IReadOnlyDictionary<string, string> labels);
+    /// <summary>Returns the identity of the label set for <paramref name="holder"/>, allocating and persisting a new one the first time.</summary>
+    Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder);
+
+    /// <summary>Drops <paramref name="holder"/>'s hold on the label set's identity; the identity is released when no holder is left.</summary>
+    Task ReleaseAsync(IReadOnlyDictionary<string, string> labels, string holder);
+
+    /// <summary>Every identity in use, ordered by number.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<IdentityInfo>> GetAllAsync();
 }
+
+/// <summary>An identity in use.</summary>
+/// <param name="Identity">The number.</param>
+/// <param name="Labels">The label set it stands for.</param>
+/// <param name="Holders">Workloads holding it.</param>
+public sealed record IdentityInfo(uint Identity, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Holders);
 
 /// <summary>Reserved identities shared with the data plane (Bpf/include/microseg.h).</summary>
 public static class ReservedIdentities

@@ -47,6 +47,12 @@ public sealed record PolicySpec
     /// <summary>Ordering hint within a tier; lower first. Deny still beats allow.</summary>
     public int Priority { get; init; }
 
+    /// <summary>
+    /// A draft is stored and validated but not enforced: write it, look at what it would do, then
+    /// make it active by setting draft to false (Illumio's draft versus active policy).
+    /// </summary>
+    public bool Draft { get; init; }
+
     /// <summary>Set when the policy was imported from a Kubernetes NetworkPolicy.</summary>
     public KubernetesOrigin? Origin { get; init; }
 }

@@ -39,7 +39,7 @@ public static class WorkloadValidator
                 Add($"ports.{name}", $"port '{name}' has value '{value}': write it as PROTOCOL/PORT, e.g. \"TCP/80\" (TCP, UDP or SCTP; port 1-65535).");
         }
 
-        if (!Enum.IsDefined(spec.Mode))
+        if (spec.Mode is { } mode && !Enum.IsDefined(mode))
             Add("mode", $"mode '{spec.Mode}' is unknown: use \"monitor\" or \"protect\".");
         return errors;
     }

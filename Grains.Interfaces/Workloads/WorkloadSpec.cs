@@ -26,6 +26,6 @@ public sealed record WorkloadSpec
     /// <summary>Named container ports, name to "PROTO/port" (e.g. "http": "TCP/80").</summary>
     public IReadOnlyDictionary<string, string> Ports { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Enforcement mode; protect unless set.</summary>
-    public EnforcementMode Mode { get; init; } = EnforcementMode.Protect;
+    /// <summary>Enforcement mode; when null the workload takes its label group's mode or the cluster default (protect).</summary>
+    public EnforcementMode? Mode { get; init; }
 }

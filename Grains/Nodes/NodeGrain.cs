@@ -4,6 +4,7 @@ using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Rules;
 using MicroSeg.Runtime;
@@ -98,8 +99,9 @@ internal sealed partial class NodeGrain(
         var workloads = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         var policies = await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         var namespaces = await GrainFactory.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var settings = await GrainFactory.GetGrain<IEnforcementSettingsGrain>(GrainKeys.Cluster).GetAsync();
         var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids,
-            new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
+            new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)), settings);
         var hash = Hash(compiled);
         if (hash != state.State.ContentHash)
         {

@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
 
 namespace MicroSeg.Grains.Rules;
@@ -22,9 +23,11 @@ internal static class NodeRuleCompiler
 
     public static CompiledRules Compile(
         string node, IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NodeIdAllocations ids,
-        NamespaceLabels? namespaces = null)
+        NamespaceLabels? namespaces = null, EnforcementSettings? settings = null)
     {
+        settings ??= new EnforcementSettings();
         var scope = new PolicyScope(namespaces ?? NamespaceLabels.Empty);
+        policies = policies.Where(p => !p.Draft).ToList();
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
         var local = workloads.Where(w => w.Spec.Node == node && w.Spec.Interface is not null).ToList();
@@ -61,7 +64,7 @@ internal static class NodeRuleCompiler
             var applying = selecting[w.Spec.Id];
             var ingressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Ingress is not null);
             var egressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null);
-            endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, w.Spec.Mode, ingressIsolated, egressIsolated, w.Spec.Addresses));
+            endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, EffectiveMode(w, settings), ingressIsolated, egressIsolated, w.Spec.Addresses));
 
             foreach (var policy in applying)
             {
@@ -94,6 +97,13 @@ internal static class NodeRuleCompiler
             ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList(),
             entries.Ordered());
     }
+
+    /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>
+    internal static EnforcementMode EffectiveMode(WorkloadRecord w, EnforcementSettings settings) =>
+        w.Spec.Mode
+        ?? settings.LabelGroups.FirstOrDefault(g => (g.Namespace is null || g.Namespace == w.Spec.Namespace)
+            && LabelSelectorMatcher.Matches(g.Selector, w.Spec.Labels))?.Mode
+        ?? settings.DefaultMode;
 
     private static IEnumerable<CidrBlock> CidrBlocksOf(PolicySpec policy) =>
         (policy.Ingress ?? []).SelectMany(r => r.From ?? [])

@@ -10,4 +10,7 @@ internal static class IdentityLabels
 
     public static IReadOnlyDictionary<string, string> Of(WorkloadSpec spec) =>
         new Dictionary<string, string>(spec.Labels) { [NamespaceKey] = spec.Namespace };
+
+    /// <summary>Order-independent text of a label set, for comparing two sets.</summary>
+    public static string Key(IReadOnlyDictionary<string, string> labels) => Identity.IdentityAllocatorGrain.Canonical(labels);
 }

@@ -32,16 +32,21 @@ internal sealed class WorkloadGrain(
         spec = spec with { Id = GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(WorkloadValidator.Validate(spec));
 
-        var previousNode = state.State.Workload?.Spec.Node;
-        var identity = await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster)
-            .GetOrAllocateAsync(IdentityLabels.Of(spec));
+        var previous = state.State.Workload?.Spec;
+        var allocator = GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
+        var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
         var record = new WorkloadRecord(spec, identity);
         state.State.Workload = record;
         await state.WriteStateAsync();
+        // Release the old label set's identity only once the new one is persisted: a crash in between
+        // leaves an extra hold (harmless), never a workload whose identity was given up.
+        var oldLabels = previous is null ? null : IdentityLabels.Of(previous);
+        if (oldLabels is not null && IdentityLabels.Key(oldLabels) != IdentityLabels.Key(IdentityLabels.Of(spec)))
+            await allocator.ReleaseAsync(oldLabels, spec.Id);
 
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
-        await NodeFanout.RecomputeAllAsync(GrainFactory, previousNode);
+        await NodeFanout.RecomputeAllAsync(GrainFactory, previous?.Node);
         return record;
     }
 
@@ -53,6 +58,7 @@ internal sealed class WorkloadGrain(
         state.State = new WorkloadState();
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
         await NodeFanout.RecomputeAllAsync(GrainFactory, existing.Spec.Node);
+        await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
         DeactivateOnIdle();
         return true;
     }

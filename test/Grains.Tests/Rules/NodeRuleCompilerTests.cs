@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Rules;
 
@@ -163,6 +164,34 @@ public sealed class NodeRuleCompilerTests
         var later = NodeRuleCompiler.Compile("n1", All, [p1, p3], ids);
         Assert.NotEqual(p2Id, later.Policy.Single(e => e.Source == "p3/ingress/0").RuleId);
         Assert.DoesNotContain("p2/ingress/0", ids.RuleIds.Keys);
+    }
+
+    [Fact]
+    public void Compile_DraftPolicy_IsNotEnforced()
+    {
+        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), null)]) with { Draft = true }]);
+        Assert.False(Endpoint(rules, "b").IngressIsolated);
+        Assert.Empty(rules.Policy);
+    }
+
+    [Fact]
+    public void EffectiveMode_OwnModeThenFirstLabelGroupThenDefault()
+    {
+        var settings = new EnforcementSettings
+        {
+            DefaultMode = EnforcementMode.Monitor,
+            LabelGroups =
+            [
+                new LabelGroupMode { Selector = Sel("a"), Mode = EnforcementMode.Protect },
+                new LabelGroupMode { Selector = new LabelSelector(), Namespace = "other", Mode = EnforcementMode.Protect },
+            ],
+        };
+        var own = A with { Spec = A.Spec with { Mode = EnforcementMode.Monitor } };
+        Assert.Equal(EnforcementMode.Monitor, NodeRuleCompiler.EffectiveMode(own, settings));
+        Assert.Equal(EnforcementMode.Protect, NodeRuleCompiler.EffectiveMode(A, settings));
+        Assert.Equal(EnforcementMode.Monitor, NodeRuleCompiler.EffectiveMode(B, settings));
+        Assert.Equal(EnforcementMode.Protect, NodeRuleCompiler.EffectiveMode(B with { Spec = B.Spec with { Namespace = "other" } }, settings));
+        Assert.Equal(EnforcementMode.Protect, NodeRuleCompiler.EffectiveMode(B, new EnforcementSettings()));
     }
 
     private static CompiledRules Compile(PolicySpec[] policies) =>
