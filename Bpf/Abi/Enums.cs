@@ -54,6 +54,18 @@ public enum EndpointFlags : byte
     /// <see cref="Datapath.SourceAddresses"/> for its ifindex (IPv6 link-local excepted).
     /// </summary>
     NoSourceCheck = 4,
+
+    /// <summary>
+    /// The control plane guarantees that <see cref="Datapath.Policy"/> holds no
+    /// <see cref="PolicyAction.Deny"/> rule for this endpoint's ingress, so the most specific
+    /// matching allow decides and wider keys are not probed (faster new flows). Leave it unset
+    /// when unsure: unset is always correct. Clear it before writing the direction's first
+    /// deny rule; set it only after the last deny rule is deleted.
+    /// </summary>
+    IngressAllowOnly = 8,
+
+    /// <summary>As <see cref="IngressAllowOnly"/>, for egress.</summary>
+    EgressAllowOnly = 16,
 }
 
 /// <summary>Conntrack entry flags (MS_CT_F_*).</summary>
@@ -113,6 +125,18 @@ public enum FlowReason : byte
 
     /// <summary>The workload sent from an address that is not one of its own (anti-spoofing).</summary>
     Spoofed = 12,
+
+    /// <summary>A later IP fragment whose first fragment was allowed.</summary>
+    Fragment = 13,
+
+    /// <summary>A later IP fragment whose first fragment was denied: denied too.</summary>
+    FragmentDenied = 14,
+
+    /// <summary>A later IP fragment whose first fragment was not seen (or is too old): denied.</summary>
+    FragmentUnknown = 15,
+
+    /// <summary>An ICMP/ICMPv6 error quoting a packet of a tracked flow: passes as related.</summary>
+    ConntrackRelated = 16,
 }
 
 /// <summary>Reserved security identities (ms_identity).</summary>

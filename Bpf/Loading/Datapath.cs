@@ -16,13 +16,16 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
     internal static readonly string[] MapNames =
-        ["ms_ipcache", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_conntrack", "ms_events", "ms_stats", "ms_config"];
+        ["ms_ipcache", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_config"];
 
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
 
     /// <summary>Read-only data section holding <c>ms_ct_timeouts</c>, written before load.</summary>
     private const string ConntrackTimeoutsSection = ".rodata.ct";
+
+    /// <summary>Read-only data section holding <c>ms_event_limit</c>, written before load.</summary>
+    private const string EventLimitSection = ".rodata.ev";
 
     private Datapath(nint obj, string pinDirectory, Dictionary<string, int> mapFds, int fromFd, int toFd, ConntrackTimeouts timeouts)
     {
@@ -103,6 +106,7 @@ public sealed partial class Datapath : IDisposable
             Check(LibBpf.MapSetMaxEntries(FindMap(obj, "ms_conntrack", options.ObjectPath), options.ConntrackMaxEntries),
                 "bpf_map__set_max_entries", "map ms_conntrack");
             SetConntrackTimeouts(obj, options);
+            SetEventRateLimit(obj, options);
             Check(LibBpf.ObjectLoad(obj), "bpf_object__load",
                 $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
 
@@ -152,6 +156,17 @@ public sealed partial class Datapath : IDisposable
         if (data is null || size < (nuint)sizeof(ConntrackTimeoutsValue))
             throw new BpfException("bpf_map__initial_value", Errno.EINVAL, $"section {ConntrackTimeoutsSection} in {options.ObjectPath}");
         *(ConntrackTimeoutsValue*)data = value;
+    }
+
+    private static unsafe void SetEventRateLimit(nint obj, DatapathOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.EventRateLimit);
+        var value = options.EventRateLimit.ToValue();
+        nuint size;
+        var data = LibBpf.MapInitialValue(FindMap(obj, EventLimitSection, options.ObjectPath), &size);
+        if (data is null || size < (nuint)sizeof(EventRateLimitValue))
+            throw new BpfException("bpf_map__initial_value", Errno.EINVAL, $"section {EventLimitSection} in {options.ObjectPath}");
+        *(EventRateLimitValue*)data = value;
     }
 
     private static nint FindMap(nint obj, string name, string objectPath)

@@ -17,4 +17,7 @@ public sealed class DatapathOptions
 
     /// <summary>Conntrack idle timeouts per TCP state and protocol (defaults in <see cref="Bpf.ConntrackTimeouts"/>).</summary>
     public ConntrackTimeouts ConntrackTimeouts { get; init; } = new();
+
+    /// <summary>Flow-event rate limit per CPU (defaults in <see cref="Bpf.EventRateLimit"/>).</summary>
+    public EventRateLimit EventRateLimit { get; init; } = new();
 }

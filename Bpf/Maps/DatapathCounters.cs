@@ -4,12 +4,17 @@ namespace MicroSeg.Bpf;
 
 /// <summary>
 /// A snapshot of ms_stats summed over CPUs: packets per <see cref="FlowReason"/> and per
-/// <see cref="FlowVerdict"/> (stored at MS_STATS_VERDICT_BASE + verdict).
+/// <see cref="FlowVerdict"/> (stored at MS_STATS_VERDICT_BASE + verdict), and the event and
+/// map-pressure counters.
 /// </summary>
 public sealed class DatapathCounters
 {
-    internal const int VerdictBase = 32; // MS_STATS_VERDICT_BASE
-    internal const int Slots = 64;       // MS_STATS_MAX
+    internal const int VerdictBase = 32;           // MS_STATS_VERDICT_BASE
+    internal const int EventsSuppressedSlot = 48;  // MS_STATS_EVENTS_SUPPRESSED
+    internal const int ConntrackCreatedSlot = 49;  // MS_STATS_CT_CREATED
+    internal const int ConntrackCreateFailedSlot = 50; // MS_STATS_CT_CREATE_FAILED
+    internal const int FragmentsTrackedSlot = 51;  // MS_STATS_FRAG_TRACKED
+    internal const int Slots = 64;                 // MS_STATS_MAX
 
     private readonly ulong[] _slots;
 
@@ -18,6 +23,30 @@ public sealed class DatapathCounters
     public ulong this[FlowReason reason] => _slots[(int)reason];
 
     public ulong Verdict(FlowVerdict verdict) => _slots[VerdictBase + (int)verdict];
+
+    /// <summary>Events dropped because ms_events was full (the reader is too slow).</summary>
+    public ulong EventsLost => _slots[(int)FlowReason.EventLost];
+
+    /// <summary>Events not emitted because of <see cref="EventRateLimit"/>.</summary>
+    public ulong EventsSuppressed => _slots[EventsSuppressedSlot];
+
+    /// <summary>Conntrack entries the data path wrote (new flows).</summary>
+    public ulong ConntrackCreated => _slots[ConntrackCreatedSlot];
+
+    /// <summary>Conntrack inserts that failed (the flow is evaluated again on its next packet).</summary>
+    public ulong ConntrackCreateFailed => _slots[ConntrackCreateFailedSlot];
+
+    /// <summary>First fragments whose verdict was recorded for their later fragments.</summary>
+    public ulong FragmentsTracked => _slots[FragmentsTrackedSlot];
+
+    /// <summary>
+    /// Conntrack LRU pressure, approximated: entries created that neither the collector ended
+    /// nor are still present were evicted by the LRU (or overwritten after expiring).
+    /// <paramref name="endedByCollector"/> is the total of <see cref="ConntrackCollection.Ended"/>
+    /// since load, <paramref name="entriesNow"/> the current entry count.
+    /// </summary>
+    public ulong EstimatedConntrackEvictions(ulong endedByCollector, ulong entriesNow) =>
+        ConntrackCreated > endedByCollector + entriesNow ? ConntrackCreated - endedByCollector - entriesNow : 0;
 
     internal static unsafe DatapathCounters Read(int mapFd)
     {

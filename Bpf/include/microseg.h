@@ -50,6 +50,13 @@ enum ms_mode {
  * not checked (anti-spoofing off). Without this flag every IP packet the workload
  * sends must come from an address in ms_source_addrs for its ifindex. */
 #define MS_EP_NO_SOURCE_CHECK 0x4
+/* The control plane guarantees that ms_policy holds no DENY rule for this
+ * endpoint in that direction, so the first (most specific) matching ALLOW
+ * decides and the wider keys are not probed. Never set = every key is probed
+ * (always correct). The agent must clear the flag before it writes the
+ * direction's first DENY rule, and may set it only after the last one is gone. */
+#define MS_EP_INGRESS_ALLOW_ONLY 0x8
+#define MS_EP_EGRESS_ALLOW_ONLY 0x10
 
 /* Verdict of one packet, as reported in events and counted in ms_stats. */
 enum ms_verdict {
@@ -74,12 +81,21 @@ enum ms_reason {
 	MS_REASON_ND = 10,             /* IPv6 neighbour discovery: pass */
 	MS_REASON_EVENT_LOST = 11,     /* ring buffer full (counter only) */
 	MS_REASON_SPOOFED = 12,        /* workload sent from an address not its own */
+	MS_REASON_FRAGMENT = 13,       /* later fragment of an allowed first fragment */
+	MS_REASON_FRAGMENT_DENIED = 14, /* later fragment of a denied first fragment */
+	MS_REASON_FRAGMENT_UNKNOWN = 15, /* later fragment, first fragment not seen */
+	MS_REASON_CT_RELATED = 16,     /* ICMP error about a tracked flow */
 	MS_REASON_MAX,
 };
 
 /* ms_stats layout: [0, MS_REASON_MAX) packets per reason,
  * [MS_STATS_VERDICT_BASE + verdict] packets per verdict. */
 #define MS_STATS_VERDICT_BASE 32
+/* Map-pressure and event counters (not packets), from this index on. */
+#define MS_STATS_EVENTS_SUPPRESSED 48  /* events not emitted: rate limit */
+#define MS_STATS_CT_CREATED 49         /* conntrack entries written */
+#define MS_STATS_CT_CREATE_FAILED 50   /* conntrack inserts that failed */
+#define MS_STATS_FRAG_TRACKED 51       /* first fragments tracked */
 #define MS_STATS_MAX 64
 
 /* ---- ms_ipcache: LPM_TRIE, remote address -> security identity ---- */
@@ -197,6 +213,42 @@ struct ms_ct_entry {
 	__u32 flags; /* MS_CT_F_* */
 	__u8 state;  /* enum ms_ct_state */
 	__u8 pad[3];
+};
+
+/* ---- ms_fragments: LRU_HASH, the verdict of a first fragment ----
+ * Later fragments carry no ports; they follow the verdict their datagram's
+ * first fragment got at the same endpoint and direction. IPv4 ids are 16 bits. */
+struct ms_frag_key {
+	__u32 ifindex;
+	__u8 family;
+	__u8 proto;
+	__u8 direction;
+	__u8 pad;
+	__u32 id; /* IPv4 identification or IPv6 fragment id, host byte order */
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+struct ms_frag_entry {
+	__u64 created_ns;
+	__u32 rule_id;
+	__u8 denied; /* the first fragment was denied (or would have been) */
+	__u8 pad[3];
+};
+
+/* Later fragments whose first fragment is older than this are unknown. */
+#define MS_FRAG_TIMEOUT_NS (30ULL * 1000000000)
+
+/* ---- Event rate limit: a token bucket per CPU (not pinned) ----
+ * Settings are written by user space between open and load. */
+struct ms_event_limit {
+	__u64 events_per_sec; /* per CPU; 0 = unlimited */
+	__u64 burst;          /* bucket size, events */
+};
+
+struct ms_event_bucket {
+	__u64 tokens_ns; /* tokens scaled by 1e9 */
+	__u64 last_ns;
 };
 
 /* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */

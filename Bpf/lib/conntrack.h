@@ -117,12 +117,28 @@ static __always_inline void ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_fl
 		e->flags = flags;
 }
 
+/* last_seen_ns is refreshed at most once per this interval, so a busy flow does
+ * not store to it on every packet; expiry is therefore up to this much early. */
+#define MS_CT_REFRESH_NS 1000000000ULL
+
+/* The data path's clock: CLOCK_MONOTONIC at tick resolution (a few ms), far
+ * cheaper than bpf_ktime_get_ns() and precise enough for idle timeouts and
+ * event timestamps. Read once per packet. */
+static __always_inline __u64 ms_now(void)
+{
+	return bpf_ktime_get_coarse_ns();
+}
+
 /* A usable entry: not idle past its timeout, and not a closed TCP flow that a
- * new SYN reopens (port reuse: the new connection is evaluated by policy). */
+ * new SYN reopens (port reuse: the new connection is evaluated by policy).
+ * last_seen may be slightly ahead of the coarse clock (written by user space
+ * with the precise one): that is "just seen", not a wrap-around. */
 static __always_inline bool ms_ct_live(const struct ms_ct_entry *e,
 				       const struct ms_packet *pkt, __u64 now)
 {
-	if (now - e->last_seen_ns > ms_ct_timeout(pkt->proto, e->state))
+	__u64 last = e->last_seen_ns;
+
+	if (now > last && now - last > ms_ct_timeout(pkt->proto, e->state))
 		return false;
 	if (pkt->proto == IPPROTO_TCP && e->state == MS_CT_STATE_CLOSED &&
 	    ms_tcp_is_open(pkt->tcp_flags))
@@ -130,22 +146,30 @@ static __always_inline bool ms_ct_live(const struct ms_ct_entry *e,
 	return true;
 }
 
+static __always_inline void ms_ct_touch(struct ms_ct_entry *e, __u64 now)
+{
+	if (now > e->last_seen_ns + MS_CT_REFRESH_NS)
+		e->last_seen_ns = now;
+}
+
 /* Looks the packet up; on a live hit, accounts it and returns
- * MS_REASON_CT_ESTABLISHED or MS_REASON_CT_REPLY, else 0. */
+ * MS_REASON_CT_ESTABLISHED or MS_REASON_CT_REPLY, else 0.
+ * Per-flow counters are plain adds, not atomics: packets of one flow in one
+ * direction rarely run on two CPUs at once, and a lost increment only makes
+ * the (statistical) counters a little low. */
 static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len,
-					__u32 *rule_id)
+					__u64 now, __u32 *rule_id)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry *e;
-	__u64 now = bpf_ktime_get_ns();
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt, false);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
 	if (e && ms_ct_live(e, pkt, now)) {
-		e->last_seen_ns = now;
-		__sync_fetch_and_add(&e->packets_orig, 1);
-		__sync_fetch_and_add(&e->bytes_orig, len);
+		ms_ct_touch(e, now);
+		e->packets_orig += 1;
+		e->bytes_orig += len;
 		if (pkt->proto == IPPROTO_TCP)
 			ms_ct_tcp_advance(e, pkt->tcp_flags, false);
 		*rule_id = e->rule_id;
@@ -155,9 +179,9 @@ static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 	ms_ct_key_fill(&key, ifindex, dir, pkt, true);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
 	if (e && ms_ct_live(e, pkt, now)) {
-		e->last_seen_ns = now;
-		__sync_fetch_and_add(&e->packets_reply, 1);
-		__sync_fetch_and_add(&e->bytes_reply, len);
+		ms_ct_touch(e, now);
+		e->packets_reply += 1;
+		e->bytes_reply += len;
 		/* Written once, never cleared, so a racy plain store is fine (and
 		 * 32-bit atomics would need -mcpu=v3). */
 		if (!(e->flags & MS_CT_F_SEEN_REPLY))
@@ -170,23 +194,64 @@ static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
 	return 0;
 }
 
+/* An ICMP error about a tracked flow: the quoted packet is one the receiver
+ * of the error sent, so it is either the flow's original direction as seen
+ * by the other program, or its reply direction as seen by this one. Returns
+ * MS_REASON_CT_RELATED (with the flow's rule and peer) or 0. Not accounted:
+ * errors are not the flow's traffic. */
+static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct ms_packet *pkt,
+					 __u64 now, __u32 *rule_id, __u32 *remote_identity)
+{
+	const struct ms_inner_tuple *t = &pkt->inner;
+	struct ms_ct_key key = {
+		.ifindex = ifindex,
+		.family = pkt->family,
+		.proto = t->proto,
+		.direction = ms_opposite_dir(dir),
+		.sport = t->sport,
+		.dport = t->dport,
+	};
+	struct ms_ct_entry *e;
+
+	__builtin_memcpy(key.saddr, t->saddr, 16);
+	__builtin_memcpy(key.daddr, t->daddr, 16);
+	e = bpf_map_lookup_elem(&ms_conntrack, &key);
+	if (!e) {
+		key.direction = dir;
+		key.sport = t->dport;
+		key.dport = t->sport;
+		__builtin_memcpy(key.saddr, t->daddr, 16);
+		__builtin_memcpy(key.daddr, t->saddr, 16);
+		e = bpf_map_lookup_elem(&ms_conntrack, &key);
+	}
+	if (!e)
+		return 0;
+	if (now > e->last_seen_ns && now - e->last_seen_ns > ms_ct_timeout(t->proto, e->state))
+		return 0;
+	*rule_id = e->rule_id;
+	*remote_identity = e->remote_identity;
+	return MS_REASON_CT_RELATED;
+}
+
 /* Creates the entry of a flow policy allowed. TCP: a SYN opens the flow; a
  * plain segment (ACK/data) that policy allows is picked up mid-stream as
  * ESTABLISHED (e.g. after an LRU eviction); SYN-ACK, FIN and RST without
  * state pass when allowed but are never tracked, so they open nothing. */
-static __always_inline void ms_ct_create(__u32 ifindex, __u8 dir,
-					 const struct ms_packet *pkt, __u32 len,
-					 __u32 rule_id, __u32 remote_identity)
+/* Returns 1 when an entry was written, 0 when the packet opens nothing, a
+ * negative errno when the insert failed. */
+static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
+					const struct ms_packet *pkt, __u32 len, __u64 now,
+					__u32 rule_id, __u32 remote_identity)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry e = {};
-	__u64 now = bpf_ktime_get_ns();
+	long rc;
 
 	if (pkt->proto == IPPROTO_TCP) {
 		if (ms_tcp_is_open(pkt->tcp_flags)) {
 			e.state = MS_CT_STATE_SYN_SENT;
 		} else if (pkt->tcp_flags & (MS_TCP_SYN | MS_TCP_FIN | MS_TCP_RST)) {
-			return;
+			return 0;
 		} else {
 			e.state = MS_CT_STATE_ESTABLISHED;
 			e.flags = MS_CT_F_MIDSTREAM;
@@ -200,5 +265,6 @@ static __always_inline void ms_ct_create(__u32 ifindex, __u8 dir,
 	e.rule_id = rule_id;
 	e.remote_identity = remote_identity;
 	/* A failed insert only costs a re-evaluation of the next packet. */
-	bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
+	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
+	return rc ? (int)rc : 1;
 }

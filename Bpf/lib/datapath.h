@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The per-packet pipeline shared by both hooks: endpoint -> parse ->
- * source check (from the workload) -> conntrack -> identity -> policy ->
- * conntrack create, and one exit
- * (ms_finish) that turns a reason into a verdict, counters and an event.
+ * source check (from the workload) -> one clock read -> later fragments follow
+ * their first fragment -> conntrack (or, for an ICMP error, the flow it quotes)
+ * -> identity -> policy -> conntrack create (first fragments leave their
+ * verdict for the rest), and one exit (ms_finish) that turns a reason into a
+ * verdict, counters and a rate-limited event.
  */
 #pragma once
 
@@ -17,11 +19,13 @@
 #include "source.h"
 #include "conntrack.h"
 #include "policy.h"
+#include "fragments.h"
 #include "events.h"
 
 struct ms_ctx {
 	struct ms_packet pkt;
 	struct ms_event_info info; /* ifindex, identities, rule, direction */
+	__u64 now; /* the packet's one clock read (0 before parsing) */
 	__u8 mode;
 	__u8 report; /* emit a flow event (new flow or denial) */
 };
@@ -29,7 +33,8 @@ struct ms_ctx {
 static __always_inline bool ms_reason_denies(int reason)
 {
 	return reason == MS_REASON_POLICY_DENY || reason == MS_REASON_DEFAULT_DENY ||
-	       reason == MS_REASON_MALFORMED || reason == MS_REASON_SPOOFED;
+	       reason == MS_REASON_MALFORMED || reason == MS_REASON_SPOOFED ||
+	       reason == MS_REASON_FRAGMENT_DENIED || reason == MS_REASON_FRAGMENT_UNKNOWN;
 }
 
 static __always_inline int ms_finish(struct ms_ctx *c, int reason)
@@ -45,8 +50,19 @@ static __always_inline int ms_finish(struct ms_ctx *c, int reason)
 	ms_stats_bump(reason);
 	ms_stats_bump(MS_STATS_VERDICT_BASE + verdict);
 	if (c->report)
-		ms_emit_event(&c->info, &c->pkt);
+		ms_emit_event(&c->info, &c->pkt, c->now ? c->now : ms_now());
 	return verdict == MS_VERDICT_DENIED ? TC_ACT_SHOT : TC_ACT_OK;
+}
+
+/* ms_finish for a packet that conntrack or policy decided: a first fragment
+ * leaves its verdict for the later ones. */
+static __always_inline int ms_decided(struct ms_ctx *c, int reason)
+{
+	if (c->pkt.frag == MS_FRAG_FIRST &&
+	    !ms_frag_track(c->info.ifindex, c->info.direction, &c->pkt, c->now,
+			   ms_reason_denies(reason), c->info.rule_id))
+		ms_stats_bump(MS_STATS_FRAG_TRACKED);
+	return ms_finish(c, reason);
 }
 
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
@@ -77,16 +93,32 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		}
 	}
 
-	reason = ms_ct_lookup(ifindex, dir, &c.pkt, skb->len, &c.info.rule_id);
-	if (reason)
+	c.now = ms_now();
+	if (c.pkt.frag == MS_FRAG_LATER) {
+		reason = ms_frag_follow(ifindex, dir, &c.pkt, c.now, &c.info.rule_id);
+		c.report = reason == MS_REASON_FRAGMENT_UNKNOWN;
 		return ms_finish(&c, reason);
+	}
+
+	reason = ms_ct_lookup(ifindex, dir, &c.pkt, skb->len, c.now, &c.info.rule_id);
+	if (!reason && c.pkt.icmp_error)
+		reason = ms_ct_related(ifindex, dir, &c.pkt, c.now, &c.info.rule_id,
+				       &c.info.remote_identity);
+	if (reason)
+		return ms_decided(&c, reason);
 
 	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
 	reason = ms_policy_decide(ifindex, dir, ep->flags, c.info.remote_identity,
 				  &c.pkt, &c.info.rule_id);
-	if (!ms_reason_denies(reason))
-		ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.info.rule_id,
-			     c.info.remote_identity);
+	if (!ms_reason_denies(reason)) {
+		int rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
+				      c.info.remote_identity);
+
+		if (rc > 0)
+			ms_stats_bump(MS_STATS_CT_CREATED);
+		else if (rc < 0)
+			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
+	}
 	c.report = 1;
-	return ms_finish(&c, reason);
+	return ms_decided(&c, reason);
 }

@@ -16,6 +16,50 @@ static __always_inline void ms_stats_bump(__u32 index)
 		*count += 1; /* per-CPU slot: no atomics needed */
 }
 
+/* Event rate limit settings (defaults; user space overwrites them before load). */
+const volatile struct ms_event_limit ms_event_limit SEC(".rodata.ev") = {
+	.events_per_sec = 10000,
+	.burst = 20000,
+};
+
+#define MS_NS_PER_SEC 1000000000ULL
+/* Refill at most this much idle time at once (keeps tokens * 1e9 in range). */
+#define MS_EVENT_REFILL_MAX_NS (16ULL * MS_NS_PER_SEC)
+
+/* Per-CPU token bucket: true when an event may be emitted now. Per-CPU data
+ * and no preemption inside a TC program: plain reads and writes suffice. */
+static __always_inline bool ms_event_admit(__u64 now)
+{
+	__u64 rate = ms_event_limit.events_per_sec;
+	__u64 cap = ms_event_limit.burst * MS_NS_PER_SEC;
+	struct ms_event_bucket *b;
+	__u32 zero = 0;
+	__u64 elapsed, tokens;
+
+	if (!rate)
+		return true;
+	b = bpf_map_lookup_elem(&ms_event_budget, &zero);
+	if (!b)
+		return true;
+	if (!b->last_ns) {
+		b->tokens_ns = cap; /* first use on this CPU: full bucket */
+		b->last_ns = now;
+	}
+	elapsed = now > b->last_ns ? now - b->last_ns : 0;
+	if (elapsed > MS_EVENT_REFILL_MAX_NS)
+		elapsed = MS_EVENT_REFILL_MAX_NS;
+	tokens = b->tokens_ns + elapsed * rate;
+	if (tokens > cap)
+		tokens = cap;
+	b->last_ns = now;
+	if (tokens < MS_NS_PER_SEC) {
+		b->tokens_ns = tokens;
+		return false;
+	}
+	b->tokens_ns = tokens - MS_NS_PER_SEC;
+	return true;
+}
+
 static __always_inline __u64 ms_policy_revision(void)
 {
 	__u32 zero = 0;
@@ -35,10 +79,14 @@ struct ms_event_info {
 };
 
 static __always_inline void ms_emit_event(const struct ms_event_info *info,
-					  const struct ms_packet *pkt)
+					  const struct ms_packet *pkt, __u64 now)
 {
 	struct ms_flow_event *ev;
 
+	if (!ms_event_admit(now)) {
+		ms_stats_bump(MS_STATS_EVENTS_SUPPRESSED);
+		return;
+	}
 	ev = bpf_ringbuf_reserve(&ms_events, sizeof(*ev), 0);
 	if (!ev) {
 		/* A slow reader must not change verdicts; just count the loss. */
@@ -46,7 +94,7 @@ static __always_inline void ms_emit_event(const struct ms_event_info *info,
 		return;
 	}
 	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->timestamp_ns = bpf_ktime_get_ns();
+	ev->timestamp_ns = now;
 	ev->policy_revision = ms_policy_revision();
 	ev->ifindex = info->ifindex;
 	ev->local_identity = info->local_identity;

@@ -54,6 +54,22 @@ struct {
 } ms_conntrack SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct ms_frag_key);
+	__type(value, struct ms_frag_entry);
+	__uint(max_entries, 16 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_fragments SEC(".maps");
+
+/* Per-CPU event token buckets. Not pinned: a reload starts with full buckets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ms_event_bucket);
+	__uint(max_entries, 1);
+} ms_event_budget SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20); /* bytes */
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

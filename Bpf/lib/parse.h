@@ -42,6 +42,14 @@ struct ms_icmp_hdr {
 #define MS_ICMPV6_ECHO_REPLY 129
 #define MS_ICMPV6_ND_FIRST 133 /* router solicitation */
 #define MS_ICMPV6_ND_LAST 137  /* redirect */
+/* Errors that quote the offending packet. */
+#define MS_ICMP_DEST_UNREACH 3
+#define MS_ICMP_TIME_EXCEEDED 11
+#define MS_ICMP_PARAMETER_PROB 12
+#define MS_ICMPV6_DEST_UNREACH 1
+#define MS_ICMPV6_PKT_TOOBIG 2
+#define MS_ICMPV6_TIME_EXCEED 3
+#define MS_ICMPV6_PARAMPROB 4
 
 /* SCTP common header (RFC 9260 3.1). */
 struct ms_sctp_hdr {
@@ -69,6 +77,20 @@ struct ms_ipv6_frag_hdr {
 	__be32 id;
 };
 
+/* The packet an ICMP error quotes (as its sender sent it), when parseable. */
+struct ms_inner_tuple {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+
+#define MS_FRAG_NONE 0
+#define MS_FRAG_FIRST 1 /* offset 0, more fragments follow */
+#define MS_FRAG_LATER 2 /* offset > 0: no transport header */
+
 /* The parsed tuple. Ports in host byte order (0 when the protocol has none
  * or for non-first fragments); addresses as on the wire, IPv4 in [0..3]. */
 struct ms_packet {
@@ -79,7 +101,11 @@ struct ms_packet {
 	__u8 family; /* enum ms_family */
 	__u8 proto;  /* IPPROTO_* of the transport header */
 	__u8 tcp_flags; /* MS_TCP_* of a TCP segment, else 0 */
-	__u8 pad;
+	__u8 frag;      /* MS_FRAG_* */
+	__u32 frag_id;  /* IPv4 id / IPv6 fragment id when frag != NONE */
+	__u8 icmp_error; /* ICMP(v6) error whose quoted packet is in inner */
+	__u8 pad[3];
+	struct ms_inner_tuple inner;
 };
 
 #define MS_TCP_FIN 0x01
@@ -87,8 +113,77 @@ struct ms_packet {
 #define MS_TCP_RST 0x04
 #define MS_TCP_ACK 0x10
 
+/* Ports of the quoted packet's transport header (only its first 8 bytes are
+ * guaranteed to be quoted). Echo uses the id for both, as for the outer. */
+static __always_inline void ms_parse_inner_l4(void *data, void *data_end, __u32 off,
+					      struct ms_inner_tuple *t)
+{
+	__u8 *l4 = data + off;
+
+	if ((void *)(l4 + 8) > data_end)
+		return;
+	switch (t->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		t->sport = ((__u16)l4[0] << 8) | l4[1];
+		t->dport = ((__u16)l4[2] << 8) | l4[3];
+		break;
+	case IPPROTO_ICMP:
+		if (l4[0] == MS_ICMP_ECHO || l4[0] == MS_ICMP_ECHOREPLY)
+			t->sport = t->dport = ((__u16)l4[4] << 8) | l4[5];
+		break;
+	case IPPROTO_ICMPV6:
+		if (l4[0] == MS_ICMPV6_ECHO_REQUEST || l4[0] == MS_ICMPV6_ECHO_REPLY)
+			t->sport = t->dport = ((__u16)l4[4] << 8) | l4[5];
+		break;
+	}
+}
+
+/* Parses the packet an ICMP error quotes at off. A truncated quote leaves
+ * icmp_error 0: the error is then just an ICMP packet for policy. */
+static __always_inline void ms_parse_inner(void *data, void *data_end, __u32 off,
+					   struct ms_packet *pkt)
+{
+	struct ms_inner_tuple *t = &pkt->inner;
+
+	if (pkt->family == MS_FAMILY_IPV4) {
+		struct iphdr *ip = data + off;
+		__u32 ihl;
+
+		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
+			return;
+		ihl = ip->ihl * 4;
+		t->proto = ip->protocol;
+		__builtin_memcpy(t->saddr, &ip->saddr, 4);
+		__builtin_memcpy(t->daddr, &ip->daddr, 4);
+		if (!(ip->frag_off & bpf_htons(MS_IP_OFFSET)))
+			ms_parse_inner_l4(data, data_end, off + ihl, t);
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+			return;
+		t->proto = ip6->nexthdr; /* quoted extension headers: no ports */
+		__builtin_memcpy(t->saddr, &ip6->saddr, 16);
+		__builtin_memcpy(t->daddr, &ip6->daddr, 16);
+		ms_parse_inner_l4(data, data_end, off + sizeof(*ip6), t);
+	}
+	pkt->icmp_error = 1;
+}
+
+static __always_inline bool ms_icmp_is_error(__u8 family, __u8 type)
+{
+	if (family == MS_FAMILY_IPV4)
+		return type == MS_ICMP_DEST_UNREACH || type == MS_ICMP_TIME_EXCEEDED ||
+		       type == MS_ICMP_PARAMETER_PROB;
+	return type >= MS_ICMPV6_DEST_UNREACH && type <= MS_ICMPV6_PARAMPROB;
+}
+
 /* ICMP has no ports: echo request/reply use the identifier for both so the
- * reply matches the request's reverse tuple; other types leave ports 0. */
+ * reply matches the request's reverse tuple; other types leave ports 0.
+ * Errors (unreachable, time exceeded, too big, parameter problem) also get
+ * the packet they quote parsed into pkt->inner. */
 static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
 				       struct ms_packet *pkt)
 {
@@ -129,6 +224,8 @@ static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
 		if (ih->type == MS_ICMP_ECHO || ih->type == MS_ICMP_ECHOREPLY) {
 			pkt->sport = bpf_ntohs(ih->echo_id);
 			pkt->dport = pkt->sport;
+		} else if (ms_icmp_is_error(MS_FAMILY_IPV4, ih->type)) {
+			ms_parse_inner(data, data_end, off + sizeof(*ih), pkt);
 		}
 		return 0;
 	}
@@ -143,6 +240,8 @@ static __always_inline int ms_parse_l4(void *data, void *data_end, __u32 off,
 		if (ih->type == MS_ICMPV6_ECHO_REQUEST || ih->type == MS_ICMPV6_ECHO_REPLY) {
 			pkt->sport = bpf_ntohs(ih->echo_id);
 			pkt->dport = pkt->sport;
+		} else if (ms_icmp_is_error(MS_FAMILY_IPV6, ih->type)) {
+			ms_parse_inner(data, data_end, off + sizeof(*ih), pkt);
 		}
 		return 0;
 	}
@@ -170,9 +269,15 @@ static __always_inline int ms_parse_ipv4(void *data, void *data_end, __u32 off,
 	__builtin_memcpy(pkt->saddr, &ip->saddr, 4);
 	__builtin_memcpy(pkt->daddr, &ip->daddr, 4);
 
-	/* Non-first fragments carry no L4 header. */
-	if (ip->frag_off & bpf_htons(MS_IP_OFFSET))
-		return 0;
+	if (ip->frag_off & bpf_htons(MS_IP_MF | MS_IP_OFFSET)) {
+		pkt->frag_id = bpf_ntohs(ip->id);
+		/* Non-first fragments carry no L4 header. */
+		if (ip->frag_off & bpf_htons(MS_IP_OFFSET)) {
+			pkt->frag = MS_FRAG_LATER;
+			return 0;
+		}
+		pkt->frag = MS_FRAG_FIRST;
+	}
 	return ms_parse_l4(data, data_end, off + ihl, pkt);
 }
 
@@ -213,9 +318,15 @@ static __always_inline int ms_parse_ipv6(void *data, void *data_end, __u32 off,
 			if ((void *)(fh + 1) > data_end)
 				return MS_REASON_MALFORMED;
 			pkt->proto = fh->nexthdr;
+			pkt->frag_id = bpf_ntohl(fh->id);
 			/* Non-first fragment: no L4 header follows. */
-			if (fh->frag_off & bpf_htons(0xFFF8))
+			if (fh->frag_off & bpf_htons(0xFFF8)) {
+				pkt->frag = MS_FRAG_LATER;
 				return 0;
+			}
+			/* Offset 0 without M is an atomic fragment: a whole datagram. */
+			if (fh->frag_off & bpf_htons(1))
+				pkt->frag = MS_FRAG_FIRST;
 			nexthdr = fh->nexthdr;
 			off += sizeof(*fh);
 			break;

@@ -4,6 +4,10 @@
  * an identity by longest-prefix match in ms_ipcache (miss = WORLD); the
  * policy is probed from most to least specific key. Any DENY wins; else the
  * most specific ALLOW; else default deny if the direction is isolated.
+ * Probing stops at a DENY (final), and at the first ALLOW when the endpoint
+ * says the direction has no DENY rules (MS_EP_*_ALLOW_ONLY). Without ports
+ * (ICMP, other protocols) the port-specific probes are the same keys as the
+ * any-port ones and are skipped.
  */
 #pragma once
 
@@ -37,6 +41,7 @@ struct ms_policy_match {
 	__u32 deny_rule;
 	bool allowed;
 	bool denied;
+	bool allow_only; /* no DENY rule exists: the first ALLOW is final */
 };
 
 static __always_inline void ms_policy_probe(struct ms_policy_key *key, __u32 remote,
@@ -45,8 +50,8 @@ static __always_inline void ms_policy_probe(struct ms_policy_key *key, __u32 rem
 {
 	struct ms_policy_value *v;
 
-	if (m->denied)
-		return; /* a deny is final */
+	if (m->denied || (m->allowed && m->allow_only))
+		return; /* a deny is final; so is an allow when no deny exists */
 	key->remote_identity = remote;
 	key->proto = proto;
 	key->dport = port;
@@ -76,10 +81,15 @@ static __always_inline int ms_policy_decide(__u32 ifindex, __u8 dir, __u8 ep_fla
 		      pkt->proto == IPPROTO_SCTP) ? pkt->dport : 0;
 	__u8 isolated = dir == MS_DIR_INGRESS ? MS_EP_INGRESS_ISOLATED :
 						MS_EP_EGRESS_ISOLATED;
+	__u8 allow_only = dir == MS_DIR_INGRESS ? MS_EP_INGRESS_ALLOW_ONLY :
+						  MS_EP_EGRESS_ALLOW_ONLY;
 
-	ms_policy_probe(&key, remote, pkt->proto, port, &m);
+	m.allow_only = ep_flags & allow_only;
+	if (port)
+		ms_policy_probe(&key, remote, pkt->proto, port, &m);
 	ms_policy_probe(&key, remote, pkt->proto, 0, &m);
-	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, port, &m);
+	if (port)
+		ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, port, &m);
 	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, 0, &m);
 	ms_policy_probe(&key, remote, 0, 0, &m);
 	ms_policy_probe(&key, MS_IDENTITY_ANY, 0, 0, &m);

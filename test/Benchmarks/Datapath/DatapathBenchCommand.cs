@@ -49,6 +49,7 @@ internal static class DatapathBenchCommand
                 ObjectPath = ObjectPath("microseg.bpf.o"),
                 PinDirectory = pinDirectory,
                 ConntrackMaxEntries = (uint)Math.Max(settings.ConntrackEntries, 4096),
+                EventRateLimit = EventRateLimit.Unlimited, // measure the event cost of every new flow
             });
             var figures = new DatapathBenchmarks(datapath, empty, settings, Console.Out).RunAll();
             var table = Markdown(figures);

@@ -35,14 +35,16 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     private const int IfIndex = 1; // lo
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
     private const ushort ServicePort = 80;
+    private const EndpointFlags IsolatedFlags = EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated;
+    private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
     private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
     public IReadOnlyList<BenchFigure> RunAll()
     {
         var figures = new List<BenchFigure>();
         var fromFd = datapath.FromWorkloadFd;
-        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect,
-            EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated));
+        // No deny rules below, so the endpoint says so (as the agent does): the first allow decides.
+        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags));
         datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, Local), default); // anti-spoofing on
         FillIpCache(settings.IpCacheEntries);
 
@@ -53,6 +55,12 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
             datapath.Conntrack.Clear();
             figures.Add(NewFlow($"new flow, {size:N0} policy + {settings.IpCacheEntries:N0} ipcache entries", fromFd, events, sportBase: 10_000));
         }
+
+        // Same table, but the endpoint may have deny rules: every wider key is probed for one.
+        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, IsolatedFlags));
+        datapath.Conntrack.Clear();
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
+        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags));
 
         datapath.Conntrack.Clear();
         figures.Add(Established("established (conntrack hit), small conntrack", fromFd, sport: 5000));

@@ -20,7 +20,8 @@ internal static class IperfHelper
         {
             var (name, address) = Split(argument);
             var ifindex = NetworkInterfaces.IndexOf(name);
-            var flags = EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated;
+            // Only allow rules below: tell the data path so (as the agent does), the first allow decides.
+            var flags = EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
             if (address is null)
                 flags |= EndpointFlags.NoSourceCheck;
             else

@@ -42,6 +42,7 @@ public sealed class AbiLayoutTests
             ["tcp_syn_ns"] = "TcpSynNs", ["tcp_established_ns"] = "TcpEstablishedNs", ["tcp_fin_ns"] = "TcpFinNs", ["tcp_closed_ns"] = "TcpClosedNs",
             ["udp_ns"] = "UdpNs", ["icmp_ns"] = "IcmpNs", ["other_ns"] = "OtherNs",
         }),
+        ["ms_event_limit"] = (typeof(EventRateLimitValue), new() { ["events_per_sec"] = "EventsPerSecond", ["burst"] = "Burst" }),
         ["ms_flow_event"] = (typeof(FlowEvent), new()
         {
             ["timestamp_ns"] = "TimestampNs", ["policy_revision"] = "PolicyRevision", ["ifindex"] = "IfIndex", ["local_identity"] = "LocalIdentity",
@@ -71,7 +72,7 @@ public sealed class AbiLayoutTests
     {
         ["MS_REASON_UNSPEC"] = "Unspecified", ["MS_REASON_CT_ESTABLISHED"] = "ConntrackEstablished",
         ["MS_REASON_CT_REPLY"] = "ConntrackReply", ["MS_REASON_ND"] = "NeighborDiscovery",
-        ["MS_CT_STATE_SYN_RECV"] = "SynReceived",
+        ["MS_CT_STATE_SYN_RECV"] = "SynReceived", ["MS_REASON_CT_RELATED"] = "ConntrackRelated",
     };
 
     [Theory]

@@ -20,6 +20,7 @@ internal sealed class PacketBuilder
     private ushort? _vlan;
     private int _ipv4OptionBytes;
     private bool _hopByHop;
+    private (uint Id, int Offset, bool More)? _fragment;
 
     private PacketBuilder(IPAddress source, IPAddress destination)
     {
@@ -63,6 +64,34 @@ internal sealed class PacketBuilder
     {
         _hopByHop = true;
         return this;
+    }
+
+    /// <summary>
+    /// Makes the packet a fragment: IPv4 id/offset/MF, or an IPv6 fragment header.
+    /// <paramref name="offset"/> is in bytes (a multiple of 8); a later fragment (offset &gt; 0)
+    /// should be built with <see cref="Protocol"/> so no transport header is written.
+    /// </summary>
+    public PacketBuilder WithFragment(uint id, int offset, bool more)
+    {
+        if (offset % 8 != 0 || offset < 0 || offset > 0xFFF8)
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        _fragment = (id, offset, more);
+        return this;
+    }
+
+    /// <summary>
+    /// An ICMP (type 3/11/12) or ICMPv6 (type 1-4) error quoting <paramref name="quotedFrame"/>,
+    /// a frame from this builder (its Ethernet header is stripped; up to 64 bytes are quoted).
+    /// </summary>
+    public byte[] IcmpError(byte type, byte code, byte[] quotedFrame)
+    {
+        var quoted = quotedFrame.AsSpan(14, Math.Min(64, quotedFrame.Length - 14));
+        var icmp = new byte[8 + quoted.Length];
+        icmp[0] = type;
+        icmp[1] = code;
+        quoted.CopyTo(icmp.AsSpan(8));
+        var v6 = _source.AddressFamily == AddressFamily.InterNetworkV6;
+        return Build(v6 ? (byte)ProtocolType.IcmpV6 : (byte)ProtocolType.Icmp, icmp);
     }
 
     public byte[] Tcp(ushort sourcePort, ushort destinationPort, byte flags = 0x02 /* SYN */)
@@ -128,8 +157,10 @@ internal sealed class PacketBuilder
         var packet = new byte[headerLength + l4.Length];
         packet[0] = (byte)(0x40 | (headerLength / 4));
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), 0x1234);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), 0x4000); // DF
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), _fragment is { } f ? (ushort)f.Id : (ushort)0x1234);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), _fragment is { } g
+            ? (ushort)((g.More ? 0x2000 : 0) | (g.Offset / 8))
+            : (ushort)0x4000); // DF
         packet[8] = 64;
         packet[9] = protocol;
         _source.GetAddressBytes().CopyTo(packet, 12);
@@ -144,6 +175,15 @@ internal sealed class PacketBuilder
 
     private byte[] Ipv6(byte protocol, byte[] l4)
     {
+        if (_fragment is { } f)
+        {
+            var fragmentHeader = new byte[8 + l4.Length];
+            fragmentHeader[0] = protocol;
+            BinaryPrimitives.WriteUInt16BigEndian(fragmentHeader.AsSpan(2), (ushort)(f.Offset | (f.More ? 1 : 0)));
+            BinaryPrimitives.WriteUInt32BigEndian(fragmentHeader.AsSpan(4), f.Id);
+            l4.CopyTo(fragmentHeader, 8);
+            (protocol, l4) = (44, fragmentHeader); // IPPROTO_FRAGMENT
+        }
         var extension = _hopByHop ? 8 : 0;
         var packet = new byte[40 + extension + l4.Length];
         packet[0] = 0x60;

@@ -72,7 +72,8 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
 
     private static FlowVerdict ExpectedVerdict(Step step) => step.ExpectedReason switch
     {
-        FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed or FlowReason.Spoofed =>
+        FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed or FlowReason.Spoofed
+            or FlowReason.FragmentDenied or FlowReason.FragmentUnknown =>
             step.ExpectedAction == ProgramRunResult.TcActShot ? FlowVerdict.Denied : FlowVerdict.WouldDeny,
         _ => FlowVerdict.Allowed,
     };

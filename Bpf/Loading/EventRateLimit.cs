@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace MicroSeg.Bpf;
+
+/// <summary>
+/// Rate limit of flow events (ms_events) under floods: a token bucket per CPU. Events over
+/// the limit are not emitted (verdicts are unchanged) and are counted in
+/// <see cref="DatapathCounters.EventsSuppressed"/>. Compiled into the programs at load.
+/// </summary>
+public sealed record EventRateLimit
+{
+    /// <summary>No limit: every event is emitted while the ring has room.</summary>
+    public static EventRateLimit Unlimited { get; } = new() { EventsPerSecond = 0 };
+
+    /// <summary>Sustained events per second per CPU; 0 = unlimited. Default 10,000; at most 100,000,000.</summary>
+    public uint EventsPerSecond { get; init; } = 10_000;
+
+    /// <summary>Events a CPU may emit at once after being quiet. Default 20,000; at least 1, at most 1,000,000,000.</summary>
+    public uint Burst { get; init; } = 20_000;
+
+    internal EventRateLimitValue ToValue()
+    {
+        if (EventsPerSecond > 100_000_000)
+            throw new ArgumentOutOfRangeException(nameof(DatapathOptions.EventRateLimit), EventsPerSecond,
+                "EventRateLimit.EventsPerSecond must be at most 100,000,000 (0 = unlimited).");
+        if (Burst is 0 or > 1_000_000_000)
+            throw new ArgumentOutOfRangeException(nameof(DatapathOptions.EventRateLimit), Burst,
+                "EventRateLimit.Burst must be between 1 and 1,000,000,000.");
+        return new EventRateLimitValue { EventsPerSecond = EventsPerSecond, Burst = Burst };
+    }
+}
+
+/// <summary>Mirror of <c>struct ms_event_limit</c>, written into the object's read-only data before load.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct EventRateLimitValue
+{
+    public ulong EventsPerSecond;
+    public ulong Burst;
+}
