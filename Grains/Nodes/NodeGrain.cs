@@ -37,7 +37,12 @@ internal sealed partial class NodeGrain(
     /// <summary>An agent that has not subscribed or acknowledged for this long is shown as disconnected.</summary>
     internal static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>Changes that arrive within this window are computed and pushed together.</summary>
+    internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(20);
+
     private NodeRules? _rules;
+    private bool _dirty = true;
+    private IGrainTimer? _scheduled;
     private INodeRulesObserver? _agent;
     private DateTimeOffset? _lastSeen;
     private NodeAck? _lastAck;
@@ -74,12 +79,20 @@ internal sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    public async Task RecomputeAsync()
+    public Task RecomputeAsync()
     {
-        var before = _rules?.Revision;
-        var rules = await ComputeAsync();
-        if (before != rules.Revision && _agent is { } agent)
-            Push(agent, rules);
+        // Mark and schedule rather than compute in the caller's chain: a burst of changes (a bulk
+        // registration, a namespace relabel) costs one computation per node, and the REST call that
+        // caused it does not wait for every node. Reads below still see the latest state.
+        _dirty = true;
+        _scheduled ??= RegisterGrainTimer(async _ =>
+        {
+            _scheduled?.Dispose();
+            _scheduled = null;
+            if (_dirty)
+                await ComputeAsync();
+        }, RecomputeDelay, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
     }
 
     public Task<NodeRules> GetRulesAsync() => CurrentAsync();
@@ -92,10 +105,12 @@ internal sealed partial class NodeGrain(
             rules.Endpoints.Count, rules.Policy.Count, _lastAck);
     }
 
-    private async Task<NodeRules> CurrentAsync() => _rules ?? await ComputeAsync();
+    private async Task<NodeRules> CurrentAsync() => _dirty || _rules is null ? await ComputeAsync() : _rules;
 
+    /// <summary>Computes the desired state; when its content changed, persists the new revision and pushes it to the agent.</summary>
     private async Task<NodeRules> ComputeAsync()
     {
+        _dirty = false;
         var workloads = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         var policies = await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         var namespaces = await GrainFactory.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
@@ -111,8 +126,12 @@ internal sealed partial class NodeGrain(
             await state.WriteStateAsync();
             LogRecomputed(GetPrimaryKeyString(), state.State.Revision, compiled.Endpoints.Count, compiled.Policy.Count);
         }
-        return _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
+        var before = _rules?.Revision;
+        _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
+        if (before is not null && before != _rules.Revision && _agent is { } agent)
+            Push(agent, _rules);
+        return _rules;
     }
 
     private void Push(INodeRulesObserver agent, NodeRules rules)

@@ -26,7 +26,7 @@ internal static class NodeRuleCompiler
         NamespaceLabels? namespaces = null, EnforcementSettings? settings = null)
     {
         settings ??= new EnforcementSettings();
-        var scope = new PolicyScope(namespaces ?? NamespaceLabels.Empty);
+        var scope = new PolicyScope(namespaces ?? NamespaceLabels.Empty, workloads);
         policies = policies.Where(p => !p.Draft).ToList();
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
@@ -81,7 +81,7 @@ internal static class NodeRuleCompiler
                 var source = $"{policy.Id}/{(direction == TrafficDirection.Ingress ? "ingress" : "egress")}/{i}";
                 var ruleId = ids.RuleId(source, usedRules);
                 var peers = direction == TrafficDirection.Ingress ? rule.From : rule.To;
-                var remotes = scope.Remotes(policy, peers, workloads, cidrIdentities);
+                var remotes = scope.Remotes(policy, peers, cidrIdentities);
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {

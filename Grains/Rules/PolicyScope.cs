@@ -4,31 +4,49 @@ using MicroSeg.Grains.Interfaces.Workloads;
 
 namespace MicroSeg.Grains.Rules;
 
-/// <summary>A peer a rule admits: an identity, and the workload behind it when there is one (for named ports).</summary>
-internal readonly record struct Remote(uint Identity, WorkloadRecord? Workload);
+/// <summary>
+/// A peer a rule admits: an identity and the workloads behind it (none for address blocks and
+/// "any"); the workloads matter only for named ports.
+/// </summary>
+internal readonly record struct Remote(uint Identity, IReadOnlyList<WorkloadRecord> Workloads);
 
 /// <summary>
 /// Who a policy selects and who its peers are, with Kubernetes semantics: a namespaced policy selects
 /// only its namespace's workloads, and its peer selectors without a namespace selector stay in that
 /// namespace; a peer with both selectors needs both to match.
+/// Selectors are evaluated once per identity (all workloads of an identity share labels and
+/// namespace), and each rule's peer set once per computation, which keeps a node recompute
+/// proportional to policies × identities rather than policies × workloads × local workloads.
 /// </summary>
-internal sealed class PolicyScope(NamespaceLabels namespaces)
+internal sealed class PolicyScope
 {
+    private readonly NamespaceLabels _namespaces;
+    private readonly IReadOnlyList<Remote> _groups;
+    private readonly Dictionary<object, IReadOnlyList<Remote>> _remotes = new(ReferenceEqualityComparer.Instance);
+
+    public PolicyScope(NamespaceLabels namespaces, IReadOnlyList<WorkloadRecord> workloads)
+    {
+        _namespaces = namespaces;
+        _groups = workloads.GroupBy(w => w.Identity).Select(g => new Remote(g.Key, g.ToList())).ToList();
+    }
+
     public bool Selects(PolicySpec policy, WorkloadRecord workload) =>
         (policy.Namespace is null || policy.Namespace == workload.Spec.Namespace)
         && LabelSelectorMatcher.Matches(policy.Selector, workload.Spec.Labels);
 
-    public IReadOnlyList<Remote> Remotes(
-        PolicySpec policy, IReadOnlyList<PolicyPeer>? peers, IReadOnlyList<WorkloadRecord> workloads, Dictionary<CidrBlock, uint> cidrIdentities)
+    public IReadOnlyList<Remote> Remotes(PolicySpec policy, IReadOnlyList<PolicyPeer>? peers, Dictionary<CidrBlock, uint> cidrIdentities)
     {
         if (peers is null || peers.Count == 0)
-            return [new Remote(ReservedIdentities.Any, null)];
+            return [new Remote(ReservedIdentities.Any, [])];
+        if (_remotes.TryGetValue(peers, out var cached))
+            return cached;
+
         var result = new List<Remote>();
         foreach (var peer in peers)
         {
             if (peer.Cidr is null)
             {
-                result.AddRange(workloads.Where(w => PeerSelects(policy, peer, w)).Select(w => new Remote(w.Identity, w)));
+                result.AddRange(_groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])));
                 continue;
             }
             // A block selects every known block inside it (longest-prefix match gives an address the most
@@ -38,16 +56,16 @@ internal sealed class PolicyScope(NamespaceLabels namespaces)
             foreach (var (inner, id) in cidrIdentities)
             {
                 if (block.Contains(inner) && !except.Any(e => e.Contains(inner)))
-                    result.Add(new Remote(id, null));
+                    result.Add(new Remote(id, []));
             }
         }
-        return result;
+        return _remotes[peers] = result;
     }
 
     private bool PeerSelects(PolicySpec policy, PolicyPeer peer, WorkloadRecord w)
     {
         var inNamespace = peer.NamespaceSelector is { } namespaceSelector
-            ? LabelSelectorMatcher.Matches(namespaceSelector, namespaces.Of(w.Spec.Namespace))
+            ? LabelSelectorMatcher.Matches(namespaceSelector, _namespaces.Of(w.Spec.Namespace))
             : policy.Namespace is null || policy.Namespace == w.Spec.Namespace;
         return inNamespace && (peer.Selector is null || LabelSelectorMatcher.Matches(peer.Selector, w.Spec.Labels));
     }

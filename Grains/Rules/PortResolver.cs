@@ -36,9 +36,7 @@ internal static class PortResolver
                 : [];
         }
         return remotes
-            .SelectMany(r => r.Workload is not null ? [r.Workload]
-                : r.Identity == ReservedIdentities.Any ? workloads
-                : [])
+            .SelectMany(r => r.Identity == ReservedIdentities.Any ? workloads : r.Workloads)
             .Select(w => (w.Identity, Number: Named(w, name, protocol)))
             .Where(x => x.Number is not null)
             .Select(x => (x.Identity, protocol, x.Number!.Value));

@@ -1,0 +1,62 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+
+namespace MicroSeg.Benchmarks.Policy;
+
+/// <summary>
+/// A node agent that programs memory instead of the kernel: it turns each snapshot into the map
+/// dictionaries the real agent would write, then stamps the time, so latency covers delivery and
+/// programming as the real agent's does (minus the syscalls).
+/// </summary>
+internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
+{
+    private readonly Lock _gate = new();
+    private readonly List<(string Cidr, uint Identity, TaskCompletionSource<long> Done)> _watches = [];
+    private Dictionary<string, uint> _ipcache = [];
+    private long _revision = -1;
+
+    public Task OnRulesAsync(NodeRules rules)
+    {
+        // Build what the agent's DesiredMaps builds: identities by block and policy entries by key.
+        var ipcache = rules.IpCache.ToDictionary(r => r.Cidr, r => r.Identity);
+        var policy = rules.Policy.ToDictionary(p => (p.WorkloadId, p.Direction, p.RemoteIdentity, p.Protocol, p.Port), p => (p.RuleId, p.Action));
+        GC.KeepAlive(policy);
+        lock (_gate)
+        {
+            if (rules.Revision < _revision)
+                return Task.CompletedTask;
+            _revision = rules.Revision;
+            _ipcache = ipcache;
+            var stamp = time.GetTimestamp();
+            foreach (var watch in _watches.Where(w => Holds(w.Cidr, w.Identity)).ToList())
+            {
+                watch.Done.TrySetResult(stamp);
+                _watches.Remove(watch);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public int IpCacheCount
+    {
+        get
+        {
+            lock (_gate)
+                return _ipcache.Count;
+        }
+    }
+
+    /// <summary>Completes with the stamp of the first applied snapshot that maps <paramref name="cidr"/> to <paramref name="identity"/>.</summary>
+    public Task<long> WhenAppliedAsync(string cidr, uint identity)
+    {
+        lock (_gate)
+        {
+            if (Holds(cidr, identity))
+                return Task.FromResult(time.GetTimestamp());
+            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watches.Add((cidr, identity, done));
+            return done.Task;
+        }
+    }
+
+    private bool Holds(string cidr, uint identity) => _ipcache.TryGetValue(cidr, out var id) && id == identity;
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using MicroSeg.Api;
+using MicroSeg.Grains;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Runtime;
+using MicroSeg.Runtime.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MicroSeg.Benchmarks.Policy;
+
+/// <summary>
+/// Latency from a REST label change to the moment every node's agent has the new rules, with many
+/// agents and a large cluster: an in-process silo with the REST API on loopback HTTP, N agents as
+/// in-process cluster clients over TCP that program memory (<see cref="MemoryAgent"/>), W workloads and
+/// P policies. Each change relabels one workload (its identity changes, so every node must learn it).
+/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30]
+/// </summary>
+internal static class PolicyLatencyCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var nodes = Arg(args, "--nodes", "10,100").Split(',').Select(int.Parse).ToArray();
+        var workloads = int.Parse(Arg(args, "--workloads", "10000"));
+        var policies = int.Parse(Arg(args, "--policies", "1000"));
+        var changes = int.Parse(Arg(args, "--changes", "30"));
+        Console.WriteLine($"| agents | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | preload |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var n in nodes)
+            Console.WriteLine(await MeasureAsync(n, workloads, policies, changes));
+        return 0;
+    }
+
+    private static async Task<string> MeasureAsync(int nodeCount, int workloadCount, int policyCount, int changes)
+    {
+        var httpPort = FreePort();
+        var gatewayPort = FreePort();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
+        builder.Logging.ClearProviders();
+        builder.UseMicroSegSilo(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), gatewayPort);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
+        });
+        builder.Services.AddMicroSegApi();
+        await using var app = builder.Build();
+        app.MapMicroSegApi();
+        await app.StartAsync();
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+
+        var agents = new List<(IHost Host, MemoryAgent Agent)>();
+        try
+        {
+            var preload = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, workloadCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                async (i, _) => await grains.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(Workload(i, nodeCount, i % 50)));
+            await Parallel.ForEachAsync(Enumerable.Range(0, policyCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                async (i, _) => await grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
+
+            for (var i = 0; i < nodeCount; i++)
+                agents.Add(await StartAgentAsync($"n{i}", gatewayPort));
+            await WaitAsync(() => agents.All(a => a.Agent.IpCacheCount >= workloadCount), TimeSpan.FromMinutes(5), "agents to receive the preloaded cluster");
+            preload.Stop();
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
+            var perNode = new List<double>();
+            var allNodes = new List<double>();
+            for (var c = 0; c < changes; c++)
+            {
+                var index = c * 37 % workloadCount;
+                var spec = Workload(index, nodeCount, (index + c + 1) % 50 + 50);   // a new label set: a new identity
+                var start = Stopwatch.GetTimestamp();
+                var response = await http.PutAsJsonAsync($"/api/v1/workloads/{spec.Id}", spec);
+                response.EnsureSuccessStatusCode();
+                var identity = (await response.Content.ReadFromJsonAsync<JsonObject>())!["identity"]!.GetValue<uint>();
+                var stamps = await Task.WhenAll(agents.Select(a => a.Agent.WhenAppliedAsync($"{spec.Addresses[0]}/32", identity)))
+                    .WaitAsync(TimeSpan.FromMinutes(2));
+                var ms = stamps.Select(s => Stopwatch.GetElapsedTime(start, s).TotalMilliseconds).ToList();
+                perNode.AddRange(ms);
+                allNodes.Add(ms.Max());
+            }
+            return $"| {nodeCount} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
+                + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {preload.Elapsed.TotalSeconds:F0} s |";
+        }
+        finally
+        {
+            foreach (var (host, _) in agents)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+            await app.StopAsync();
+        }
+    }
+
+    private static async Task<(IHost, MemoryAgent)> StartAgentAsync(string node, int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseMicroSegClient(c => c.UseStaticGateways($"127.0.0.1:{gatewayPort}"));
+        var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IClusterClient>();
+        await WaitAsync(() => client.IsConnected, TimeSpan.FromSeconds(30), $"agent {node} to connect");
+        var agent = new MemoryAgent(TimeProvider.System);
+        var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
+        await agent.OnRulesAsync(await client.GetGrain<INodeGrain>(node).SubscribeAsync(reference));
+        return (host, agent);
+    }
+
+    private static WorkloadSpec Workload(int i, int nodes, int app) => new()
+    {
+        Id = $"w{i}",
+        Node = $"n{i % nodes}",
+        Interface = $"v{i}",
+        Addresses = [$"198.{18 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}"],
+        Labels = new Dictionary<string, string> { ["app"] = $"app{app}", ["env"] = i % 2 == 0 ? "prod" : "dev" },
+    };
+
+    private static PolicySpec Policy(int i) => new()
+    {
+        Id = $"p{i}",
+        Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = $"app{i % 50}" } },
+        Ingress =
+        [
+            new PolicyRule
+            {
+                From = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = $"app{(i + 1) % 50}" } } }],
+                Ports = [new PolicyPort { Protocol = "TCP", Port = 1000 + i }],
+            },
+        ],
+    };
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static double Percentile(List<double> values, int p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
