@@ -5,5 +5,9 @@ using MicroSeg.Benchmarks.Datapath;
 if (args is ["datapath", .. var datapathArgs])
     return DatapathBenchCommand.Run(datapathArgs);
 
+// "policy-latency ...": REST label change to rule delivery on every node, p50/p99.
+if (args is ["policy-latency", .. var latencyArgs])
+    return await MicroSeg.Benchmarks.Policy.PolicyLatencyCommand.RunAsync(latencyArgs);
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
