@@ -1,20 +1,69 @@
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Rules;
 using MicroSeg.Runtime;
 
 namespace MicroSeg.Grains.Nodes;
 
 /// <summary>
-/// Asks every known node to recompute after a workload or policy change. Every node, because a
-/// workload's addresses and labels appear in the ipcache and peer sets of all nodes.
+/// Tells the nodes a change can affect to recompute. A workload change affects its own node(s) and
+/// the nodes of workloads selected by policies that name it as a peer (before or after the change);
+/// a policy change affects the nodes of the workloads it selects (before or after). Changes that may
+/// touch everything (namespace labels, enforcement settings) go to every node. A node missed here
+/// would still be repaired by its periodic reconcile (<see cref="NodeGrain.ReconcilePeriod"/>).
 /// </summary>
 internal static class NodeFanout
 {
-    public static async Task RecomputeAllAsync(IGrainFactory grains, string? alsoNode = null)
+    public static async Task RecomputeAllAsync(IGrainFactory grains)
     {
-        var nodes = new HashSet<string>(await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).GetAllAsync(), StringComparer.Ordinal);
-        if (alsoNode is not null)
-            nodes.Add(alsoNode);
-        await Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeGrain>(n).RecomputeAsync()));
+        var nodes = await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        await RecomputeAsync(grains, nodes);
     }
+
+    public static async Task RecomputeForWorkloadAsync(IGrainFactory grains, WorkloadRecord? before, WorkloadRecord? after)
+    {
+        var (policies, scope) = await LoadAsync(grains);
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var w in new[] { before, after }.OfType<WorkloadRecord>())
+            nodes.Add(w.Spec.Node);
+        foreach (var policy in policies)
+        {
+            if ((before is not null && scope.NamesAsPeer(policy, before)) || (after is not null && scope.NamesAsPeer(policy, after)))
+                AddSelectedNodes(policy, scope, nodes);
+        }
+        await RecomputeAsync(grains, nodes);
+    }
+
+    public static async Task RecomputeForPolicyAsync(IGrainFactory grains, PolicySpec? before, PolicySpec? after)
+    {
+        var (_, scope) = await LoadAsync(grains);
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var policy in new[] { before, after }.OfType<PolicySpec>())
+            AddSelectedNodes(policy, scope, nodes);
+        await RecomputeAsync(grains, nodes);
+    }
+
+    private static void AddSelectedNodes(PolicySpec policy, PolicyScope scope, HashSet<string> nodes)
+    {
+        foreach (var group in scope.Groups)
+        {
+            if (scope.Selects(policy, group.Workloads[0]))
+                nodes.UnionWith(group.Workloads.Select(w => w.Spec.Node));
+        }
+    }
+
+    private static async Task<(IReadOnlyList<PolicySpec>, PolicyScope)> LoadAsync(IGrainFactory grains)
+    {
+        var workloads = await grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var policies = (await grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync()).Where(p => !p.Draft).ToList();
+        var namespaces = await grains.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var scope = new PolicyScope(new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)), workloads);
+        return (policies, scope);
+    }
+
+    private static Task RecomputeAsync(IGrainFactory grains, IEnumerable<string> nodes) =>
+        Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeGrain>(n).RecomputeAsync()));
 }

@@ -37,6 +37,12 @@ internal sealed partial class NodeGrain(
     /// <summary>An agent that has not subscribed or acknowledged for this long is shown as disconnected.</summary>
     internal static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Every node recomputes this often whatever it was told: a change whose notification was lost
+    /// (or a fan-out that missed a node) leaves a node wrong for at most this long.
+    /// </summary>
+    internal static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
+
     /// <summary>Changes that arrive within this window are computed and pushed together.</summary>
     internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(20);
 
@@ -51,6 +57,7 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        RegisterGrainTimer(_ => ComputeAsync(), ReconcilePeriod, ReconcilePeriod);
         if (state.State.Epoch.Length == 0)
         {
             state.State.Epoch = Guid.NewGuid().ToString("N");

@@ -30,20 +30,21 @@ internal sealed class PolicyGrain(
     {
         spec = spec with { Id = GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(PolicyValidator.Validate(spec));
+        var before = state.State.Policy;
         state.State.Policy = spec;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).UpsertAsync(spec);
-        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        await NodeFanout.RecomputeForPolicyAsync(GrainFactory, before, spec);
     }
 
     public async Task<bool> DeleteAsync()
     {
-        if (state.State.Policy is null)
+        if (state.State.Policy is not { } before)
             return false;
         await state.ClearStateAsync();
         state.State = new PolicyState();
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).RemoveAsync(GetPrimaryKeyString());
-        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        await NodeFanout.RecomputeForPolicyAsync(GrainFactory, before, null);
         DeactivateOnIdle();
         return true;
     }

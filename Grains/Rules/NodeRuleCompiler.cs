@@ -33,29 +33,15 @@ internal static class NodeRuleCompiler
         var local = workloads.Where(w => w.Spec.Node == node && w.Spec.Interface is not null).ToList();
         var selecting = local.ToDictionary(w => w.Spec.Id, w => policies.Where(p => scope.Selects(p, w)).ToList());
 
-        var ipcache = new SortedDictionary<string, uint>(StringComparer.Ordinal);
-        var workloadHosts = new HashSet<CidrBlock>();
-        foreach (var w in workloads)
-        {
-            foreach (var address in w.Spec.Addresses)
-            {
-                var host = CidrBlock.Host(address);
-                workloadHosts.Add(host);
-                ipcache[host.ToString()] = w.Identity;
-            }
-        }
+        var workloadHosts = workloads.SelectMany(w => w.Spec.Addresses.Select(a => (Host: CidrBlock.Host(a), w.Identity))).ToList();
+        var hostSet = workloadHosts.Select(h => h.Host).ToHashSet();
 
         // Address blocks named by policies that apply here get node-local identities. A block equal to a
         // workload address is left to the workload: the workload's identity is what selectors match.
         var cidrIdentities = new Dictionary<CidrBlock, uint>();
-        foreach (var block in selecting.Values.SelectMany(ps => ps).Distinct().SelectMany(CidrBlocksOf).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal))
-        {
-            if (workloadHosts.Contains(block))
-                continue;
-            var id = ids.CidrIdentity(block.ToString(), usedCidrs);
-            cidrIdentities[block] = id;
-            ipcache[block.ToString()] = id;
-        }
+        var blocks = selecting.Values.SelectMany(ps => ps).Distinct().SelectMany(CidrBlocksOf).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        foreach (var block in blocks.Where(b => !hostSet.Contains(b)))
+            cidrIdentities[block] = ids.CidrIdentity(block.ToString(), usedCidrs);
 
         var endpoints = new List<EndpointRule>();
         var entries = new PolicyEntrySet();
@@ -92,10 +78,33 @@ internal static class NodeRuleCompiler
         }
 
         ids.Retain(usedRules, usedCidrs);
+        var policyEntries = entries.Ordered();
         return new CompiledRules(
             endpoints.OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ToList(),
-            ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList(),
-            entries.Ordered());
+            IpCache(policyEntries, workloadHosts, blocks, cidrIdentities),
+            policyEntries);
+    }
+
+    /// <summary>
+    /// The node's ipcache holds what its rules can tell apart: addresses of the identities its entries
+    /// name, and every workload address inside a block its policies name (so a workload is never taken
+    /// for the block around it). Any other address resolves to WORLD, which no entry names, so the
+    /// verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
+    /// content, and revision, untouched.
+    /// </summary>
+    private static List<IpCacheRule> IpCache(
+        IReadOnlyList<PolicyEntry> entries, List<(CidrBlock Host, uint Identity)> hosts, List<CidrBlock> blocks, Dictionary<CidrBlock, uint> cidrIdentities)
+    {
+        var named = entries.Select(e => e.RemoteIdentity).Where(i => i != ReservedIdentities.Any).ToHashSet();
+        var ipcache = new SortedDictionary<string, uint>(StringComparer.Ordinal);
+        foreach (var (host, identity) in hosts)
+        {
+            if (named.Contains(identity) || blocks.Any(b => b.Contains(host)))
+                ipcache[host.ToString()] = identity;
+        }
+        foreach (var (block, identity) in cidrIdentities)
+            ipcache[block.ToString()] = identity;
+        return ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList();
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>

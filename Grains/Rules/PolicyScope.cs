@@ -62,6 +62,34 @@ internal sealed class PolicyScope
         return _remotes[peers] = result;
     }
 
+    /// <summary>
+    /// Whether <paramref name="policy"/> names <paramref name="w"/> as a peer: a rule's selector peer matches
+    /// it, a rule's block contains one of its addresses, or an any-peer egress rule resolves named ports
+    /// (which reads every workload's ports).
+    /// </summary>
+    public bool NamesAsPeer(PolicySpec policy, WorkloadRecord w)
+    {
+        var hosts = w.Spec.Addresses.Select(CidrBlock.Host).ToList();
+        foreach (var (rule, peers, egress) in (policy.Ingress ?? []).Select(r => (r, r.From, false)).Concat((policy.Egress ?? []).Select(r => (r, r.To, true))))
+        {
+            if (peers is null || peers.Count == 0)
+            {
+                if (egress && (rule.Ports ?? []).Any(p => p.Port is { Name: not null }))
+                    return true;
+                continue;
+            }
+            foreach (var peer in peers)
+            {
+                if (peer.Cidr is null ? PeerSelects(policy, peer, w) : hosts.Any(CidrBlock.Parse(peer.Cidr).Contains))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Identity groups: one representative workload's labels stand for the whole group.</summary>
+    public IReadOnlyList<Remote> Groups => _groups;
+
     private bool PeerSelects(PolicySpec policy, PolicyPeer peer, WorkloadRecord w)
     {
         var inNamespace = peer.NamespaceSelector is { } namespaceSelector

@@ -32,7 +32,8 @@ internal sealed class WorkloadGrain(
         spec = spec with { Id = GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(WorkloadValidator.Validate(spec));
 
-        var previous = state.State.Workload?.Spec;
+        var before = state.State.Workload;
+        var previous = before?.Spec;
         var allocator = GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
         var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
         var record = new WorkloadRecord(spec, identity);
@@ -46,7 +47,7 @@ internal sealed class WorkloadGrain(
 
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
-        await NodeFanout.RecomputeAllAsync(GrainFactory, previous?.Node);
+        await NodeFanout.RecomputeForWorkloadAsync(GrainFactory, before, record);
         return record;
     }
 
@@ -57,7 +58,7 @@ internal sealed class WorkloadGrain(
         await state.ClearStateAsync();
         state.State = new WorkloadState();
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
-        await NodeFanout.RecomputeAllAsync(GrainFactory, existing.Spec.Node);
+        await NodeFanout.RecomputeForWorkloadAsync(GrainFactory, existing, null);
         await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
         DeactivateOnIdle();
         return true;

@@ -3,33 +3,39 @@ using MicroSeg.Runtime;
 
 namespace MicroSeg.Grains.Workloads;
 
-/// <summary>Persisted state of the workload index.</summary>
-internal sealed class WorkloadIndexState
+/// <summary>
+/// Every workload in one place for listing and node computation. It keeps no state of its own: the
+/// shards persist, and this grain holds their union in memory, loaded from them on activation.
+/// </summary>
+internal sealed class WorkloadIndexGrain : Grain, IWorkloadIndexGrain
 {
-    public SortedDictionary<string, WorkloadRecord> Workloads { get; set; } = new(StringComparer.Ordinal);
-}
+    internal const int Shards = 64;
 
-/// <summary>Keeps every workload in one place for listing and for node computation.</summary>
-internal sealed class WorkloadIndexGrain(
-    [PersistentState("workload-index")] IPersistentState<WorkloadIndexState> state) : Grain, IWorkloadIndexGrain
-{
+    private readonly SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
     private IReadOnlyList<WorkloadRecord>? _snapshot;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        foreach (var record in parts.SelectMany(p => p))
+            _workloads[record.Spec.Id] = record;
+    }
 
     public async Task UpsertAsync(WorkloadRecord workload)
     {
-        state.State.Workloads[workload.Spec.Id] = workload;
+        await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
+        _workloads[workload.Spec.Id] = workload;
         _snapshot = null;
-        await state.WriteStateAsync();
     }
 
     public async Task RemoveAsync(string workloadId)
     {
-        if (!state.State.Workloads.Remove(workloadId))
-            return;
-        _snapshot = null;
-        await state.WriteStateAsync();
+        await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
+        if (_workloads.Remove(workloadId))
+            _snapshot = null;
     }
 
-    public Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() =>
-        Task.FromResult(_snapshot ??= state.State.Workloads.Values.ToList());
+    public Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() => Task.FromResult(_snapshot ??= _workloads.Values.ToList());
+
+    private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
 }

@@ -18,14 +18,25 @@ public sealed class NodeRuleCompilerTests
     private static readonly WorkloadRecord[] All = [A, B, C];
 
     [Fact]
-    public void Compile_NoPolicies_EndpointsOpenAndEveryAddressInIpcache()
+    public void Compile_NoPolicies_EndpointsOpenAndNoIpcache()
     {
         var rules = Compile([]);
         Assert.Equal(["a", "b"], rules.Endpoints.Select(e => e.WorkloadId));
         Assert.All(rules.Endpoints, e => Assert.False(e.IngressIsolated || e.EgressIsolated));
         Assert.Empty(rules.Policy);
+        Assert.Empty(rules.IpCache);
+    }
+
+    [Fact]
+    public void Compile_Ipcache_HoldsNamedIdentitiesAndAddressesInsideBlocks()
+    {
+        var rules = Compile([
+            Allow("p", "b", ingress: [Rule(From(Sel("c")), null)]),
+            Allow("q", "a", ingress: [Rule([new PolicyPeer { Cidr = "198.18.0.0/31" }], null)]),
+        ]);
+        // c is named by p; a (198.18.0.1) sits inside q's block; b is neither.
         Assert.Equal(
-            [("198.18.0.1/32", 256u), ("198.18.0.2/32", 257u), ("198.18.0.3/32", 258u)],
+            [("198.18.0.0/31", rules.IpCache[0].Identity), ("198.18.0.1/32", 256u), ("198.18.0.3/32", 258u)],
             rules.IpCache.Select(i => (i.Cidr, i.Identity)));
     }
 
@@ -136,7 +147,7 @@ public sealed class NodeRuleCompilerTests
     public void Compile_WorkloadWithoutInterface_IsPeerButNotEndpoint()
     {
         var peerOnly = Workload("d", "n1", null, "198.18.0.4", 259);
-        var rules = NodeRuleCompiler.Compile("n1", [.. All, peerOnly], [], new NodeIdAllocations());
+        var rules = NodeRuleCompiler.Compile("n1", [.. All, peerOnly], [Allow("p", "a", ingress: [Rule(From(Sel("d")), null)])], new NodeIdAllocations());
         Assert.DoesNotContain(rules.Endpoints, e => e.WorkloadId == "d");
         Assert.Contains(rules.IpCache, i => i.Cidr == "198.18.0.4/32" && i.Identity == 259);
     }

@@ -1,0 +1,41 @@
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Workloads;
+
+/// <summary>Persisted state of one workload index shard.</summary>
+internal sealed class WorkloadIndexShardState
+{
+    public SortedDictionary<string, WorkloadRecord> Workloads { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A persisted part of the workload index.</summary>
+internal sealed class WorkloadIndexShardGrain(
+    [PersistentState("workload-index")] IPersistentState<WorkloadIndexShardState> state) : Grain, IWorkloadIndexShardGrain
+{
+    public async Task UpsertAsync(WorkloadRecord workload)
+    {
+        state.State.Workloads[workload.Spec.Id] = workload;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> RemoveAsync(string workloadId)
+    {
+        if (!state.State.Workloads.Remove(workloadId))
+            return false;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() =>
+        Task.FromResult<IReadOnlyList<WorkloadRecord>>(state.State.Workloads.Values.ToList());
+
+    /// <summary>The shard of a workload id: FNV-1a, stable across processes (string hash codes are not).</summary>
+    internal static string ShardOf(string workloadId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in workloadId)
+            hash = (hash ^ c) * 16777619u;
+        return (hash % WorkloadIndexGrain.Shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
