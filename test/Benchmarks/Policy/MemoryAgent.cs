@@ -10,7 +10,7 @@ namespace MicroSeg.Benchmarks.Policy;
 internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
 {
     private readonly Lock _gate = new();
-    private readonly List<(string Cidr, uint Identity, TaskCompletionSource<long> Done)> _watches = [];
+    private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
     private Dictionary<string, uint> _ipcache = [];
     private long _revision = -1;
 
@@ -27,7 +27,7 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
             _revision = rules.Revision;
             _ipcache = ipcache;
             var stamp = time.GetTimestamp();
-            foreach (var watch in _watches.Where(w => Holds(w.Cidr, w.Identity)).ToList())
+            foreach (var watch in _watches.Where(w => w.Holds(_ipcache)).ToList())
             {
                 watch.Done.TrySetResult(stamp);
                 _watches.Remove(watch);
@@ -36,27 +36,25 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
         return Task.CompletedTask;
     }
 
-    public int IpCacheCount
+    public long Revision
     {
         get
         {
             lock (_gate)
-                return _ipcache.Count;
+                return _revision;
         }
     }
 
-    /// <summary>Completes with the stamp of the first applied snapshot that maps <paramref name="cidr"/> to <paramref name="identity"/>.</summary>
-    public Task<long> WhenAppliedAsync(string cidr, uint identity)
+    /// <summary>Completes with the stamp of the first applied snapshot whose ipcache satisfies <paramref name="holds"/>.</summary>
+    public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds)
     {
         lock (_gate)
         {
-            if (Holds(cidr, identity))
+            if (holds(_ipcache))
                 return Task.FromResult(time.GetTimestamp());
             var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _watches.Add((cidr, identity, done));
+            _watches.Add((holds, done));
             return done.Task;
         }
     }
-
-    private bool Holds(string cidr, uint identity) => _ipcache.TryGetValue(cidr, out var id) && id == identity;
 }

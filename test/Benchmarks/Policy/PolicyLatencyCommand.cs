@@ -22,7 +22,9 @@ namespace MicroSeg.Benchmarks.Policy;
 /// Latency from a REST label change to the moment every node's agent has the new rules, with many
 /// agents and a large cluster: an in-process silo with the REST API on loopback HTTP, N agents as
 /// in-process cluster clients over TCP that program memory (<see cref="MemoryAgent"/>), W workloads and
-/// P policies. Each change relabels one workload (its identity changes, so every node must learn it).
+/// P policies, plus one policy that selects every workload and admits app=hot, so every node names the
+/// "hot" identity. Each measured change relabels one workload into app=hot: its address must reach
+/// every node's ipcache with that identity (a full fan-out); it is then put back, unmeasured.
 /// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30]
 /// </summary>
 internal static class PolicyLatencyCommand
@@ -67,10 +69,16 @@ internal static class PolicyLatencyCommand
                 async (i, _) => await grains.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(Workload(i, nodeCount, i % 50)));
             await Parallel.ForEachAsync(Enumerable.Range(0, policyCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (i, _) => await grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
+            await grains.GetGrain<IPolicyGrain>("hot-peers").SetAsync(HotPeers);
 
             for (var i = 0; i < nodeCount; i++)
                 agents.Add(await StartAgentAsync($"n{i}", gatewayPort));
-            await WaitAsync(() => agents.All(a => a.Agent.IpCacheCount >= workloadCount), TimeSpan.FromMinutes(5), "agents to receive the preloaded cluster");
+            for (var i = 0; i < nodeCount; i++)
+            {
+                var revision = (await grains.GetGrain<INodeGrain>($"n{i}").GetRulesAsync()).Revision;
+                var agent = agents[i].Agent;
+                await WaitAsync(() => agent.Revision >= revision, TimeSpan.FromMinutes(5), $"agent n{i} to apply revision {revision}");
+            }
             preload.Stop();
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
@@ -79,16 +87,22 @@ internal static class PolicyLatencyCommand
             for (var c = 0; c < changes; c++)
             {
                 var index = c * 37 % workloadCount;
-                var spec = Workload(index, nodeCount, (index + c + 1) % 50 + 50);   // a new label set: a new identity
+                var original = Workload(index, nodeCount, index % 50);
+                var hot = original with { Labels = new Dictionary<string, string> { ["app"] = "hot" } };
+                var cidr = $"{original.Addresses[0]}/32";
                 var start = Stopwatch.GetTimestamp();
-                var response = await http.PutAsJsonAsync($"/api/v1/workloads/{spec.Id}", spec);
+                var response = await http.PutAsJsonAsync($"/api/v1/workloads/{hot.Id}", hot);
                 response.EnsureSuccessStatusCode();
                 var identity = (await response.Content.ReadFromJsonAsync<JsonObject>())!["identity"]!.GetValue<uint>();
-                var stamps = await Task.WhenAll(agents.Select(a => a.Agent.WhenAppliedAsync($"{spec.Addresses[0]}/32", identity)))
+                var stamps = await Task.WhenAll(agents.Select(a => a.Agent.WhenAsync(ip => ip.TryGetValue(cidr, out var id) && id == identity)))
                     .WaitAsync(TimeSpan.FromMinutes(2));
                 var ms = stamps.Select(s => Stopwatch.GetElapsedTime(start, s).TotalMilliseconds).ToList();
                 perNode.AddRange(ms);
                 allNodes.Add(ms.Max());
+
+                (await http.PutAsJsonAsync($"/api/v1/workloads/{original.Id}", original)).EnsureSuccessStatusCode();
+                await Task.WhenAll(agents.Select(a => a.Agent.WhenAsync(ip => !ip.TryGetValue(cidr, out var id) || id != identity)))
+                    .WaitAsync(TimeSpan.FromMinutes(2));
             }
             return $"| {nodeCount} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
                 + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {preload.Elapsed.TotalSeconds:F0} s |";
@@ -118,6 +132,13 @@ internal static class PolicyLatencyCommand
         await agent.OnRulesAsync(await client.GetGrain<INodeGrain>(node).SubscribeAsync(reference));
         return (host, agent);
     }
+
+    private static readonly PolicySpec HotPeers = new()
+    {
+        Id = "hot-peers",
+        Selector = new LabelSelector(),
+        Ingress = [new PolicyRule { From = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "hot" } } }], Ports = [new PolicyPort { Port = 9999 }] }],
+    };
 
     private static WorkloadSpec Workload(int i, int nodes, int app) => new()
     {
