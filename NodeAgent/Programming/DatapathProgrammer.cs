@@ -18,6 +18,10 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
     {
         var desired = DesiredMaps.From(rules, NetworkInterfaces.IndexOf);
 
+        // An endpoint losing an allow-only flag (it is about to get deny entries) is updated before any
+        // policy entry is written, so the data path never skips a deny that is already in the map.
+        ClearAllowOnlyFirst(desired.Endpoints);
+
         // Identities first, then the rules that name them and the workloads' own addresses, then
         // the endpoints that use them: an endpoint is never live before the entries it depends on.
         var ipcache = MapSync.Apply(datapath.IpCache, desired.IpCache);
@@ -55,6 +59,16 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
     }
 
     private static string Diff(MapSyncResult r) => $"+{r.Added}~{r.Changed}-{r.Deleted}";
+
+    private void ClearAllowOnlyFirst(Dictionary<uint, EndpointValue> desired)
+    {
+        const EndpointFlags allowOnly = EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
+        foreach (var (ifindex, wanted) in desired)
+        {
+            if (datapath.Endpoints.TryLookup(ifindex, out var current) && (current.Flags & allowOnly & ~wanted.Flags) != 0)
+                datapath.Endpoints.Update(ifindex, current with { Flags = current.Flags & (wanted.Flags | ~allowOnly) });
+        }
+    }
 
     /// <summary>Removes the programs from every interface this agent attached to; the pinned maps stay.</summary>
     public void DetachAll()

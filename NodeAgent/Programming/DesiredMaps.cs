@@ -41,9 +41,13 @@ internal sealed record DesiredMaps(
             // without addresses cannot be checked, so it is explicitly exempt rather than cut off.
             foreach (var address in ep.Addresses)
                 sources[new SourceAddressKey((uint)ifindex, IPAddress.Parse(address))] = default;
+            // Allow-only lets the data path skip deny probes for a direction that has no deny entries.
+            var denies = rules.Policy.Where(p => p.WorkloadId == ep.WorkloadId && p.Action == Grains.Interfaces.Policies.PolicyAction.Deny).ToList();
             var flags = (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None)
                 | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None)
-                | (ep.Addresses.Count == 0 ? EndpointFlags.NoSourceCheck : EndpointFlags.None);
+                | (ep.Addresses.Count == 0 ? EndpointFlags.NoSourceCheck : EndpointFlags.None)
+                | (denies.Any(d => d.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress) ? EndpointFlags.None : EndpointFlags.IngressAllowOnly)
+                | (denies.Any(d => d.Direction == Grains.Interfaces.Nodes.TrafficDirection.Egress) ? EndpointFlags.None : EndpointFlags.EgressAllowOnly);
             endpoints[(uint)ifindex] = new EndpointValue(
                 ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags);
         }

@@ -1,0 +1,88 @@
+using System.Net;
+using MicroSeg.Bpf;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.NodeAgent.Programming;
+using GrainAction = MicroSeg.Grains.Interfaces.Policies.PolicyAction;
+using GrainDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
+
+namespace MicroSeg.NodeAgent.Tests.Programming;
+
+public sealed class DesiredMapsTests
+{
+    private static readonly Dictionary<string, int> Interfaces = new() { ["veth-a"] = 7, ["veth-b"] = 8 };
+
+    private static NodeRules Rules(params PolicyEntry[] policy) => new(
+        "n1", "epoch", 3,
+        [
+            new EndpointRule("a", "veth-a", 256, EnforcementMode.Protect, IngressIsolated: true, EgressIsolated: false, ["198.18.0.1", "fd00:198:18::1"]),
+            new EndpointRule("b", "veth-b", 257, EnforcementMode.Monitor, IngressIsolated: false, EgressIsolated: true, []),
+            new EndpointRule("c", "veth-missing", 258, EnforcementMode.Protect, false, false, ["198.18.0.3"]),
+        ],
+        [new IpCacheRule("198.18.0.2/32", 257), new IpCacheRule("198.18.9.0/24", 0x0100_0000)],
+        policy);
+
+    private static DesiredMaps From(NodeRules rules) => DesiredMaps.From(rules, name => Interfaces.GetValueOrDefault(name));
+
+    [Fact]
+    public void From_Endpoints_KeyedByIfindexWithModeAndIsolation()
+    {
+        var maps = From(Rules());
+        Assert.Equal([7u, 8u], maps.Endpoints.Keys.Order());
+        Assert.Equal(256u, maps.Endpoints[7].Identity);
+        Assert.Equal(EndpointMode.Protect, maps.Endpoints[7].Mode);
+        Assert.True(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.IngressIsolated));
+        Assert.False(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.EgressIsolated));
+        Assert.Equal(EndpointMode.Monitor, maps.Endpoints[8].Mode);
+        Assert.True(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.EgressIsolated));
+    }
+
+    [Fact]
+    public void From_MissingInterface_IsReportedAndLeftOut()
+    {
+        var maps = From(Rules(new PolicyEntry("c", GrainDirection.Ingress, 0, 6, 80, GrainAction.Allow, 1, "p/ingress/0")));
+        Assert.Equal(["veth-missing"], maps.MissingInterfaces);
+        Assert.Equal(["veth-a", "veth-b"], maps.PresentInterfaces);
+        Assert.Empty(maps.Policy);
+    }
+
+    [Fact]
+    public void From_SourceAddresses_PerInterface_AndNoAddressesMeansNoSourceCheck()
+    {
+        var maps = From(Rules());
+        Assert.Equal(2, maps.SourceAddresses.Count);
+        Assert.Contains(new SourceAddressKey(7, IPAddress.Parse("198.18.0.1")), maps.SourceAddresses.Keys, ByteComparer<SourceAddressKey>.Instance);
+        Assert.Contains(new SourceAddressKey(7, IPAddress.Parse("fd00:198:18::1")), maps.SourceAddresses.Keys, ByteComparer<SourceAddressKey>.Instance);
+        Assert.False(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.NoSourceCheck));
+        Assert.True(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.NoSourceCheck));
+    }
+
+    [Fact]
+    public void From_PolicyEntries_BecomeKeysOfTheirEndpoint()
+    {
+        var maps = From(Rules(
+            new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 80, GrainAction.Allow, 4, "p/ingress/0"),
+            new PolicyEntry("b", GrainDirection.Egress, 0, 17, 53, GrainAction.Deny, 5, "d/egress/0")));
+        var allow = maps.Policy[new PolicyKey(7, 257, 80, 6, MicroSeg.Bpf.TrafficDirection.Ingress)];
+        Assert.Equal((4u, MicroSeg.Bpf.PolicyAction.Allow), (allow.RuleId, allow.Action));
+        var deny = maps.Policy[new PolicyKey(8, 0, 53, 17, MicroSeg.Bpf.TrafficDirection.Egress)];
+        Assert.Equal((5u, MicroSeg.Bpf.PolicyAction.Deny), (deny.RuleId, deny.Action));
+    }
+
+    [Fact]
+    public void From_DenyEntries_ClearAllowOnlyForTheirDirectionOnly()
+    {
+        var maps = From(Rules(new PolicyEntry("b", GrainDirection.Egress, 0, 17, 53, GrainAction.Deny, 5, "d/egress/0")));
+        Assert.True(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.IngressAllowOnly));
+        Assert.False(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.EgressAllowOnly));
+        Assert.True(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly));
+    }
+
+    [Fact]
+    public void From_IpCache_ParsesBlocks()
+    {
+        var maps = From(Rules());
+        Assert.Equal(257u, maps.IpCache[IpCacheKey.FromCidr("198.18.0.2/32")].Identity);
+        Assert.Equal(0x0100_0000u, maps.IpCache[IpCacheKey.FromCidr("198.18.9.0/24")].Identity);
+    }
+}
