@@ -4,7 +4,7 @@ namespace MicroSeg.Runtime;
 /// Base class of grain implementations (Orleans <c>Grain</c>). Grains are created by the runtime on their
 /// first call; constructor parameters come from dependency injection and <see cref="PersistentStateAttribute"/>.
 /// </summary>
-public abstract class Grain
+public abstract partial class Grain
 {
     private readonly IGrainActivationContext? _context;
 

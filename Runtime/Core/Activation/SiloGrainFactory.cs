@@ -20,6 +20,8 @@ internal sealed class SiloGrainFactory(GrainTypeRegistry types, Catalog catalog,
 
     public bool IsConnected => true;
 
+    internal IServiceProvider Services => services;
+
     public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey
     {
         ArgumentNullException.ThrowIfNull(key);
