@@ -35,7 +35,9 @@ public static class ApiEndpoints
         IdentityEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         NodeEndpoints.Map(api);
+        ClusterEndpoints.Map(api);
         HealthEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

@@ -13,8 +13,12 @@ if [ $# -eq 0 ]; then
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- datapath run --markdown out/bench/datapath.md
   echo "== data plane: iperf3 through veths, without and with the programs"
   scripts/bench-iperf.sh 5 3 | tee out/bench/iperf.txt
+  echo "== runtime: grain calls (local, cross-silo on 2 silos), activations/s; medians beside a direct call"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- runtime --markdown out/bench/runtime.md
+  echo "== policy fan-out: REST label change to rules applied on every agent (in-process agents)"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- policy-latency --nodes 10,100 --workloads 10000 --policies 1000 --changes 20 | tee out/bench/policy-latency.md
 fi
 
 echo "== control plane (BenchmarkDotNet)"
-dotnet run -c "${CONFIG:-Release}" --project "$project" -- --filter "${1:-*}" --job short --artifacts out/bench
+dotnet run -c "${CONFIG:-Release}" --project "$project" -- --filter "${1:-*}" --job short --inProcess --artifacts out/bench
 echo "bench: reports in out/bench"

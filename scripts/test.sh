@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 results=out/test-results
 rm -rf "$results"
 mkdir -p "$results"
-dotnet test MicroSeg.Orleans.sln -c "${CONFIG:-Release}" --no-build --nologo \
+# -m:1 runs the test assemblies one after another: the kernel, cluster and end-to-end tests all
+# time real things (connects, heartbeats), and on a 2-core machine they must not starve each other.
+dotnet test MicroSeg.Orleans.sln -c "${CONFIG:-Release}" --no-build --nologo -m:1 \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
 status=$?
 

@@ -19,6 +19,7 @@ internal static class SiloHost
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
+        builder.Configuration["MicroSeg:SiloName"] = options.Name;
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

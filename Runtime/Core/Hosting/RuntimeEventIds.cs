@@ -26,4 +26,5 @@ internal static class RuntimeEventIds
     public const int MembershipDeclaredDead = 9042;
     public const int MembershipSelfDead = 9043;
     public const int MembershipTableError = 9044;
+    public const int StreamDeliveryFailed = 9060, StreamAgentError = 9061, ReminderTickFailed = 9070, ReminderServiceError = 9071;
 }

@@ -55,6 +55,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<Cluster.MembershipService>();
         services.AddSingleton<SiloHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloHostedService>());
+        Diagnostics.StatisticsRegistration.AddRuntimeStatistics(services);
         return builder;
     }
 

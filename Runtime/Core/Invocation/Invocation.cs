@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using MicroSeg.Runtime.Activation;
+using MicroSeg.Runtime.Diagnostics;
 using MicroSeg.Runtime.Messaging;
 
 namespace MicroSeg.Runtime.Invocation;
@@ -6,7 +9,9 @@ namespace MicroSeg.Runtime.Invocation;
 /// <summary>A work item that calls one interface method and reports its outcome.</summary>
 internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args) : WorkItem
 {
+    private readonly long _received = Stopwatch.GetTimestamp();
     private ConfiguredValueTaskAwaitable<T>.ConfiguredValueTaskAwaiter _awaiter;
+    private MethodStatistics? _statistics;
 
     public MethodDescriptor<T> Method { get; } = method;
 
@@ -14,6 +19,8 @@ internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args
 
     public sealed override bool Start(object target)
     {
+        if (Owner is GrainActivation activation)
+            _statistics = CallStatistics.For(activation.Class, Method);
         ValueTask<T> pending;
         try
         {
@@ -21,7 +28,7 @@ internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args
         }
         catch (Exception ex)
         {
-            OnFailed(ex);
+            Failed(ex);
             return true;
         }
 
@@ -79,11 +86,32 @@ internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args
         }
         catch (Exception ex)
         {
-            OnFailed(ex);
+            Failed(ex);
             return;
         }
 
+        RecordCompletion(failed: false);
         OnSucceeded(result);
+    }
+
+    private void Failed(Exception exception)
+    {
+        RecordCompletion(failed: true);
+        // As in Orleans: an activation whose state is stale (ETag conflict, e.g. after a duplicate activation
+        // during a membership change) deactivates, so the next call reloads the state instead of failing forever.
+        if (exception is InconsistentStateException && Owner is GrainActivation activation)
+            activation.RequestDeactivation(new(DeactivationReasonCode.ApplicationRequested, "A state write found a newer version in storage."));
+        OnFailed(exception);
+    }
+
+    // Before the caller hears the outcome, so a caller that reads the statistics next sees its call.
+    private void RecordCompletion(bool failed)
+    {
+        if (_statistics is { } statistics)
+        {
+            var now = Stopwatch.GetTimestamp();
+            statistics.Record(now, now - _received, failed);
+        }
     }
 }
 

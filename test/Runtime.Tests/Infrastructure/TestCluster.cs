@@ -13,7 +13,7 @@ namespace MicroSeg.Runtime.Tests.Infrastructure;
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    public static readonly TimeSpan DeathTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DeathTimeout = TimeSpan.FromSeconds(3);
     private readonly List<TestClusterSilo> _silos = [];
     private readonly Action<ISiloBuilder>? _configure;
     private TestClient? _client;

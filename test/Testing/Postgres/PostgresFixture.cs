@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace MicroSeg.Runtime.Tests.Infrastructure;
+namespace MicroSeg.Testing;
 
 /// <summary>
 /// A private PostgreSQL 15 server for the test run: initdb into a temp directory, listening on 127.0.0.1 on a
 /// free port with its socket in that directory, durability off (tests only). Runs as the postgres OS user when
-/// the tests run as root (initdb refuses root). Stopped and deleted in <see cref="Dispose"/>.
+/// the tests run as root (initdb refuses root). Stopped and deleted in <see cref="Dispose"/>. Shared by the
+/// runtime tests (as an xunit collection fixture), the black-box tests and the benchmarks.
 /// </summary>
 public sealed class PostgresFixture : IDisposable
 {
@@ -113,11 +114,4 @@ public sealed class PostgresFixture : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-/// <summary>Tests that need PostgreSQL share one server (and so run one at a time).</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
 }
