@@ -7,4 +7,7 @@ public interface INodeRulesObserver : IGrainObserver
 {
     /// <summary>A new snapshot; older revisions of the same epoch may be ignored.</summary>
     Task OnRulesAsync(NodeRules rules);
+
+    /// <summary>The change to the next revision; an agent whose state is not the delta's base re-subscribes for a snapshot.</summary>
+    Task OnDeltaAsync(NodeRulesDelta delta);
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -50,6 +48,7 @@ internal sealed partial class NodeGrain(
     private bool _dirty = true;
     private IGrainTimer? _scheduled;
     private INodeRulesObserver? _agent;
+    private NodeRules? _pushed;
     private DateTimeOffset? _lastSeen;
     private NodeAck? _lastAck;
     private long? _appliedRevision;
@@ -72,7 +71,8 @@ internal sealed partial class NodeGrain(
         _agent = agent;
         _lastSeen = time.GetUtcNow();
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
-        return await CurrentAsync();
+        // The agent gets this snapshot as the answer; the next change goes out as a delta from it.
+        return _pushed = await CurrentAsync();
     }
 
     public Task AcknowledgeAsync(NodeAck ack)
@@ -124,7 +124,7 @@ internal sealed partial class NodeGrain(
         var settings = await GrainFactory.GetGrain<IEnforcementSettingsGrain>(GrainKeys.Cluster).GetAsync();
         var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids,
             new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)), settings);
-        var hash = Hash(compiled);
+        var hash = RulesHash.Of(compiled);
         if (hash != state.State.ContentHash)
         {
             // The revision is persisted before anyone can see it, so it only ever grows.
@@ -143,25 +143,33 @@ internal sealed partial class NodeGrain(
 
     private void Push(INodeRulesObserver agent, NodeRules rules)
     {
+        // Send what changed since the last state sent to this agent; a full snapshot when there is no
+        // such base. An agent holding anything else than the delta's base re-subscribes for a snapshot.
+        var basis = _pushed;
+        _pushed = rules;
+        var delta = basis is not null && basis.Epoch == rules.Epoch && basis.Revision < rules.Revision
+            ? NodeRulesDelta.Between(basis, rules)
+            : null;
+
         // Pushes leave the grain's turn (an agent may take a while to program its maps) but stay in
         // order; a failed push drops the agent until it subscribes again.
         _pushes = _pushes.ContinueWith(async _ =>
         {
             try
             {
-                await agent.OnRulesAsync(rules);
+                await (delta is null ? agent.OnRulesAsync(rules) : agent.OnDeltaAsync(delta));
             }
             catch (Exception ex)
             {
                 LogPushFailed(ex, rules.Node, rules.Revision);
                 if (ReferenceEquals(_agent, agent))
+                {
                     _agent = null;
+                    _pushed = null;
+                }
             }
         }, TaskScheduler.Current).Unwrap();
     }
-
-    private static string Hash(CompiledRules compiled) =>
-        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(compiled)));
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node}: agent subscribed")]
     private partial void LogAgentSubscribed(string node);

@@ -9,14 +9,25 @@ namespace MicroSeg.NodeAgent.Programming;
 /// before deletes, so allowed traffic never sees a gap), then attaches the programs to new endpoint
 /// interfaces and detaches them from interfaces that are no longer endpoints.
 /// </summary>
-internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<DatapathProgrammer> logger)
+internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider time, ILogger<DatapathProgrammer> logger)
 {
+    /// <summary>How often every map is read back and compared in full, repairing drift.</summary>
+    internal static readonly TimeSpan FullReconcilePeriod = TimeSpan.FromSeconds(60);
+
     private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
     private long _lastRevision = -1;
+    private DesiredMaps? _applied;
+    private DateTimeOffset _lastFull;
 
     public DesiredMaps Apply(NodeRules rules)
     {
         var desired = DesiredMaps.From(rules, NetworkInterfaces.IndexOf);
+        // Normally only the difference from what this agent last wrote goes to the kernel; every
+        // FullReconcilePeriod (and after any failure) every map is read back and compared in full.
+        var previous = _applied;
+        var now = time.GetUtcNow();
+        var full = previous is null || now - _lastFull >= FullReconcilePeriod;
+        _applied = null;
 
         // An endpoint losing an allow-only flag (it is about to get deny entries) is updated before any
         // policy entry is written, so the data path never skips a deny that is already in the map.
@@ -24,10 +35,12 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
 
         // Identities first, then the rules that name them and the workloads' own addresses, then
         // the endpoints that use them: an endpoint is never live before the entries it depends on.
-        var ipcache = MapSync.Apply(datapath.IpCache, desired.IpCache);
-        var policy = MapSync.Apply(datapath.Policy, desired.Policy);
-        var sources = MapSync.Apply(datapath.SourceAddresses, desired.SourceAddresses);
-        var endpoints = MapSync.Apply(datapath.Endpoints, desired.Endpoints);
+        var ipcache = full ? MapSync.Apply(datapath.IpCache, desired.IpCache) : IncrementalSync.Apply(datapath.IpCache, previous!.IpCache, desired.IpCache);
+        var policy = full ? MapSync.Apply(datapath.Policy, desired.Policy) : IncrementalSync.Apply(datapath.Policy, previous!.Policy, desired.Policy);
+        var sources = full ? MapSync.Apply(datapath.SourceAddresses, desired.SourceAddresses) : IncrementalSync.Apply(datapath.SourceAddresses, previous!.SourceAddresses, desired.SourceAddresses);
+        var endpoints = full ? MapSync.Apply(datapath.Endpoints, desired.Endpoints) : IncrementalSync.Apply(datapath.Endpoints, previous!.Endpoints, desired.Endpoints);
+        if (full)
+            _lastFull = now;
 
         foreach (var ifindex in desired.Endpoints.Keys.Select(k => (int)k))
         {
@@ -55,6 +68,7 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, ILogger<Data
         foreach (var name in desired.MissingInterfaces.Where(n => _reportedMissing.Add(n)))
             LogMissingInterface(name);
         _reportedMissing.IntersectWith(desired.MissingInterfaces);
+        _applied = desired;
         return desired;
     }
 

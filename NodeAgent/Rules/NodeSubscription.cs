@@ -21,6 +21,13 @@ internal sealed partial class NodeSubscription(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private bool _subscribed;
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A delta that does not fit the state held means something was missed: fetch a snapshot now.
+        inbox.SnapshotNeeded += Wake;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reference = client.CreateObjectReference<INodeRulesObserver>(observer);

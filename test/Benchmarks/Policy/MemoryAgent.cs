@@ -9,6 +9,19 @@ namespace MicroSeg.Benchmarks.Policy;
 /// </summary>
 internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
 {
+    private NodeRules? _rules;
+
+    /// <summary>Called when a delta does not fit (the real agent re-subscribes for a snapshot).</summary>
+    public Func<Task>? Resubscribe { get; set; }
+
+    public Task OnDeltaAsync(NodeRulesDelta delta)
+    {
+        NodeRules? next;
+        lock (_gate)
+            next = _rules is { } held && held.Epoch == delta.Epoch && held.Revision == delta.BaseRevision ? delta.ApplyTo(held) : null;
+        return next is not null ? OnRulesAsync(next) : Resubscribe?.Invoke() ?? Task.CompletedTask;
+    }
+
     private readonly Lock _gate = new();
     private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
     private Dictionary<string, uint> _ipcache = [];
@@ -25,6 +38,7 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
             if (rules.Revision < _revision)
                 return Task.CompletedTask;
             _revision = rules.Revision;
+            _rules = rules;
             _ipcache = ipcache;
             var stamp = time.GetTimestamp();
             foreach (var watch in _watches.Where(w => w.Holds(_ipcache)).ToList())

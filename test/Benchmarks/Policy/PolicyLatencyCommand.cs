@@ -129,7 +129,9 @@ internal static class PolicyLatencyCommand
         await WaitAsync(() => client.IsConnected, TimeSpan.FromSeconds(30), $"agent {node} to connect");
         var agent = new MemoryAgent(TimeProvider.System);
         var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
-        await agent.OnRulesAsync(await client.GetGrain<INodeGrain>(node).SubscribeAsync(reference));
+        var grain = client.GetGrain<INodeGrain>(node);
+        agent.Resubscribe = async () => await agent.OnRulesAsync(await grain.SubscribeAsync(reference));
+        await agent.Resubscribe();
         return (host, agent);
     }
 

@@ -1,0 +1,90 @@
+namespace MicroSeg.Grains.Interfaces.Nodes;
+
+/// <summary>Identifies a policy entry as the data plane keys it.</summary>
+/// <param name="WorkloadId">Local workload.</param>
+/// <param name="Direction">Ingress or egress.</param>
+/// <param name="RemoteIdentity">Peer identity, 0 for any.</param>
+/// <param name="Protocol">IP protocol, 0 for any.</param>
+/// <param name="Port">Port, 0 for any.</param>
+public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection Direction, uint RemoteIdentity, byte Protocol, ushort Port)
+{
+    /// <summary>The key of an entry.</summary>
+    public static PolicyEntryKey Of(PolicyEntry e) => new(e.WorkloadId, e.Direction, e.RemoteIdentity, e.Protocol, e.Port);
+}
+
+/// <summary>
+/// The change from one revision of a node's desired state to the next. Applied to exactly the
+/// <see cref="BaseRevision"/> of the same epoch it gives the full state at <see cref="Revision"/>;
+/// an agent that holds anything else asks for a full snapshot instead.
+/// </summary>
+/// <param name="Node">Node name.</param>
+/// <param name="Epoch">Epoch of both revisions.</param>
+/// <param name="BaseRevision">The revision the delta applies to.</param>
+/// <param name="Revision">The revision it produces.</param>
+/// <param name="EndpointsSet">Endpoints added or changed.</param>
+/// <param name="EndpointsRemoved">Workload ids whose endpoints are gone.</param>
+/// <param name="IpCacheSet">Blocks added or re-mapped.</param>
+/// <param name="IpCacheRemoved">Blocks gone.</param>
+/// <param name="PolicySet">Entries added or changed.</param>
+/// <param name="PolicyRemoved">Entries gone.</param>
+public sealed record NodeRulesDelta(
+    string Node,
+    string Epoch,
+    long BaseRevision,
+    long Revision,
+    IReadOnlyList<EndpointRule> EndpointsSet,
+    IReadOnlyList<string> EndpointsRemoved,
+    IReadOnlyList<IpCacheRule> IpCacheSet,
+    IReadOnlyList<string> IpCacheRemoved,
+    IReadOnlyList<PolicyEntry> PolicySet,
+    IReadOnlyList<PolicyEntryKey> PolicyRemoved)
+{
+    /// <summary>Number of changed items.</summary>
+    public int Size => EndpointsSet.Count + EndpointsRemoved.Count + IpCacheSet.Count + IpCacheRemoved.Count + PolicySet.Count + PolicyRemoved.Count;
+
+    /// <summary>The delta that turns <paramref name="from"/> into <paramref name="to"/> (same epoch).</summary>
+    public static NodeRulesDelta Between(NodeRules from, NodeRules to)
+    {
+        var (endpointsSet, endpointsRemoved) = Diff(from.Endpoints, to.Endpoints, e => e.WorkloadId, EndpointEquals);
+        var (ipSet, ipRemoved) = Diff(from.IpCache, to.IpCache, i => i.Cidr, (a, b) => a == b);
+        var (policySet, policyRemoved) = Diff(from.Policy, to.Policy, PolicyEntryKey.Of, (a, b) => a == b);
+        return new NodeRulesDelta(to.Node, to.Epoch, from.Revision, to.Revision, endpointsSet, endpointsRemoved, ipSet, ipRemoved, policySet, policyRemoved);
+    }
+
+    /// <summary>The full state this delta produces from <paramref name="baseRules"/>, which must be its base.</summary>
+    public NodeRules ApplyTo(NodeRules baseRules)
+    {
+        if (baseRules.Epoch != Epoch || baseRules.Revision != BaseRevision)
+            throw new InvalidOperationException($"delta {BaseRevision}->{Revision} of epoch {Epoch} does not apply to revision {baseRules.Revision} of epoch {baseRules.Epoch}.");
+        return new NodeRules(Node, Epoch, Revision,
+            Apply(baseRules.Endpoints, EndpointsSet, EndpointsRemoved, e => e.WorkloadId, StringComparer.Ordinal),
+            Apply(baseRules.IpCache, IpCacheSet, IpCacheRemoved, i => i.Cidr, StringComparer.Ordinal),
+            Apply(baseRules.Policy, PolicySet, PolicyRemoved, PolicyEntryKey.Of, EqualityComparer<PolicyEntryKey>.Default));
+    }
+
+    private static bool EndpointEquals(EndpointRule a, EndpointRule b) =>
+        a with { Addresses = [] } == b with { Addresses = [] } && a.Addresses.SequenceEqual(b.Addresses);
+
+    private static (List<T> Set, List<TKey> Removed) Diff<T, TKey>(IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, TKey> key, Func<T, T, bool> same)
+        where TKey : notnull
+    {
+        var old = from.ToDictionary(key);
+        var set = to.Where(item => !old.TryGetValue(key(item), out var before) || !same(before, item)).ToList();
+        var keep = to.Select(key).ToHashSet();
+        var removed = from.Select(key).Where(k => !keep.Contains(k)).ToList();
+        return (set, removed);
+    }
+
+    private static List<T> Apply<T, TKey>(IReadOnlyList<T> items, IReadOnlyList<T> set, IReadOnlyList<TKey> removed, Func<T, TKey> key, IEqualityComparer<TKey> comparer)
+        where TKey : notnull
+    {
+        var byKey = new Dictionary<TKey, T>(comparer);
+        foreach (var item in items)
+            byKey[key(item)] = item;
+        foreach (var k in removed)
+            byKey.Remove(k);
+        foreach (var item in set)
+            byKey[key(item)] = item;
+        return byKey.Values.ToList();
+    }
+}

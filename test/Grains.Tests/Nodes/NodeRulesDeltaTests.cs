@@ -1,0 +1,57 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+
+namespace MicroSeg.Grains.Tests.Nodes;
+
+public sealed class NodeRulesDeltaTests
+{
+    private static readonly NodeRules Before = new("n1", "e1", 4,
+        [new EndpointRule("a", "va", 256, EnforcementMode.Protect, true, false, ["198.18.0.1"]), new EndpointRule("b", "vb", 257, EnforcementMode.Protect, false, false, ["198.18.0.2"])],
+        [new IpCacheRule("198.18.0.2/32", 257), new IpCacheRule("198.18.0.3/32", 258)],
+        [Entry("a", 257, 80), Entry("a", 258, 80)]);
+
+    private static readonly NodeRules After = Before with
+    {
+        Revision = 5,
+        Endpoints = [Before.Endpoints[0] with { Addresses = ["198.18.0.1", "198.18.0.9"] }],
+        IpCache = [new IpCacheRule("198.18.0.2/32", 300), new IpCacheRule("198.18.0.4/32", 259)],
+        Policy = [Entry("a", 257, 80), Entry("a", 259, 443)],
+    };
+
+    [Fact]
+    public void Between_ThenApplyTo_GivesTheNewState()
+    {
+        var delta = NodeRulesDelta.Between(Before, After);
+        Assert.Equal((4L, 5L), (delta.BaseRevision, delta.Revision));
+        Assert.Equal(["a"], delta.EndpointsSet.Select(e => e.WorkloadId));
+        Assert.Equal(["b"], delta.EndpointsRemoved);
+        Assert.Equal(["198.18.0.2/32", "198.18.0.4/32"], delta.IpCacheSet.Select(i => i.Cidr));
+        Assert.Equal(["198.18.0.3/32"], delta.IpCacheRemoved);
+        Assert.Equal([(259u, (ushort)443)], delta.PolicySet.Select(p => (p.RemoteIdentity, p.Port)));
+        Assert.Equal([258u], delta.PolicyRemoved.Select(k => k.RemoteIdentity));
+
+        var rebuilt = delta.ApplyTo(Before);
+        Assert.Equal(5, rebuilt.Revision);
+        Assert.Equal(After.IpCache.OrderBy(i => i.Cidr), rebuilt.IpCache.OrderBy(i => i.Cidr));
+        Assert.Equal(After.Policy.OrderBy(p => p.Port), rebuilt.Policy.OrderBy(p => p.Port));
+        Assert.Equal(["198.18.0.1", "198.18.0.9"], Assert.Single(rebuilt.Endpoints).Addresses);
+    }
+
+    [Fact]
+    public void Between_SameContent_IsEmpty()
+    {
+        Assert.Equal(0, NodeRulesDelta.Between(Before, Before with { Revision = 5 }).Size);
+    }
+
+    [Fact]
+    public void ApplyTo_WrongBase_Throws()
+    {
+        var delta = NodeRulesDelta.Between(Before, After);
+        Assert.Throws<InvalidOperationException>(() => delta.ApplyTo(Before with { Revision = 3 }));
+        Assert.Throws<InvalidOperationException>(() => delta.ApplyTo(Before with { Epoch = "other" }));
+    }
+
+    private static PolicyEntry Entry(string workload, uint remote, ushort port) =>
+        new(workload, TrafficDirection.Ingress, remote, 6, port, PolicyAction.Allow, 1, "p/ingress/0");
+}
