@@ -18,6 +18,12 @@ internal sealed record CompiledRules(
 /// </summary>
 internal static class NodeRuleCompiler
 {
+    /// <summary>Parsed addresses per workload spec: specs are immutable and shared by every node computation.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, CidrBlock[]> Hosts = [];
+
+    private static CidrBlock[] HostsOf(WorkloadSpec spec) =>
+        Hosts.GetValue(spec, s => s.Addresses.Select(CidrBlock.Host).ToArray());
+
     /// <summary>A rule without ports admits every port and protocol.</summary>
     private static readonly PolicyPort?[] AnyPort = [null];
 
@@ -31,9 +37,16 @@ internal static class NodeRuleCompiler
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
         var local = workloads.Where(w => w.Spec.Node == node && w.Spec.Interface is not null).ToList();
-        var selecting = local.ToDictionary(w => w.Spec.Id, w => policies.Where(p => scope.Selects(p, w)).ToList());
+        // Workloads of one identity share labels and namespace, so they are selected by the same policies.
+        var byIdentity = new Dictionary<uint, List<PolicySpec>>();
+        var selecting = local.ToDictionary(w => w.Spec.Id, w =>
+        {
+            if (!byIdentity.TryGetValue(w.Identity, out var applying))
+                byIdentity[w.Identity] = applying = policies.Where(p => scope.Selects(p, w)).ToList();
+            return applying;
+        });
 
-        var workloadHosts = workloads.SelectMany(w => w.Spec.Addresses.Select(a => (Host: CidrBlock.Host(a), w.Identity))).ToList();
+        var workloadHosts = workloads.SelectMany(w => HostsOf(w.Spec).Select(h => (Host: h, w.Identity))).ToList();
         var hostSet = workloadHosts.Select(h => h.Host).ToHashSet();
 
         // Address blocks named by policies that apply here get node-local identities. A block equal to a
