@@ -1,3 +1,4 @@
+using MicroSeg.Runtime.Storage;
 using MicroSeg.Runtime.Hosting;
 using MicroSeg.Runtime.Postgres;
 using MicroSeg.Runtime.Streams;

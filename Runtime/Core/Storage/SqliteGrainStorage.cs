@@ -22,35 +22,14 @@ internal sealed class SqliteGrainStorage(SqliteGrainStorageOptions options) : IG
         ) WITHOUT ROWID;
         """;
 
-    private static readonly Lazy<bool> s_batteries = new(() =>
-    {
-        SQLitePCL.Batteries.Init();
-        return true;
-    });
+    private readonly SqliteStore _store = new(options.DatabasePath, options.BusyTimeout, Schema);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SqliteConnection? _connection;
-    private bool _disposed;
+    public Task<GrainStateRecord?> ReadAsync(string grainType, string key, string stateName) =>
+        _store.RunAsync(connection => Read(connection, grainType, key, stateName));
 
-    public async Task<GrainStateRecord?> ReadAsync(string grainType, string key, string stateName)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+    public Task<string> WriteAsync(string grainType, string key, string stateName, string payload, string? etag) =>
+        _store.RunAsync(connection =>
         {
-            return Read(Connection(), grainType, key, stateName);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task<string> WriteAsync(string grainType, string key, string stateName, string payload, string? etag)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var connection = Connection();
             using var command = Command(connection, grainType, key, stateName, etag is null
                 ? "INSERT INTO grain_state VALUES ($type, $key, $name, $payload, 1, $now) ON CONFLICT DO NOTHING"
                 : "UPDATE grain_state SET payload = $payload, version = version + 1, modified_utc = $now WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND version = $version");
@@ -61,19 +40,11 @@ internal sealed class SqliteGrainStorage(SqliteGrainStorageOptions options) : IG
             if (command.ExecuteNonQuery() == 0)
                 throw GrainStorageNames.Conflict(grainType, key, stateName, Read(connection, grainType, key, stateName)?.Etag, etag);
             return Format(version + 1);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        });
 
-    public async Task<string?> ClearAsync(string grainType, string key, string stateName, string? etag)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+    public Task<string?> ClearAsync(string grainType, string key, string stateName, string? etag) =>
+        _store.RunAsync(connection =>
         {
-            var connection = Connection();
             if (etag is null)
             {
                 var stored = Read(connection, grainType, key, stateName);
@@ -87,53 +58,10 @@ internal sealed class SqliteGrainStorage(SqliteGrainStorageOptions options) : IG
             command.Parameters.AddWithValue("$version", version);
             if (command.ExecuteNonQuery() == 0)
                 throw GrainStorageNames.Conflict(grainType, key, stateName, Read(connection, grainType, key, stateName)?.Etag, etag);
-            return Format(version + 1);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            return (string?)Format(version + 1);
+        });
 
-    public void Dispose()
-    {
-        _gate.Wait();
-        try
-        {
-            _disposed = true;
-            _connection?.Dispose();
-            _connection = null;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private SqliteConnection Connection()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_connection is not null)
-            return _connection;
-        _ = s_batteries.Value;
-        var path = Path.GetFullPath(options.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString());
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)options.BusyTimeout.TotalMilliseconds}; {Schema}";
-            setup.ExecuteNonQuery();
-        }
-
-        return _connection = connection;
-    }
+    public void Dispose() => _store.Dispose();
 
     private static GrainStateRecord? Read(SqliteConnection connection, string grainType, string key, string stateName)
     {

@@ -1,10 +1,10 @@
 using Microsoft.Data.Sqlite;
 
-namespace MicroSeg.Runtime.Streams;
+namespace MicroSeg.Runtime.Storage;
 
 /// <summary>
 /// One SQLite connection (WAL, busy timeout) used one operation at a time, with its schema applied on first use;
-/// shared shape of the SQLite stream log and reminder table. Operations run synchronously under the gate.
+/// shared by SQLite grain storage, the stream log and the reminder table. Operations run synchronously under the gate.
 /// </summary>
 internal sealed class SqliteStore(string databasePath, TimeSpan busyTimeout, string schema) : IDisposable
 {
