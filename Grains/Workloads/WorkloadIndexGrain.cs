@@ -5,27 +5,30 @@ namespace MicroSeg.Grains.Workloads;
 
 /// <summary>
 /// Every workload in one place for listing and node computation. It keeps no state of its own: the
-/// shards persist, and this grain holds their union in memory, loaded from them on activation.
+/// shards persist, and this grain holds their union in memory, reloaded from them on activation and
+/// whenever the copy is older than <see cref="RefreshPeriod"/>. The reload bounds how long a copy can be
+/// wrong, e.g. one built by a duplicate activation while a cluster's routing views still disagreed.
 /// </summary>
-internal sealed class WorkloadIndexGrain : Grain, IWorkloadIndexGrain
+internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIndexGrain
 {
     internal const int Shards = 64;
 
-    private readonly SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
-    private IReadOnlyList<WorkloadRecord>? _snapshot;
+    /// <summary>How stale the in-memory union may get before reads reload it from the shards.</summary>
+    internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
-        foreach (var record in parts.SelectMany(p => p))
-            _workloads[record.Spec.Id] = record;
-    }
+    private SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
+    private IReadOnlyList<WorkloadRecord>? _snapshot;
+    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+    private long _mutations;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync();
 
     public async Task UpsertAsync(WorkloadRecord workload)
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
         _workloads[workload.Spec.Id] = workload;
         _snapshot = null;
+        _mutations++;
     }
 
     public async Task RemoveAsync(string workloadId)
@@ -33,9 +36,29 @@ internal sealed class WorkloadIndexGrain : Grain, IWorkloadIndexGrain
         await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
         if (_workloads.Remove(workloadId))
             _snapshot = null;
+        _mutations++;
     }
 
-    public Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() => Task.FromResult(_snapshot ??= _workloads.Values.ToList());
+    public async Task<IReadOnlyList<WorkloadRecord>> GetAllAsync()
+    {
+        if (time.GetUtcNow() - _loadedAt > RefreshPeriod)
+            await ReloadAsync();
+        return _snapshot ??= _workloads.Values.ToList();
+    }
+
+    private async Task ReloadAsync()
+    {
+        var mutationsBefore = _mutations;
+        var startedAt = time.GetUtcNow();
+        var parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        var loaded = new SortedDictionary<string, WorkloadRecord>(StringComparer.Ordinal);
+        foreach (var record in parts.SelectMany(p => p))
+            loaded[record.Spec.Id] = record;
+        _workloads = loaded;
+        _snapshot = null;
+        // A change that landed while the shards were read may be missing from this copy: read again next time.
+        _loadedAt = _mutations == mutationsBefore ? startedAt : DateTimeOffset.MinValue;
+    }
 
     private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
 }
