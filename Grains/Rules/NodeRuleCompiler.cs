@@ -21,7 +21,7 @@ internal static class NodeRuleCompiler
     /// <summary>Parsed addresses per workload spec: specs are immutable and shared by every node computation.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, CidrBlock[]> Hosts = [];
 
-    private static CidrBlock[] HostsOf(WorkloadSpec spec) =>
+    internal static CidrBlock[] HostsOf(WorkloadSpec spec) =>
         Hosts.GetValue(spec, s => s.Addresses.Select(CidrBlock.Host).ToArray());
 
     /// <summary>A rule without ports admits every port and protocol.</summary>

@@ -69,7 +69,7 @@ internal sealed class PolicyScope
     /// </summary>
     public bool NamesAsPeer(PolicySpec policy, WorkloadRecord w)
     {
-        var hosts = w.Spec.Addresses.Select(CidrBlock.Host).ToList();
+        var hosts = NodeRuleCompiler.HostsOf(w.Spec);
         foreach (var (rule, peers, egress) in (policy.Ingress ?? []).Select(r => (r, r.From, false)).Concat((policy.Egress ?? []).Select(r => (r, r.To, true))))
         {
             if (peers is null || peers.Count == 0)

@@ -31,7 +31,7 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
 
         // An endpoint losing an allow-only flag (it is about to get deny entries) is updated before any
         // policy entry is written, so the data path never skips a deny that is already in the map.
-        ClearAllowOnlyFirst(desired.Endpoints);
+        ClearAllowOnlyFirst(desired.Endpoints, full ? null : previous!.Endpoints);
 
         // Identities first, then the rules that name them and the workloads' own addresses, then
         // the endpoints that use them: an endpoint is never live before the entries it depends on.
@@ -74,12 +74,15 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
 
     private static string Diff(MapSyncResult r) => $"+{r.Added}~{r.Changed}-{r.Deleted}";
 
-    private void ClearAllowOnlyFirst(Dictionary<uint, EndpointValue> desired)
+    /// <param name="desired">The endpoints about to be written.</param>
+    /// <param name="written">What this agent last wrote, on incremental passes; null on full passes, which read the map.</param>
+    private void ClearAllowOnlyFirst(Dictionary<uint, EndpointValue> desired, Dictionary<uint, EndpointValue>? written)
     {
         const EndpointFlags allowOnly = EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
         foreach (var (ifindex, wanted) in desired)
         {
-            if (datapath.Endpoints.TryLookup(ifindex, out var current) && (current.Flags & allowOnly & ~wanted.Flags) != 0)
+            var known = written is null ? datapath.Endpoints.TryLookup(ifindex, out var current) : written.TryGetValue(ifindex, out current);
+            if (known && (current.Flags & allowOnly & ~wanted.Flags) != 0)
                 datapath.Endpoints.Update(ifindex, current with { Flags = current.Flags & (wanted.Flags | ~allowOnly) });
         }
     }

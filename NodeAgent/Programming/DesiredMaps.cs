@@ -26,6 +26,11 @@ internal sealed record DesiredMaps(
         var sources = new Dictionary<SourceAddressKey, SourceAddressValue>(ByteComparer<SourceAddressKey>.Instance);
         var ifindexByWorkload = new Dictionary<string, uint>(StringComparer.Ordinal);
         var present = new List<string>();
+        // Directions that have deny entries, found in one pass (not one scan of every entry per endpoint).
+        var denyDirections = rules.Policy
+            .Where(p => p.Action == Grains.Interfaces.Policies.PolicyAction.Deny)
+            .Select(p => (p.WorkloadId, p.Direction))
+            .ToHashSet();
         var missing = new List<string>();
         foreach (var ep in rules.Endpoints)
         {
@@ -42,12 +47,11 @@ internal sealed record DesiredMaps(
             foreach (var address in ep.Addresses)
                 sources[new SourceAddressKey((uint)ifindex, IPAddress.Parse(address))] = default;
             // Allow-only lets the data path skip deny probes for a direction that has no deny entries.
-            var denies = rules.Policy.Where(p => p.WorkloadId == ep.WorkloadId && p.Action == Grains.Interfaces.Policies.PolicyAction.Deny).ToList();
             var flags = (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None)
                 | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None)
                 | (ep.Addresses.Count == 0 ? EndpointFlags.NoSourceCheck : EndpointFlags.None)
-                | (denies.Any(d => d.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress) ? EndpointFlags.None : EndpointFlags.IngressAllowOnly)
-                | (denies.Any(d => d.Direction == Grains.Interfaces.Nodes.TrafficDirection.Egress) ? EndpointFlags.None : EndpointFlags.EgressAllowOnly);
+                | (denyDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Ingress)) ? EndpointFlags.None : EndpointFlags.IngressAllowOnly)
+                | (denyDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Egress)) ? EndpointFlags.None : EndpointFlags.EgressAllowOnly);
             endpoints[(uint)ifindex] = new EndpointValue(
                 ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags);
         }
