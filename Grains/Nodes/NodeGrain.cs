@@ -49,6 +49,7 @@ internal sealed partial class NodeGrain(
     private IGrainTimer? _scheduled;
     private INodeRulesObserver? _agent;
     private NodeRules? _pushed;
+    private volatile INodeRulesObserver? _failedAgent;
     private DateTimeOffset? _lastSeen;
     private NodeAck? _lastAck;
     private long? _appliedRevision;
@@ -66,6 +67,7 @@ internal sealed partial class NodeGrain(
 
     public async Task<NodeRules> SubscribeAsync(INodeRulesObserver agent)
     {
+        DropFailedAgent();
         if (_agent is null)
             LogAgentSubscribed(GetPrimaryKeyString());
         _agent = agent;
@@ -106,6 +108,7 @@ internal sealed partial class NodeGrain(
 
     public async Task<NodeStatus> GetStatusAsync()
     {
+        DropFailedAgent();
         var rules = await CurrentAsync();
         var connected = _agent is not null && _lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout;
         return new NodeStatus(GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
@@ -136,6 +139,7 @@ internal sealed partial class NodeGrain(
         var before = _rules?.Revision;
         _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
+        DropFailedAgent();
         if (before is not null && before != _rules.Revision && _agent is { } agent)
             Push(agent, _rules);
         return _rules;
@@ -161,14 +165,24 @@ internal sealed partial class NodeGrain(
             }
             catch (Exception ex)
             {
+                // This runs outside the grain's turn: only record the failure; the next turn acts on it.
                 LogPushFailed(ex, rules.Node, rules.Revision);
-                if (ReferenceEquals(_agent, agent))
-                {
-                    _agent = null;
-                    _pushed = null;
-                }
+                _failedAgent = agent;
             }
         }, TaskScheduler.Current).Unwrap();
+    }
+
+    /// <summary>Forgets the agent if a push to it failed (it re-subscribes when it is back); true when it did.</summary>
+    private bool DropFailedAgent()
+    {
+        if (_failedAgent is not { } failed)
+            return false;
+        _failedAgent = null;
+        if (!ReferenceEquals(_agent, failed))
+            return false;
+        _agent = null;
+        _pushed = null;
+        return true;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node}: agent subscribed")]
