@@ -45,9 +45,9 @@ public sealed record NodeRulesDelta(
     /// <summary>The delta that turns <paramref name="from"/> into <paramref name="to"/> (same epoch).</summary>
     public static NodeRulesDelta Between(NodeRules from, NodeRules to)
     {
-        var (endpointsSet, endpointsRemoved) = Diff(from.Endpoints, to.Endpoints, e => e.WorkloadId, EndpointEquals);
-        var (ipSet, ipRemoved) = Diff(from.IpCache, to.IpCache, i => i.Cidr, (a, b) => a == b);
-        var (policySet, policyRemoved) = Diff(from.Policy, to.Policy, PolicyEntryKey.Of, (a, b) => a == b);
+        var (endpointsSet, endpointsRemoved) = Diff(from.Endpoints, to.Endpoints, e => e.WorkloadId, string.CompareOrdinal, EndpointEquals);
+        var (ipSet, ipRemoved) = Diff(from.IpCache, to.IpCache, i => i.Cidr, string.CompareOrdinal, (a, b) => a == b);
+        var (policySet, policyRemoved) = Diff(from.Policy, to.Policy, PolicyEntryKey.Of, CompareKeys, (a, b) => ReferenceEquals(a, b) || a == b);
         return new NodeRulesDelta(to.Node, to.Epoch, from.Revision, to.Revision, endpointsSet, endpointsRemoved, ipSet, ipRemoved, policySet, policyRemoved);
     }
 
@@ -65,7 +65,48 @@ public sealed record NodeRulesDelta(
     private static bool EndpointEquals(EndpointRule a, EndpointRule b) =>
         a with { Addresses = [] } == b with { Addresses = [] } && a.Addresses.SequenceEqual(b.Addresses);
 
-    private static (List<T> Set, List<TKey> Removed) Diff<T, TKey>(IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, TKey> key, Func<T, T, bool> same)
+    /// <summary>
+    /// Lists in key order (as a node grain computes them) are diffed by one merge pass, which keeps a
+    /// delta of a large node cheap; any other order falls back to a keyed comparison.
+    /// </summary>
+    private static (List<T> Set, List<TKey> Removed) Diff<T, TKey>(
+        IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, TKey> key, Comparison<TKey> compare, Func<T, T, bool> same)
+        where TKey : notnull
+    {
+        if (!InOrder(from, key, compare) || !InOrder(to, key, compare))
+            return KeyedDiff(from, to, key, same);
+        var set = new List<T>();
+        var removed = new List<TKey>();
+        int i = 0, j = 0;
+        while (i < from.Count || j < to.Count)
+        {
+            var order = i == from.Count ? 1 : j == to.Count ? -1 : compare(key(from[i]), key(to[j]));
+            if (order < 0)
+                removed.Add(key(from[i++]));
+            else if (order > 0)
+                set.Add(to[j++]);
+            else
+            {
+                if (!same(from[i], to[j]))
+                    set.Add(to[j]);
+                i++;
+                j++;
+            }
+        }
+        return (set, removed);
+    }
+
+    private static bool InOrder<T, TKey>(IReadOnlyList<T> items, Func<T, TKey> key, Comparison<TKey> compare)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (compare(key(items[i - 1]), key(items[i])) >= 0)
+                return false;
+        }
+        return true;
+    }
+
+    private static (List<T> Set, List<TKey> Removed) KeyedDiff<T, TKey>(IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, TKey> key, Func<T, T, bool> same)
         where TKey : notnull
     {
         var old = from.ToDictionary(key);
@@ -73,6 +114,18 @@ public sealed record NodeRulesDelta(
         var keep = to.Select(key).ToHashSet();
         var removed = from.Select(key).Where(k => !keep.Contains(k)).ToList();
         return (set, removed);
+    }
+
+    private static int CompareKeys(PolicyEntryKey a, PolicyEntryKey b)
+    {
+        var c = string.CompareOrdinal(a.WorkloadId, b.WorkloadId);
+        if (c == 0)
+            c = a.Direction.CompareTo(b.Direction);
+        if (c == 0)
+            c = a.RemoteIdentity.CompareTo(b.RemoteIdentity);
+        if (c == 0)
+            c = a.Protocol.CompareTo(b.Protocol);
+        return c != 0 ? c : a.Port.CompareTo(b.Port);
     }
 
     private static List<T> Apply<T, TKey>(IReadOnlyList<T> items, IReadOnlyList<T> set, IReadOnlyList<TKey> removed, Func<T, TKey> key, IEqualityComparer<TKey> comparer)

@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Runtime;
 
@@ -16,6 +17,9 @@ internal sealed class NamespaceIndexState
 internal sealed class NamespaceIndexGrain(
     [PersistentState("namespaces")] IPersistentState<NamespaceIndexState> state) : Grain, INamespaceIndexGrain
 {
+    /// <summary>One list per state: node computations recognise an unchanged snapshot by reference.</summary>
+    private IReadOnlyList<NamespaceSpec>? _snapshot;
+
     public async Task<bool> SetAsync(NamespaceSpec spec)
     {
         SpecValidationException.ThrowIfAny(NamespaceValidator.Validate(spec));
@@ -24,8 +28,9 @@ internal sealed class NamespaceIndexGrain(
         if (!created && existing!.Count == labels.Count && !existing.Except(labels).Any())
             return false;
         state.State.Namespaces[spec.Name] = labels;
+        _snapshot = null;
         await state.WriteStateAsync();
-        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        await PolicyStreams.PublishAsync(this, PolicyStreams.ClusterKey, new PolicyChange(AllNodes: true));
         return created;
     }
 
@@ -33,8 +38,9 @@ internal sealed class NamespaceIndexGrain(
     {
         if (!state.State.Namespaces.Remove(name))
             return false;
+        _snapshot = null;
         await state.WriteStateAsync();
-        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        await PolicyStreams.PublishAsync(this, PolicyStreams.ClusterKey, new PolicyChange(AllNodes: true));
         return true;
     }
 
@@ -42,7 +48,7 @@ internal sealed class NamespaceIndexGrain(
         Task.FromResult(state.State.Namespaces.TryGetValue(name, out var labels) ? new NamespaceSpec(name, labels) : null);
 
     public Task<IReadOnlyList<NamespaceSpec>> GetAllAsync() =>
-        Task.FromResult<IReadOnlyList<NamespaceSpec>>(state.State.Namespaces.Select(kv => new NamespaceSpec(kv.Key, kv.Value)).ToList());
+        Task.FromResult(_snapshot ??= state.State.Namespaces.Select(kv => new NamespaceSpec(kv.Key, kv.Value)).ToList());
 
     private static Dictionary<string, string> WithNameLabel(string name, IReadOnlyDictionary<string, string> labels) =>
         new(labels) { [PolicyProtocols.NamespaceNameLabel] = name };

@@ -57,11 +57,8 @@ internal static class NodeFanout
 
     private static async Task<(IReadOnlyList<PolicySpec>, PolicyScope)> LoadAsync(IGrainFactory grains)
     {
-        var workloads = await grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var policies = (await grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync()).Where(p => !p.Draft).ToList();
-        var namespaces = await grains.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var scope = new PolicyScope(new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)), workloads);
-        return (policies, scope);
+        var model = (await ClusterInputs.LoadAsync(grains)).Model;
+        return (model.Policies, model.Scope);
     }
 
     private static Task RecomputeAsync(IGrainFactory grains, IEnumerable<string> nodes) =>

@@ -45,10 +45,12 @@ internal sealed partial class NodeGrain(
     internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(20);
 
     private NodeRules? _rules;
+    private IReadOnlyDictionary<string, PolicySlice> _slices = new Dictionary<string, PolicySlice>();
+    private ClusterInputs? _inputs;
     private bool _dirty = true;
     private IGrainTimer? _scheduled;
     private INodeRulesObserver? _agent;
-    private NodeRules? _pushed;
+    private NodeSnapshot? _pushed;
     private volatile INodeRulesObserver? _failedAgent;
     private DateTimeOffset? _lastSeen;
     private NodeAck? _lastAck;
@@ -74,7 +76,9 @@ internal sealed partial class NodeGrain(
         _lastSeen = time.GetUtcNow();
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
         // The agent gets this snapshot as the answer; the next change goes out as a delta from it.
-        return _pushed = await CurrentAsync();
+        var rules = await CurrentAsync();
+        _pushed = new NodeSnapshot(rules, _slices);
+        return rules;
     }
 
     public Task AcknowledgeAsync(NodeAck ack)
@@ -104,7 +108,13 @@ internal sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    public Task<NodeRules> GetRulesAsync() => CurrentAsync();
+    public async Task<NodeRules> GetRulesAsync()
+    {
+        // Read-your-writes for operators: a change reaches this grain through the policy-change stream
+        // after the REST call that made it returned, so compare the inputs instead of waiting for it.
+        var inputs = await ClusterInputs.LoadAsync(GrainFactory);
+        return _dirty || _rules is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _rules;
+    }
 
     public async Task<NodeStatus> GetStatusAsync()
     {
@@ -118,15 +128,12 @@ internal sealed partial class NodeGrain(
     private async Task<NodeRules> CurrentAsync() => _dirty || _rules is null ? await ComputeAsync() : _rules;
 
     /// <summary>Computes the desired state; when its content changed, persists the new revision and pushes it to the agent.</summary>
-    private async Task<NodeRules> ComputeAsync()
+    private async Task<NodeRules> ComputeAsync(ClusterInputs? inputs = null)
     {
         _dirty = false;
-        var workloads = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var policies = await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var namespaces = await GrainFactory.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var settings = await GrainFactory.GetGrain<IEnforcementSettingsGrain>(GrainKeys.Cluster).GetAsync();
-        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), workloads, policies, state.State.Ids,
-            new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)), settings);
+        inputs ??= await ClusterInputs.LoadAsync(GrainFactory);
+        _inputs = inputs;
+        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
         var hash = RulesHash.Of(compiled);
         if (hash != state.State.ContentHash)
         {
@@ -139,20 +146,22 @@ internal sealed partial class NodeGrain(
         var before = _rules?.Revision;
         _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
+        _slices = compiled.PolicySlices;
         DropFailedAgent();
         if (before is not null && before != _rules.Revision && _agent is { } agent)
-            Push(agent, _rules);
+            Push(agent, new NodeSnapshot(_rules, _slices));
         return _rules;
     }
 
-    private void Push(INodeRulesObserver agent, NodeRules rules)
+    private void Push(INodeRulesObserver agent, NodeSnapshot snapshot)
     {
+        var rules = snapshot.Rules;
         // Send what changed since the last state sent to this agent; a full snapshot when there is no
         // such base. An agent holding anything else than the delta's base re-subscribes for a snapshot.
         var basis = _pushed;
-        _pushed = rules;
-        var delta = basis is not null && basis.Epoch == rules.Epoch && basis.Revision < rules.Revision
-            ? NodeRulesDelta.Between(basis, rules)
+        _pushed = snapshot;
+        var delta = basis is not null && basis.Rules.Epoch == rules.Epoch && basis.Rules.Revision < rules.Revision
+            ? NodeDeltaBuilder.Between(basis, snapshot)
             : null;
 
         // Pushes leave the grain's turn (an agent may take a while to program its maps) but stay in

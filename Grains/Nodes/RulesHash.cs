@@ -11,7 +11,7 @@ internal static class RulesHash
 {
     public static string Of(CompiledRules rules)
     {
-        var h = new Fnv();
+        var h = new Fnv64();
         foreach (var e in rules.Endpoints)
         {
             h.Add(e.WorkloadId).Add(e.Interface).Add(e.Identity).Add((uint)e.Mode).Add(e.IngressIsolated ? 1u : 0u).Add(e.EgressIsolated ? 1u : 0u);
@@ -22,27 +22,9 @@ internal static class RulesHash
         foreach (var i in rules.IpCache)
             h.Add(i.Cidr).Add(i.Identity);
         h.Add(0xFFFF_FFFFu);
-        foreach (var p in rules.Policy)
-            h.Add(p.WorkloadId).Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
+        // The policy part is hashed by the compiler as it builds it (per endpoint: its id and its entries'
+        // hash, shared by the endpoints of one identity), not entry by entry again here.
+        h.Add(rules.PolicyDigest);
         return h.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private sealed class Fnv
-    {
-        public ulong Value { get; private set; } = 14695981039346656037UL;
-
-        public Fnv Add(uint value)
-        {
-            for (var i = 0; i < 4; i++, value >>= 8)
-                Value = (Value ^ (value & 0xFF)) * 1099511628211UL;
-            return this;
-        }
-
-        public Fnv Add(string value)
-        {
-            foreach (var c in value)
-                Add(c);
-            return Add(0x1F);
-        }
     }
 }

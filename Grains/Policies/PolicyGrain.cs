@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Runtime;
 
@@ -34,7 +35,7 @@ internal sealed class PolicyGrain(
         state.State.Policy = spec;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).UpsertAsync(spec);
-        await NodeFanout.RecomputeForPolicyAsync(GrainFactory, before, spec);
+        await PolicyStreams.PublishAsync(this, spec.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before, PolicyAfter: spec));
     }
 
     public async Task<bool> DeleteAsync()
@@ -44,7 +45,7 @@ internal sealed class PolicyGrain(
         await state.ClearStateAsync();
         state.State = new PolicyState();
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).RemoveAsync(GetPrimaryKeyString());
-        await NodeFanout.RecomputeForPolicyAsync(GrainFactory, before, null);
+        await PolicyStreams.PublishAsync(this, before.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before));
         DeactivateOnIdle();
         return true;
     }

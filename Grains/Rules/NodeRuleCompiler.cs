@@ -7,10 +7,32 @@ using MicroSeg.Grains.Interfaces.Workloads;
 namespace MicroSeg.Grains.Rules;
 
 /// <summary>The desired data-plane content of one node, before it is versioned.</summary>
+/// <param name="Endpoints">The node's endpoints, ordered by workload id.</param>
+/// <param name="IpCache">Address blocks the node's rules can tell apart, ordered by text.</param>
+/// <param name="Policy">Policy entries, ordered by key.</param>
+/// <param name="PolicyDigest">A content hash of <paramref name="Policy"/>, built from per-identity parts as they are made.</param>
+/// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their hash.</param>
 internal sealed record CompiledRules(
     IReadOnlyList<EndpointRule> Endpoints,
     IReadOnlyList<IpCacheRule> IpCache,
-    IReadOnlyList<PolicyEntry> Policy);
+    IReadOnlyList<PolicyEntry> Policy,
+    ulong PolicyDigest,
+    IReadOnlyDictionary<string, PolicySlice> PolicySlices);
+
+/// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
+internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
+
+/// <summary>The policy entries of one endpoint with its workload id left blank, plus what the node needs to know about them.</summary>
+internal sealed record EntryTemplate(IReadOnlyList<PolicyEntry> Entries, uint[] Remotes, ulong Digest)
+{
+    public static EntryTemplate Of(IReadOnlyList<PolicyEntry> entries)
+    {
+        var h = new Fnv64();
+        foreach (var p in entries)
+            h.Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
+        return new EntryTemplate(entries, entries.Select(e => e.RemoteIdentity).Distinct().ToArray(), h.Value);
+    }
+}
 
 /// <summary>
 /// Turns workloads and label-based policies into one node's endpoint, ipcache and policy entries.
@@ -29,50 +51,64 @@ internal static class NodeRuleCompiler
 
     public static CompiledRules Compile(
         string node, IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NodeIdAllocations ids,
-        NamespaceLabels? namespaces = null, EnforcementSettings? settings = null)
+        NamespaceLabels? namespaces = null, EnforcementSettings? settings = null) =>
+        Compile(node, new ClusterRuleModel(workloads, policies, namespaces ?? NamespaceLabels.Empty), ids, settings);
+
+    public static CompiledRules Compile(string node, ClusterRuleModel model, NodeIdAllocations ids, EnforcementSettings? settings = null)
     {
         settings ??= new EnforcementSettings();
-        var scope = new PolicyScope(namespaces ?? NamespaceLabels.Empty, workloads);
-        policies = policies.Where(p => !p.Draft).ToList();
+        var scope = model.Scope;
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
-        var local = workloads.Where(w => w.Spec.Node == node && w.Spec.Interface is not null).ToList();
-        // Workloads of one identity share labels and namespace, so they are selected by the same policies.
-        var byIdentity = new Dictionary<uint, List<PolicySpec>>();
-        var selecting = local.ToDictionary(w => w.Spec.Id, w =>
-        {
-            if (!byIdentity.TryGetValue(w.Identity, out var applying))
-                byIdentity[w.Identity] = applying = policies.Where(p => scope.Selects(p, w)).ToList();
-            return applying;
-        });
-
-        var workloadHosts = workloads.SelectMany(w => HostsOf(w.Spec).Select(h => (Host: h, w.Identity))).ToList();
-        var hostSet = workloadHosts.Select(h => h.Host).ToHashSet();
+        var local = model.LocalTo(node);
 
         // Address blocks named by policies that apply here get node-local identities. A block equal to a
         // workload address is left to the workload: the workload's identity is what selectors match.
         var cidrIdentities = new Dictionary<CidrBlock, uint>();
-        var blocks = selecting.Values.SelectMany(ps => ps).Distinct().SelectMany(CidrBlocksOf).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
-        foreach (var block in blocks.Where(b => !hostSet.Contains(b)))
+        var blocks = local.SelectMany(model.Selecting).Distinct().SelectMany(CidrBlocksOf).Distinct()
+            .OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        foreach (var block in blocks.Where(b => !model.HostSet.Contains(b)))
             cidrIdentities[block] = ids.CidrIdentity(block.ToString(), usedCidrs);
 
-        var endpoints = new List<EndpointRule>();
-        var entries = new PolicyEntrySet();
+        // Workloads of one identity are selected by the same policies and, without named ports of their
+        // own, get the same entries: build those once per identity and stamp them per endpoint.
+        var shared = new Dictionary<uint, EntryTemplate>();
+        var endpoints = new List<EndpointRule>(local.Count);
+        var entries = new List<PolicyEntry>();
+        var digest = new Fnv64();
+        var named = new HashSet<uint>();
+        var slices = new Dictionary<string, PolicySlice>(local.Count, StringComparer.Ordinal);
         foreach (var w in local)
         {
-            var applying = selecting[w.Spec.Id];
+            var applying = model.Selecting(w);
             var ingressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Ingress is not null);
             var egressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null);
             endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, EffectiveMode(w, settings), ingressIsolated, egressIsolated, w.Spec.Addresses));
 
-            foreach (var policy in applying)
-            {
-                AddRules(w, policy, TrafficDirection.Ingress, policy.Ingress);
-                AddRules(w, policy, TrafficDirection.Egress, policy.Egress);
-            }
+            EntryTemplate template;
+            if (w.Spec.Ports.Count > 0)
+                template = Template(w, applying);
+            else if (!shared.TryGetValue(w.Identity, out template!))
+                shared[w.Identity] = template = Template(w, applying);
+            slices[w.Spec.Id] = new PolicySlice(entries.Count, template.Entries.Count, template);
+            foreach (var e in template.Entries)
+                entries.Add(e with { WorkloadId = w.Spec.Id });
+            named.UnionWith(template.Remotes);
+            digest.Add(w.Spec.Id).Add(template.Digest);
         }
 
-        void AddRules(WorkloadRecord w, PolicySpec policy, TrafficDirection direction, IReadOnlyList<PolicyRule>? rules)
+        EntryTemplate Template(WorkloadRecord w, IReadOnlyList<PolicySpec> applying)
+        {
+            var set = new PolicyEntrySet();
+            foreach (var policy in applying)
+            {
+                AddRules(set, w, policy, TrafficDirection.Ingress, policy.Ingress);
+                AddRules(set, w, policy, TrafficDirection.Egress, policy.Egress);
+            }
+            return EntryTemplate.Of(set.Ordered());
+        }
+
+        void AddRules(PolicyEntrySet set, WorkloadRecord w, PolicySpec policy, TrafficDirection direction, IReadOnlyList<PolicyRule>? rules)
         {
             for (var i = 0; i < (rules?.Count ?? 0); i++)
             {
@@ -84,18 +120,14 @@ internal static class NodeRuleCompiler
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {
-                    foreach (var (remote, protocol, number) in PortResolver.Resolve(port, direction, w, remotes, workloads))
-                        entries.Add(new PolicyEntry(w.Spec.Id, direction, remote, protocol, number, policy.Action, ruleId, source));
+                    foreach (var (remote, protocol, number) in PortResolver.Resolve(port, direction, w, remotes, model.Workloads))
+                        set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, ruleId, source));
                 }
             }
         }
 
         ids.Retain(usedRules, usedCidrs);
-        var policyEntries = entries.Ordered();
-        return new CompiledRules(
-            endpoints.OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ToList(),
-            IpCache(policyEntries, workloadHosts, blocks, cidrIdentities),
-            policyEntries);
+        return new CompiledRules(endpoints, IpCache(model.Hosts, named, blocks, cidrIdentities), entries, digest.Value, slices);
     }
 
     /// <summary>
@@ -106,18 +138,20 @@ internal static class NodeRuleCompiler
     /// content, and revision, untouched.
     /// </summary>
     private static List<IpCacheRule> IpCache(
-        IReadOnlyList<PolicyEntry> entries, List<(CidrBlock Host, uint Identity)> hosts, List<CidrBlock> blocks, Dictionary<CidrBlock, uint> cidrIdentities)
+        ClusterHost[] hosts, HashSet<uint> named, List<CidrBlock> blocks, Dictionary<CidrBlock, uint> cidrIdentities)
     {
-        var named = entries.Select(e => e.RemoteIdentity).Where(i => i != ReservedIdentities.Any).ToHashSet();
-        var ipcache = new SortedDictionary<string, uint>(StringComparer.Ordinal);
-        foreach (var (host, identity) in hosts)
+        named.Remove(ReservedIdentities.Any);
+        var ipcache = new List<IpCacheRule>();
+        foreach (var host in hosts)
         {
-            if (named.Contains(identity) || blocks.Any(b => b.Contains(host)))
-                ipcache[host.ToString()] = identity;
+            if (named.Contains(host.Rule.Identity) || (blocks.Count > 0 && blocks.Any(b => b.Contains(host.Block))))
+                ipcache.Add(host.Rule);
         }
-        foreach (var (block, identity) in cidrIdentities)
-            ipcache[block.ToString()] = identity;
-        return ipcache.Select(kv => new IpCacheRule(kv.Key, kv.Value)).ToList();
+        if (cidrIdentities.Count == 0)
+            return ipcache;
+        ipcache.AddRange(cidrIdentities.Select(kv => new IpCacheRule(kv.Key.ToString(), kv.Value)));
+        ipcache.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
+        return ipcache;
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>

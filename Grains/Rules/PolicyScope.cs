@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -15,14 +16,15 @@ internal readonly record struct Remote(uint Identity, IReadOnlyList<WorkloadReco
 /// only its namespace's workloads, and its peer selectors without a namespace selector stay in that
 /// namespace; a peer with both selectors needs both to match.
 /// Selectors are evaluated once per identity (all workloads of an identity share labels and
-/// namespace), and each rule's peer set once per computation, which keeps a node recompute
-/// proportional to policies × identities rather than policies × workloads × local workloads.
+/// namespace), and each selector peer's identities once per snapshot (shared by every node through
+/// <see cref="ClusterRuleModel"/>), so a recompute costs policies × identities, not × workloads.
 /// </summary>
 internal sealed class PolicyScope
 {
     private readonly NamespaceLabels _namespaces;
     private readonly IReadOnlyList<Remote> _groups;
-    private readonly Dictionary<object, IReadOnlyList<Remote>> _remotes = new(ReferenceEqualityComparer.Instance);
+    private static readonly IReadOnlyList<Remote> AnyRemote = [new Remote(ReservedIdentities.Any, [])];
+    private readonly ConcurrentDictionary<object, IReadOnlyList<Remote>> _selected = new(ReferenceEqualityComparer.Instance);
 
     public PolicyScope(NamespaceLabels namespaces, IReadOnlyList<WorkloadRecord> workloads)
     {
@@ -37,21 +39,22 @@ internal sealed class PolicyScope
     public IReadOnlyList<Remote> Remotes(PolicySpec policy, IReadOnlyList<PolicyPeer>? peers, Dictionary<CidrBlock, uint> cidrIdentities)
     {
         if (peers is null || peers.Count == 0)
-            return [new Remote(ReservedIdentities.Any, [])];
-        if (_remotes.TryGetValue(peers, out var cached))
-            return cached;
+            return AnyRemote;
+        // Selector peers depend only on the snapshot, so their answer is shared by every node; address
+        // blocks map to node-local identities and are resolved per call.
+        var selected = _selected.GetOrAdd(peers, _ => peers
+            .Where(p => p.Cidr is null)
+            .SelectMany(peer => _groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])))
+            .ToList());
+        if (peers.All(p => p.Cidr is null))
+            return selected;
 
-        var result = new List<Remote>();
-        foreach (var peer in peers)
+        var result = new List<Remote>(selected);
+        foreach (var peer in peers.Where(p => p.Cidr is not null))
         {
-            if (peer.Cidr is null)
-            {
-                result.AddRange(_groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])));
-                continue;
-            }
             // A block selects every known block inside it (longest-prefix match gives an address the most
             // specific block's identity), except the blocks inside an 'except'.
-            var block = CidrBlock.Parse(peer.Cidr);
+            var block = CidrBlock.Parse(peer.Cidr!);
             var except = (peer.Except ?? []).Select(CidrBlock.Parse).ToList();
             foreach (var (inner, id) in cidrIdentities)
             {
@@ -59,7 +62,7 @@ internal sealed class PolicyScope
                     result.Add(new Remote(id, []));
             }
         }
-        return _remotes[peers] = result;
+        return result;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Runtime;
 
@@ -22,6 +23,6 @@ internal sealed class EnforcementSettingsGrain(
         SpecValidationException.ThrowIfAny(SettingsValidator.Validate(settings));
         state.State.Settings = settings;
         await state.WriteStateAsync();
-        await NodeFanout.RecomputeAllAsync(GrainFactory);
+        await PolicyStreams.PublishAsync(this, PolicyStreams.ClusterKey, new PolicyChange(AllNodes: true));
     }
 }

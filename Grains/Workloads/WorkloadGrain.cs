@@ -47,7 +47,7 @@ internal sealed class WorkloadGrain(
 
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
-        await NodeFanout.RecomputeForWorkloadAsync(GrainFactory, before, record);
+        await PolicyStreams.PublishAsync(this, spec.Namespace, new PolicyChange(before, record));
         return record;
     }
 
@@ -58,7 +58,7 @@ internal sealed class WorkloadGrain(
         await state.ClearStateAsync();
         state.State = new WorkloadState();
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
-        await NodeFanout.RecomputeForWorkloadAsync(GrainFactory, existing, null);
+        await PolicyStreams.PublishAsync(this, existing.Spec.Namespace, new PolicyChange(existing, null));
         await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
         DeactivateOnIdle();
         return true;

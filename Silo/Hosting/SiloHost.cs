@@ -1,6 +1,7 @@
 using MicroSeg.Api;
 using MicroSeg.Dashboard;
 using MicroSeg.Grains;
+using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Runtime.Hosting;
 
@@ -40,12 +41,14 @@ internal static class SiloHost
                 });
                 silo.UsePostgresClustering(o => o.ConnectionString = postgres);
                 silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = postgres);
+                silo.AddPostgresStreams(PolicyStreams.Provider, o => o.ConnectionString = postgres);
             }
             else
             {
                 // Embedded single silo: SQLite under --data.
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
                 silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(dataDirectory, "microseg.db"));
+                silo.AddSqliteStreams(PolicyStreams.Provider, o => o.DatabasePath = Path.Combine(dataDirectory, "streams.db"));
             }
             silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
         });

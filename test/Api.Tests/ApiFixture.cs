@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MicroSeg.Grains;
+using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +27,7 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryStreams(PolicyStreams.Provider);
             silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
         });
         builder.Services.AddMicroSegApi();

@@ -44,6 +44,29 @@ public sealed class PolicyEndpointsTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task PolicyChange_ReachesAnUpToDateNodeThroughTheChangeStream()
+    {
+        await Http.PutAsJsonAsync("/api/v1/workloads/stream-db", WorkloadEndpointsTests.Workload("stream-db", node: "stream-node", address: "198.18.1.11", app: "stream-db"));
+        await Http.PutAsJsonAsync("/api/v1/workloads/stream-api", WorkloadEndpointsTests.Workload("stream-api", node: "stream-node", address: "198.18.1.12", app: "stream-api"));
+        var before = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/nodes/stream-node/rules"))!["revision"]!.GetValue<long>();
+
+        Assert.Equal(HttpStatusCode.Created, (await Http.PostAsJsonAsync("/api/v1/policies", Policy("stream-db-in", "stream-db", peerApp: "stream-api"))).StatusCode);
+
+        // The node's status does not recompute by itself (unlike GET .../rules): only the fan-out stage,
+        // fed by the policy-change stream, marks the node grain for recompute (its own reconcile is 30 s away).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonObject status;
+        do
+        {
+            await Task.Delay(50);
+            status = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/nodes/stream-node"))!;
+        }
+        while (status["revision"]!.GetValue<long>() == before && DateTime.UtcNow < deadline);
+        Assert.True(status["revision"]!.GetValue<long>() > before, "the policy change did not reach the node grain");
+        Assert.Equal(1, status["policyEntries"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Get_UnknownNode_Answers404()
     {
         await WorkloadEndpointsTests.AssertProblemAsync(await Http.GetAsync("/api/v1/nodes/never-seen"), HttpStatusCode.NotFound, null);

@@ -3,51 +3,80 @@ using MicroSeg.Grains.Interfaces.Nodes;
 namespace MicroSeg.Benchmarks.Policy;
 
 /// <summary>
-/// A node agent that programs memory instead of the kernel: it turns each snapshot into the map
-/// dictionaries the real agent would write, then stamps the time, so latency covers delivery and
-/// programming as the real agent's does (minus the syscalls).
+/// A node agent that programs memory instead of the kernel: like the real agent it writes a snapshot
+/// into its map dictionaries and applies a delta to them in place (sets before removals), then stamps
+/// the time, so latency covers delivery and programming as the real agent's does (minus the syscalls).
 /// </summary>
 internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
 {
-    private NodeRules? _rules;
+    private readonly Lock _gate = new();
+    private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
+    private readonly Dictionary<string, uint> _ipcache = [];
+    private readonly Dictionary<PolicyEntryKey, (uint RuleId, MicroSeg.Grains.Interfaces.Policies.PolicyAction Action)> _policy = [];
+    private readonly Dictionary<string, EndpointRule> _endpoints = [];
+    private string _epoch = "";
+    private long _revision = -1;
 
     /// <summary>Called when a delta does not fit (the real agent re-subscribes for a snapshot).</summary>
     public Func<Task>? Resubscribe { get; set; }
 
-    public Task OnDeltaAsync(NodeRulesDelta delta)
-    {
-        NodeRules? next;
-        lock (_gate)
-            next = _rules is { } held && held.Epoch == delta.Epoch && held.Revision == delta.BaseRevision ? delta.ApplyTo(held) : null;
-        return next is not null ? OnRulesAsync(next) : Resubscribe?.Invoke() ?? Task.CompletedTask;
-    }
-
-    private readonly Lock _gate = new();
-    private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
-    private Dictionary<string, uint> _ipcache = [];
-    private long _revision = -1;
-
     public Task OnRulesAsync(NodeRules rules)
     {
-        // Build what the agent's DesiredMaps builds: identities by block and policy entries by key.
-        var ipcache = rules.IpCache.ToDictionary(r => r.Cidr, r => r.Identity);
-        var policy = rules.Policy.ToDictionary(p => (p.WorkloadId, p.Direction, p.RemoteIdentity, p.Protocol, p.Port), p => (p.RuleId, p.Action));
-        GC.KeepAlive(policy);
         lock (_gate)
         {
-            if (rules.Revision < _revision)
+            if (rules.Epoch == _epoch && rules.Revision < _revision)
                 return Task.CompletedTask;
-            _revision = rules.Revision;
-            _rules = rules;
-            _ipcache = ipcache;
-            var stamp = time.GetTimestamp();
-            foreach (var watch in _watches.Where(w => w.Holds(_ipcache)).ToList())
-            {
-                watch.Done.TrySetResult(stamp);
-                _watches.Remove(watch);
-            }
+            _ipcache.Clear();
+            _policy.Clear();
+            _endpoints.Clear();
+            Apply(rules.Endpoints, rules.IpCache, rules.Policy, [], [], []);
+            Applied(rules.Epoch, rules.Revision);
         }
         return Task.CompletedTask;
+    }
+
+    public Task OnDeltaAsync(NodeRulesDelta delta)
+    {
+        lock (_gate)
+        {
+            if (delta.Epoch == _epoch && delta.BaseRevision == _revision)
+            {
+                Apply(delta.EndpointsSet, delta.IpCacheSet, delta.PolicySet, delta.EndpointsRemoved, delta.IpCacheRemoved, delta.PolicyRemoved);
+                Applied(delta.Epoch, delta.Revision);
+                return Task.CompletedTask;
+            }
+        }
+        return Resubscribe?.Invoke() ?? Task.CompletedTask;
+    }
+
+    private void Apply(
+        IReadOnlyList<EndpointRule> endpoints, IReadOnlyList<IpCacheRule> ipcache, IReadOnlyList<PolicyEntry> policy,
+        IReadOnlyList<string> endpointsRemoved, IReadOnlyList<string> ipcacheRemoved, IReadOnlyList<PolicyEntryKey> policyRemoved)
+    {
+        foreach (var e in endpoints)
+            _endpoints[e.WorkloadId] = e;
+        foreach (var i in ipcache)
+            _ipcache[i.Cidr] = i.Identity;
+        foreach (var p in policy)
+            _policy[PolicyEntryKey.Of(p)] = (p.RuleId, p.Action);
+        foreach (var k in policyRemoved)
+            _policy.Remove(k);
+        foreach (var c in ipcacheRemoved)
+            _ipcache.Remove(c);
+        foreach (var w in endpointsRemoved)
+            _endpoints.Remove(w);
+    }
+
+    private void Applied(string epoch, long revision)
+    {
+        _epoch = epoch;
+        _revision = revision;
+        var stamp = time.GetTimestamp();
+        foreach (var watch in _watches.Where(w => w.Holds(_ipcache)).ToList())
+        {
+            watch.Done.TrySetResult(stamp);
+            _watches.Remove(watch);
+        }
     }
 
     public long Revision
@@ -59,7 +88,7 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
         }
     }
 
-    /// <summary>Completes with the stamp of the first applied snapshot whose ipcache satisfies <paramref name="holds"/>.</summary>
+    /// <summary>Completes with the stamp of the first applied revision whose ipcache satisfies <paramref name="holds"/>.</summary>
     public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds)
     {
         lock (_gate)

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MicroSeg.Api;
 using MicroSeg.Grains;
+using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -53,6 +54,7 @@ internal static class PolicyLatencyCommand
         {
             silo.UseLocalhostClustering(FreePort(), gatewayPort);
             silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryStreams(PolicyStreams.Provider);
             silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
         });
         builder.Services.AddMicroSegApi();

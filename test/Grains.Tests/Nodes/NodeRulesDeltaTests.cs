@@ -39,6 +39,20 @@ public sealed class NodeRulesDeltaTests
     }
 
     [Fact]
+    public void Between_ListsOutOfKeyOrder_GivesTheSameDelta()
+    {
+        var shuffled = NodeRulesDelta.Between(
+            Before with { IpCache = [.. Before.IpCache.Reverse()], Policy = [.. Before.Policy.Reverse()] },
+            After with { IpCache = [.. After.IpCache.Reverse()], Policy = [.. After.Policy.Reverse()] });
+        var ordered = NodeRulesDelta.Between(Before, After);
+
+        Assert.Equal(ordered.IpCacheSet.OrderBy(i => i.Cidr), shuffled.IpCacheSet.OrderBy(i => i.Cidr));
+        Assert.Equal(ordered.IpCacheRemoved.Order(), shuffled.IpCacheRemoved.Order());
+        Assert.Equal(ordered.PolicySet.Select(p => p.Port).Order(), shuffled.PolicySet.Select(p => p.Port).Order());
+        Assert.Equal(ordered.PolicyRemoved.Select(k => k.RemoteIdentity).Order(), shuffled.PolicyRemoved.Select(k => k.RemoteIdentity).Order());
+    }
+
+    [Fact]
     public void Between_SameContent_IsEmpty()
     {
         Assert.Equal(0, NodeRulesDelta.Between(Before, Before with { Revision = 5 }).Size);

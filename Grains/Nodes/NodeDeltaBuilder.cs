@@ -1,0 +1,50 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Rules;
+
+namespace MicroSeg.Grains.Nodes;
+
+/// <summary>A node's desired state as sent to its agent, with where each endpoint's entries sit in it.</summary>
+internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string, PolicySlice> Slices);
+
+/// <summary>
+/// The delta between two snapshots of one node, computed per endpoint template rather than per entry:
+/// endpoints whose template hashes the same are skipped, and the difference between two templates is
+/// computed once and stamped onto every endpoint that moved between them. A relabel that gives every
+/// endpoint of a node one more peer thus costs the entries it adds, not a pass over every entry.
+/// </summary>
+internal static class NodeDeltaBuilder
+{
+    private static readonly NodeRules Empty = new("", "", 0, [], [], []);
+
+    public static NodeRulesDelta Between(NodeSnapshot from, NodeSnapshot to)
+    {
+        var set = new List<PolicyEntry>();
+        var removed = new List<PolicyEntryKey>();
+        var templateDiffs = new Dictionary<(EntryTemplate, EntryTemplate), NodeRulesDelta>();
+        foreach (var (workload, now) in to.Slices)
+        {
+            if (!from.Slices.TryGetValue(workload, out var before))
+            {
+                for (var i = now.Start; i < now.Start + now.Count; i++)
+                    set.Add(to.Rules.Policy[i]);
+                continue;
+            }
+            if (before.Template.Digest == now.Template.Digest && before.Count == now.Count)
+                continue;
+            var key = (before.Template, now.Template);
+            if (!templateDiffs.TryGetValue(key, out var diff))
+                templateDiffs[key] = diff = NodeRulesDelta.Between(Empty with { Policy = before.Template.Entries }, Empty with { Policy = now.Template.Entries });
+            set.AddRange(diff.PolicySet.Select(e => e with { WorkloadId = workload }));
+            removed.AddRange(diff.PolicyRemoved.Select(k => k with { WorkloadId = workload }));
+        }
+        foreach (var (workload, before) in from.Slices)
+        {
+            if (to.Slices.ContainsKey(workload))
+                continue;
+            for (var i = before.Start; i < before.Start + before.Count; i++)
+                removed.Add(PolicyEntryKey.Of(from.Rules.Policy[i]));
+        }
+        var rest = NodeRulesDelta.Between(from.Rules with { Policy = [] }, to.Rules with { Policy = [] });
+        return rest with { PolicySet = set, PolicyRemoved = removed };
+    }
+}

@@ -1,0 +1,30 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Nodes;
+
+/// <summary>
+/// Consumes one key of the policy-change stream and tells the affected node grains to recompute
+/// (<see cref="NodeFanout"/> finds them through the label groups a change touches). The stream's
+/// checkpoint moves only after every affected node grain was told, so a silo that dies mid fan-out
+/// has the event delivered again; telling a node twice costs one extra recompute, nothing more.
+/// </summary>
+[ImplicitStreamSubscription(PolicyStreams.Changes)]
+internal sealed class PolicyFanoutGrain : Grain, IPolicyFanoutGrain, IAsyncObserver<PolicyChange>
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        await this.GetStreamProvider(PolicyStreams.Provider)
+            .GetStream<PolicyChange>(StreamId.Create(PolicyStreams.Changes, GetPrimaryKeyString()))
+            .SubscribeAsync(this);
+
+    public Task OnNextAsync(PolicyChange item, StreamSequenceToken? token = null) => item switch
+    {
+        { AllNodes: true } => NodeFanout.RecomputeAllAsync(GrainFactory),
+        { WorkloadBefore: not null } or { WorkloadAfter: not null } => NodeFanout.RecomputeForWorkloadAsync(GrainFactory, item.WorkloadBefore, item.WorkloadAfter),
+        _ => NodeFanout.RecomputeForPolicyAsync(GrainFactory, item.PolicyBefore, item.PolicyAfter),
+    };
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+}

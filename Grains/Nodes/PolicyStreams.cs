@@ -1,0 +1,28 @@
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Runtime;
+
+namespace MicroSeg.Grains.Nodes;
+
+/// <summary>
+/// The durable stream that carries persisted changes to the fan-out stage. A silo that hosts the
+/// grains must register a stream provider named <see cref="Provider"/> (SQLite embedded, PostgreSQL in
+/// a cluster, memory in tests).
+/// </summary>
+public static class PolicyStreams
+{
+    /// <summary>Name of the stream provider the grains publish to.</summary>
+    public const string Provider = "policy";
+
+    /// <summary>Stream namespace of <see cref="PolicyChange"/> events; the stream key partitions the fan-out.</summary>
+    public const string Changes = "policy-changes";
+
+    /// <summary>Key of the stream for changes that concern no one namespace.</summary>
+    public const string ClusterKey = "cluster";
+
+    /// <summary>
+    /// Appends <paramref name="change"/> to the stream of <paramref name="key"/>. Returns once the event is
+    /// stored: delivery to the fan-out stage (and from there to node grains) happens at least once after.
+    /// </summary>
+    internal static Task PublishAsync(Grain grain, string key, PolicyChange change) =>
+        grain.GetStreamProvider(Provider).GetStream<PolicyChange>(StreamId.Create(Changes, key)).OnNextAsync(change);
+}

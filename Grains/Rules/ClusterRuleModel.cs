@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using MicroSeg.Grains.Interfaces.Namespaces;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+
+namespace MicroSeg.Grains.Rules;
+
+/// <summary>An address of some workload, with the ipcache rule every node that names its identity carries.</summary>
+internal readonly record struct ClusterHost(IpCacheRule Rule, CidrBlock Block);
+
+/// <summary>
+/// What every node's computation derives from one snapshot of the cluster (workloads, active policies,
+/// namespace labels) and that does not depend on the node: identity groups, the host table in ipcache
+/// order, which policies select each identity and which identities each selector peer names. A change
+/// fans out to many nodes at once; they share one model instead of each re-deriving it from the whole
+/// cluster, which keeps a node's recompute proportional to its own endpoints.
+/// Immutable once built; the lazily filled caches are safe to share between node grains running on
+/// different threads.
+/// </summary>
+internal sealed class ClusterRuleModel
+{
+    private static readonly Lock SharedGate = new();
+    private static ClusterRuleModel? _latest;
+
+    private readonly ConcurrentDictionary<uint, IReadOnlyList<PolicySpec>> _selecting = new();
+    private readonly Lazy<ClusterHost[]> _hosts;
+    private readonly Lazy<HashSet<CidrBlock>> _hostSet;
+    private readonly Lazy<ILookup<string, WorkloadRecord>> _byNode;
+
+    public ClusterRuleModel(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces)
+    {
+        Workloads = workloads;
+        Policies = policies.Where(p => !p.Draft).ToList();
+        Scope = new PolicyScope(namespaces, workloads);
+        _hosts = new Lazy<ClusterHost[]>(() => BuildHosts(workloads));
+        _hostSet = new Lazy<HashSet<CidrBlock>>(() => _hosts.Value.Select(h => h.Block).ToHashSet());
+        _byNode = new Lazy<ILookup<string, WorkloadRecord>>(() => workloads
+            .Where(w => w.Spec.Interface is not null)
+            .OrderBy(w => w.Spec.Id, StringComparer.Ordinal)
+            .ToLookup(w => w.Spec.Node, StringComparer.Ordinal));
+    }
+
+    public IReadOnlyList<WorkloadRecord> Workloads { get; }
+
+    /// <summary>Policies in force (drafts left out).</summary>
+    public IReadOnlyList<PolicySpec> Policies { get; }
+
+    public PolicyScope Scope { get; }
+
+    /// <summary>Every workload address, ordered as the ipcache is (ordinal by text); a repeated address keeps its last owner.</summary>
+    public ClusterHost[] Hosts => _hosts.Value;
+
+    public HashSet<CidrBlock> HostSet => _hostSet.Value;
+
+    /// <summary>The workloads with an interface on <paramref name="node"/> (its endpoints), ordered by id.</summary>
+    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.Value[node].ToList();
+
+    /// <summary>
+    /// The model of this snapshot, shared with the node computations that read the same snapshot. The
+    /// index grains hand out one list instance per state, so equal references mean equal contents; a
+    /// single entry is enough because a fan-out's computations all read the newest snapshot.
+    /// </summary>
+    public static ClusterRuleModel Shared(
+        IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces)
+    {
+        // Under the lock so that the node grains a fan-out wakes together build one model, not one each.
+        lock (SharedGate)
+        {
+            if (_latest is { } latest && latest.Matches(workloads, policies, namespaces))
+                return latest;
+            return _latest = new ClusterRuleModel(workloads, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)))
+            {
+                _policiesSource = policies,
+                _namespacesSource = namespaces,
+            };
+        }
+    }
+
+    private IReadOnlyList<PolicySpec>? _policiesSource;
+    private IReadOnlyList<NamespaceSpec>? _namespacesSource;
+
+    private bool Matches(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces) =>
+        ReferenceEquals(Workloads, workloads) && ReferenceEquals(_policiesSource, policies) && ReferenceEquals(_namespacesSource, namespaces);
+
+    /// <summary>
+    /// Policies in force that select workloads of <paramref name="representative"/>'s identity. All
+    /// workloads of one identity share labels and namespace within a snapshot, so one answer serves all.
+    /// </summary>
+    public IReadOnlyList<PolicySpec> Selecting(WorkloadRecord representative) =>
+        _selecting.GetOrAdd(representative.Identity, _ => Policies.Where(p => Scope.Selects(p, representative)).ToList());
+
+    private static ClusterHost[] BuildHosts(IReadOnlyList<WorkloadRecord> workloads)
+    {
+        var byText = new Dictionary<string, ClusterHost>(StringComparer.Ordinal);
+        foreach (var w in workloads)
+        {
+            foreach (var block in NodeRuleCompiler.HostsOf(w.Spec))
+            {
+                var text = block.ToString();
+                byText[text] = new ClusterHost(new IpCacheRule(text, w.Identity), block);
+            }
+        }
+        var hosts = byText.Values.ToArray();
+        Array.Sort(hosts, (a, b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr));
+        return hosts;
+    }
+}
