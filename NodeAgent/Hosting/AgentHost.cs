@@ -14,13 +14,29 @@ internal static class AgentHost
 {
     public static async Task<int> RunAsync(AgentOptions options, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        using var host = Build(options, logging => logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
-        });
+        }));
+        try
+        {
+            await host.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (BpfException ex)
+        {
+            host.Services.GetRequiredService<ILogger<DatapathService>>().LogCritical("Data plane unavailable: {Error}", ex.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>The agent's host, not started; <paramref name="configure"/> may add services (e.g. an <see cref="IRevisionAppliedListener"/>).</summary>
+    public static IHost Build(AgentOptions options, Action<ILoggingBuilder> logging, Action<IServiceCollection>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        logging(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -40,17 +56,7 @@ internal static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeSubscription>());
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<NodeSubscription>());
         builder.UseMicroSegClient(client => client.UseStaticGateways([.. options.Gateways]));
-
-        using var host = builder.Build();
-        try
-        {
-            await host.RunAsync(cancellationToken);
-            return 0;
-        }
-        catch (BpfException ex)
-        {
-            host.Services.GetRequiredService<ILogger<DatapathService>>().LogCritical("Data plane unavailable: {Error}", ex.Message);
-            return 1;
-        }
+        configure?.Invoke(builder.Services);
+        return builder.Build();
     }
 }

@@ -16,6 +16,8 @@ internal sealed partial class DatapathService(
     DatapathProgrammer programmer,
     IClusterClient client,
     AgentOptions options,
+    TimeProvider time,
+    IEnumerable<IRevisionAppliedListener> listeners,
     ILogger<DatapathService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +45,12 @@ internal sealed partial class DatapathService(
             NodeAck ack;
             try
             {
+                var started = time.GetTimestamp();
                 var applied = programmer.Apply(current);
+                var programmed = time.GetTimestamp();
+                LogApplied(current.Revision, time.GetElapsedTime(started, programmed).TotalMilliseconds);
+                foreach (var listener in listeners)
+                    listener.OnApplied(current, programmed);
                 retry = applied.MissingInterfaces.Count > 0 ? options.MissingInterfaceRetry : Timeout.InfiniteTimeSpan;
                 ack = new NodeAck(current.Epoch, current.Revision, applied.PresentInterfaces, applied.MissingInterfaces, null);
             }
@@ -71,6 +78,9 @@ internal sealed partial class DatapathService(
         await base.StopAsync(cancellationToken);
         programmer.DetachAll();
     }
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Debug, Message = "Revision {Revision} programmed in {Milliseconds:F1} ms")]
+    private partial void LogApplied(long revision, double milliseconds);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Could not program revision {Revision}: {Error}")]
     private partial void LogApplyFailed(long revision, string error);

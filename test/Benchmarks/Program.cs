@@ -13,5 +13,5 @@ if (args is ["policy-latency", .. var latencyArgs])
 if (args is ["runtime", .. var runtimeArgs])
     return await MicroSeg.Benchmarks.Runtime.RuntimeBenchCommand.RunAsync(runtimeArgs);
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(DatapathBenchCommand).Assembly).Run(args);
 return 0;

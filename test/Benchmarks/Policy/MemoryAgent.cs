@@ -7,10 +7,10 @@ namespace MicroSeg.Benchmarks.Policy;
 /// into its map dictionaries and applies a delta to them in place (sets before removals), then stamps
 /// the time, so latency covers delivery and programming as the real agent's does (minus the syscalls).
 /// </summary>
-internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
+internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStampedAgent
 {
     private readonly Lock _gate = new();
-    private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
+    private readonly IpcacheWatches _watches = new();
     private readonly Dictionary<string, uint> _ipcache = [];
     private readonly Dictionary<PolicyEntryKey, (uint RuleId, MicroSeg.Grains.Interfaces.Policies.PolicyAction Action)> _policy = [];
     private readonly Dictionary<string, EndpointRule> _endpoints = [];
@@ -71,33 +71,16 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver
     {
         _epoch = epoch;
         _revision = revision;
-        var stamp = time.GetTimestamp();
-        foreach (var watch in _watches.Where(w => w.Holds(_ipcache)).ToList())
-        {
-            watch.Done.TrySetResult(stamp);
-            _watches.Remove(watch);
-        }
+        // The watches read the dictionary under this agent's lock only through Applied, so it can be shared.
+        _watches.Applied(revision, _ipcache, time.GetTimestamp());
     }
 
-    public long Revision
-    {
-        get
-        {
-            lock (_gate)
-                return _revision;
-        }
-    }
+    public long Revision => _watches.Revision;
 
     /// <summary>Completes with the stamp of the first applied revision whose ipcache satisfies <paramref name="holds"/>.</summary>
     public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds)
     {
         lock (_gate)
-        {
-            if (holds(_ipcache))
-                return Task.FromResult(time.GetTimestamp());
-            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _watches.Add((holds, done));
-            return done.Task;
-        }
+            return _watches.WhenAsync(holds, time);
     }
 }

@@ -36,15 +36,22 @@ internal static class PolicyLatencyCommand
         var workloads = int.Parse(Arg(args, "--workloads", "10000"));
         var policies = int.Parse(Arg(args, "--policies", "1000"));
         var changes = int.Parse(Arg(args, "--changes", "30"));
-        Console.WriteLine($"| agents | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | preload |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var real = int.Parse(Arg(args, "--real-agents", "2"));
+        Console.WriteLine($"| agents (real) | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | preload |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
-            Console.WriteLine(await MeasureAsync(n, workloads, policies, changes));
+            Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes));
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(int nodeCount, int workloadCount, int policyCount, int changes)
+    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes)
     {
+        // Interfaces of this run only (a dummy per endpoint of a real agent's node), named so no two runs collide.
+        var prefix = $"msl{Random.Shared.Next(0x100):x2}";
+        var pinRoot = $"/sys/fs/bpf/microseg-bench-{prefix}";
+        WorkloadSpec Workload(int i, int app) => WorkloadOf(i, nodeCount, app, prefix);
+        using var dummies = EndpointInterfaces.Create(
+            Enumerable.Range(0, workloadCount).Where(i => i % nodeCount < realCount).Select(i => Workload(i, 0).Interface!).ToList());
         var httpPort = FreePort();
         var gatewayPort = FreePort();
         var builder = WebApplication.CreateBuilder();
@@ -63,64 +70,80 @@ internal static class PolicyLatencyCommand
         await app.StartAsync();
         var grains = app.Services.GetRequiredService<IGrainFactory>();
 
-        var agents = new List<(IHost Host, MemoryAgent Agent)>();
+        var agents = new List<IStampedAgent>();
+        var hosts = new List<IAsyncDisposable>();
         try
         {
             var preload = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, workloadCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
-                async (i, _) => await grains.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(Workload(i, nodeCount, i % 50)));
+                async (i, _) => await grains.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(Workload(i, i % 50)));
             await Parallel.ForEachAsync(Enumerable.Range(0, policyCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (i, _) => await grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
             await grains.GetGrain<IPolicyGrain>("hot-peers").SetAsync(HotPeers);
 
             for (var i = 0; i < nodeCount; i++)
-                agents.Add(await StartAgentAsync($"n{i}", gatewayPort));
+            {
+                if (i < realCount)
+                {
+                    var real = await RealAgent.StartAsync($"n{i}", gatewayPort, Datapath.DatapathBenchCommand.ObjectPath("microseg.bpf.o"), pinRoot);
+                    hosts.Add(real);
+                    agents.Add(real);
+                }
+                else
+                {
+                    var (host, memory) = await StartAgentAsync($"n{i}", gatewayPort);
+                    hosts.Add(host);
+                    agents.Add(memory);
+                }
+            }
             for (var i = 0; i < nodeCount; i++)
             {
                 var revision = (await grains.GetGrain<INodeGrain>($"n{i}").GetRulesAsync()).Revision;
-                var agent = agents[i].Agent;
+                var agent = agents[i];
                 await WaitAsync(() => agent.Revision >= revision, TimeSpan.FromMinutes(5), $"agent n{i} to apply revision {revision}");
             }
             preload.Stop();
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
             var perNode = new List<double>();
+            var perRealNode = new List<double>();
             var allNodes = new List<double>();
             for (var c = 0; c < changes; c++)
             {
                 var index = c * 37 % workloadCount;
-                var original = Workload(index, nodeCount, index % 50);
+                var original = Workload(index, index % 50);
                 var hot = original with { Labels = new Dictionary<string, string> { ["app"] = "hot" } };
                 var cidr = $"{original.Addresses[0]}/32";
                 var start = Stopwatch.GetTimestamp();
                 var response = await http.PutAsJsonAsync($"/api/v1/workloads/{hot.Id}", hot);
                 response.EnsureSuccessStatusCode();
                 var identity = (await response.Content.ReadFromJsonAsync<JsonObject>())!["identity"]!.GetValue<uint>();
-                var stamps = await Task.WhenAll(agents.Select(a => a.Agent.WhenAsync(ip => ip.TryGetValue(cidr, out var id) && id == identity)))
+                var stamps = await Task.WhenAll(agents.Select(a => a.WhenAsync(ip => ip.TryGetValue(cidr, out var id) && id == identity)))
                     .WaitAsync(TimeSpan.FromMinutes(2));
                 var ms = stamps.Select(s => Stopwatch.GetElapsedTime(start, s).TotalMilliseconds).ToList();
                 perNode.AddRange(ms);
+                perRealNode.AddRange(ms.Take(realCount));
                 allNodes.Add(ms.Max());
 
                 (await http.PutAsJsonAsync($"/api/v1/workloads/{original.Id}", original)).EnsureSuccessStatusCode();
-                await Task.WhenAll(agents.Select(a => a.Agent.WhenAsync(ip => !ip.TryGetValue(cidr, out var id) || id != identity)))
+                await Task.WhenAll(agents.Select(a => a.WhenAsync(ip => !ip.TryGetValue(cidr, out var id) || id != identity)))
                     .WaitAsync(TimeSpan.FromMinutes(2));
             }
-            return $"| {nodeCount} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
-                + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {preload.Elapsed.TotalSeconds:F0} s |";
+            var realColumn = realCount == 0 ? "—" : $"{Percentile(perRealNode, 50):F0} / {Percentile(perRealNode, 99):F0} ms";
+            return $"| {nodeCount} ({realCount}) | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
+                + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {realColumn} | {preload.Elapsed.TotalSeconds:F0} s |";
         }
         finally
         {
-            foreach (var (host, _) in agents)
-            {
-                await host.StopAsync();
-                host.Dispose();
-            }
+            foreach (var host in hosts)
+                await host.DisposeAsync();
             await app.StopAsync();
+            if (Directory.Exists(pinRoot))
+                Directory.Delete(pinRoot, recursive: true);
         }
     }
 
-    private static async Task<(IHost, MemoryAgent)> StartAgentAsync(string node, int gatewayPort)
+    private static async Task<(IAsyncDisposable, MemoryAgent)> StartAgentAsync(string node, int gatewayPort)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -134,7 +157,7 @@ internal static class PolicyLatencyCommand
         var grain = client.GetGrain<INodeGrain>(node);
         agent.Resubscribe = async () => await agent.OnRulesAsync(await grain.SubscribeAsync(reference));
         await agent.Resubscribe();
-        return (host, agent);
+        return (new HostLifetime(host), agent);
     }
 
     private static readonly PolicySpec HotPeers = new()
@@ -144,11 +167,11 @@ internal static class PolicyLatencyCommand
         Ingress = [new PolicyRule { From = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "hot" } } }], Ports = [new PolicyPort { Port = 9999 }] }],
     };
 
-    private static WorkloadSpec Workload(int i, int nodes, int app) => new()
+    private static WorkloadSpec WorkloadOf(int i, int nodes, int app, string interfacePrefix) => new()
     {
         Id = $"w{i}",
         Node = $"n{i % nodes}",
-        Interface = $"v{i}",
+        Interface = $"{interfacePrefix}{i}",
         Addresses = [$"198.{18 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}"],
         Labels = new Dictionary<string, string> { ["app"] = $"app{app}", ["env"] = i % 2 == 0 ? "prod" : "dev" },
     };
@@ -195,5 +218,14 @@ internal static class PolicyLatencyCommand
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class HostLifetime(IHost host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
     }
 }
