@@ -15,6 +15,8 @@ public class NodeRecomputeBenchmarks
 {
     private WorkloadRecord[] _workloads = [];
     private PolicySpec[] _policies = [];
+    private NodeIdAllocations[] _ids = [];
+    private const int Nodes = 100;
 
     [Params(100, 1_000, 10_000)]
     public int Workloads { get; set; }
@@ -23,8 +25,9 @@ public class NodeRecomputeBenchmarks
     public void Setup()
     {
         // 100 nodes, 50 apps; each policy lets one app reach another on one port.
-        const int nodes = 100;
+        const int nodes = Nodes;
         const int apps = 50;
+        _ids = Enumerable.Range(0, nodes).Select(_ => new NodeIdAllocations()).ToArray();
         _workloads = Enumerable.Range(0, Workloads).Select(i => new WorkloadRecord(new WorkloadSpec
         {
             Id = $"w{i}",
@@ -53,4 +56,18 @@ public class NodeRecomputeBenchmarks
 
     [Benchmark(Description = "recompute, workloads/10 policies")]
     public int Recompute() => NodeRuleCompiler.Compile("n0", _workloads, _policies, new NodeIdAllocations()).Policy.Count;
+
+    /// <summary>
+    /// One fan-out: every node of the cluster recomputed from one snapshot (one shared model, as the node
+    /// grains of a silo share it), divided by the node count: the cost per node when a change reaches all.
+    /// </summary>
+    [Benchmark(Description = "fan-out to all 100 nodes, per node", OperationsPerInvoke = Nodes)]
+    public int RecomputeEveryNode()
+    {
+        var model = new ClusterRuleModel(_workloads, _policies, NamespaceLabels.Empty);
+        var total = 0;
+        for (var n = 0; n < Nodes; n++)
+            total += NodeRuleCompiler.Compile($"n{n}", model, _ids[n]).Policy.Count;
+        return total;
+    }
 }
