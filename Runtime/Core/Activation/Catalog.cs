@@ -13,8 +13,7 @@ namespace MicroSeg.Runtime.Activation;
 
 /// <summary>
 /// The silo's activations: one per grain id (a small pool for stateless workers), created on the first
-/// message. In a cluster, <see cref="Dispatch"/> first asks the <see cref="ClusterView"/> which silo owns
-/// the id and forwards the call there when it is not this one; stateless workers are always local.
+/// message. Which silo hosts a grain is decided in Catalog.Placement.cs.
 /// </summary>
 internal sealed partial class Catalog
 {
@@ -26,15 +25,17 @@ internal sealed partial class Catalog
     private readonly GrainSerializer _serializer;
     private readonly ILogger _logger;
     private readonly ClusterView _view;
+    private readonly SiloReadiness _readiness;
     private IGrainFactory? _grainFactory;
     private SiloConnections? _silos;
     private volatile bool _stopping;
 
-    public Catalog(IServiceProvider services, GrainSerializer serializer, ClusterView view, IOptions<GrainCollectionOptions> collection,
+    public Catalog(IServiceProvider services, GrainSerializer serializer, ClusterView view, SiloReadiness readiness, IOptions<GrainCollectionOptions> collection,
         IOptions<SiloMessagingOptions> messaging, TimeProvider time, ILogger<Catalog> logger)
     {
         Services = services;
         _view = view;
+        _readiness = readiness;
         view.Changed += OnViewChanged;
         _serializer = serializer;
         Time = time;
@@ -64,20 +65,16 @@ internal sealed partial class Catalog
 
     public int ActivationCount => _activations.Count + _workers.Values.Sum(p => p.Count);
 
-    /// <summary>Delivers a work item to the grain's activation, here or on the silo that owns the id.</summary>
-    public void Dispatch(GrainClassInfo grainClass, GrainId id, WorkItem item)
+    /// <summary>Delivers a work item to the grain's activation in this silo, creating it if needed; held until the silo is ready.</summary>
+    public void DispatchLocal(GrainClassInfo grainClass, GrainId id, WorkItem item)
     {
-        if (!_stopping && !grainClass.IsStatelessWorker && _view.RemoteOwner(id.Type, id.Key) is { } owner)
-        {
-            (_silos ??= Services.GetRequiredService<SiloConnections>()).Forward(owner, TargetKind.GrainType, id.Type, id.Key, item);
+        // Stateless workers and system targets are per silo, so they never need the cluster to agree first.
+        if (!grainClass.IsPlacedLocally && !_readiness.IsReady && _readiness.TryHold(() => Dispatch(grainClass, id, item)))
             return;
-        }
-
-        DispatchLocal(grainClass, id, item);
+        Activate(grainClass, id, item);
     }
 
-    /// <summary>Delivers a work item to the grain's activation in this silo, creating it if needed (calls forwarded by other silos).</summary>
-    public void DispatchLocal(GrainClassInfo grainClass, GrainId id, WorkItem item)
+    private void Activate(GrainClassInfo grainClass, GrainId id, WorkItem item)
     {
         if (_stopping)
         {
@@ -97,10 +94,20 @@ internal sealed partial class Catalog
 
         while (true)
         {
+            var created = false;
             if (!_activations.TryGetValue(id, out var activation))
+            {
                 activation = _activations.GetOrAdd(id, s_create, (this, grainClass));
+                created = true;
+            }
+
             if (activation.TryEnqueue(item))
+            {
+                if (created)
+                    MigrateIfNotOwned(activation);
                 return;
+            }
+
             _activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(id, activation));
         }
     }
@@ -139,6 +146,8 @@ internal sealed partial class Catalog
     public void Abort()
     {
         _stopping = true;
+        // Calls held for readiness fail now (the silo is stopping) instead of waiting for a join that will not finish.
+        _readiness.MarkReady();
         var error = new SiloUnavailableException("The silo stopped abruptly; retry, the grain reactivates on another silo.");
         foreach (var activation in Activations.ToList())
         {
@@ -147,22 +156,11 @@ internal sealed partial class Catalog
         }
     }
 
-    /// <summary>Membership changed: activations now owned by another silo deactivate, and reactivate there on their next call.</summary>
-    private void OnViewChanged(ClusterView view)
-    {
-        if (_stopping)
-            return;
-        foreach (var activation in _activations.Values)
-        {
-            if (view.RemoteOwner(activation.Id.Type, activation.Id.Key) is { } owner)
-                activation.RequestDeactivation(new(DeactivationReasonCode.Migrating, $"Silo {owner} owns the grain now."));
-        }
-    }
-
     /// <summary>Refuses new calls and deactivates every activation (OnDeactivateAsync with ShuttingDown).</summary>
     public async Task DeactivateAllAsync(TimeSpan timeout)
     {
         _stopping = true;
+        _readiness.MarkReady();
         var all = Activations.ToList();
         foreach (var activation in all)
             activation.RequestDeactivation(new(DeactivationReasonCode.ShuttingDown, "The silo is shutting down."));

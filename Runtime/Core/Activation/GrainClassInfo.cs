@@ -2,6 +2,13 @@ using System.Reflection;
 
 namespace MicroSeg.Runtime.Activation;
 
+/// <summary>
+/// Marks a runtime grain class that every silo hosts for itself and other silos address directly (Orleans'
+/// system targets), e.g. the statistics and membership gossip endpoints; it is never placed by the view.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+internal sealed class SystemTargetAttribute : Attribute;
+
 /// <summary>A registered grain class: its grain type name, its scheduling flags, and how to construct it.</summary>
 internal sealed class GrainClassInfo
 {
@@ -14,6 +21,7 @@ internal sealed class GrainClassInfo
         ClassType = classType;
         GrainType = grainType;
         Reentrant = classType.IsDefined(typeof(ReentrantAttribute), inherit: true);
+        IsSystemTarget = classType.IsDefined(typeof(SystemTargetAttribute), inherit: false);
         if (classType.GetCustomAttribute<StatelessWorkerAttribute>(inherit: true) is { } worker)
             MaxWorkers = worker.MaxLocalWorkers > 0 ? worker.MaxLocalWorkers : Environment.ProcessorCount;
         var constructors = classType.GetConstructors();
@@ -34,6 +42,12 @@ internal sealed class GrainClassInfo
     public int MaxWorkers { get; }
 
     public bool IsStatelessWorker => MaxWorkers > 0;
+
+    /// <summary>A runtime service of each silo (<see cref="SystemTargetAttribute"/>), addressed to a chosen silo.</summary>
+    public bool IsSystemTarget { get; }
+
+    /// <summary>Hosted by whichever silo is called, outside placement: stateless workers and system targets.</summary>
+    public bool IsPlacedLocally => IsStatelessWorker || IsSystemTarget;
 
     public static string GrainTypeOf(Type classType)
     {

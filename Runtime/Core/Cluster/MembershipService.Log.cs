@@ -17,6 +17,14 @@ internal sealed partial class MembershipService
     [LoggerMessage(EventId = RuntimeEventIds.MembershipSelfDead, Level = LogLevel.Critical, Message = "The membership table declares this silo {Silo} dead; stopping it")]
     private partial void LogSelfDead(SiloAddress silo);
 
+    [LoggerMessage(EventId = RuntimeEventIds.MembershipJoinUnacknowledged, Level = LogLevel.Warning,
+        Message = "Silo {Silo} serves although these silos did not acknowledge it as Active within {Timeout}: {Silent}; until they refresh, a grain may briefly have two activations")]
+    private partial void LogJoinUnacknowledged(SiloAddress silo, TimeSpan timeout, string silent);
+
+    [LoggerMessage(EventId = RuntimeEventIds.MembershipHandoverIncomplete, Level = LogLevel.Warning,
+        Message = "Grains now owned by joining silo {Silo} did not all deactivate here within {Timeout}")]
+    private partial void LogHandoverIncomplete(string silo, TimeSpan timeout);
+
     [LoggerMessage(EventId = RuntimeEventIds.MembershipTableError, Level = LogLevel.Warning, Message = "Membership table {Operation} failed: {Reason}")]
     private partial void LogTableError(string operation, string reason);
 }

@@ -14,8 +14,8 @@ namespace MicroSeg.Runtime.Cluster;
 /// <summary>
 /// Silo-to-silo messaging on the silo port: one framed connection per silo pair, used in both directions
 /// (the silo that connects first sends its address in the handshake and the other side adopts the
-/// connection for its own requests). Forwarded calls name the grain type; the receiver hosts the grain
-/// itself. A connection to a silo that is unreachable, restarted or declared dead fails its calls at once
+/// connection for its own requests). Forwarded calls name the grain type; the receiver hosts the grain when
+/// its own view agrees it is the owner (see Catalog.Placement.cs). A connection to a silo that is unreachable, restarted or declared dead fails its calls at once
 /// with <see cref="SiloUnavailableException"/>.
 /// </summary>
 internal sealed partial class SiloConnections(Catalog catalog, GrainTypeRegistry types, ObserverRegistry observers, Gateway.GatewayService gateway, GrainSerializer serializer,
@@ -88,11 +88,18 @@ internal sealed partial class SiloConnections(Catalog catalog, GrainTypeRegistry
             if (!InterfaceRegistry.TryGetMethod(request.MethodId, out var method))
                 throw new NotSupportedException($"Silo {view.Self} does not know method {request.MethodId}; are all silos built from the same grain interfaces?");
             var item = method.CreateIncomingCall(ArgumentCodec.Read(request.Body, method, connection.Serializer), connection, request.Id);
-            if (request.Kind == TargetKind.GrainType)
+            item.ForwardCount = request.ForwardCount;
+            if (request.Kind is TargetKind.GrainType or TargetKind.SystemTarget)
             {
                 if (!types.TryGetByGrainType(request.TargetInterface, out var grainClass))
                     throw new NotSupportedException($"Silo {view.Self} has no grain class of type '{request.TargetInterface}'.");
-                catalog.DispatchLocal(grainClass, new GrainId(grainClass.GrainType, request.TargetKey), item);
+                var id = new GrainId(grainClass.GrainType, request.TargetKey);
+                if (request.Kind == TargetKind.GrainType)
+                    catalog.DispatchForwarded(grainClass, id, item);
+                else if (grainClass.IsSystemTarget)
+                    catalog.DispatchSystemTarget(grainClass, id, item);
+                else
+                    throw new NotSupportedException($"Grain type '{request.TargetInterface}' is not a system target; it is reached through placement.");
             }
             else if (request.Kind != TargetKind.Observer || !ObserverRegistry.TryParseKey(request.TargetKey, out var owner, out var id))
             {

@@ -38,7 +38,7 @@ internal sealed class ClusterStatisticsCollector(IServiceProvider services, Clus
         var call = method.CreateLocalCall([], long.MaxValue, out var task);
         try
         {
-            services.GetRequiredService<SiloConnections>().Forward(member.Address, TargetKind.GrainType, s_grainType, member.Address.ToString(), call);
+            services.GetRequiredService<SiloConnections>().Forward(member.Address, TargetKind.SystemTarget, s_grainType, member.Address.ToString(), call);
             var statistics = await ((Task<SiloStatistics>)task).WaitAsync(AnswerTimeout, cancellationToken).ConfigureAwait(false);
             return statistics with { Name = member.Name, Status = member.Status.ToString() };
         }

@@ -13,6 +13,7 @@ internal interface ISiloStatisticsGrain : IGrainWithStringKey
 
 /// <summary>Answers <see cref="ISiloStatisticsGrain"/> from the hosting silo's <see cref="IRuntimeStatistics"/>.</summary>
 [Reentrant]
+[Activation.SystemTarget]
 internal sealed class SiloStatisticsGrain(IRuntimeStatistics statistics) : Grain, ISiloStatisticsGrain
 {
     public Task<SiloStatistics> GetAsync() => Task.FromResult(statistics.GetLocalStatistics());

@@ -15,7 +15,7 @@ namespace MicroSeg.Runtime.Gateway;
 /// (or the silo's own observers), and the client's observers are reachable through its connection.
 /// </summary>
 internal sealed partial class GatewayService(Catalog catalog, GrainTypeRegistry types, ObserverRegistry observers, GrainSerializer serializer,
-    LocalSiloDetails silo, IOptions<SiloMessagingOptions> options, TimeProvider time, ILogger<GatewayService> logger) : IMessageHandler
+    LocalSiloDetails silo, SiloReadiness readiness, IOptions<SiloMessagingOptions> options, TimeProvider time, ILogger<GatewayService> logger) : IMessageHandler
 {
     private readonly ConcurrentDictionary<Guid, MessageConnection> _clients = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -55,6 +55,23 @@ internal sealed partial class GatewayService(Catalog catalog, GrainTypeRegistry 
 
         connection.RemoteId = clientId;
         connection.Name = $"client {clientId}";
+        // A client is answered only once the silo is ready (in a cluster: its peers acknowledged it), so a
+        // client that found this gateway in the table early waits, or tries another gateway on its timeout.
+        if (readiness.IsReady)
+            Accept(connection, clientId);
+        else
+            _ = AcceptWhenReadyAsync(connection, clientId);
+    }
+
+    private async Task AcceptWhenReadyAsync(MessageConnection connection, Guid clientId)
+    {
+        await readiness.WhenReady.WaitAsync(connection.Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!connection.IsClosed)
+            Accept(connection, clientId);
+    }
+
+    private void Accept(MessageConnection connection, Guid clientId)
+    {
         if (_clients.TryGetValue(clientId, out var previous) && previous != connection)
             previous.Abort();
         _clients[clientId] = connection;

@@ -29,6 +29,13 @@ public sealed class ClusterMembershipOptions
 
     /// <summary>How long a silo-to-silo connection attempt may take. Default 5 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a silo waits for its peers to acknowledge a membership change it gossips (they re-read the table,
+    /// and for a joining silo hand over the grains it now owns). A joining silo serves grains and clients only
+    /// after every peer it knows answered or this passed; a timeout is logged. Default 10 s.
+    /// </summary>
+    public TimeSpan GossipTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Options of a PostgreSQL grain storage provider.</summary>
@@ -48,6 +55,7 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<PostgresCluster
         OptionErrors.Positive(options.HeartbeatPeriod, "ClusterMembershipOptions.HeartbeatPeriod"),
         OptionErrors.Positive(options.TableRefreshPeriod, "ClusterMembershipOptions.TableRefreshPeriod"),
         OptionErrors.Positive(options.ConnectTimeout, "ClusterMembershipOptions.ConnectTimeout"),
+        OptionErrors.Positive(options.GossipTimeout, "ClusterMembershipOptions.GossipTimeout"),
         options.DeathTimeout < options.HeartbeatPeriod * 2
             ? $"ClusterMembershipOptions.DeathTimeout ({options.DeathTimeout}) must be at least twice HeartbeatPeriod ({options.HeartbeatPeriod})."
             : null);

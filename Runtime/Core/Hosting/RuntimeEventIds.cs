@@ -26,5 +26,9 @@ internal static class RuntimeEventIds
     public const int MembershipDeclaredDead = 9042;
     public const int MembershipSelfDead = 9043;
     public const int MembershipTableError = 9044;
-    public const int StreamDeliveryFailed = 9060, StreamAgentError = 9061, ReminderTickFailed = 9070, ReminderServiceError = 9071;
+    public const int MembershipGossipFailed = 9045;
+    public const int MembershipJoinUnacknowledged = 9046;
+    public const int MembershipHandoverIncomplete = 9047;
+    public const int StreamDeliveryFailed = 9060, StreamAgentError = 9061, StreamLogTrimmed = 9062, StreamLogTrimFailed = 9063, StreamRetentionCapDropped = 9064;
+    public const int ReminderTickFailed = 9070, ReminderServiceError = 9071;
 }

@@ -7,12 +7,14 @@ using Microsoft.Extensions.Options;
 namespace MicroSeg.Runtime.Hosting;
 
 /// <summary>
-/// Starts the listeners, joins the cluster (cluster mode) and starts the activation collector. A graceful
+/// Starts the listeners, joins the cluster (cluster mode), then marks the silo ready (<see cref="SiloReadiness"/>:
+/// held grain calls and client handshakes proceed, and the host's start completes) and starts the activation
+/// collector. A graceful
 /// stop marks the silo ShuttingDown, closes connections, deactivates every grain and marks it Dead; an
 /// abrupt stop (<see cref="KillAsync"/>, or the table declaring this silo dead) drops everything without
 /// deactivation or table writes, as a crashed process would.
 /// </summary>
-internal sealed class SiloHostedService(GatewayServer gateway, Catalog catalog, MembershipService membership, IHostApplicationLifetime lifetime,
+internal sealed class SiloHostedService(GatewayServer gateway, Catalog catalog, MembershipService membership, SiloReadiness readiness, IHostApplicationLifetime lifetime,
     IOptions<GrainCollectionOptions> collection, TimeProvider time) : IHostedService
 {
     private static readonly TimeSpan s_expiryPeriod = TimeSpan.FromSeconds(1);
@@ -26,6 +28,7 @@ internal sealed class SiloHostedService(GatewayServer gateway, Catalog catalog, 
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
         membership.DeclaredDead += () => _ = KillAndStopAsync();
         await membership.JoinAsync(cancellationToken).ConfigureAwait(false);
+        readiness.MarkReady();
         _collector = time.CreateTimer(_ => catalog.CollectIdle(options.CollectionAge), null, options.CollectionQuantum, options.CollectionQuantum);
         _expiry = time.CreateTimer(_ => catalog.ExpireCalls(), null, s_expiryPeriod, s_expiryPeriod);
     }

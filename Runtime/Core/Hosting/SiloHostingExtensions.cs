@@ -52,7 +52,9 @@ public static class SiloHostingExtensions
         services.AddSingleton<GatewayServer>();
         services.AddSingleton<Cluster.ClusterView>();
         services.AddSingleton<Cluster.SiloConnections>();
+        services.AddSingleton<Cluster.MembershipGossip>();
         services.AddSingleton<Cluster.MembershipService>();
+        services.AddSingleton<SiloReadiness>();
         services.AddSingleton<SiloHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloHostedService>());
         Diagnostics.StatisticsRegistration.AddRuntimeStatistics(services);

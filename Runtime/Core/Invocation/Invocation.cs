@@ -49,13 +49,13 @@ internal abstract class Invocation<T>(MethodDescriptor<T> method, object?[] args
     {
         if (Method.OneWay)
         {
-            connection.SendRequest(null, kind, target, key, Method, args);
+            connection.SendRequest(null, kind, target, key, Method, args, ForwardCount);
             OnSucceeded(default!);
             return;
         }
 
         var pending = new PendingResponse<T>(Method);
-        connection.SendRequest(pending, kind, target, key, Method, args);
+        connection.SendRequest(pending, kind, target, key, Method, args, ForwardCount);
         ((Task<T>)pending.Task).ContinueWith(static (task, state) =>
         {
             var call = (Invocation<T>)state!;

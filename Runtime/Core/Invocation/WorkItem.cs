@@ -24,6 +24,12 @@ internal abstract class WorkItem
     /// <summary>May be re-dispatched to a new activation when the one it was queued on deactivates.</summary>
     public virtual bool CanRedirect => true;
 
+    /// <summary>
+    /// How many silos passed this call on because their view named another owner (calls that arrived over a
+    /// silo link); bounds forwarding while the silos' views disagree.
+    /// </summary>
+    public int ForwardCount { get; set; }
+
     /// <summary>The caller gave up (timed out): skip it instead of running it.</summary>
     public virtual bool IsAbandoned => false;
 

@@ -22,16 +22,28 @@ internal enum TargetKind : byte
     Grain = 0,
     Observer = 1,
 
-    /// <summary>Silo to silo: the target is a grain type name (not an interface) and the receiver hosts the grain itself.</summary>
+    /// <summary>
+    /// Silo to silo: the target is a grain type name (not an interface); the receiver hosts the grain when its
+    /// own view says it owns it, else passes the call on to the owner it sees.
+    /// </summary>
     GrainType = 2,
+
+    /// <summary>
+    /// Silo to silo: a per-silo runtime service addressed as a grain type (Orleans' system targets), hosted by
+    /// the receiving silo whatever the placement says, and served even before that silo is ready.
+    /// </summary>
+    SystemTarget = 3,
 }
 
 /// <summary>A decoded request; <see cref="Body"/> (the JSON array of arguments) is only valid during the callback.</summary>
-internal readonly ref struct RequestFrame(long id, bool oneWay, TargetKind kind, string targetInterface, string methodId, string targetKey, ReadOnlySpan<byte> body)
+internal readonly ref struct RequestFrame(long id, bool oneWay, int forwardCount, TargetKind kind, string targetInterface, string methodId, string targetKey, ReadOnlySpan<byte> body)
 {
     public long Id { get; } = id;
 
     public bool OneWay { get; } = oneWay;
+
+    /// <summary>How many silos already passed this call on because their view named another owner.</summary>
+    public int ForwardCount { get; } = forwardCount;
 
     public TargetKind Kind { get; } = kind;
 
@@ -48,19 +60,22 @@ internal readonly ref struct RequestFrame(long id, bool oneWay, TargetKind kind,
 internal static class FrameCodec
 {
     public const int HeaderSize = 4 + 1 + 8;
+    /// <summary>The most a forward count can record (two flag bits); callers keep well below it.</summary>
+    public const int MaxForwardCount = 3;
     private const byte OneWayFlag = 1;
+    private const int ForwardCountShift = 1;
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_json;
 
-    public static OutgoingFrame Request(long id, bool oneWay, TargetKind kind, string targetInterface, string targetKey,
+    public static OutgoingFrame Request(long id, bool oneWay, int forwardCount, TargetKind kind, string targetInterface, string targetKey,
         MethodDescriptor method, object?[] args, JsonSerializerOptions options)
     {
         var buffer = Begin(FrameKind.Request, id, 256);
         try
         {
             var span = buffer.GetSpan(2);
-            span[0] = oneWay ? OneWayFlag : (byte)0;
+            span[0] = (byte)((oneWay ? OneWayFlag : 0) | (Math.Clamp(forwardCount, 0, MaxForwardCount) << ForwardCountShift));
             span[1] = (byte)kind;
             buffer.Advance(2);
             WriteString(buffer, targetInterface);
@@ -155,7 +170,7 @@ internal static class FrameCodec
         var targetInterface = ReadString(ref span);
         var methodId = ReadString(ref span);
         var targetKey = ReadString(ref span);
-        return new RequestFrame(id, (flags & OneWayFlag) != 0, kind, targetInterface, methodId, targetKey, span);
+        return new RequestFrame(id, (flags & OneWayFlag) != 0, (flags >> ForwardCountShift) & MaxForwardCount, kind, targetInterface, methodId, targetKey, span);
     }
 
     private static PooledBufferWriter Begin(FrameKind kind, long id, int size)

@@ -95,8 +95,12 @@ internal sealed partial class MessageConnection
         _output.CancelPendingFlush();
     }
 
-    /// <summary>Sends a request; <paramref name="pending"/> (null for one-way) completes with its response.</summary>
-    public void SendRequest(PendingResponse? pending, TargetKind kind, string targetInterface, string targetKey, MethodDescriptor method, object?[] args)
+    /// <summary>
+    /// Sends a request; <paramref name="pending"/> (null for one-way) completes with its response.
+    /// <paramref name="forwardCount"/> counts the silos that already passed the call on (silo links only).
+    /// </summary>
+    public void SendRequest(PendingResponse? pending, TargetKind kind, string targetInterface, string targetKey, MethodDescriptor method, object?[] args,
+        int forwardCount = 0)
     {
         if (IsClosed)
         {
@@ -108,7 +112,7 @@ internal sealed partial class MessageConnection
         OutgoingFrame frame;
         try
         {
-            frame = FrameCodec.Request(id, pending is null, kind, targetInterface, targetKey, method, args, Serializer);
+            frame = FrameCodec.Request(id, pending is null, forwardCount, kind, targetInterface, targetKey, method, args, Serializer);
         }
         catch (Exception ex)
         {

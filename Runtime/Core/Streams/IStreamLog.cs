@@ -12,6 +12,12 @@ internal sealed record StreamHeadChanges(IReadOnlyList<StreamHead> Heads, long N
 /// </summary>
 internal sealed record StreamSubscriptionRecord(Guid Id, string GrainType, string GrainKey, long Checkpoint, bool IsImplicit);
 
+/// <summary>An implicit subscription a stream of <paramref name="Namespace"/> has: a grain class's deterministic subscription id.</summary>
+internal readonly record struct ImplicitSubscription(string Namespace, Guid Id);
+
+/// <summary>What a trim deleted: <paramref name="Deleted"/> events, of which <paramref name="Unacknowledged"/> some consumer had not acknowledged (the retention cap).</summary>
+internal readonly record struct StreamTrimResult(long Deleted, long Unacknowledged);
+
 /// <summary>
 /// The durable log of one stream provider (the role of an Orleans queue adapter plus its checkpointer): per-stream
 /// sequence numbers assigned at append, contiguous and in commit order; subscriptions and their checkpoints.
@@ -45,4 +51,15 @@ internal interface IStreamLog
     /// an explicit one that was removed stays removed.
     /// </summary>
     Task SaveCheckpointAsync(StreamId stream, StreamSubscriptionRecord subscription, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes, in <paramref name="partitions"/>, the events no consumer needs any more: per stream, those at or below
+    /// the lowest checkpoint of its consumers, which are its explicit subscriptions and the
+    /// <paramref name="implicitSubscriptions"/> of its namespace (at 0 until their first checkpoint; rows of implicit
+    /// subscriptions not listed are ignored). A stream without consumers keeps its events. With
+    /// <paramref name="maxRetained"/>, events more than that many below the head go too, acknowledged or not.
+    /// Heads stay, so sequence numbers continue.
+    /// </summary>
+    Task<StreamTrimResult> TrimAsync(IReadOnlyList<int> partitions, IReadOnlyList<ImplicitSubscription> implicitSubscriptions, long? maxRetained,
+        CancellationToken cancellationToken);
 }

@@ -4,7 +4,7 @@ namespace MicroSeg.Runtime.Streams;
 internal sealed class MemoryStreamLog : IStreamLog
 {
     private readonly object _lock = new();
-    private readonly Dictionary<StreamId, (int Partition, List<string> Events)> _streams = [];
+    private readonly Dictionary<StreamId, Entry> _streams = [];
     private readonly Dictionary<StreamId, long> _changes = [];
     private long _change;
     private readonly Dictionary<StreamId, Dictionary<Guid, StreamSubscriptionRecord>> _subscriptions = [];
@@ -14,10 +14,11 @@ internal sealed class MemoryStreamLog : IStreamLog
         lock (_lock)
         {
             if (!_streams.TryGetValue(stream, out var entry))
-                _streams[stream] = entry = (partition, []);
+                _streams[stream] = entry = new Entry(partition);
             entry.Events.AddRange(payloads);
+            entry.Head += payloads.Count;
             _changes[stream] = ++_change;
-            return Task.FromResult((long)entry.Events.Count);
+            return Task.FromResult(entry.Head);
         }
     }
 
@@ -26,7 +27,7 @@ internal sealed class MemoryStreamLog : IStreamLog
         lock (_lock)
         {
             return Task.FromResult(new StreamHeadChanges(
-                [.. _streams.Where(s => _changes[s.Key] >= since && partitions.Contains(s.Value.Partition)).Select(s => new StreamHead(s.Key, s.Value.Events.Count))],
+                [.. _streams.Where(s => _changes[s.Key] >= since && partitions.Contains(s.Value.Partition)).Select(s => new StreamHead(s.Key, s.Value.Head))],
                 _change + 1));
         }
     }
@@ -34,7 +35,7 @@ internal sealed class MemoryStreamLog : IStreamLog
     public Task<long> ReadHeadAsync(StreamId stream, CancellationToken cancellationToken)
     {
         lock (_lock)
-            return Task.FromResult(_streams.TryGetValue(stream, out var entry) ? (long)entry.Events.Count : 0L);
+            return Task.FromResult(_streams.TryGetValue(stream, out var entry) ? entry.Head : 0L);
     }
 
     public Task<IReadOnlyList<StreamEventData>> ReadEventsAsync(StreamId stream, long after, int max, CancellationToken cancellationToken)
@@ -43,9 +44,10 @@ internal sealed class MemoryStreamLog : IStreamLog
         {
             if (!_streams.TryGetValue(stream, out var entry))
                 return Task.FromResult<IReadOnlyList<StreamEventData>>([]);
-            var start = (int)Math.Min(after, entry.Events.Count);
+            var first = entry.FirstRetained;
+            var start = (int)Math.Clamp(after + 1 - first, 0, entry.Events.Count);
             var count = Math.Min(max, entry.Events.Count - start);
-            return Task.FromResult<IReadOnlyList<StreamEventData>>([.. Enumerable.Range(start, count).Select(i => new StreamEventData(i + 1, entry.Events[i]))]);
+            return Task.FromResult<IReadOnlyList<StreamEventData>>([.. Enumerable.Range(start, count).Select(i => new StreamEventData(first + i, entry.Events[i]))]);
         }
     }
 
@@ -83,10 +85,68 @@ internal sealed class MemoryStreamLog : IStreamLog
         return Task.CompletedTask;
     }
 
+    public Task<StreamTrimResult> TrimAsync(IReadOnlyList<int> partitions, IReadOnlyList<ImplicitSubscription> implicitSubscriptions, long? maxRetained,
+        CancellationToken cancellationToken)
+    {
+        long deleted = 0, unacknowledged = 0;
+        lock (_lock)
+        {
+            foreach (var (stream, entry) in _streams)
+            {
+                if (!partitions.Contains(entry.Partition))
+                    continue;
+                var acked = LowestCheckpoint(stream, implicitSubscriptions);
+                var through = Math.Max(acked ?? 0, maxRetained is { } max ? entry.Head - max : 0);
+                var first = entry.FirstRetained;
+                var count = (int)Math.Clamp(through - first + 1, 0, entry.Events.Count);
+                if (count == 0)
+                    continue;
+                entry.Events.RemoveRange(0, count);
+                deleted += count;
+                if (acked is { } floor)
+                    unacknowledged += Math.Max(0, first + count - 1 - Math.Max(floor, first - 1));
+            }
+        }
+
+        return Task.FromResult(new StreamTrimResult(deleted, unacknowledged));
+    }
+
+    // Called under the lock: the lowest checkpoint of the stream's consumers; null when it has none.
+    private long? LowestCheckpoint(StreamId stream, IReadOnlyList<ImplicitSubscription> implicitSubscriptions)
+    {
+        _subscriptions.TryGetValue(stream, out var rows);
+        long? lowest = null;
+        foreach (var row in rows?.Values ?? Enumerable.Empty<StreamSubscriptionRecord>())
+        {
+            if (!row.IsImplicit)
+                lowest = Math.Min(lowest ?? long.MaxValue, row.Checkpoint);
+        }
+
+        foreach (var subscription in implicitSubscriptions)
+        {
+            if (subscription.Namespace == stream.Namespace)
+                lowest = Math.Min(lowest ?? long.MaxValue, rows is not null && rows.TryGetValue(subscription.Id, out var row) ? row.Checkpoint : 0);
+        }
+
+        return lowest;
+    }
+
     private Dictionary<Guid, StreamSubscriptionRecord> Subscriptions(StreamId stream)
     {
         if (!_subscriptions.TryGetValue(stream, out var subs))
             _subscriptions[stream] = subs = [];
         return subs;
+    }
+
+    private sealed class Entry(int partition)
+    {
+        public int Partition { get; } = partition;
+
+        /// <summary>The retained events, oldest first; the trimmed ones are gone from the front.</summary>
+        public List<string> Events { get; } = [];
+
+        public long Head { get; set; }
+
+        public long FirstRetained => Head - Events.Count + 1;
     }
 }

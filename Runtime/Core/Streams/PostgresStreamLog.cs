@@ -118,6 +118,44 @@ internal sealed class PostgresStreamLog(PostgresDatabase database, string scope)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One statement: the consumers' lowest checkpoint per stream (and the cap), then the delete, counting what was unacknowledged.</summary>
+    public async Task<StreamTrimResult> TrimAsync(IReadOnlyList<int> partitions, IReadOnlyList<ImplicitSubscription> implicitSubscriptions, long? maxRetained,
+        CancellationToken cancellationToken)
+    {
+        await database.EnsureSchemaAsync().ConfigureAwait(false);
+        await using var command = database.DataSource.CreateCommand("""
+            WITH implicit AS (SELECT * FROM unnest(@implicit_ns::text[], @implicit_ids::uuid[]) AS i(ns, id)),
+            heads AS (SELECT stream_ns, stream_key, last_seq FROM microseg_stream_heads WHERE scope = @scope AND partition = ANY(@partitions)),
+            consumers AS (
+                SELECT s.stream_ns, s.stream_key, s.checkpoint
+                FROM microseg_stream_subscriptions s JOIN heads h USING (stream_ns, stream_key)
+                WHERE s.scope = @scope AND NOT s.is_implicit
+                UNION ALL
+                SELECT h.stream_ns, h.stream_key, coalesce(s.checkpoint, 0)
+                FROM heads h JOIN implicit i ON i.ns = h.stream_ns
+                LEFT JOIN microseg_stream_subscriptions s
+                    ON s.scope = @scope AND s.stream_ns = h.stream_ns AND s.stream_key = h.stream_key AND s.subscription_id = i.id),
+            floors AS (
+                SELECT h.stream_ns, h.stream_key, c.acked, greatest(coalesce(c.acked, 0), h.last_seq - @max) AS through
+                FROM heads h
+                LEFT JOIN (SELECT stream_ns, stream_key, min(checkpoint) AS acked FROM consumers GROUP BY stream_ns, stream_key) c USING (stream_ns, stream_key)),
+            gone AS (
+                DELETE FROM microseg_stream_events e USING floors f
+                WHERE e.scope = @scope AND e.stream_ns = f.stream_ns AND e.stream_key = f.stream_key AND e.seq <= f.through
+                RETURNING e.seq > f.acked AS unacknowledged)
+            SELECT count(*), count(*) FILTER (WHERE unacknowledged) FROM gone
+            """);
+        command.Parameters.AddWithValue("scope", scope);
+        command.Parameters.AddWithValue("partitions", partitions.ToArray());
+        command.Parameters.AddWithValue("implicit_ns", implicitSubscriptions.Select(i => i.Namespace).ToArray());
+        command.Parameters.AddWithValue("implicit_ids", implicitSubscriptions.Select(i => i.Id).ToArray());
+        // No cap: head - long.MaxValue is below every checkpoint (and cannot overflow, heads are not negative).
+        command.Parameters.AddWithValue("max", maxRetained ?? long.MaxValue);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new StreamTrimResult(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     private async Task<NpgsqlCommand> SubscriptionCommandAsync(StreamId stream, StreamSubscriptionRecord subscription, string sql)
     {
         var command = await CommandAsync(stream, sql).ConfigureAwait(false);

@@ -110,7 +110,74 @@ internal sealed class SqliteStreamLog(SqliteStreamOptions options) : IStreamLog,
               """
             : $"UPDATE stream_subscriptions SET checkpoint = max(checkpoint, $checkpoint) WHERE {Stream} AND subscription_id = $id", cancellationToken);
 
+    public Task<StreamTrimResult> TrimAsync(IReadOnlyList<int> partitions, IReadOnlyList<ImplicitSubscription> implicitSubscriptions, long? maxRetained,
+        CancellationToken cancellationToken) =>
+        _store.RunInTransactionAsync(connection =>
+        {
+            long deleted = 0, unacknowledged = 0;
+            foreach (var (stream, head, acked) in ReadFloors(connection, partitions, implicitSubscriptions))
+            {
+                var through = Math.Max(acked ?? 0, maxRetained is { } max ? head - max : 0);
+                if (through <= 0)
+                    continue;
+                // The cap may reach past what every consumer acknowledged: count that part on its own.
+                if (acked is { } floor && through > floor)
+                {
+                    var dropped = DeleteEvents(connection, stream, floor, through);
+                    unacknowledged += dropped;
+                    deleted += dropped;
+                    through = floor;
+                }
+
+                deleted += DeleteEvents(connection, stream, 0, through);
+            }
+
+            return new StreamTrimResult(deleted, unacknowledged);
+        }, cancellationToken);
+
     public void Dispose() => _store.Dispose();
+
+    /// <summary>Each stream of the partitions with its head and its consumers' lowest checkpoint (null: no consumers).</summary>
+    private static List<(StreamId Stream, long Head, long? Acked)> ReadFloors(SqliteConnection connection, IReadOnlyList<int> partitions,
+        IReadOnlyList<ImplicitSubscription> implicitSubscriptions)
+    {
+        var parameters = new List<(string, object)>();
+        for (var i = 0; i < implicitSubscriptions.Count; i++)
+        {
+            parameters.Add(($"$ns{i}", implicitSubscriptions[i].Namespace));
+            parameters.Add(($"$id{i}", implicitSubscriptions[i].Id.ToString("N")));
+        }
+
+        var implicitRows = implicitSubscriptions.Count == 0
+            ? "SELECT NULL, NULL WHERE 0"
+            : "VALUES " + string.Join(", ", Enumerable.Range(0, implicitSubscriptions.Count).Select(i => $"($ns{i}, $id{i})"));
+        using var command = SqliteStore.Command(connection, $"""
+            WITH implicit(ns, id) AS ({implicitRows}),
+            heads AS (SELECT stream_ns, stream_key, last_seq FROM stream_heads WHERE partition IN ({string.Join(',', partitions)})),
+            consumers AS (
+                SELECT s.stream_ns, s.stream_key, s.checkpoint
+                FROM stream_subscriptions s JOIN heads h USING (stream_ns, stream_key)
+                WHERE NOT s.is_implicit
+                UNION ALL
+                SELECT h.stream_ns, h.stream_key, coalesce(s.checkpoint, 0)
+                FROM heads h JOIN implicit i ON i.ns = h.stream_ns
+                LEFT JOIN stream_subscriptions s ON s.stream_ns = h.stream_ns AND s.stream_key = h.stream_key AND s.subscription_id = i.id)
+            SELECT h.stream_ns, h.stream_key, h.last_seq,
+                (SELECT min(c.checkpoint) FROM consumers c WHERE c.stream_ns = h.stream_ns AND c.stream_key = h.stream_key)
+            FROM heads h
+            """, [.. parameters]);
+        using var reader = command.ExecuteReader();
+        var floors = new List<(StreamId, long, long?)>();
+        while (reader.Read())
+            floors.Add((new StreamId(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+        return floors;
+    }
+
+    private static int DeleteEvents(SqliteConnection connection, StreamId stream, long after, long through)
+    {
+        using var command = Command(connection, stream, $"DELETE FROM stream_events WHERE {Stream} AND seq > $after AND seq <= $through", ("$after", after), ("$through", through));
+        return command.ExecuteNonQuery();
+    }
 
     private Task ExecuteAsync(StreamId stream, StreamSubscriptionRecord subscription, string sql, CancellationToken cancellationToken) =>
         _store.RunAsync(connection =>

@@ -75,6 +75,9 @@ public static class StreamHostingExtensions
         services.AddKeyedSingleton(name, (sp, _) => new StreamProviderRuntime(name, log(sp), sp.GetRequiredService<IOptionsMonitor<StreamOptions>>().Get(name), sp));
         services.AddKeyedSingleton<IStreamProvider>(name, (sp, _) => sp.GetRequiredKeyedService<StreamProviderRuntime>(name).Unbound);
         services.AddSingleton<IHostedService>(sp => new StreamPullingAgent(sp.GetRequiredKeyedService<StreamProviderRuntime>(name), sp, sp.GetRequiredService<ILogger<StreamPullingAgent>>()));
+        services.AddKeyedSingleton(name, (sp, _) => new StreamLogTrimmer(sp.GetRequiredKeyedService<StreamProviderRuntime>(name), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StreamLogTrimmer>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<StreamLogTrimmer>(name));
         return builder;
     }
 }

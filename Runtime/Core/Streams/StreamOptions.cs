@@ -19,6 +19,19 @@ public sealed class StreamOptions
 
     /// <summary>Most streams one agent delivers at the same time. Default 16.</summary>
     public int MaxConcurrentStreams { get; set; } = 16;
+
+    /// <summary>
+    /// How often the silo deletes, in the partitions it owns, the events every consumer of their stream has
+    /// acknowledged (at or below the lowest checkpoint). Default 60 s.
+    /// </summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Retention cap: at each trim, events more than this many below their stream's head are deleted even when a
+    /// consumer has not acknowledged them (that consumer then skips them; logged). Null (default): no cap, events
+    /// stay until every consumer acknowledged them.
+    /// </summary>
+    public long? MaxRetainedEvents { get; set; }
 }
 
 /// <summary>Options of a SQLite stream log (embedded single silo).</summary>
@@ -47,5 +60,7 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
         options.PartitionCount is < 1 or > 1024 ? $"StreamOptions.PartitionCount of stream provider '{name}' must be 1..1024 (was {options.PartitionCount})." : null,
         OptionErrors.Positive(options.PollInterval, $"StreamOptions.PollInterval of stream provider '{name}'"),
         options.MaxBatchSize < 1 ? $"StreamOptions.MaxBatchSize of stream provider '{name}' must be at least 1." : null,
-        options.MaxConcurrentStreams < 1 ? $"StreamOptions.MaxConcurrentStreams of stream provider '{name}' must be at least 1." : null);
+        options.MaxConcurrentStreams < 1 ? $"StreamOptions.MaxConcurrentStreams of stream provider '{name}' must be at least 1." : null,
+        OptionErrors.Positive(options.TrimInterval, $"StreamOptions.TrimInterval of stream provider '{name}'"),
+        options.MaxRetainedEvents < 1 ? $"StreamOptions.MaxRetainedEvents of stream provider '{name}' must be at least 1, or null for no cap (was {options.MaxRetainedEvents})." : null);
 }

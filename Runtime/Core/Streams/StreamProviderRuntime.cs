@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MicroSeg.Runtime.Activation;
+using MicroSeg.Runtime.Cluster;
 using MicroSeg.Runtime.Hosting;
 using MicroSeg.Runtime.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,11 @@ namespace MicroSeg.Runtime.Streams;
 /// </summary>
 internal sealed class StreamProviderRuntime(string name, IStreamLog log, StreamOptions options, IServiceProvider services) : IDisposable
 {
+    /// <summary>Partition <c>p</c> of provider <c>n</c> is placed like grain <c>$stream-partition/n/p</c>.</summary>
+    public const string PartitionGrainType = "$stream-partition";
+
+    // Null on a single silo, which owns every partition.
+    private readonly Lazy<ClusterView?> _view = new(() => services.GetService<IMembershipTable>() is null ? null : services.GetRequiredService<ClusterView>());
     private readonly Lazy<Dictionary<string, GrainClassInfo[]>> _implicit = new(() => FindImplicitSubscribers(services.GetRequiredService<GrainTypeRegistry>()));
     private readonly Lazy<JsonSerializerOptions> _serializer = new(() => services.GetRequiredService<GrainSerializer>().Options);
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -56,6 +62,22 @@ internal sealed class StreamProviderRuntime(string name, IStreamLog log, StreamO
             hash = (hash ^ b) * 16777619u;
         return (int)(hash % (uint)Options.PartitionCount);
     }
+
+    /// <summary>
+    /// The partitions whose pulling agent (and trimming) runs in this silo: all of them on a single silo; in a
+    /// cluster, those this silo owns on the hash ring, none before it is an active member.
+    /// </summary>
+    public int[] OwnedPartitions()
+    {
+        var view = _view.Value;
+        if (view is not null && (view.Self is not { } self || !view.IsActiveMember(self)))
+            return [];
+        return [.. Enumerable.Range(0, Options.PartitionCount).Where(p => view?.RemoteOwner(PartitionGrainType, $"{Name}/{p}") is null)];
+    }
+
+    /// <summary>Every implicit subscription of this silo's grain classes, by namespace.</summary>
+    public IReadOnlyList<ImplicitSubscription> ImplicitSubscriptions() =>
+        [.. _implicit.Value.SelectMany(n => n.Value.Select(c => new ImplicitSubscription(n.Key, ImplicitId(c.GrainType, n.Key))))];
 
     /// <summary>Grain classes implicitly subscribed to the namespace.</summary>
     public IReadOnlyList<GrainClassInfo> ImplicitSubscribers(string streamNamespace) =>

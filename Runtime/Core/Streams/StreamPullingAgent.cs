@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MicroSeg.Runtime.Activation;
-using MicroSeg.Runtime.Cluster;
 using MicroSeg.Runtime.Invocation;
 using MicroSeg.Runtime.Messaging;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,13 +19,10 @@ namespace MicroSeg.Runtime.Streams;
 /// </summary>
 internal sealed partial class StreamPullingAgent(StreamProviderRuntime runtime, IServiceProvider services, ILogger<StreamPullingAgent> logger) : BackgroundService
 {
-    private const string PartitionGrainType = "$stream-partition";
     private static readonly MethodDescriptor s_deliver = InterfaceRegistry.GetMethod(typeof(IStreamConsumerExtension).GetMethod(nameof(IStreamConsumerExtension.DeliverAsync))!);
     private static readonly TimeSpan s_recheckPeriod = TimeSpan.FromSeconds(5);
     private readonly Catalog _catalog = services.GetRequiredService<Catalog>();
     private readonly GrainTypeRegistry _types = services.GetRequiredService<GrainTypeRegistry>();
-    private readonly ClusterView _view = services.GetRequiredService<ClusterView>();
-    private readonly bool _clustered = services.GetService<IMembershipTable>() is not null;
     private readonly ConcurrentDictionary<StreamId, Task> _draining = new();
     private readonly ConcurrentDictionary<StreamId, StreamHead> _pending = new();
     private int[] _owned = [];
@@ -68,7 +64,7 @@ internal sealed partial class StreamPullingAgent(StreamProviderRuntime runtime, 
 
     private async Task RoundAsync(CancellationToken cancellationToken)
     {
-        var owned = Enumerable.Range(0, runtime.Options.PartitionCount).Where(Owns).ToArray();
+        var owned = runtime.OwnedPartitions();
         var delivered = runtime.Delivered;
         if (!owned.SequenceEqual(_owned))
         {
@@ -146,15 +142,6 @@ internal sealed partial class StreamPullingAgent(StreamProviderRuntime runtime, 
         {
             _draining.TryRemove(head.Stream, out _);
         }
-    }
-
-    private bool Owns(int partition)
-    {
-        if (!_clustered)
-            return true;
-        if (_view.Self is not { } self || !_view.IsActiveMember(self))
-            return false;
-        return _view.RemoteOwner(PartitionGrainType, $"{runtime.Name}/{partition}") is null;
     }
 
     /// <summary>Delivers the stream's events up to <paramref name="head"/> to every subscription; true when all succeeded.</summary>

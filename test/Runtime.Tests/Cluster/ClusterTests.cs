@@ -14,7 +14,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
     [Fact]
     public async Task Calls_FromEverySilo_OneActivationPerGrainInCluster()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 3, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 3, client: false);
         var keys = Enumerable.Range(0, 30).Select(_ => Wait.NewKey()).ToList();
 
         foreach (var silo in cluster.Silos)
@@ -32,7 +32,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
     [Fact]
     public async Task KillSiloAsync_ThreeSilos_GrainsReactivateOnSurvivorsWithLastWrittenState()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 3, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 3, client: false);
         var keys = Enumerable.Range(0, 40).Select(_ => Wait.NewKey()).ToList();
         var caller = cluster.Silos[0];
         foreach (var key in keys)
@@ -56,14 +56,14 @@ public sealed class ClusterTests(PostgresFixture postgres)
 
         foreach (var key in moved)
             Assert.Equal(2, Probe.Get($"state-activate:{key}"));
-        await cluster.WaitForViewsAsync();
+        await cluster.WaitForLivenessToStabilizeAsync();
         Assert.All(moved, k => Assert.NotEqual(victim, cluster.OwnerOf(StateGrainType, k)));
     }
 
     [Fact]
     public async Task KillSiloAsync_CallPendingOnKilledSilo_FailsFastWithSiloUnavailable()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 3, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 3, client: false);
         var caller = cluster.Silos[0];
         var key = Enumerable.Range(1000, 200).First(k => cluster.OwnerOf("throwing", k.ToString(System.Globalization.CultureInfo.InvariantCulture)) == cluster.Silos[1]);
         var owner = cluster.Silos[1];
@@ -82,32 +82,34 @@ public sealed class ClusterTests(PostgresFixture postgres)
     [Fact]
     public async Task Client_GatewaySiloKilled_FailsOverToAnotherGateway()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 3);
+        await using var cluster = await postgres.StartClusterAsync(silos: 3, configureClient: c => c.Services
+            .AddSingleton<StatusRecorder>()
+            .AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<StatusRecorder>()));
         var client = cluster.Client;
         var key = Wait.NewKey();
-        Assert.Equal(1, await client.Client.GetGrain<IStateGrain>(key).AddAsync(1));
-        var first = client.Gateway;
+        Assert.Equal(1, await client.GetGrain<IStateGrain>(key).AddAsync(1));
+        var first = cluster.ClientGateway;
         var victim = cluster.Silos.Single(s => s.Gateway == first);
 
         await cluster.KillSiloAsync(victim);
-        await Wait.UntilAsync(() => client.Client.IsConnected && client.Gateway != first, "the client connects to another gateway");
+        await Wait.UntilAsync(() => client.IsConnected && cluster.ClientGateway is { } now && now != first, "the client connects to another gateway");
 
-        Assert.Equal(2, await CallWithRetryAsync(() => client.Client.GetGrain<IStateGrain>(key).AddAsync(1), () => { }));
-        Assert.True(client.Status.Lost >= 1);
+        Assert.Equal(2, await CallWithRetryAsync(() => client.GetGrain<IStateGrain>(key).AddAsync(1), () => { }));
+        Assert.True(cluster.ClientServices.GetRequiredService<StatusRecorder>().Lost >= 1);
     }
 
     [Fact]
     public async Task Observer_GrainOnAnotherSiloThanClientGateway_ReceivesThroughGatewaySilo()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 3);
+        await using var cluster = await postgres.StartClusterAsync(silos: 3);
         var client = cluster.Client;
-        var gatewaySilo = cluster.Silos.Single(s => s.Gateway == client.Gateway);
+        var gatewaySilo = cluster.Silos.Single(s => s.Gateway == cluster.ClientGateway);
         var room = Enumerable.Range(0, 100).Select(_ => Wait.NewKey()).First(k => cluster.OwnerOf("chat", k) != gatewaySilo);
         var inbox = new ChatInbox();
-        await client.Client.GetGrain<IChatGrain>(room).SubscribeAsync(client.Client.CreateObjectReference<IChatObserver>(inbox));
+        await client.GetGrain<IChatGrain>(room).SubscribeAsync(client.CreateObjectReference<IChatObserver>(inbox));
 
         for (var i = 0; i < 10; i++)
-            Assert.Equal(0, await client.Client.GetGrain<IChatGrain>(room).PublishAsync($"m{i}"));
+            Assert.Equal(0, await client.GetGrain<IChatGrain>(room).PublishAsync($"m{i}"));
 
         Assert.Equal(Enumerable.Range(1, 10), inbox.Messages.Select(m => m.Sequence));
     }
@@ -115,7 +117,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
     [Fact]
     public async Task StartAdditionalSiloAsync_GrainsMoveToNewSilo_StateKept()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false);
         var keys = Enumerable.Range(0, 30).Select(_ => Wait.NewKey()).ToList();
         await Task.WhenAll(keys.Select(k => cluster.Silos[0].Grains.GetGrain<IStateGrain>(k).AddAsync(3)));
 
@@ -132,7 +134,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
     [Fact]
     public async Task RestartSiloAsync_SamePorts_NewGenerationJoinsAndOldOneIsDead()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false);
         var old = cluster.Silos[1];
         var key = Wait.NewKey();
         await cluster.Silos[0].Grains.GetGrain<IStateGrain>(key).AddAsync(8);
@@ -142,20 +144,20 @@ public sealed class ClusterTests(PostgresFixture postgres)
         Assert.Equal(old.SiloPort, restarted.SiloPort);
         Assert.NotEqual(old.ToString(), restarted.ToString());
         Assert.Equal(9, await restarted.Grains.GetGrain<IStateGrain>(key).AddAsync(1));
-        Assert.Equal(2, cluster.Silos[0].View.Members.Count);
+        Assert.Equal(2, cluster.Silos[0].ActiveSilos.Count);
     }
 
     [Fact]
     public async Task Silo_DeclaredDeadInTable_StopsItself()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false);
         var victim = cluster.Silos[1];
 
         await postgres.ExecuteAsync("UPDATE microseg_membership SET status = 3 WHERE cluster_id = @c AND address = @a",
             ("c", cluster.ClusterId), ("a", $"127.0.0.1:{victim.SiloPort}"));
 
         await Wait.UntilAsync(() => victim.HasStopped, "the silo declared dead stops");
-        await Wait.UntilAsync(() => cluster.Silos[0].View.Members.Count == 1, "the survivor drops it from its view");
+        await Wait.UntilAsync(() => cluster.Silos[0].ActiveSilos.Count == 1, "the survivor drops it from its view");
         await cluster.KillSiloAsync(victim);
     }
 

@@ -11,7 +11,7 @@ public sealed class ClusterStatisticsTests(PostgresFixture postgres)
     [Fact]
     public async Task GetClusterStatisticsAsync_TwoSilos_EverySiloWithItsFiguresAndClusterTotals()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false);
         var keys = Enumerable.Range(0, 20).Select(_ => Wait.NewKey()).ToList();
         await Task.WhenAll(keys.Select(k => cluster.Silos[0].Grains.GetGrain<IStateGrain>(k).AddAsync(1)));
 
@@ -32,7 +32,7 @@ public sealed class ClusterStatisticsTests(PostgresFixture postgres)
     [Fact]
     public async Task GetClusterStatisticsAsync_SiloKilled_ListedWithErrorUntilDeclaredDead()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false);
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false);
         var victim = cluster.Silos[1];
         var survivor = cluster.Silos[0].Services.GetRequiredService<IRuntimeStatistics>();
         await cluster.KillSiloAsync(victim);

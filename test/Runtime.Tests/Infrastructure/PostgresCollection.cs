@@ -1,3 +1,4 @@
+global using MicroSeg.Runtime.TestingHost;
 global using MicroSeg.Testing;
 
 namespace MicroSeg.Runtime.Tests.Infrastructure;

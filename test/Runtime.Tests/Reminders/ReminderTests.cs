@@ -71,7 +71,7 @@ public sealed class PostgresReminderTests(PostgresFixture postgres)
     [Fact]
     public async Task Reminders_FullClusterRestart_FireAgainOnTheNewSilos()
     {
-        await using var cluster = await TestCluster.StartAsync(postgres.ConnectionString, silos: 2, client: false, configure: s => s
+        await using var cluster = await postgres.StartClusterAsync(silos: 2, client: false, configure: s => s
             .UsePostgresReminderService(o => o.ConnectionString = postgres.ConnectionString)
             .ConfigureReminders(o =>
             {

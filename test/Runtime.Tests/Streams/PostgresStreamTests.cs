@@ -11,7 +11,7 @@ public sealed class PostgresStreamTests(PostgresFixture postgres)
 {
     private const int Events = 200;
 
-    private Task<TestCluster> StartClusterAsync(int silos) => TestCluster.StartAsync(postgres.ConnectionString, silos, client: false,
+    private Task<TestCluster> StartClusterAsync(int silos) => postgres.StartClusterAsync(silos, client: false,
         configure: s => s.AddPostgresStreams(StreamTestNames.Provider, o => o.ConnectionString = postgres.ConnectionString, o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -34,12 +34,14 @@ public sealed class StateGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Probe.Increment($"state-activate:{GetPrimaryKeyString()}");
+        Probe.Enter($"state-live:{GetPrimaryKeyString()}");
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Probe.Increment($"state-deactivate:{GetPrimaryKeyString()}:{reason.ReasonCode}");
+        Probe.Exit($"state-live:{GetPrimaryKeyString()}");
         return Task.CompletedTask;
     }
 

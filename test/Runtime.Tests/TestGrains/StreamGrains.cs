@@ -71,7 +71,7 @@ public sealed class ImplicitConsumerGrain : Grain, IImplicitConsumerGrain, IAsyn
         this.GetStreamProvider(StreamTestNames.Provider).GetStream<int>(StreamId.Create(streamNamespace, streamKey)).OnNextBatchAsync(values);
 }
 
-/// <summary>Subscribes explicitly when asked; records under "explicit:{grain key}".</summary>
+/// <summary>Subscribes explicitly when asked; records under "explicit:{grain key}"; throws while the probe "explicit-fail:{grain key}" is set.</summary>
 public sealed class ExplicitConsumerGrain : Grain, IExplicitConsumerGrain, IAsyncObserver<int>
 {
     private readonly Guid _activation = Guid.NewGuid();
@@ -89,6 +89,9 @@ public sealed class ExplicitConsumerGrain : Grain, IExplicitConsumerGrain, IAsyn
 
     public Task OnNextAsync(int item, StreamSequenceToken? token = null)
     {
+        // A test makes this consumer fail (not acknowledge) by setting the probe "explicit-fail:{key}".
+        if (Probe.Get($"explicit-fail:{GetPrimaryKeyString()}") > 0)
+            throw new InvalidOperationException($"Consumer {GetPrimaryKeyString()} was told to fail.");
         StreamRecorder.Add($"explicit:{GetPrimaryKeyString()}", _activation, token!.SequenceNumber, item);
         return Task.CompletedTask;
     }
