@@ -44,7 +44,11 @@ internal static class NodeDeltaBuilder
             for (var i = before.Start; i < before.Start + before.Count; i++)
                 removed.Add(PolicyEntryKey.Of(from.Rules.Policy[i]));
         }
-        var rest = NodeRulesDelta.Between(from.Rules with { Policy = [] }, to.Rules with { Policy = [] });
+        // Nodes that name the same identities share one ipcache table: the same instance needs no diff.
+        var sameIpCache = ReferenceEquals(from.Rules.IpCache, to.Rules.IpCache);
+        var rest = NodeRulesDelta.Between(
+            from.Rules with { Policy = [], IpCache = sameIpCache ? [] : from.Rules.IpCache },
+            to.Rules with { Policy = [], IpCache = sameIpCache ? [] : to.Rules.IpCache });
         return rest with { PolicySet = set, PolicyRemoved = removed };
     }
 }

@@ -19,8 +19,7 @@ internal static class RulesHash
                 h.Add(a);
         }
         h.Add(0xFFFF_FFFFu);
-        foreach (var i in rules.IpCache)
-            h.Add(i.Cidr).Add(i.Identity);
+        h.Add(rules.IpCacheDigest);
         h.Add(0xFFFF_FFFFu);
         // The policy part is hashed by the compiler as it builds it (per endpoint: its id and its entries'
         // hash, shared by the endpoints of one identity), not entry by entry again here.

@@ -24,6 +24,7 @@ internal sealed class ClusterRuleModel
     private static ClusterRuleModel? _latest;
 
     private readonly ConcurrentDictionary<uint, IReadOnlyList<PolicySpec>> _selecting = new();
+    private readonly ConcurrentDictionary<string, IpCacheTable> _ipcaches = new(StringComparer.Ordinal);
     private readonly Lazy<ClusterHost[]> _hosts;
     private readonly Lazy<HashSet<CidrBlock>> _hostSet;
     private readonly Lazy<ILookup<string, WorkloadRecord>> _byNode;
@@ -90,6 +91,17 @@ internal sealed class ClusterRuleModel
     public IReadOnlyList<PolicySpec> Selecting(WorkloadRecord representative) =>
         _selecting.GetOrAdd(representative.Identity, _ => Policies.Where(p => Scope.Selects(p, representative)).ToList());
 
+    /// <summary>
+    /// The ipcache of a node whose entries name exactly <paramref name="named"/> and whose policies name no
+    /// address blocks: the addresses of those identities. Nodes that name the same identities (common:
+    /// a peer selector matches across the cluster) share one table and its hash.
+    /// </summary>
+    public IpCacheTable IpCacheNaming(HashSet<uint> named)
+    {
+        var key = string.Join(',', named.Order());
+        return _ipcaches.GetOrAdd(key, _ => IpCacheTable.Of(Hosts.Where(h => named.Contains(h.Rule.Identity)).Select(h => h.Rule).ToList()));
+    }
+
     private static ClusterHost[] BuildHosts(IReadOnlyList<WorkloadRecord> workloads)
     {
         var byText = new Dictionary<string, ClusterHost>(StringComparer.Ordinal);
@@ -104,5 +116,17 @@ internal sealed class ClusterRuleModel
         var hosts = byText.Values.ToArray();
         Array.Sort(hosts, (a, b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr));
         return hosts;
+    }
+}
+
+/// <summary>A node's ipcache content in ipcache order, with its content hash.</summary>
+internal sealed record IpCacheTable(IReadOnlyList<IpCacheRule> Rules, ulong Digest)
+{
+    public static IpCacheTable Of(IReadOnlyList<IpCacheRule> rules)
+    {
+        var h = new Fnv64();
+        foreach (var i in rules)
+            h.Add(i.Cidr).Add(i.Identity);
+        return new IpCacheTable(rules, h.Value);
     }
 }

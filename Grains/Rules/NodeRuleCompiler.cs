@@ -12,12 +12,14 @@ namespace MicroSeg.Grains.Rules;
 /// <param name="Policy">Policy entries, ordered by key.</param>
 /// <param name="PolicyDigest">A content hash of <paramref name="Policy"/>, built from per-identity parts as they are made.</param>
 /// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their hash.</param>
+/// <param name="IpCacheDigest">A content hash of <paramref name="IpCache"/>.</param>
 internal sealed record CompiledRules(
     IReadOnlyList<EndpointRule> Endpoints,
     IReadOnlyList<IpCacheRule> IpCache,
     IReadOnlyList<PolicyEntry> Policy,
     ulong PolicyDigest,
-    IReadOnlyDictionary<string, PolicySlice> PolicySlices);
+    IReadOnlyDictionary<string, PolicySlice> PolicySlices,
+    ulong IpCacheDigest);
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
 internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
@@ -127,7 +129,9 @@ internal static class NodeRuleCompiler
         }
 
         ids.Retain(usedRules, usedCidrs);
-        return new CompiledRules(endpoints, IpCache(model.Hosts, named, blocks, cidrIdentities), entries, digest.Value, slices);
+        named.Remove(ReservedIdentities.Any);
+        var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(IpCache(model.Hosts, named, blocks, cidrIdentities));
+        return new CompiledRules(endpoints, ipcache.Rules, entries, digest.Value, slices, ipcache.Digest);
     }
 
     /// <summary>
@@ -140,11 +144,10 @@ internal static class NodeRuleCompiler
     private static List<IpCacheRule> IpCache(
         ClusterHost[] hosts, HashSet<uint> named, List<CidrBlock> blocks, Dictionary<CidrBlock, uint> cidrIdentities)
     {
-        named.Remove(ReservedIdentities.Any);
         var ipcache = new List<IpCacheRule>();
         foreach (var host in hosts)
         {
-            if (named.Contains(host.Rule.Identity) || (blocks.Count > 0 && blocks.Any(b => b.Contains(host.Block))))
+            if (named.Contains(host.Rule.Identity) || blocks.Any(b => b.Contains(host.Block)))
                 ipcache.Add(host.Rule);
         }
         if (cidrIdentities.Count == 0)
