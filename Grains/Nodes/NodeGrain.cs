@@ -108,24 +108,29 @@ internal sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<NodeRules> GetRulesAsync()
-    {
-        // Read-your-writes for operators: a change reaches this grain through the policy-change stream
-        // after the REST call that made it returned, so compare the inputs instead of waiting for it.
-        var inputs = await ClusterInputs.LoadAsync(GrainFactory);
-        return _dirty || _rules is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _rules;
-    }
+    public Task<NodeRules> GetRulesAsync() => FreshAsync();
 
     public async Task<NodeStatus> GetStatusAsync()
     {
         DropFailedAgent();
-        var rules = await CurrentAsync();
+        var rules = await FreshAsync();
         var connected = _agent is not null && _lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout;
         return new NodeStatus(GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
             rules.Endpoints.Count, rules.Policy.Count, _lastAck);
     }
 
     private async Task<NodeRules> CurrentAsync() => _dirty || _rules is null ? await ComputeAsync() : _rules;
+
+    /// <summary>
+    /// Read-your-writes for operators: a change reaches this grain through the policy-change stream
+    /// after the REST call that made it returned, so readers compare the cluster snapshots instead of
+    /// waiting for it (a status that says "applied = desired" then means the change is on the node).
+    /// </summary>
+    private async Task<NodeRules> FreshAsync()
+    {
+        var inputs = await ClusterInputs.LoadAsync(GrainFactory);
+        return _dirty || _rules is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _rules;
+    }
 
     /// <summary>Computes the desired state; when its content changed, persists the new revision and pushes it to the agent.</summary>
     private async Task<NodeRules> ComputeAsync(ClusterInputs? inputs = null)

@@ -18,6 +18,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The silo's services (grain factory and the like) for tests that look behind the API.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroSeg.Api.Tests.Endpoints;
 
@@ -44,26 +47,34 @@ public sealed class PolicyEndpointsTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task PolicyChange_ReachesAnUpToDateNodeThroughTheChangeStream()
+    public async Task PolicyChange_ReachesASubscribedAgentThroughTheChangeStream()
     {
         await Http.PutAsJsonAsync("/api/v1/workloads/stream-db", WorkloadEndpointsTests.Workload("stream-db", node: "stream-node", address: "198.18.1.11", app: "stream-db"));
         await Http.PutAsJsonAsync("/api/v1/workloads/stream-api", WorkloadEndpointsTests.Workload("stream-api", node: "stream-node", address: "198.18.1.12", app: "stream-api"));
-        var before = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/nodes/stream-node/rules"))!["revision"]!.GetValue<long>();
+        var grains = fixture.Services.GetRequiredService<IGrainFactory>();
+        var agent = new RecordingAgent();
+        var snapshot = await grains.GetGrain<INodeGrain>("stream-node").SubscribeAsync(grains.CreateObjectReference<INodeRulesObserver>(agent));
 
         Assert.Equal(HttpStatusCode.Created, (await Http.PostAsJsonAsync("/api/v1/policies", Policy("stream-db-in", "stream-db", peerApp: "stream-api"))).StatusCode);
 
-        // The node's status does not recompute by itself (unlike GET .../rules): only the fan-out stage,
-        // fed by the policy-change stream, marks the node grain for recompute (its own reconcile is 30 s away).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        JsonObject status;
-        do
+        // Nothing reads the node here: only the fan-out stage, fed by the policy-change stream, makes the
+        // node grain recompute and push (its own reconcile is 30 s away).
+        var delta = await agent.Deltas.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(snapshot.Revision, delta.BaseRevision);
+        Assert.Equal("stream-db-in/ingress/0", Assert.Single(delta.PolicySet).Source);
+    }
+
+    private sealed class RecordingAgent : INodeRulesObserver
+    {
+        public TaskCompletionSource<NodeRulesDelta> Deltas { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task OnRulesAsync(NodeRules rules) => Task.CompletedTask;
+
+        public Task OnDeltaAsync(NodeRulesDelta delta)
         {
-            await Task.Delay(50);
-            status = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/nodes/stream-node"))!;
+            Deltas.TrySetResult(delta);
+            return Task.CompletedTask;
         }
-        while (status["revision"]!.GetValue<long>() == before && DateTime.UtcNow < deadline);
-        Assert.True(status["revision"]!.GetValue<long>() > before, "the policy change did not reach the node grain");
-        Assert.Equal(1, status["policyEntries"]!.GetValue<int>());
     }
 
     [Fact]
