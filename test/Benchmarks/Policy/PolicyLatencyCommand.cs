@@ -26,7 +26,7 @@ namespace MicroSeg.Benchmarks.Policy;
 /// P policies, plus one policy that selects every workload and admits app=hot, so every node names the
 /// "hot" identity. Each measured change relabels one workload into app=hot: its address must reach
 /// every node's ipcache with that identity (a full fan-out); it is then put back, unmeasured.
-/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30]
+/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30] [--real-agents 2] [--storage sqlite|memory]
 /// </summary>
 internal static class PolicyLatencyCommand
 {
@@ -37,15 +37,20 @@ internal static class PolicyLatencyCommand
         var policies = int.Parse(Arg(args, "--policies", "1000"));
         var changes = int.Parse(Arg(args, "--changes", "30"));
         var real = int.Parse(Arg(args, "--real-agents", "2"));
+        var storage = Arg(args, "--storage", "sqlite");
+        if (storage is not ("sqlite" or "memory"))
+            throw new ArgumentException($"--storage '{storage}': expected sqlite (the embedded silo's grain storage and streams) or memory.");
+        Console.WriteLine($"storage and policy-change stream: {storage}");
         Console.WriteLine($"| agents (real) | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | preload |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
-            Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes));
+            Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes, storage));
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes)
+    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes, string storage)
     {
+        var data = Directory.CreateTempSubdirectory("microseg-latency-");
         // Interfaces of this run only (a dummy per endpoint of a real agent's node), named so no two runs collide.
         var prefix = $"msl{Random.Shared.Next(0x100):x2}";
         var pinRoot = $"/sys/fs/bpf/microseg-bench-{prefix}";
@@ -60,8 +65,16 @@ internal static class PolicyLatencyCommand
         builder.UseMicroSegSilo(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), gatewayPort);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryStreams(PolicyStreams.Provider);
+            if (storage == "sqlite")
+            {
+                silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(data.FullName, "microseg.db"));
+                silo.AddSqliteStreams(PolicyStreams.Provider, o => o.DatabasePath = Path.Combine(data.FullName, "streams.db"));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorageAsDefault();
+                silo.AddMemoryStreams(PolicyStreams.Provider);
+            }
             silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
         });
         builder.Services.AddMicroSegApi();
@@ -140,6 +153,7 @@ internal static class PolicyLatencyCommand
             await app.StopAsync();
             if (Directory.Exists(pinRoot))
                 Directory.Delete(pinRoot, recursive: true);
+            data.Delete(recursive: true);
         }
     }
 
