@@ -15,9 +15,16 @@ internal sealed class NodeState
 {
     public string Epoch { get; set; } = "";
 
+    /// <summary>The revision of <see cref="ContentHash"/> when last written; exact only when <see cref="Clean"/>.</summary>
     public long Revision { get; set; }
 
     public string ContentHash { get; set; } = "";
+
+    /// <summary>Revisions up to this one may have been handed out: a restart after a crash resumes above it.</summary>
+    public long Reserved { get; set; }
+
+    /// <summary>Written by a clean deactivation: <see cref="Revision"/> is the last one handed out, for <see cref="ContentHash"/>.</summary>
+    public bool Clean { get; set; }
 
     public NodeIdAllocations Ids { get; set; } = new();
 }
@@ -56,6 +63,7 @@ internal sealed partial class NodeGrain(
     private NodeAck? _lastAck;
     private long? _appliedRevision;
     private Task _pushes = Task.CompletedTask;
+    private readonly NodeRevisions _revisions = new(state);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +73,10 @@ internal sealed partial class NodeGrain(
             state.State.Epoch = Guid.NewGuid().ToString("N");
             await state.WriteStateAsync();
         }
+        _revisions.Resume();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _revisions.CloseAsync();
 
     public async Task<NodeRules> SubscribeAsync(INodeRulesObserver agent)
     {
@@ -140,16 +151,11 @@ internal sealed partial class NodeGrain(
         _inputs = inputs;
         var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
         var hash = RulesHash.Of(compiled);
-        if (hash != state.State.ContentHash)
-        {
-            // The revision is persisted before anyone can see it, so it only ever grows.
-            state.State.Revision++;
-            state.State.ContentHash = hash;
-            await state.WriteStateAsync();
-            LogRecomputed(GetPrimaryKeyString(), state.State.Revision, compiled.Endpoints.Count, compiled.Policy.Count);
-        }
+        // A new revision is reserved in storage before anyone can see it, so revisions only ever grow.
+        if (await _revisions.AdvanceAsync(hash))
+            LogRecomputed(GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
         var before = _rules?.Revision;
-        _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, state.State.Revision,
+        _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
         _slices = compiled.PolicySlices;
         DropFailedAgent();

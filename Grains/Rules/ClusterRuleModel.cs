@@ -23,8 +23,9 @@ internal sealed class ClusterRuleModel
     private static readonly Lock SharedGate = new();
     private static ClusterRuleModel? _latest;
 
-    private readonly ConcurrentDictionary<uint, IReadOnlyList<PolicySpec>> _selecting = new();
-    private readonly ConcurrentDictionary<string, IpCacheTable> _ipcaches = new(StringComparer.Ordinal);
+    // Lazy values: node grains of one fan-out ask for the same entries at once, and each must be built once.
+    private readonly ConcurrentDictionary<uint, Lazy<Selection>> _selecting = new();
+    private readonly ConcurrentDictionary<string, Lazy<IpCacheTable>> _ipcaches = new(StringComparer.Ordinal);
     private readonly Lazy<ClusterHost[]> _hosts;
     private readonly Lazy<HashSet<CidrBlock>> _hostSet;
     private readonly Lazy<ILookup<string, WorkloadRecord>> _byNode;
@@ -88,8 +89,19 @@ internal sealed class ClusterRuleModel
     /// Policies in force that select workloads of <paramref name="representative"/>'s identity. All
     /// workloads of one identity share labels and namespace within a snapshot, so one answer serves all.
     /// </summary>
-    public IReadOnlyList<PolicySpec> Selecting(WorkloadRecord representative) =>
-        _selecting.GetOrAdd(representative.Identity, _ => Policies.Where(p => Scope.Selects(p, representative)).ToList());
+    public IReadOnlyList<PolicySpec> Selecting(WorkloadRecord representative) => SelectionOf(representative).Policies;
+
+    /// <summary>The address blocks that the policies selecting <paramref name="representative"/>'s identity name as peers.</summary>
+    public IReadOnlyList<CidrBlock> BlocksNamedFor(WorkloadRecord representative) => SelectionOf(representative).Blocks;
+
+    private Selection SelectionOf(WorkloadRecord representative) =>
+        _selecting.GetOrAdd(representative.Identity, _ => new Lazy<Selection>(() =>
+        {
+            var policies = Policies.Where(p => Scope.Selects(p, representative)).ToList();
+            return new Selection(policies, policies.SelectMany(NodeRuleCompiler.CidrBlocksOf).Distinct().ToList());
+        })).Value;
+
+    private sealed record Selection(IReadOnlyList<PolicySpec> Policies, IReadOnlyList<CidrBlock> Blocks);
 
     /// <summary>
     /// The ipcache of a node whose entries name exactly <paramref name="named"/> and whose policies name no
@@ -99,7 +111,9 @@ internal sealed class ClusterRuleModel
     public IpCacheTable IpCacheNaming(HashSet<uint> named)
     {
         var key = string.Join(',', named.Order());
-        return _ipcaches.GetOrAdd(key, _ => IpCacheTable.Of(Hosts.Where(h => named.Contains(h.Rule.Identity)).Select(h => h.Rule).ToList()));
+        var table = _ipcaches.GetOrAdd(key, _ => new Lazy<IpCacheTable>(() =>
+            IpCacheTable.Of(Hosts.Where(h => named.Contains(h.Rule.Identity)).Select(h => h.Rule).ToList())));
+        return table.Value;
     }
 
     private static ClusterHost[] BuildHosts(IReadOnlyList<WorkloadRecord> workloads)

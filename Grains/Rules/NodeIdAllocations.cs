@@ -17,11 +17,18 @@ internal sealed class NodeIdAllocations
 
     public uint NextCidrIdentity { get; set; } = ReservedIdentities.FirstCidrIdentity;
 
+    /// <summary>Numbers were given or forgotten since the owner last persisted them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Changed { get; set; }
+
     public uint RuleId(string source, HashSet<string> used)
     {
         used.Add(source);
         if (!RuleIds.TryGetValue(source, out var id))
+        {
             RuleIds[source] = id = NextRuleId++;
+            Changed = true;
+        }
         return id;
     }
 
@@ -29,7 +36,10 @@ internal sealed class NodeIdAllocations
     {
         used.Add(cidr);
         if (!CidrIdentities.TryGetValue(cidr, out var id))
+        {
             CidrIdentities[cidr] = id = NextCidrIdentity++;
+            Changed = true;
+        }
         return id;
     }
 
@@ -37,8 +47,8 @@ internal sealed class NodeIdAllocations
     public void Retain(HashSet<string> usedRules, HashSet<string> usedCidrs)
     {
         foreach (var key in RuleIds.Keys.Where(k => !usedRules.Contains(k)).ToList())
-            RuleIds.Remove(key);
+            Changed |= RuleIds.Remove(key);
         foreach (var key in CidrIdentities.Keys.Where(k => !usedCidrs.Contains(k)).ToList())
-            CidrIdentities.Remove(key);
+            Changed |= CidrIdentities.Remove(key);
     }
 }

@@ -67,7 +67,7 @@ internal static class NodeRuleCompiler
         // Address blocks named by policies that apply here get node-local identities. A block equal to a
         // workload address is left to the workload: the workload's identity is what selectors match.
         var cidrIdentities = new Dictionary<CidrBlock, uint>();
-        var blocks = local.SelectMany(model.Selecting).Distinct().SelectMany(CidrBlocksOf).Distinct()
+        var blocks = local.SelectMany(model.BlocksNamedFor).Distinct()
             .OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
         foreach (var block in blocks.Where(b => !model.HostSet.Contains(b)))
             cidrIdentities[block] = ids.CidrIdentity(block.ToString(), usedCidrs);
@@ -164,7 +164,7 @@ internal static class NodeRuleCompiler
             && LabelSelectorMatcher.Matches(g.Selector, w.Spec.Labels))?.Mode
         ?? settings.DefaultMode;
 
-    private static IEnumerable<CidrBlock> CidrBlocksOf(PolicySpec policy) =>
+    internal static IEnumerable<CidrBlock> CidrBlocksOf(PolicySpec policy) =>
         (policy.Ingress ?? []).SelectMany(r => r.From ?? [])
             .Concat((policy.Egress ?? []).SelectMany(r => r.To ?? []))
             .Where(p => p.Cidr is not null)

@@ -24,7 +24,7 @@ internal sealed class PolicyScope
     private readonly NamespaceLabels _namespaces;
     private readonly IReadOnlyList<Remote> _groups;
     private static readonly IReadOnlyList<Remote> AnyRemote = [new Remote(ReservedIdentities.Any, [])];
-    private readonly ConcurrentDictionary<object, IReadOnlyList<Remote>> _selected = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<object, Lazy<IReadOnlyList<Remote>>> _selected = new(ReferenceEqualityComparer.Instance);
 
     public PolicyScope(NamespaceLabels namespaces, IReadOnlyList<WorkloadRecord> workloads)
     {
@@ -42,10 +42,10 @@ internal sealed class PolicyScope
             return AnyRemote;
         // Selector peers depend only on the snapshot, so their answer is shared by every node; address
         // blocks map to node-local identities and are resolved per call.
-        var selected = _selected.GetOrAdd(peers, _ => peers
+        var selected = _selected.GetOrAdd(peers, _ => new Lazy<IReadOnlyList<Remote>>(() => peers
             .Where(p => p.Cidr is null)
             .SelectMany(peer => _groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])))
-            .ToList());
+            .ToList())).Value;
         if (peers.All(p => p.Cidr is null))
             return selected;
 

@@ -54,11 +54,19 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
         var loaded = new SortedDictionary<string, WorkloadRecord>(StringComparer.Ordinal);
         foreach (var record in parts.SelectMany(p => p))
             loaded[record.Spec.Id] = record;
-        _workloads = loaded;
-        _snapshot = null;
+        // Keep the snapshot instance when the shards hold exactly what this copy holds: node computations
+        // recognise an unchanged cluster by it and skip re-deriving their shared model.
+        if (!SameRecords(loaded, _workloads))
+        {
+            _workloads = loaded;
+            _snapshot = null;
+        }
         // A change that landed while the shards were read may be missing from this copy: read again next time.
         _loadedAt = _mutations == mutationsBefore ? startedAt : DateTimeOffset.MinValue;
     }
+
+    private static bool SameRecords(SortedDictionary<string, WorkloadRecord> a, SortedDictionary<string, WorkloadRecord> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && (ReferenceEquals(kv.Value, other) || kv.Value == other));
 
     private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
 }
