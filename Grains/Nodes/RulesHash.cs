@@ -23,7 +23,7 @@ internal static class RulesHash
             h.Add(i.Cidr).Add(i.Identity);
         h.Add(0xFFFF_FFFFu);
         foreach (var p in rules.Policy)
-            h.Add(p.WorkloadId).Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
+            h.Add(p.WorkloadId).Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add(p.EndPort).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
         return h.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 

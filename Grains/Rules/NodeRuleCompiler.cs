@@ -84,8 +84,8 @@ internal static class NodeRuleCompiler
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {
-                    foreach (var (remote, protocol, number) in PortResolver.Resolve(port, direction, w, remotes, workloads))
-                        entries.Add(new PolicyEntry(w.Spec.Id, direction, remote, protocol, number, policy.Action, ruleId, source));
+                    foreach (var (remote, protocol, number, end) in PortResolver.Resolve(port, direction, w, remotes, workloads))
+                        entries.Add(new PolicyEntry(w.Spec.Id, direction, remote, protocol, number, policy.Action, ruleId, source, end));
                 }
             }
         }
