@@ -3,19 +3,21 @@
 # programs attached to both host-side veths (each workload protected, isolated both ways,
 # one TCP allow rule per direction), printing both and the ratio.
 #
-#   scripts/bench-iperf.sh [seconds] [rounds]   (defaults 5 and 3; needs root, iperf3,
+#   scripts/bench-iperf.sh [seconds] [rounds]   (defaults 5 and 5; needs root, iperf3,
 #                                               out/bpf/microseg.bpf.o, a built test/Benchmarks)
 #
 # Rounds alternate without/with (attach, measure, detach) so drift hits both alike; the
-# medians are compared. BENCH_HELPER overrides the helper command (default: dotnet run of
-# test/Benchmarks with "datapath").
+# medians are compared, and so are the rounds pairwise (median of the per-round ratios,
+# which drift between rounds disturbs less). The load average is printed: on a shared
+# machine it says how much to trust the figures. BENCH_HELPER overrides the helper
+# command (default: dotnet run of test/Benchmarks with "datapath").
 #
 # Topology (TestNetwork-like): ns A eth0 198.18.250.1/24 -- veth -- bridge -- veth -- ns B
 # eth0 198.18.250.2/24. Names carry a random prefix; the trap removes everything created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
-rounds=${2:-3}
+rounds=${2:-5}
 prefix="mb$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n' | cut -c1-5)"
 ns_a="$prefix-a" ns_b="$prefix-b" br="${prefix}br" host_a="${prefix}a" host_b="${prefix}b"
 pin_dir="/sys/fs/bpf/microseg/iperf-$prefix"
@@ -62,6 +64,7 @@ measure() { # prints bits per second of one iperf3 run (receiver side)
     python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))'
 }
 
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 without=() with=()
 for round in $(seq "$rounds"); do
   without+=("$(measure)")
@@ -71,13 +74,17 @@ for round in $(seq "$rounds"); do
   echo "round $round: without $((without[-1] / 1000000)) Mbit/s, with $((with[-1] / 1000000)) Mbit/s"
 done
 
+echo "load average at the end:   $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$seconds" "$rounds" "${without[*]}" "${with[*]}" <<'PY'
 import statistics, sys
 seconds, rounds = sys.argv[1], sys.argv[2]
-without = statistics.median(int(x) for x in sys.argv[3].split())
-with_ = statistics.median(int(x) for x in sys.argv[4].split())
+pairs = list(zip((int(x) for x in sys.argv[3].split()), (int(x) for x in sys.argv[4].split())))
+without = statistics.median(w for w, _ in pairs)
+with_ = statistics.median(m for _, m in pairs)
+paired = statistics.median(m / w for w, m in pairs)
 print(f"iperf3 TCP, 1 stream, {seconds} s x {rounds} rounds (median), namespace to namespace over veth + bridge")
 print(f"  without MicroSeg: {without / 1e9:8.2f} Gbit/s")
 print(f"  with MicroSeg:    {with_ / 1e9:8.2f} Gbit/s")
 print(f"  ratio:            {with_ / without:8.3f}  ({(1 - with_ / without) * 100:+.1f} % loss)")
+print(f"  paired ratio:     {paired:8.3f}  ({(1 - paired) * 100:+.1f} % loss, median of the per-round ratios)")
 PY

@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace MicroSeg.Bpf;
 
 /// <summary>
-/// Key of ms_conntrack, mirror of <c>struct ms_ct_key</c> (44 bytes): the tuple of the
-/// flow's first packet as seen at that endpoint, and the direction of the program that
-/// saw it. Ports in host byte order; ICMP echo uses the echo id as both ports.
+/// Key of ms_conntrack, mirror of <c>struct ms_ct_key</c> (44 bytes): the flow at one endpoint,
+/// from the workload's side (its own address and port, then the peer's), so both directions of a
+/// flow share the key. Ports in host byte order; ICMP echo uses the echo id as both ports. Which
+/// side opened the flow is <see cref="ConntrackValue.Direction"/>.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ConntrackKey
@@ -14,13 +15,17 @@ public struct ConntrackKey
     public uint IfIndex;
     public IpFamily Family;
     public byte Protocol;
-    public TrafficDirection Direction;
-    private byte _pad;
-    public ushort SourcePort;
-    public ushort DestinationPort;
-    public IpAddressBytes SourceAddress;
-    public IpAddressBytes DestinationAddress;
+    private ushort _pad;
+    public ushort LocalPort;
+    public ushort RemotePort;
+    public IpAddressBytes LocalAddress;
+    public IpAddressBytes RemoteAddress;
 
+    /// <summary>
+    /// The key of the flow a packet belongs to, from the packet as the program of
+    /// <paramref name="direction"/> sees it: the workload is the source of what it sends
+    /// (<see cref="TrafficDirection.Egress"/>) and the destination of what it receives.
+    /// </summary>
     public ConntrackKey(uint ifindex, TrafficDirection direction, byte protocol,
         IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort)
     {
@@ -31,20 +36,22 @@ public struct ConntrackKey
         if (IpAddressBytes.FamilyOf(destination) != Family)
             throw new ArgumentException($"Source {source} and destination {destination} differ in family.", nameof(destination));
         Protocol = protocol;
-        Direction = direction;
         _pad = 0;
-        SourcePort = sourcePort;
-        DestinationPort = destinationPort;
-        SourceAddress = IpAddressBytes.From(source);
-        DestinationAddress = IpAddressBytes.From(destination);
+        var fromWorkload = direction == TrafficDirection.Egress;
+        LocalPort = fromWorkload ? sourcePort : destinationPort;
+        RemotePort = fromWorkload ? destinationPort : sourcePort;
+        LocalAddress = IpAddressBytes.From(fromWorkload ? source : destination);
+        RemoteAddress = IpAddressBytes.From(fromWorkload ? destination : source);
     }
 
-    public readonly IPAddress Source => SourceAddress.ToIPAddress(Family);
+    /// <summary>The workload's address in the flow.</summary>
+    public readonly IPAddress Local => LocalAddress.ToIPAddress(Family);
 
-    public readonly IPAddress Destination => DestinationAddress.ToIPAddress(Family);
+    /// <summary>The peer's address in the flow.</summary>
+    public readonly IPAddress Remote => RemoteAddress.ToIPAddress(Family);
 
     public override readonly string ToString() =>
-        $"if{IfIndex} {Direction} proto={Protocol} {Source}:{SourcePort} -> {Destination}:{DestinationPort}";
+        $"if{IfIndex} proto={Protocol} local {Local}:{LocalPort} remote {Remote}:{RemotePort}";
 }
 
 /// <summary>Value of ms_conntrack, mirror of <c>struct ms_ct_entry</c> (64 bytes). Times are CLOCK_MONOTONIC ns.</summary>
@@ -65,7 +72,10 @@ public struct ConntrackValue
 
     /// <summary>TCP state; <see cref="ConntrackState.None"/> for other protocols.</summary>
     public ConntrackState State;
-    private byte _pad0, _pad1, _pad2;
+
+    /// <summary>The program that saw the flow's first packet: egress = the workload opened it.</summary>
+    public TrafficDirection Direction;
+    private byte _pad0, _pad1;
 }
 
 /// <summary>

@@ -66,6 +66,16 @@ public enum EndpointFlags : byte
 
     /// <summary>As <see cref="IngressAllowOnly"/>, for egress.</summary>
     EgressAllowOnly = 16,
+
+    /// <summary>
+    /// <see cref="Datapath.PolicyRanges"/> may hold port-range rules for this endpoint's ingress,
+    /// so new flows probe it too; without the flag ranges are ignored (and cost nothing). Set it
+    /// before writing the direction's first range entry; clear it only after the last is deleted.
+    /// </summary>
+    IngressRanges = 32,
+
+    /// <summary>As <see cref="IngressRanges"/>, for egress.</summary>
+    EgressRanges = 64,
 }
 
 /// <summary>Conntrack entry flags (MS_CT_F_*).</summary>
@@ -83,6 +93,13 @@ public enum ConntrackFlags : uint
 
     /// <summary>TCP flow picked up mid-stream: its first packet seen was not a SYN.</summary>
     Midstream = 8,
+
+    /// <summary>
+    /// The flow was opened by the peer, and the first packet the workload sent on it passed the
+    /// source check: the workload's later packets skip that check. Deleted with the address
+    /// (see <see cref="ConntrackCollector"/>).
+    /// </summary>
+    LocalChecked = 16,
 }
 
 /// <summary>TCP state of a conntrack entry (ms_ct_state). Other protocols stay None.</summary>

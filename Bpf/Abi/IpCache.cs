@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace MicroSeg.Bpf;
 
 /// <summary>
-/// Key of ms_ipcache (LPM trie), mirror of <c>struct ms_ipcache_key</c> (24 bytes).
+/// Key of ms_ipcache (LPM trie) and ms_ipcache_hosts (hash, single addresses only), mirror of
+/// <c>struct ms_ipcache_key</c> (24 bytes).
 /// <see cref="PrefixLength"/> counts the 32 bits of family+pad plus the address prefix.
 /// Host bits beyond the prefix are zeroed so equal prefixes have equal keys.
 /// </summary>
@@ -23,6 +24,9 @@ public struct IpCacheKey
 
     /// <summary>The address prefix length (0..32 or 0..128).</summary>
     public readonly int AddressPrefixLength => (int)PrefixLength - StaticPrefixBits;
+
+    /// <summary>A single address (/32, /128): its place is <see cref="Datapath.IpCacheHosts"/>, not the trie.</summary>
+    public readonly bool IsHost => AddressPrefixLength == (Family == IpFamily.IPv4 ? 32 : 128);
 
     public static IpCacheKey FromPrefix(IPAddress address, int prefixLength)
     {

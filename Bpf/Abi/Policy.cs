@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.InteropServices;
 
 namespace MicroSeg.Bpf;
@@ -45,4 +46,50 @@ public struct PolicyValue
         Action = action;
         _pad0 = _pad1 = _pad2 = 0;
     }
+}
+
+/// <summary>
+/// Key of ms_policy_ranges (an LPM trie), mirror of <c>struct ms_policy_range_key</c> (16 bytes):
+/// one aligned power-of-two block of destination ports, <c>2^(16 - PortBits)</c> ports from
+/// <see cref="FirstPort"/>. Build keys with <see cref="PolicyRanges.Encode"/>, which tiles ranges
+/// into blocks and keeps each peer's blocks disjoint.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct PolicyRangeKey
+{
+    /// <summary>Bits of the key that must match: the static part plus <see cref="PortBits"/>.</summary>
+    public const int StaticPrefixLength = 80;
+
+    public uint PrefixLength;
+    public uint IfIndex;
+    public uint RemoteIdentity;
+    public TrafficDirection Direction;
+    public byte Protocol;
+
+    /// <summary>The block's first port in network byte order (the trie matches from the top bit).</summary>
+    public ushort PortBigEndian;
+
+    /// <summary>The block of <c>2^(16 - portBits)</c> ports from <paramref name="firstPort"/>, which must be aligned to it.</summary>
+    public PolicyRangeKey(uint ifindex, uint remoteIdentity, byte protocol, TrafficDirection direction, ushort firstPort, int portBits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(portBits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(portBits, 16);
+        if (portBits < 16 && (firstPort & ((1 << (16 - portBits)) - 1)) != 0)
+            throw new ArgumentException($"Port {firstPort} is not the start of a block of {1 << (16 - portBits)} ports.", nameof(firstPort));
+        PrefixLength = (uint)(StaticPrefixLength + portBits);
+        IfIndex = ifindex;
+        RemoteIdentity = remoteIdentity;
+        Direction = direction;
+        Protocol = protocol;
+        PortBigEndian = (ushort)IPAddress.HostToNetworkOrder((short)firstPort);
+    }
+
+    public readonly int PortBits => (int)PrefixLength - StaticPrefixLength;
+
+    public readonly ushort FirstPort => (ushort)IPAddress.NetworkToHostOrder((short)PortBigEndian);
+
+    public readonly ushort LastPort => (ushort)(FirstPort + (1 << (16 - PortBits)) - 1);
+
+    public override readonly string ToString() =>
+        $"if{IfIndex} {Direction} remote={RemoteIdentity} proto={Protocol} ports={FirstPort}-{LastPort}";
 }

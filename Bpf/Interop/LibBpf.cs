@@ -16,6 +16,10 @@ internal static unsafe partial class LibBpf
     public const uint BpfTcFReplace = 1 << 0;
     public const ulong BpfAny = 0;
 
+    /// <summary>Sets libbpf's print callback (level, format, va_list); returns the previous one.</summary>
+    [LibraryImport(Library, EntryPoint = "libbpf_set_print")]
+    public static partial nint SetPrint(delegate* unmanaged[Cdecl]<int, byte*, nint, int> print);
+
     [LibraryImport(Library, EntryPoint = "bpf_object__open_file", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial nint ObjectOpenFile(string path, nint opts);
 
@@ -39,6 +43,28 @@ internal static unsafe partial class LibBpf
 
     [LibraryImport(Library, EntryPoint = "bpf_map__initial_value")]
     public static partial void* MapInitialValue(nint map, nuint* size);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__type")]
+    public static partial uint MapType(nint map);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__key_size")]
+    public static partial uint MapKeySize(nint map);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__value_size")]
+    public static partial uint MapValueSize(nint map);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__max_entries")]
+    public static partial uint MapMaxEntries(nint map);
+
+    [LibraryImport(Library, EntryPoint = "bpf_map__map_flags")]
+    public static partial uint MapFlags(nint map);
+
+    /// <summary>Opens a pinned object; returns an fd or a negative errno.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_obj_get", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ObjGet(string path);
+
+    [LibraryImport(Library, EntryPoint = "bpf_obj_get_info_by_fd")]
+    public static partial int ObjGetInfoByFd(int fd, void* info, uint* infoLength);
 
     [LibraryImport(Library, EntryPoint = "bpf_map__fd")]
     public static partial int MapFd(nint map);

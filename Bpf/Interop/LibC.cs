@@ -15,8 +15,15 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int StatFs(string path, byte* buffer);
 
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int Close(int fd);
+
     [LibraryImport("libc", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
     public static partial uint IfNameToIndex(string name);
+
+    /// <summary>vsnprintf(3); <paramref name="args"/> is a C <c>va_list</c> as a function receives it.</summary>
+    [LibraryImport("libc", EntryPoint = "vsnprintf")]
+    public static partial int VsnPrintf(byte* buffer, nuint size, byte* format, nint args);
 
     public const int ClockMonotonic = 1;
 

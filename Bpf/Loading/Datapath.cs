@@ -16,7 +16,7 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
     internal static readonly string[] MapNames =
-        ["ms_ipcache", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_config"];
+        ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_config"];
 
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
@@ -37,8 +37,10 @@ public sealed partial class Datapath : IDisposable
         ToWorkloadFd = toFd;
         Endpoints = new BpfMap<uint, EndpointValue>("ms_endpoints", mapFds["ms_endpoints"]);
         IpCache = new BpfMap<IpCacheKey, IpCacheValue>("ms_ipcache", mapFds["ms_ipcache"]);
+        IpCacheHosts = new BpfMap<IpCacheKey, IpCacheValue>("ms_ipcache_hosts", mapFds["ms_ipcache_hosts"]);
         SourceAddresses = new BpfMap<SourceAddressKey, SourceAddressValue>("ms_source_addrs", mapFds["ms_source_addrs"]);
         Policy = new BpfMap<PolicyKey, PolicyValue>("ms_policy", mapFds["ms_policy"]);
+        PolicyRanges = new BpfMap<PolicyRangeKey, PolicyValue>("ms_policy_ranges", mapFds["ms_policy_ranges"]);
         Conntrack = new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack", mapFds["ms_conntrack"]);
         Config = new BpfMap<uint, ConfigValue>("ms_config", mapFds["ms_config"]);
     }
@@ -48,8 +50,18 @@ public sealed partial class Datapath : IDisposable
     /// <summary>ms_endpoints: host-side ifindex → endpoint identity, mode, isolation.</summary>
     public BpfMap<uint, EndpointValue> Endpoints { get; }
 
-    /// <summary>ms_ipcache: address prefix → identity (longest prefix wins).</summary>
+    /// <summary>
+    /// ms_ipcache: address block → identity (longest prefix wins), consulted when
+    /// <see cref="IpCacheHosts"/> has no entry for the address. Put single addresses there instead
+    /// (<see cref="IpCacheFor"/>): one hash probe, where the trie walks a node per bit.
+    /// </summary>
     public BpfMap<IpCacheKey, IpCacheValue> IpCache { get; }
+
+    /// <summary>ms_ipcache_hosts: single address (/32, /128) → identity; a hit here is final.</summary>
+    public BpfMap<IpCacheKey, IpCacheValue> IpCacheHosts { get; }
+
+    /// <summary>The map an ipcache entry belongs in: <see cref="IpCacheHosts"/> for a single address, else <see cref="IpCache"/>.</summary>
+    public BpfMap<IpCacheKey, IpCacheValue> IpCacheFor(in IpCacheKey key) => key.IsHost ? IpCacheHosts : IpCache;
 
     /// <summary>
     /// ms_source_addrs: (host-side ifindex, address) → the workload's own addresses. Anti-spoofing:
@@ -61,6 +73,12 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>ms_policy: (ifindex, remote identity, port, protocol, direction) → action.</summary>
     public BpfMap<PolicyKey, PolicyValue> Policy { get; }
+
+    /// <summary>
+    /// ms_policy_ranges: port-range rules as aligned port blocks (see <see cref="Bpf.PolicyRanges.Encode"/>),
+    /// consulted only for endpoints flagged <see cref="EndpointFlags.IngressRanges"/> / <see cref="EndpointFlags.EgressRanges"/>.
+    /// </summary>
+    public BpfMap<PolicyRangeKey, PolicyValue> PolicyRanges { get; }
 
     /// <summary>ms_conntrack: live flows.</summary>
     public BpfMap<ConntrackKey, ConntrackValue> Conntrack { get; }
@@ -86,6 +104,7 @@ public sealed partial class Datapath : IDisposable
         if (options.ConntrackMaxEntries == 0)
             throw new ArgumentOutOfRangeException(nameof(options), "ConntrackMaxEntries must be > 0.");
 
+        LibBpfLog.EnsureInstalled();
         BpfFileSystem.EnsureMounted();
         Directory.CreateDirectory(options.PinDirectory);
         if (!BpfFileSystem.IsBpfFs(options.PinDirectory))
@@ -107,6 +126,7 @@ public sealed partial class Datapath : IDisposable
                 "bpf_map__set_max_entries", "map ms_conntrack");
             SetConntrackTimeouts(obj, options);
             SetEventRateLimit(obj, options);
+            PinnedMaps.Verify(options.PinDirectory, MapNames.ToDictionary(n => n, n => FindMap(obj, n, options.ObjectPath)));
             Check(LibBpf.ObjectLoad(obj), "bpf_object__load",
                 $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
 

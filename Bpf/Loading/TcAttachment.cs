@@ -16,7 +16,11 @@ internal static unsafe class TcAttachment
     public static bool Attach(int ifindex, int fromWorkloadFd, int toWorkloadFd)
     {
         var hook = NewHook(ifindex, LibBpf.BpfTcIngress);
-        var rc = LibBpf.TcHookCreate(&hook);
+        int rc;
+        // An existing clsact qdisc (ours from before a restart, or someone else's) is fine: libbpf
+        // reports it as a kernel error ("Exclusivity flag on"), which is noise here.
+        using (LibBpfLog.ExpectFailure())
+            rc = LibBpf.TcHookCreate(&hook);
         var created = rc == 0;
         if (rc < 0 && rc != -Errno.EEXIST)
             throw new BpfException("bpf_tc_hook_create", rc, $"ifindex {ifindex}");

@@ -12,6 +12,11 @@
 
 #include <linux/types.h>
 
+/* Version of the layout of every pinned map's key and value. Bump it with any
+ * change of one: the size of ms_abi is this number, so the loader refuses pins
+ * made with another layout, even one of the same byte sizes. */
+#define MS_ABI_VERSION 2
+
 /* Address families as stored in keys and events (not AF_*: stable and small). */
 enum ms_family {
 	MS_FAMILY_IPV4 = 4,
@@ -57,6 +62,12 @@ enum ms_mode {
  * direction's first DENY rule, and may set it only after the last one is gone. */
 #define MS_EP_INGRESS_ALLOW_ONLY 0x8
 #define MS_EP_EGRESS_ALLOW_ONLY 0x10
+/* ms_policy_ranges may hold port-range rules for this endpoint in that direction,
+ * so it is probed too. Never set = ranges are ignored (no range lookup is paid by
+ * endpoints without range rules). The agent sets the flag before it writes the
+ * direction's first range entry and clears it only after the last one is gone. */
+#define MS_EP_INGRESS_RANGES 0x20
+#define MS_EP_EGRESS_RANGES 0x40
 
 /* Verdict of one packet, as reported in events and counted in ms_stats. */
 enum ms_verdict {
@@ -115,11 +126,18 @@ struct ms_ipcache_value {
 	__u32 flags; /* reserved, 0 */
 };
 
+/* ---- ms_ipcache_hosts: HASH, single addresses -> identity ----
+ * The same key and value as ms_ipcache, for /32 and /128 entries only (prefixlen
+ * = static + 32 or 128): most of the ipcache is workload addresses, and an exact
+ * match is one hash probe where the trie walks a node per bit. A host entry is
+ * the longest prefix there is, so a hit here is the answer; on a miss the trie
+ * (address blocks) decides. User space keeps host entries out of the trie. */
+
 /* ---- ms_endpoints: HASH, host-side ifindex -> endpoint ---- */
 struct ms_endpoint {
 	__u32 identity;
 	__u8 mode;  /* enum ms_mode */
-	__u8 flags; /* MS_EP_*_ISOLATED */
+	__u8 flags; /* MS_EP_* */
 	__u16 pad;
 };
 
@@ -154,27 +172,53 @@ struct ms_policy_value {
 	__u8 pad[3];
 };
 
-/* ---- ms_conntrack: LRU_HASH ---- */
-/* The tuple as seen in the flow's original direction at that endpoint.
- * direction = the program that created it (MS_DIR_*), so a packet is only an
- * "established" hit in the same program and a "reply" hit in the other one.
+/* ---- ms_policy_ranges: LPM_TRIE, port ranges -> ms_policy_value ----
+ * A rule for ports [first, last] is stored as the aligned power-of-two blocks
+ * that tile the range (at most 30): prefixlen = MS_POLICY_RANGE_STATIC_PREFIX +
+ * the block's leading port bits. User space keeps the blocks of one
+ * (ifindex, direction, remote, proto) disjoint, resolving overlaps between
+ * ranges itself (deny beats allow, then the lowest rule id), so the longest
+ * match is the only match. Single ports stay in ms_policy (exact keys). */
+struct ms_policy_range_key {
+	__u32 prefixlen;
+	__u32 ifindex;
+	__u32 remote_identity; /* 0 = any peer */
+	__u8 direction;        /* enum ms_direction */
+	__u8 proto;            /* IPPROTO_* with ports; never 0 */
+	__be16 dport;          /* network byte order: the trie matches from the top bit */
+};
+
+/* ifindex, remote_identity, direction and proto: always matched in full. */
+#define MS_POLICY_RANGE_STATIC_PREFIX 80
+
+/* ---- ms_conntrack: LRU_HASH, one entry per flow per endpoint ----
+ * Keyed from the workload's side, so both directions of a flow find the entry
+ * with one lookup: local = the workload's address and port (the source of what
+ * it sends, the destination of what it receives), remote = the peer's. The
+ * entry's direction is the program that saw the flow's first packet: a packet
+ * in that program is "established", in the other one a "reply".
  * Ports are host byte order; ICMP echo uses the echo id for both ports. */
 struct ms_ct_key {
 	__u32 ifindex;
 	__u8 family;
 	__u8 proto;
-	__u8 direction;
-	__u8 pad;
-	__u16 sport;
-	__u16 dport;
-	__u8 saddr[16];
-	__u8 daddr[16];
+	__u16 pad;
+	__u16 lport;
+	__u16 rport;
+	__u8 laddr[16];
+	__u8 raddr[16];
 };
 
 #define MS_CT_F_SEEN_REPLY 0x1
 #define MS_CT_F_FIN_ORIG 0x2  /* FIN seen in the original direction */
 #define MS_CT_F_FIN_REPLY 0x4 /* FIN seen in the reply direction */
 #define MS_CT_F_MIDSTREAM 0x8 /* TCP picked up mid-stream (first packet not a SYN) */
+/* A flow the peer opened (direction INGRESS) whose workload-side address passed
+ * the source check on the first packet the workload sent: later packets the
+ * workload sends on it skip that check, as those of flows it opened do (their
+ * source was checked when the entry was created). User space deletes such
+ * entries when it takes the address away from the endpoint (no bypass). */
+#define MS_CT_F_LOCAL_CHECKED 0x10
 
 /* ms_ct_entry.state. TCP only; other protocols stay NONE (pseudo-connections
  * aged by their protocol's timeout). ABI: never renumber. */
@@ -210,9 +254,10 @@ struct ms_ct_entry {
 	__u64 bytes_reply;
 	__u32 rule_id; /* rule that allowed the flow, 0 = default allow */
 	__u32 remote_identity;
-	__u32 flags; /* MS_CT_F_* */
-	__u8 state;  /* enum ms_ct_state */
-	__u8 pad[3];
+	__u32 flags;     /* MS_CT_F_* */
+	__u8 state;      /* enum ms_ct_state */
+	__u8 direction;  /* enum ms_direction of the flow's first packet */
+	__u8 pad[2];
 };
 
 /* ---- ms_fragments: LRU_HASH, the verdict of a first fragment ----

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Connection tracking. One entry per flow per endpoint, keyed by the tuple of
- * the flow's first packet and the direction (program) that saw it. A packet
- * hits "established" with its own tuple in the same direction, or "reply"
- * with the reversed tuple in the opposite direction.
+ * Connection tracking. One entry per flow per endpoint, keyed from the
+ * workload's side (local address and port, remote address and port), so a
+ * packet of either direction finds its flow with one lookup. The entry keeps
+ * the direction (program) that saw the first packet: a packet in the same
+ * program is "established", in the other one a "reply".
  *
  * TCP follows SYN -> SYN-ACK -> ESTABLISHED -> FIN -> CLOSED (RST: CLOSED at
  * once); UDP, ICMP and other protocols are pseudo-connections. Every state has
@@ -31,31 +32,25 @@ const volatile struct ms_ct_timeouts ms_ct_timeouts SEC(".rodata.ct") = {
 	.other_ns = 60ULL * 1000000000,
 };
 
-static __always_inline __u8 ms_opposite_dir(__u8 dir)
-{
-	return dir == MS_DIR_INGRESS ? MS_DIR_EGRESS : MS_DIR_INGRESS;
-}
-
+/* The key of the packet's flow at this endpoint. The workload is the source of
+ * what it sends (EGRESS) and the destination of what it receives (INGRESS). */
 static __always_inline void ms_ct_key_fill(struct ms_ct_key *key, __u32 ifindex,
-					   __u8 dir, const struct ms_packet *pkt,
-					   bool reverse)
+					   __u8 dir, const struct ms_packet *pkt)
 {
 	key->ifindex = ifindex;
 	key->family = pkt->family;
 	key->proto = pkt->proto;
 	key->pad = 0;
-	if (!reverse) {
-		key->direction = dir;
-		key->sport = pkt->sport;
-		key->dport = pkt->dport;
-		__builtin_memcpy(key->saddr, pkt->saddr, 16);
-		__builtin_memcpy(key->daddr, pkt->daddr, 16);
+	if (dir == MS_DIR_EGRESS) {
+		key->lport = pkt->sport;
+		key->rport = pkt->dport;
+		__builtin_memcpy(key->laddr, pkt->saddr, 16);
+		__builtin_memcpy(key->raddr, pkt->daddr, 16);
 	} else {
-		key->direction = ms_opposite_dir(dir);
-		key->sport = pkt->dport;
-		key->dport = pkt->sport;
-		__builtin_memcpy(key->saddr, pkt->daddr, 16);
-		__builtin_memcpy(key->daddr, pkt->saddr, 16);
+		key->lport = pkt->dport;
+		key->rport = pkt->sport;
+		__builtin_memcpy(key->laddr, pkt->daddr, 16);
+		__builtin_memcpy(key->raddr, pkt->saddr, 16);
 	}
 }
 
@@ -152,51 +147,61 @@ static __always_inline void ms_ct_touch(struct ms_ct_entry *e, __u64 now)
 		e->last_seen_ns = now;
 }
 
-/* Looks the packet up; on a live hit, accounts it and returns
- * MS_REASON_CT_ESTABLISHED or MS_REASON_CT_REPLY, else 0.
- * Per-flow counters are plain adds, not atomics: packets of one flow in one
- * direction rarely run on two CPUs at once, and a lost increment only makes
- * the (statistical) counters a little low. */
-static __always_inline int ms_ct_lookup(__u32 ifindex, __u8 dir,
-					const struct ms_packet *pkt, __u32 len,
-					__u64 now, __u32 *rule_id)
+/* The live entry of the packet's flow, or NULL. *reply: the packet goes the
+ * other way than the flow's first packet. Nothing is accounted yet: the caller
+ * may still refuse the packet (a source check on a flow the peer opened). */
+static __always_inline struct ms_ct_entry *ms_ct_find(__u32 ifindex, __u8 dir,
+						      const struct ms_packet *pkt,
+						      __u64 now, bool *reply)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry *e;
 
-	ms_ct_key_fill(&key, ifindex, dir, pkt, false);
+	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (e && ms_ct_live(e, pkt, now)) {
-		ms_ct_touch(e, now);
-		e->packets_orig += 1;
-		e->bytes_orig += len;
-		if (pkt->proto == IPPROTO_TCP)
-			ms_ct_tcp_advance(e, pkt->tcp_flags, false);
-		*rule_id = e->rule_id;
-		return MS_REASON_CT_ESTABLISHED;
-	}
-
-	ms_ct_key_fill(&key, ifindex, dir, pkt, true);
-	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (e && ms_ct_live(e, pkt, now)) {
-		ms_ct_touch(e, now);
-		e->packets_reply += 1;
-		e->bytes_reply += len;
-		/* Written once, never cleared, so a racy plain store is fine (and
-		 * 32-bit atomics would need -mcpu=v3). */
-		if (!(e->flags & MS_CT_F_SEEN_REPLY))
-			e->flags |= MS_CT_F_SEEN_REPLY;
-		if (pkt->proto == IPPROTO_TCP)
-			ms_ct_tcp_advance(e, pkt->tcp_flags, true);
-		*rule_id = e->rule_id;
-		return MS_REASON_CT_REPLY;
-	}
-	return 0;
+	if (!e || !ms_ct_live(e, pkt, now))
+		return NULL;
+	*reply = e->direction != dir;
+	return e;
 }
 
-/* An ICMP error about a tracked flow: the quoted packet is one the receiver
- * of the error sent, so it is either the flow's original direction as seen
- * by the other program, or its reply direction as seen by this one. Returns
+/* Accounts a packet of a live flow; returns MS_REASON_CT_ESTABLISHED or
+ * MS_REASON_CT_REPLY. Per-flow counters are plain adds, not atomics: packets of
+ * one flow in one direction rarely run on two CPUs at once, and a lost
+ * increment only makes the (statistical) counters a little low. Flag bits are
+ * only ever set, so racy plain stores lose at most a bit that a later packet
+ * sets again (32-bit atomics would need -mcpu=v3). */
+static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
+					 const struct ms_packet *pkt, __u32 len, __u64 now,
+					 __u32 *rule_id)
+{
+	ms_ct_touch(e, now);
+	if (!reply) {
+		e->packets_orig += 1;
+		e->bytes_orig += len;
+	} else {
+		e->packets_reply += 1;
+		e->bytes_reply += len;
+		if (!(e->flags & MS_CT_F_SEEN_REPLY))
+			e->flags |= MS_CT_F_SEEN_REPLY;
+	}
+	if (pkt->proto == IPPROTO_TCP)
+		ms_ct_tcp_advance(e, pkt->tcp_flags, reply);
+	*rule_id = e->rule_id;
+	return reply ? MS_REASON_CT_REPLY : MS_REASON_CT_ESTABLISHED;
+}
+
+/* Whether what the workload sends on this flow may skip the source check: its
+ * address in the flow was checked when it opened the flow, or on its first
+ * reply to a flow the peer opened (MS_CT_F_LOCAL_CHECKED). */
+static __always_inline bool ms_ct_local_checked(const struct ms_ct_entry *e)
+{
+	return e->direction == MS_DIR_EGRESS || (e->flags & MS_CT_F_LOCAL_CHECKED);
+}
+
+/* An ICMP error about a tracked flow. The quoted packet is one the error's
+ * receiver sent: the workload when the error comes in (INGRESS), the peer when
+ * the workload sends it (EGRESS); either way it names the flow's key. Returns
  * MS_REASON_CT_RELATED (with the flow's rule and peer) or 0. Not accounted:
  * errors are not the flow's traffic. */
 static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct ms_packet *pkt,
@@ -207,23 +212,21 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
 		.ifindex = ifindex,
 		.family = pkt->family,
 		.proto = t->proto,
-		.direction = ms_opposite_dir(dir),
-		.sport = t->sport,
-		.dport = t->dport,
 	};
 	struct ms_ct_entry *e;
 
-	__builtin_memcpy(key.saddr, t->saddr, 16);
-	__builtin_memcpy(key.daddr, t->daddr, 16);
-	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (!e) {
-		key.direction = dir;
-		key.sport = t->dport;
-		key.dport = t->sport;
-		__builtin_memcpy(key.saddr, t->daddr, 16);
-		__builtin_memcpy(key.daddr, t->saddr, 16);
-		e = bpf_map_lookup_elem(&ms_conntrack, &key);
+	if (dir == MS_DIR_INGRESS) {
+		key.lport = t->sport;
+		key.rport = t->dport;
+		__builtin_memcpy(key.laddr, t->saddr, 16);
+		__builtin_memcpy(key.raddr, t->daddr, 16);
+	} else {
+		key.lport = t->dport;
+		key.rport = t->sport;
+		__builtin_memcpy(key.laddr, t->daddr, 16);
+		__builtin_memcpy(key.raddr, t->saddr, 16);
 	}
+	e = bpf_map_lookup_elem(&ms_conntrack, &key);
 	if (!e)
 		return 0;
 	if (now > e->last_seen_ns && now - e->last_seen_ns > ms_ct_timeout(t->proto, e->state))
@@ -257,7 +260,8 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 			e.flags = MS_CT_F_MIDSTREAM;
 		}
 	}
-	ms_ct_key_fill(&key, ifindex, dir, pkt, false);
+	ms_ct_key_fill(&key, ifindex, dir, pkt);
+	e.direction = dir;
 	e.created_ns = now;
 	e.last_seen_ns = now;
 	e.packets_orig = 1;

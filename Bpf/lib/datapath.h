@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The per-packet pipeline shared by both hooks: endpoint -> parse ->
- * source check (from the workload) -> one clock read -> later fragments follow
- * their first fragment -> conntrack (or, for an ICMP error, the flow it quotes)
- * -> identity -> policy -> conntrack create (first fragments leave their
- * verdict for the rest), and one exit (ms_finish) that turns a reason into a
- * verdict, counters and a rate-limited event.
+ * The per-packet pipeline shared by both hooks: parse -> one clock read ->
+ * conntrack. A packet of a live flow is decided there (the fast path: one
+ * lookup), unless the workload sends it on a flow whose local address was never
+ * checked. Everything else: endpoint -> source check (from the workload) ->
+ * later fragments follow their first fragment -> a reply the workload sends on
+ * a flow the peer opened, or an ICMP error about a flow -> identity -> policy ->
+ * conntrack create (first fragments leave their verdict for the rest), and one
+ * exit (ms_finish) that turns a reason into a verdict, counters and a
+ * rate-limited event.
+ *
+ * A live flow needs no endpoint entry: its verdict was given when it was
+ * created, and packets of an interface without an endpoint pass anyway.
  */
 #pragma once
 
@@ -65,25 +71,49 @@ static __always_inline int ms_decided(struct ms_ctx *c, int reason)
 	return ms_finish(c, reason);
 }
 
+/* The endpoint of the interface, with its mode and identity noted in c. */
+static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
+{
+	struct ms_endpoint *ep = bpf_map_lookup_elem(&ms_endpoints, &c->info.ifindex);
+
+	if (ep) {
+		c->mode = ep->mode;
+		c->info.local_identity = ep->identity;
+	}
+	return ep;
+}
+
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
 	struct ms_endpoint *ep;
+	struct ms_ct_entry *ct = NULL;
 	__u32 ifindex = skb->ifindex;
+	bool reply = false;
 	int reason;
 
 	c.info.ifindex = ifindex;
 	c.info.direction = dir;
 
-	ep = bpf_map_lookup_elem(&ms_endpoints, &ifindex);
+	reason = ms_parse(skb, &c.pkt);
+	if (reason) {
+		/* Unmanaged interfaces pass whatever they carry. */
+		if (!ms_endpoint_of(&c))
+			reason = MS_REASON_NO_ENDPOINT;
+		return ms_finish(&c, reason);
+	}
+
+	c.now = ms_now();
+	if (c.pkt.frag != MS_FRAG_LATER) {
+		ct = ms_ct_find(ifindex, dir, &c.pkt, c.now, &reply);
+		if (ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(ct)))
+			return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
+							     &c.info.rule_id));
+	}
+
+	ep = ms_endpoint_of(&c);
 	if (!ep)
 		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
-	c.mode = ep->mode;
-	c.info.local_identity = ep->identity;
-
-	reason = ms_parse(skb, &c.pkt);
-	if (reason)
-		return ms_finish(&c, reason);
 
 	if (dir == MS_DIR_EGRESS) {
 		reason = ms_source_check(ifindex, ep->flags, &c.pkt);
@@ -93,19 +123,26 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		}
 	}
 
-	c.now = ms_now();
 	if (c.pkt.frag == MS_FRAG_LATER) {
 		reason = ms_frag_follow(ifindex, dir, &c.pkt, c.now, &c.info.rule_id);
 		c.report = reason == MS_REASON_FRAGMENT_UNKNOWN;
 		return ms_finish(&c, reason);
 	}
 
-	reason = ms_ct_lookup(ifindex, dir, &c.pkt, skb->len, c.now, &c.info.rule_id);
-	if (!reason && c.pkt.icmp_error)
+	if (ct) {
+		/* The workload's first packet on a flow the peer opened: its address
+		 * passed the check above, so later ones take the fast path. */
+		ct->flags |= MS_CT_F_LOCAL_CHECKED;
+		return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
+						     &c.info.rule_id));
+	}
+
+	if (c.pkt.icmp_error) {
 		reason = ms_ct_related(ifindex, dir, &c.pkt, c.now, &c.info.rule_id,
 				       &c.info.remote_identity);
-	if (reason)
-		return ms_decided(&c, reason);
+		if (reason)
+			return ms_decided(&c, reason);
+	}
 
 	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
 	reason = ms_policy_decide(ifindex, dir, ep->flags, c.info.remote_identity,

@@ -11,6 +11,16 @@
 #include <bpf/bpf_helpers.h>
 #include "microseg.h"
 
+/* Never read or written: its size is MS_ABI_VERSION, so pins of another map
+ * layout are refused. First, so that happens before any other map is made. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, MS_ABI_VERSION);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_abi SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
@@ -19,6 +29,15 @@ struct {
 	__uint(max_entries, 512 * 1024);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ms_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* memory per entry, not per max_entries */
+	__type(key, struct ms_ipcache_key);
+	__type(value, struct ms_ipcache_value);
+	__uint(max_entries, 512 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_ipcache_hosts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -43,6 +62,16 @@ struct {
 	__uint(max_entries, 256 * 1024);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ms_policy SEC(".maps");
+
+/* Probed only for endpoints flagged MS_EP_*_RANGES. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
+	__type(key, struct ms_policy_range_key);
+	__type(value, struct ms_policy_value);
+	__uint(max_entries, 256 * 1024); /* as ms_policy: one rule is up to 30 blocks */
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_policy_ranges SEC(".maps");
 
 /* max_entries is a default; user space overrides it before load. */
 struct {

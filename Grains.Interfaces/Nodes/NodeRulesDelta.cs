@@ -6,10 +6,11 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="RemoteIdentity">Peer identity, 0 for any.</param>
 /// <param name="Protocol">IP protocol, 0 for any.</param>
 /// <param name="Port">Port, 0 for any.</param>
-public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection Direction, uint RemoteIdentity, byte Protocol, ushort Port)
+/// <param name="EndPort">Last port of a range, 0 for a single port.</param>
+public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection Direction, uint RemoteIdentity, byte Protocol, ushort Port, ushort EndPort = 0)
 {
     /// <summary>The key of an entry.</summary>
-    public static PolicyEntryKey Of(PolicyEntry e) => new(e.WorkloadId, e.Direction, e.RemoteIdentity, e.Protocol, e.Port);
+    public static PolicyEntryKey Of(PolicyEntry e) => new(e.WorkloadId, e.Direction, e.RemoteIdentity, e.Protocol, e.Port, e.EndPort);
 }
 
 /// <summary>
@@ -125,7 +126,9 @@ public sealed record NodeRulesDelta(
             c = a.RemoteIdentity.CompareTo(b.RemoteIdentity);
         if (c == 0)
             c = a.Protocol.CompareTo(b.Protocol);
-        return c != 0 ? c : a.Port.CompareTo(b.Port);
+        if (c == 0)
+            c = a.Port.CompareTo(b.Port);
+        return c != 0 ? c : a.EndPort.CompareTo(b.EndPort);
     }
 
     private static List<T> Apply<T, TKey>(IReadOnlyList<T> items, IReadOnlyList<T> set, IReadOnlyList<TKey> removed, Func<T, TKey> key, IEqualityComparer<TKey> comparer)

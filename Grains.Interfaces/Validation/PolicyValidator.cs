@@ -5,9 +5,6 @@ namespace MicroSeg.Grains.Interfaces.Validation;
 /// <summary>Checks a native policy and collects every problem.</summary>
 public static class PolicyValidator
 {
-    /// <summary>Widest port range expanded into data-plane entries until ranges are matched natively.</summary>
-    public const int MaxPortRange = 1024;
-
     /// <summary>All problems with <paramref name="spec"/>; empty when it is valid.</summary>
     public static IReadOnlyList<ValidationError> Validate(PolicySpec spec)
     {
@@ -150,8 +147,6 @@ public static class PolicyValidator
                 add($"{at}.endPort", "endPort needs a numeric port to start the range.");
             else if (end < start || end > 65535)
                 add($"{at}.endPort", $"endPort {end} must be between port {start} and 65535.");
-            else if (end - start >= MaxPortRange)
-                add($"{at}.endPort", $"port ranges are limited to {MaxPortRange} ports for now; split the range.");
         }
     }
 }

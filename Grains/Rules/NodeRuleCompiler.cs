@@ -31,7 +31,7 @@ internal sealed record EntryTemplate(IReadOnlyList<PolicyEntry> Entries, uint[] 
     {
         var h = new Fnv64();
         foreach (var p in entries)
-            h.Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
+            h.Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add(p.EndPort).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
         return new EntryTemplate(entries, entries.Select(e => e.RemoteIdentity).Distinct().ToArray(), h.Value);
     }
 }
@@ -122,8 +122,8 @@ internal static class NodeRuleCompiler
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {
-                    foreach (var (remote, protocol, number) in PortResolver.Resolve(port, direction, w, remotes, model.Workloads))
-                        set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, ruleId, source));
+                    foreach (var (remote, protocol, number, end) in PortResolver.Resolve(port, direction, w, remotes, model.Workloads))
+                        set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, ruleId, source, end));
                 }
             }
         }

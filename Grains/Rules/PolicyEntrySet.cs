@@ -6,22 +6,23 @@ namespace MicroSeg.Grains.Rules;
 /// <summary>
 /// Policy entries keyed as the data plane keys them. Two rules that produce the same key merge:
 /// deny beats allow, and between equals the lowest rule id decides, so the result does not depend
-/// on the order policies are read in.
+/// on the order policies are read in. A range and a single port are different keys even where they
+/// overlap; the data plane probes both (and the agent resolves overlapping ranges the same way).
 /// </summary>
 internal sealed class PolicyEntrySet
 {
-    private readonly Dictionary<(string, TrafficDirection, uint, byte, ushort), PolicyEntry> _entries = [];
+    private readonly Dictionary<(string, TrafficDirection, uint, byte, ushort, ushort), PolicyEntry> _entries = [];
 
     public void Add(PolicyEntry entry)
     {
-        var key = (entry.WorkloadId, entry.Direction, entry.RemoteIdentity, entry.Protocol, entry.Port);
+        var key = (entry.WorkloadId, entry.Direction, entry.RemoteIdentity, entry.Protocol, entry.Port, entry.EndPort);
         if (!_entries.TryGetValue(key, out var existing) || Beats(entry, existing))
             _entries[key] = entry;
     }
 
     public IReadOnlyList<PolicyEntry> Ordered() => _entries.Values
         .OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ThenBy(e => e.Direction)
-        .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port)
+        .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port).ThenBy(e => e.EndPort)
         .ToList();
 
     private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>

@@ -40,12 +40,16 @@ internal static class AgentHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => Datapath.Load(new DatapathOptions
+        builder.Services.AddSingleton(sp =>
         {
-            ObjectPath = options.BpfObject,
-            PinDirectory = options.PinDirectory,
-            ConntrackMaxEntries = options.ConntrackEntries,
-        }));
+            LibBpfLog.Route(sp.GetRequiredService<ILoggerFactory>().CreateLogger("MicroSeg.Bpf.LibBpf"));
+            return Datapath.Load(new DatapathOptions
+            {
+                ObjectPath = options.BpfObject,
+                PinDirectory = options.PinDirectory,
+                ConntrackMaxEntries = options.ConntrackEntries,
+            });
+        });
         builder.Services.AddSingleton<RulesInbox>();
         builder.Services.AddSingleton<RulesObserver>();
         builder.Services.AddSingleton<DatapathProgrammer>();

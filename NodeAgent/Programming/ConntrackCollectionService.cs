@@ -31,8 +31,8 @@ internal sealed partial class ConntrackCollectionService(
                 {
                     var result = collector.Collect();
                     Interlocked.Add(ref _endedTotal, result.Ended.Count);
-                    if (result.Ended.Count > 0)
-                        LogCollected(result.Scanned, result.Ended.Count);
+                    if (result.Ended.Count > 0 || result.Revoked > 0)
+                        LogCollected(result.Scanned, result.Ended.Count, result.Revoked);
                 }
                 catch (BpfException ex)
                 {
@@ -46,8 +46,8 @@ internal sealed partial class ConntrackCollectionService(
         }
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Conntrack collection: scanned {Scanned}, {Ended} flows ended")]
-    private partial void LogCollected(int scanned, int ended);
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Conntrack collection: scanned {Scanned}, {Ended} flows ended, {Revoked} flows dropped whose address the workload no longer owns")]
+    private partial void LogCollected(int scanned, int ended, int revoked);
 
     [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Conntrack collection failed: {Error}")]
     private partial void LogCollectFailed(string error);

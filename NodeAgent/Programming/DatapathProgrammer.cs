@@ -6,10 +6,12 @@ namespace MicroSeg.NodeAgent.Programming;
 
 /// <summary>
 /// Brings the data plane to a snapshot: diffs each map against its desired content (adds and changes
-/// before deletes, so allowed traffic never sees a gap), then attaches the programs to new endpoint
-/// interfaces and detaches them from interfaces that are no longer endpoints.
+/// before deletes, so allowed traffic never sees a gap), purges the flows of addresses taken away from
+/// an endpoint, then attaches the programs to new endpoint interfaces and detaches them from
+/// interfaces that are no longer endpoints.
 /// </summary>
-internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider time, ILogger<DatapathProgrammer> logger)
+internal sealed partial class DatapathProgrammer(
+    Datapath datapath, ConntrackCollector conntrack, TimeProvider time, ILogger<DatapathProgrammer> logger)
 {
     /// <summary>How often every map is read back and compared in full, repairing drift.</summary>
     internal static readonly TimeSpan FullReconcilePeriod = TimeSpan.FromSeconds(60);
@@ -29,18 +31,30 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
         var full = previous is null || now - _lastFull >= FullReconcilePeriod;
         _applied = null;
 
-        // An endpoint losing an allow-only flag (it is about to get deny entries) is updated before any
-        // policy entry is written, so the data path never skips a deny that is already in the map.
-        ClearAllowOnlyFirst(desired.Endpoints, full ? null : previous!.Endpoints);
+        // An endpoint that must be probed further (losing an allow-only flag before it gets deny entries,
+        // gaining a ranges flag before it gets range entries) is updated before any policy entry is
+        // written, so the data path never skips an entry that is already in a map. Flags that narrow
+        // the probing arrive with the endpoints, after the entries they speak of are gone.
+        WidenProbingFirst(desired.Endpoints, full ? null : previous!.Endpoints);
+        var narrowed = full
+            ? NarrowedSources.Find(desired, datapath.SourceAddresses.Keys(), i => datapath.Endpoints.TryLookup(i, out var e) ? e : null)
+            : NarrowedSources.Find(desired, previous!.SourceAddresses.Keys, i => previous.Endpoints.TryGetValue(i, out var e) ? e : null);
 
         // Identities first, then the rules that name them and the workloads' own addresses, then
         // the endpoints that use them: an endpoint is never live before the entries it depends on.
-        var ipcache = full ? MapSync.Apply(datapath.IpCache, desired.IpCache) : IncrementalSync.Apply(datapath.IpCache, previous!.IpCache, desired.IpCache);
+        var hosts = full ? MapSync.Apply(datapath.IpCacheHosts, desired.IpCacheHosts) : IncrementalSync.Apply(datapath.IpCacheHosts, previous!.IpCacheHosts, desired.IpCacheHosts);
+        var blocks = full ? MapSync.Apply(datapath.IpCache, desired.IpCache) : IncrementalSync.Apply(datapath.IpCache, previous!.IpCache, desired.IpCache);
+        var ipcache = new MapSyncResult(hosts.Added + blocks.Added, hosts.Changed + blocks.Changed, hosts.Deleted + blocks.Deleted);
         var policy = full ? MapSync.Apply(datapath.Policy, desired.Policy) : IncrementalSync.Apply(datapath.Policy, previous!.Policy, desired.Policy);
+        var ranges = full ? MapSync.Apply(datapath.PolicyRanges, desired.PolicyRanges) : IncrementalSync.Apply(datapath.PolicyRanges, previous!.PolicyRanges, desired.PolicyRanges);
         var sources = full ? MapSync.Apply(datapath.SourceAddresses, desired.SourceAddresses) : IncrementalSync.Apply(datapath.SourceAddresses, previous!.SourceAddresses, desired.SourceAddresses);
         var endpoints = full ? MapSync.Apply(datapath.Endpoints, desired.Endpoints) : IncrementalSync.Apply(datapath.Endpoints, previous!.Endpoints, desired.Endpoints);
         if (full)
             _lastFull = now;
+        // The data path checks a workload's address once per flow: flows still carrying an address
+        // it no longer owns go now (the collector's periodic pass repeats the check).
+        if (narrowed.Count > 0)
+            LogPurged(conntrack.PurgeRevokedSources(narrowed), narrowed.Count);
 
         foreach (var ifindex in desired.Endpoints.Keys.Select(k => (int)k))
         {
@@ -58,11 +72,11 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
         datapath.SetPolicyRevision((ulong)rules.Revision);
 
         // Heartbeats re-apply the same snapshot every few seconds; say something only when it changed anything.
-        var changed = !(ipcache.Unchanged && policy.Unchanged && sources.Unchanged && endpoints.Unchanged);
+        var changed = !(ipcache.Unchanged && policy.Unchanged && ranges.Unchanged && sources.Unchanged && endpoints.Unchanged);
         if (changed || rules.Revision != _lastRevision)
         {
-            LogApplied(rules.Revision, desired.Endpoints.Count, desired.Policy.Count, desired.IpCache.Count,
-                Diff(ipcache), Diff(policy), Diff(sources), Diff(endpoints));
+            LogApplied(rules.Revision, desired.Endpoints.Count, desired.Policy.Count, desired.PolicyRanges.Count, desired.IpCache.Count + desired.IpCacheHosts.Count,
+                Diff(ipcache), Diff(policy), Diff(ranges), Diff(sources), Diff(endpoints));
         }
         _lastRevision = rules.Revision;
         foreach (var name in desired.MissingInterfaces.Where(n => _reportedMissing.Add(n)))
@@ -76,14 +90,18 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
 
     /// <param name="desired">The endpoints about to be written.</param>
     /// <param name="written">What this agent last wrote, on incremental passes; null on full passes, which read the map.</param>
-    private void ClearAllowOnlyFirst(Dictionary<uint, EndpointValue> desired, Dictionary<uint, EndpointValue>? written)
+    private void WidenProbingFirst(Dictionary<uint, EndpointValue> desired, Dictionary<uint, EndpointValue>? written)
     {
         const EndpointFlags allowOnly = EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
+        const EndpointFlags ranges = EndpointFlags.IngressRanges | EndpointFlags.EgressRanges;
         foreach (var (ifindex, wanted) in desired)
         {
             var known = written is null ? datapath.Endpoints.TryLookup(ifindex, out var current) : written.TryGetValue(ifindex, out current);
-            if (known && (current.Flags & allowOnly & ~wanted.Flags) != 0)
-                datapath.Endpoints.Update(ifindex, current with { Flags = current.Flags & (wanted.Flags | ~allowOnly) });
+            if (!known)
+                continue; // a new endpoint is written after every entry it depends on
+            var widened = (current.Flags & (wanted.Flags | ~allowOnly)) | (wanted.Flags & ranges);
+            if (widened != current.Flags)
+                datapath.Endpoints.Update(ifindex, current with { Flags = widened });
         }
     }
 
@@ -104,8 +122,11 @@ internal sealed partial class DatapathProgrammer(Datapath datapath, TimeProvider
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {IpCache} ipcache entries (changes: ipcache {IpDiff}, policy {PolicyDiff}, source addresses {SourceDiff}, endpoints {EndpointDiff})")]
-    private partial void LogApplied(long revision, int endpoints, int policy, int ipCache, string ipDiff, string policyDiff, string sourceDiff, string endpointDiff);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {Ranges} port-range blocks, {IpCache} ipcache entries (changes: ipcache {IpDiff}, policy {PolicyDiff}, ranges {RangeDiff}, source addresses {SourceDiff}, endpoints {EndpointDiff})")]
+    private partial void LogApplied(long revision, int endpoints, int policy, int ranges, int ipCache, string ipDiff, string policyDiff, string rangeDiff, string sourceDiff, string endpointDiff);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Dropped {Flows} conntrack entries of {Endpoints} endpoints whose source addresses were taken away")]
+    private partial void LogPurged(int flows, int endpoints);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Attached to ifindex {Ifindex}")]
     private partial void LogAttached(int ifindex);

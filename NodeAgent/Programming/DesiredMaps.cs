@@ -10,12 +10,17 @@ namespace MicroSeg.NodeAgent.Programming;
 
 /// <summary>
 /// A snapshot translated into map contents for this host: workload ids become interface indexes.
-/// Endpoints whose interface does not exist (yet) are left out, with their policy entries.
+/// Endpoints whose interface does not exist (yet) are left out, with their policy entries. Single
+/// addresses of the ipcache go to its host table, blocks to its trie. Single
+/// ports (and any-port entries) become exact ms_policy keys; port ranges become ms_policy_ranges
+/// blocks, and their endpoint is flagged for that direction so the data path looks there.
 /// </summary>
 internal sealed record DesiredMaps(
     Dictionary<uint, EndpointValue> Endpoints,
     Dictionary<IpCacheKey, IpCacheValue> IpCache,
+    Dictionary<IpCacheKey, IpCacheValue> IpCacheHosts,
     Dictionary<PolicyKey, PolicyValue> Policy,
+    Dictionary<PolicyRangeKey, PolicyValue> PolicyRanges,
     Dictionary<SourceAddressKey, SourceAddressValue> SourceAddresses,
     IReadOnlyList<string> PresentInterfaces,
     IReadOnlyList<string> MissingInterfaces)
@@ -31,6 +36,7 @@ internal sealed record DesiredMaps(
             .Where(p => p.Action == Grains.Interfaces.Policies.PolicyAction.Deny)
             .Select(p => (p.WorkloadId, p.Direction))
             .ToHashSet();
+        var rangeDirections = rules.Policy.Where(IsRange).Select(p => (p.WorkloadId, p.Direction)).ToHashSet();
         var missing = new List<string>();
         foreach (var ep in rules.Endpoints)
         {
@@ -51,22 +57,37 @@ internal sealed record DesiredMaps(
                 | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None)
                 | (ep.Addresses.Count == 0 ? EndpointFlags.NoSourceCheck : EndpointFlags.None)
                 | (denyDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Ingress)) ? EndpointFlags.None : EndpointFlags.IngressAllowOnly)
-                | (denyDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Egress)) ? EndpointFlags.None : EndpointFlags.EgressAllowOnly);
+                | (denyDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Egress)) ? EndpointFlags.None : EndpointFlags.EgressAllowOnly)
+                | (rangeDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Ingress)) ? EndpointFlags.IngressRanges : EndpointFlags.None)
+                | (rangeDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Egress)) ? EndpointFlags.EgressRanges : EndpointFlags.None);
             endpoints[(uint)ifindex] = new EndpointValue(
                 ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags);
         }
 
-        var ipcache = rules.IpCache.ToDictionary(r => IpCacheKey.FromCidr(r.Cidr), r => new IpCacheValue(r.Identity), ByteComparer<IpCacheKey>.Instance);
+        // Single addresses go to the hash (one probe), blocks to the trie.
+        var ipcache = new Dictionary<IpCacheKey, IpCacheValue>(ByteComparer<IpCacheKey>.Instance);
+        var hosts = new Dictionary<IpCacheKey, IpCacheValue>(ByteComparer<IpCacheKey>.Instance);
+        foreach (var rule in rules.IpCache)
+        {
+            var key = IpCacheKey.FromCidr(rule.Cidr);
+            (key.IsHost ? hosts : ipcache)[key] = new IpCacheValue(rule.Identity);
+        }
 
         var policy = new Dictionary<PolicyKey, PolicyValue>(ByteComparer<PolicyKey>.Instance);
+        var ranges = new List<PortRangeRule>();
         foreach (var entry in rules.Policy)
         {
             if (!ifindexByWorkload.TryGetValue(entry.WorkloadId, out var ifindex))
                 continue;
-            var key = new PolicyKey(ifindex, entry.RemoteIdentity, entry.Port, entry.Protocol,
-                entry.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress ? BpfDirection.Ingress : BpfDirection.Egress);
-            policy[key] = new PolicyValue(entry.RuleId, entry.Action == Grains.Interfaces.Policies.PolicyAction.Deny ? BpfAction.Deny : BpfAction.Allow);
+            var direction = entry.Direction == Grains.Interfaces.Nodes.TrafficDirection.Ingress ? BpfDirection.Ingress : BpfDirection.Egress;
+            var value = new PolicyValue(entry.RuleId, entry.Action == Grains.Interfaces.Policies.PolicyAction.Deny ? BpfAction.Deny : BpfAction.Allow);
+            if (IsRange(entry))
+                ranges.Add(new PortRangeRule(ifindex, direction, entry.RemoteIdentity, entry.Protocol, entry.Port, entry.EndPort, value));
+            else
+                policy[new PolicyKey(ifindex, entry.RemoteIdentity, entry.Port, entry.Protocol, direction)] = value;
         }
-        return new DesiredMaps(endpoints, ipcache, policy, sources, present, missing);
+        return new DesiredMaps(endpoints, ipcache, hosts, policy, Bpf.PolicyRanges.Encode(ranges), sources, present, missing);
     }
+
+    private static bool IsRange(PolicyEntry entry) => entry.EndPort > entry.Port;
 }

@@ -9,7 +9,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// <param name="Runs">Test-runs per repeatable figure; the median is reported.</param>
 /// <param name="NewFlows">Single-shot test-runs (one new tuple each) per new-flow figure; the median is reported.</param>
 /// <param name="PolicySizes">ms_policy sizes for the new-flow figures.</param>
-/// <param name="IpCacheEntries">ms_ipcache size for every new-flow figure.</param>
+/// <param name="IpCacheEntries">ipcache size (single addresses) for every new-flow figure.</param>
 /// <param name="ConntrackEntries">Flows written into ms_conntrack (its size) for the full-table figures.</param>
 internal sealed record BenchSettings(int Repeat, int Runs, int NewFlows, int[] PolicySizes, int IpCacheEntries, int ConntrackEntries)
 {
@@ -60,6 +60,17 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, IsolatedFlags));
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
+
+        // The rule as a port range instead: the exact probe misses, the range trie answers.
+        var exact = new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress);
+        datapath.Policy.Delete(exact);
+        foreach (var (key, value) in PolicyRanges.Encode([new PortRangeRule(IfIndex, TrafficDirection.Egress, PeerIdentity, 6, 1, 1023, new PolicyValue(7, PolicyAction.Allow))]))
+            datapath.PolicyRanges.Update(key, value);
+        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags | EndpointFlags.EgressRanges));
+        datapath.Conntrack.Clear();
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, matched by a port range (1-1023)", fromFd, events, sportBase: 10_000));
+        datapath.PolicyRanges.Clear();
+        datapath.Policy.Update(exact, new PolicyValue(7, PolicyAction.Allow));
         datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags));
 
         datapath.Conntrack.Clear();
@@ -115,14 +126,17 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         return figure;
     }
 
+    /// <summary>Workload addresses, where the agent puts them: single addresses in the host table.</summary>
     private void FillIpCache(int entries)
     {
         var sw = Stopwatch.StartNew();
         datapath.IpCache.Clear();
+        datapath.IpCacheHosts.Clear();
         for (var i = 0; i < entries; i++)
         {
             var identity = FillerIdentityBase + (uint)(i % FillerIdentities);
-            datapath.IpCache.Update(IpCacheKey.FromPrefix(Frames.BenchAddress(i), 32), new IpCacheValue(identity));
+            var key = IpCacheKey.FromPrefix(Frames.BenchAddress(i), 32);
+            datapath.IpCacheFor(key).Update(key, new IpCacheValue(identity));
         }
         log.WriteLine($"  ipcache: {entries:N0} /32 entries in {sw.Elapsed.TotalSeconds:F1} s");
     }

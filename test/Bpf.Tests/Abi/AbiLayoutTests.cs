@@ -26,16 +26,22 @@ public sealed class AbiLayoutTests
         {
             ["ifindex"] = "IfIndex", ["remote_identity"] = "RemoteIdentity", ["dport"] = "Port", ["proto"] = "Protocol", ["direction"] = "Direction",
         }),
+        ["ms_policy_range_key"] = (typeof(PolicyRangeKey), new()
+        {
+            ["prefixlen"] = "PrefixLength", ["ifindex"] = "IfIndex", ["remote_identity"] = "RemoteIdentity", ["direction"] = "Direction",
+            ["proto"] = "Protocol", ["dport"] = "PortBigEndian",
+        }),
         ["ms_policy_value"] = (typeof(PolicyValue), new() { ["rule_id"] = "RuleId", ["action"] = "Action" }),
         ["ms_ct_key"] = (typeof(ConntrackKey), new()
         {
-            ["ifindex"] = "IfIndex", ["family"] = "Family", ["proto"] = "Protocol", ["direction"] = "Direction",
-            ["sport"] = "SourcePort", ["dport"] = "DestinationPort", ["saddr"] = "SourceAddress", ["daddr"] = "DestinationAddress",
+            ["ifindex"] = "IfIndex", ["family"] = "Family", ["proto"] = "Protocol",
+            ["lport"] = "LocalPort", ["rport"] = "RemotePort", ["laddr"] = "LocalAddress", ["raddr"] = "RemoteAddress",
         }),
         ["ms_ct_entry"] = (typeof(ConntrackValue), new()
         {
             ["created_ns"] = "CreatedNs", ["last_seen_ns"] = "LastSeenNs", ["packets_orig"] = "PacketsOriginal", ["bytes_orig"] = "BytesOriginal",
             ["packets_reply"] = "PacketsReply", ["bytes_reply"] = "BytesReply", ["rule_id"] = "RuleId", ["remote_identity"] = "RemoteIdentity", ["flags"] = "Flags", ["state"] = "State",
+            ["direction"] = "Direction",
         }),
         ["ms_ct_timeouts"] = (typeof(ConntrackTimeoutsValue), new()
         {

@@ -185,9 +185,13 @@ public sealed class ConntrackStateTests(DatapathFixture fixture) : IClassFixture
     private ConntrackState State(ConntrackKey key) =>
         fixture.Datapath.Conntrack.TryLookup(key, out var value) ? value.State : throw new Xunit.Sdk.XunitException($"no entry {key}");
 
+    /// <summary>An entry of a flow the workload opened (as <see cref="EgressFlow"/> keys are).</summary>
     private static ConntrackValue Entry(ConntrackState state, int idleSeconds)
     {
         var lastSeen = LibC.MonotonicNanoseconds() - (ulong)idleSeconds * 1_000_000_000UL;
-        return new ConntrackValue { CreatedNs = lastSeen, LastSeenNs = lastSeen, PacketsOriginal = 1, State = state, RuleId = 7 };
+        return new ConntrackValue
+        {
+            CreatedNs = lastSeen, LastSeenNs = lastSeen, PacketsOriginal = 1, State = state, RuleId = 7, Direction = TrafficDirection.Egress,
+        };
     }
 }

@@ -55,7 +55,9 @@ public sealed class DatapathFixture : IDisposable
         Datapath.Endpoints.Clear();
         Datapath.SourceAddresses.Clear();
         Datapath.IpCache.Clear();
+        Datapath.IpCacheHosts.Clear();
         Datapath.Policy.Clear();
+        Datapath.PolicyRanges.Clear();
         Datapath.Conntrack.Clear();
         Datapath.SetPolicyRevision(0);
         Events.Drain();

@@ -63,7 +63,7 @@ public sealed class DatapathAttachTests
                 Assert.False(await a.CanConnectTcpAsync(b.Address, 80, Blocked), "new flows see the rule removed");
 
                 var flow = datapath.Conntrack.Entries().First(e =>
-                    e.Key.IfIndex == (uint)b.HostIfIndex && e.Key.Direction == TrafficDirection.Ingress && e.Key.DestinationPort == 80);
+                    e.Key.IfIndex == (uint)b.HostIfIndex && e.Value.Direction == TrafficDirection.Ingress && e.Key.LocalPort == 80);
                 Assert.Equal(7u, flow.Value.RuleId);
                 Assert.True(flow.Value.PacketsReply > 0, "replies are matched by conntrack");
                 Assert.True(datapath.ReadCounters()[FlowReason.DefaultDeny] > 0);
@@ -104,6 +104,32 @@ public sealed class DatapathAttachTests
             Assert.Empty(FilterLines(a.HostInterface, "ingress"));
             Assert.Empty(FilterLines(a.HostInterface, "egress"));
             Assert.Contains("clsact", Tc("qdisc", "show", "dev", a.HostInterface)); // not ours to remove
+        }
+        finally
+        {
+            DeletePins(pinDirectory);
+        }
+    }
+
+    [Fact]
+    public void Attach_ExistingClsact_LibbpfComplaintIsDebugNotWarning()
+    {
+        var pinDirectory = DatapathFixture.NewPinDirectory();
+        var log = new CapturingLogger();
+        LibBpfLog.Route(log);
+        try
+        {
+            using var network = TestNetwork.Create();
+            var a = network.AddPod("a", "198.18.0.1/24");
+            Tc("qdisc", "add", "dev", a.HostInterface, "clsact");
+            using var datapath = Load(pinDirectory);
+
+            datapath.Attach(a.HostIfIndex);
+            datapath.Detach(a.HostIfIndex);
+
+            var mine = log.Entries.Where(e => e.ThreadId == Environment.CurrentManagedThreadId).ToList();
+            Assert.Contains(mine, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("Exclusivity flag on"));
+            Assert.DoesNotContain(mine, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
         }
         finally
         {
@@ -159,6 +185,31 @@ public sealed class DatapathAttachTests
         }
     }
 
+    [Theory]
+    [InlineData("ms_abi", "array", 4, 4, 1, "the pins have data-plane ABI version 1, this object needs")]
+    [InlineData("ms_policy", "hash", 16, 8, 1024, "ms_policy is type 1, key 16 B, value 8 B, 1024 entries")]
+    [InlineData("ms_config", "array", 4, 32, 1, "the pins have no ms_abi (data-plane ABI version 1, before versioning)")]
+    public void Load_PinOfAnotherShape_RefusedNamingTheDifference(string map, string type, int key, int value, int entries, string expected)
+    {
+        var pinDirectory = DatapathFixture.NewPinDirectory();
+        try
+        {
+            Directory.CreateDirectory(pinDirectory);
+            Run("bpftool", "map", "create", Path.Combine(pinDirectory, map), "type", type, "key", $"{key}", "value", $"{value}",
+                "entries", $"{entries}", "name", map);
+
+            var ex = Assert.Throws<BpfException>(() => Load(pinDirectory));
+
+            Assert.Contains(expected, ex.Message);
+            Assert.Contains("Remove the directory", ex.Message);
+            Assert.Equal([map], Directory.GetFileSystemEntries(pinDirectory).Select(Path.GetFileName)); // nothing else was made
+        }
+        finally
+        {
+            DeletePins(pinDirectory);
+        }
+    }
+
     [Fact]
     public void Load_MissingObject_FailsNamingMakeBpf()
     {
@@ -186,9 +237,11 @@ public sealed class DatapathAttachTests
     private static string[] FilterLines(string device, string direction) =>
         Tc("filter", "show", "dev", device, direction).Split('\n').Where(l => l.Contains("ms_")).ToArray();
 
-    private static string Tc(params string[] args)
+    private static string Tc(params string[] args) => Run("tc", args);
+
+    private static string Run(string command, params string[] args)
     {
-        var psi = new ProcessStartInfo("tc") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi)!;
@@ -196,7 +249,21 @@ public sealed class DatapathAttachTests
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'tc {string.Join(' ', args)}' failed: {stderr}");
+            throw new InvalidOperationException($"'{command} {string.Join(' ', args)}' failed: {stderr}");
         return stdout;
+    }
+
+    /// <summary>Records what libbpf says, and on which thread (the route is process-wide).</summary>
+    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(int ThreadId, Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((Environment.CurrentManagedThreadId, logLevel, formatter(state, exception)));
     }
 }

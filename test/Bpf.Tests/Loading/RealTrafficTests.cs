@@ -48,6 +48,30 @@ public sealed class RealTrafficTests
     }
 
     [Fact]
+    public async Task Attach_PortRangeRule_RangeAndItsEdgesFollowPolicy()
+    {
+        await WithPodsAsync("198.18.4.1/24", "198.18.4.2/24", async (datapath, a, b) =>
+        {
+            Endpoint(datapath, a, IdentityA, EndpointMode.Protect, EndpointFlags.None);
+            Endpoint(datapath, b, IdentityB, EndpointMode.Protect, EndpointFlags.IngressIsolated | EndpointFlags.IngressRanges);
+            var range = new PortRangeRule((uint)b.HostIfIndex, TrafficDirection.Ingress, IdentityA, Tcp, 8000, 8100, new PolicyValue(5, PolicyAction.Allow));
+            foreach (var (key, value) in PolicyRanges.Encode([range]))
+                datapath.PolicyRanges.Update(key, value);
+
+            using var low = b.ListenTcp(7999);
+            using var first = b.ListenTcp(8000);
+            using var last = b.ListenTcp(8100);
+            using var high = b.ListenTcp(8101);
+            Attach(datapath, a, b);
+
+            Assert.True(await a.CanConnectTcpAsync(b.Address, 8000, Allowed), "first port of the range");
+            Assert.True(await a.CanConnectTcpAsync(b.Address, 8100, Allowed), "last port of the range");
+            Assert.False(await a.CanConnectTcpAsync(b.Address, 7999, Blocked), "one below the range");
+            Assert.False(await a.CanConnectTcpAsync(b.Address, 8101, Blocked), "one above the range");
+        });
+    }
+
+    [Fact]
     public async Task Attach_MonitorMode_PassesEverythingAndReportsWouldDeny()
     {
         await WithPodsAsync("198.18.2.1/24", "198.18.2.2/24", async (datapath, a, b) =>
@@ -107,7 +131,7 @@ public sealed class RealTrafficTests
                 Assert.True(await a.CanConnectTcpAsync(b.Address, 80, Allowed), "new flows still evaluated");
                 Assert.False(await b.CanConnectTcpAsync(a.Address, 80, Blocked), "policy still enforced after reload");
                 var flow = first.Conntrack.Entries()
-                    .Where(e => e.Key.IfIndex == (uint)b.HostIfIndex && e.Key.DestinationPort == 80)
+                    .Where(e => e.Key.IfIndex == (uint)b.HostIfIndex && e.Key.LocalPort == 80)
                     .MinBy(e => e.Value.CreatedNs);
                 Assert.True(flow.Value.PacketsOriginal > 20);
             }

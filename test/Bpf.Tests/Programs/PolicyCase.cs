@@ -7,7 +7,13 @@ internal sealed record Step(DatapathProgram Program, byte[] Frame, int ExpectedA
 
 internal sealed record ExpectedEvent(FlowVerdict Verdict, FlowReason Reason, uint RuleId, uint RemoteIdentity);
 
-internal sealed record ExpectedFlow(ConntrackKey Key, uint RuleId, ulong PacketsOriginal, ulong PacketsReply);
+/// <summary>A conntrack entry's key and the direction of the program that opened it.</summary>
+internal readonly record struct OpenedFlow(TrafficDirection Direction, ConntrackKey Key)
+{
+    public override string ToString() => $"{Key} opened {Direction}";
+}
+
+internal sealed record ExpectedFlow(OpenedFlow Flow, uint RuleId, ulong PacketsOriginal, ulong PacketsReply);
 
 /// <summary>
 /// A table row: map state (Arrange), packets (Steps) and the expected effects. Events and
@@ -52,12 +58,30 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
     public void Source(uint ifindex, string address) =>
         Datapath.SourceAddresses.Update(new SourceAddressKey(ifindex, IPAddress.Parse(address)), default);
 
-    public void Identity(string cidr, uint identity) =>
-        Datapath.IpCache.Update(IpCacheKey.FromCidr(cidr), new IpCacheValue(identity));
+    /// <summary>Maps a block or address to an identity, in the map the agent would use.</summary>
+    public void Identity(string cidr, uint identity)
+    {
+        var key = IpCacheKey.FromCidr(cidr);
+        Datapath.IpCacheFor(key).Update(key, new IpCacheValue(identity));
+    }
+
+    /// <summary>Maps a single address in the trie, where the agent never puts one (the hash must still win).</summary>
+    public void IdentityInTrie(string address, uint identity) =>
+        Datapath.IpCache.Update(IpCacheKey.FromCidr(address), new IpCacheValue(identity));
 
     public void Rule(TrafficDirection direction, uint remote, byte protocol, ushort port, PolicyAction action, uint ruleId) =>
         Datapath.Policy.Update(new PolicyKey(IfIndex, remote, port, protocol, direction), new PolicyValue(ruleId, action));
 
-    public ConntrackKey Flow(TrafficDirection direction, byte protocol, string source, ushort sourcePort, string destination, ushort destinationPort) =>
-        new(IfIndex, direction, protocol, IPAddress.Parse(source), sourcePort, IPAddress.Parse(destination), destinationPort);
+    private readonly List<PortRangeRule> _ranges = [];
+
+    /// <summary>Adds a port-range rule; the row's ranges are encoded together, as the agent does.</summary>
+    public void Range(TrafficDirection direction, uint remote, byte protocol, ushort first, ushort last, PolicyAction action, uint ruleId)
+    {
+        _ranges.Add(new PortRangeRule(IfIndex, direction, remote, protocol, first, last, new PolicyValue(ruleId, action)));
+        MapSync.Apply(Datapath.PolicyRanges, PolicyRanges.Encode(_ranges));
+    }
+
+    /// <summary>The flow a packet with this tuple opens in the program of <paramref name="direction"/>.</summary>
+    public OpenedFlow Flow(TrafficDirection direction, byte protocol, string source, ushort sourcePort, string destination, ushort destinationPort) =>
+        new(direction, new ConntrackKey(IfIndex, direction, protocol, IPAddress.Parse(source), sourcePort, IPAddress.Parse(destination), destinationPort));
 }

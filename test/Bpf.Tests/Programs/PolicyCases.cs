@@ -21,7 +21,7 @@ internal static partial class PolicyCases
     private static readonly byte[] PeerToLocal80 = PacketBuilder.Ip(Peer, Local).Tcp(40000, 80);
     private static readonly byte[] LocalToPeer80Reply = PacketBuilder.Ip(Local, Peer).Tcp(80, 40000, 0x12);
 
-    public static IEnumerable<PolicyCase> All => [.. Basics, .. AntiSpoofing, .. Protocols, .. Fragments, .. Related];
+    public static IEnumerable<PolicyCase> All => [.. Basics, .. AntiSpoofing, .. Protocols, .. Fragments, .. Related, .. Ranges];
 
     private static IEnumerable<PolicyCase> Basics =>
     [
@@ -123,6 +123,30 @@ internal static partial class PolicyCases
             ],
             Events = [new(FlowVerdict.Allowed, PolicyAllow, 21, 301), new(FlowVerdict.Denied, PolicyDeny, 22, 300)],
             Flows = c => [new(c.Flow(Ingress, Tcp, "198.18.7.9", 40000, Local, 80), 21, 1, 0)],
+        },
+        new("HostEntry_InsideBlock_HostTableAnswersFirst")
+        {
+            Arrange = c =>
+            {
+                c.Endpoint(EndpointFlags.IngressIsolated);
+                c.Identity("198.18.7.0/24", 300);     // trie
+                c.Identity("198.18.7.9/32", 301);     // host table
+                c.IdentityInTrie("198.18.7.10", 302); // a single address in the trie is still found
+                c.Rule(Ingress, 301, Tcp, 80, PolicyAction.Allow, 23);
+                c.Rule(Ingress, 302, Tcp, 80, PolicyAction.Allow, 24);
+            },
+            Steps =
+            [
+                new(ToWorkload, PacketBuilder.Ip("198.18.7.9", Local).Tcp(40000, 80), TcActOk, PolicyAllow),
+                new(ToWorkload, PacketBuilder.Ip("198.18.7.10", Local).Tcp(40000, 80), TcActOk, PolicyAllow),
+                new(ToWorkload, PacketBuilder.Ip("198.18.7.11", Local).Tcp(40000, 80), TcActShot, DefaultDeny),
+            ],
+            Events = [new(FlowVerdict.Allowed, PolicyAllow, 23, 301), new(FlowVerdict.Allowed, PolicyAllow, 24, 302), new(FlowVerdict.Denied, DefaultDeny, 0, 300)],
+            Flows = c =>
+            [
+                new(c.Flow(Ingress, Tcp, "198.18.7.9", 40000, Local, 80), 23, 1, 0),
+                new(c.Flow(Ingress, Tcp, "198.18.7.10", 40000, Local, 80), 24, 1, 0),
+            ],
         },
         new("MonitorMode_WouldDeny_PassesAndReports")
         {

@@ -42,7 +42,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
         Assert.Equal(row.Events, events);
 
         var flows = fixture.Datapath.Conntrack.Entries()
-            .Select(e => new ExpectedFlow(e.Key, e.Value.RuleId, e.Value.PacketsOriginal, e.Value.PacketsReply))
+            .Select(e => new ExpectedFlow(new OpenedFlow(e.Value.Direction, e.Key), e.Value.RuleId, e.Value.PacketsOriginal, e.Value.PacketsReply))
             .ToArray();
         Assert.Equal(row.Flows(context).Select(Describe).Order(), flows.Select(Describe).Order());
     }
@@ -70,6 +70,23 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
         Assert.True(e.TimestampNs > 0);
     }
 
+    [Fact]
+    public void RunProgram_RangeDeny_EventCarriesRuleAndRevision()
+    {
+        fixture.Reset();
+        var context = new CaseContext(fixture.Datapath, (uint)fixture.PodA.HostIfIndex);
+        fixture.Datapath.SetPolicyRevision(77);
+        context.Endpoint(EndpointFlags.IngressRanges);
+        context.Range(TrafficDirection.Ingress, ReservedIdentity.Any, 6, 1, 1023, PolicyAction.Deny, 61);
+
+        var result = fixture.Datapath.RunProgram(DatapathProgram.ToWorkload,
+            PacketBuilder.Ip("198.18.0.2", "198.18.0.1").Tcp(40000, 1023), fixture.PodA.HostIfIndex);
+
+        Assert.Equal(ProgramRunResult.TcActShot, result.ReturnValue);
+        var e = Assert.Single(fixture.Events.Drain());
+        Assert.Equal((77ul, 61u, FlowReason.PolicyDeny, (ushort)1023), (e.PolicyRevision, e.RuleId, e.Reason, e.DestinationPort));
+    }
+
     private static FlowVerdict ExpectedVerdict(Step step) => step.ExpectedReason switch
     {
         FlowReason.PolicyDeny or FlowReason.DefaultDeny or FlowReason.Malformed or FlowReason.Spoofed
@@ -79,5 +96,5 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
     };
 
     private static string Describe(ExpectedFlow f) =>
-        $"{f.Key} rule={f.RuleId} orig={f.PacketsOriginal} reply={f.PacketsReply}";
+        $"{f.Flow} rule={f.RuleId} orig={f.PacketsOriginal} reply={f.PacketsReply}";
 }

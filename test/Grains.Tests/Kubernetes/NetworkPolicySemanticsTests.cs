@@ -45,6 +45,7 @@ public sealed class NetworkPolicySemanticsTests
     private const string DbPortsOnly = """{"metadata":{"name":"db","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"ports":[{"port":5432}]}]}}""";
     private const string DbNamedPort = """{"metadata":{"name":"db","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"ports":[{"port":"pg"}]}]}}""";
     private const string DbNamedUdp = """{"metadata":{"name":"db","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"ports":[{"protocol":"UDP","port":"dns"}]}]}}""";
+    private const string DbAllPorts = """{"metadata":{"name":"db-all","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"ports":[{"port":1,"endPort":65535}]}]}}""";
     private const string DbRange = """{"metadata":{"name":"db","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"ports":[{"port":8000,"endPort":8010}]}]}}""";
     private const string DbFromWeb = """{"metadata":{"name":"db-web","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}]}]}}""";
     private const string ApiEgressOnlyRules = """{"metadata":{"name":"api-out","namespace":"prod"},"spec":{"podSelector":{"matchLabels":{"app":"api"}},"egress":[{"to":[{"podSelector":{"matchLabels":{"app":"db"}}}]}]}}""";
@@ -99,6 +100,9 @@ public sealed class NetworkPolicySemanticsTests
         { "endPort range: inside", [DbRange], "prod-api", "prod-db", "TCP", 8005, true },
         { "endPort range: last port included", [DbRange], "prod-api", "prod-db", "TCP", 8010, true },
         { "endPort range: past the end", [DbRange], "prod-api", "prod-db", "TCP", 8011, false },
+        { "endPort range: one below the start", [DbRange], "prod-api", "prod-db", "TCP", 7999, false },
+        { "endPort 1-65535: the last port", [DbAllPorts], "prod-api", "prod-db", "TCP", 65535, true },
+        { "endPort 1-65535: TCP only", [DbAllPorts], "prod-api", "prod-db", "UDP", 53, false },
         { "policies are additive: first policy's peer", [DbFromApi5432, DbFromWeb], "prod-api", "prod-db", "TCP", 5432, true },
         { "policies are additive: second policy's peer on any port", [DbFromApi5432, DbFromWeb], "prod-web", "prod-db", "TCP", 9999, true },
         { "egress rules without policyTypes imply Ingress too", [ApiEgressOnlyRules], "prod-web", "prod-api", "TCP", 8080, false },

@@ -7,9 +7,9 @@ namespace MicroSeg.Grains.Tests.Kubernetes;
 
 /// <summary>
 /// Answers "would this packet pass?" from compiled rules exactly as the data plane decides a new
-/// flow (Bpf/lib/policy.h): remote identity by longest-prefix match, six wildcard probes, deny beats
-/// allow beats the isolation default; a flow between two workloads must pass the source's egress
-/// and the destination's ingress.
+/// flow (Bpf/lib/policy.h): remote identity by longest-prefix match, six wildcard probes plus a
+/// range probe for the peer and for any peer, deny beats allow beats the isolation default; a flow
+/// between two workloads must pass the source's egress and the destination's ingress.
 /// </summary>
 internal sealed class PolicyOracle(CompiledRules rules)
 {
@@ -31,7 +31,9 @@ internal sealed class PolicyOracle(CompiledRules rules)
             (ReservedIdentities.Any, protocol, 0), (remote, 0, 0), (ReservedIdentities.Any, 0, 0),
         ];
         var matched = probes.Distinct()
-            .Select(p => entries.FirstOrDefault(e => (e.RemoteIdentity, e.Protocol, e.Port) == p))
+            .Select(p => entries.FirstOrDefault(e => e.EndPort == 0 && (e.RemoteIdentity, e.Protocol, e.Port) == p))
+            .Concat(entries.Where(e => e.EndPort != 0 && dport != 0 && e.Protocol == protocol
+                && (e.RemoteIdentity == remote || e.RemoteIdentity == ReservedIdentities.Any) && e.Port <= dport && dport <= e.EndPort))
             .Where(e => e is not null)
             .ToList();
         if (matched.Any(e => e!.Action == PolicyAction.Deny))

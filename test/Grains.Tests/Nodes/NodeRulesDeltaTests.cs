@@ -53,6 +53,19 @@ public sealed class NodeRulesDeltaTests
     }
 
     [Fact]
+    public void Between_RangeWidened_RemovesTheOldRangeAndSetsTheNewOne()
+    {
+        var narrow = Before with { Policy = [Entry("a", 257, 8000) with { EndPort = 8099 }, Entry("a", 257, 8000)] };
+        var wide = narrow with { Revision = 5, Policy = [Entry("a", 257, 8000) with { EndPort = 8199 }, Entry("a", 257, 8000)] };
+
+        var delta = NodeRulesDelta.Between(narrow, wide);
+
+        Assert.Equal([(ushort)8199], delta.PolicySet.Select(p => p.EndPort));
+        Assert.Equal([new PolicyEntryKey("a", TrafficDirection.Ingress, 257, 6, 8000, 8099)], delta.PolicyRemoved);
+        Assert.Equal(wide.Policy.OrderBy(p => p.EndPort), delta.ApplyTo(narrow).Policy.OrderBy(p => p.EndPort));
+    }
+
+    [Fact]
     public void Between_SameContent_IsEmpty()
     {
         Assert.Equal(0, NodeRulesDelta.Between(Before, Before with { Revision = 5 }).Size);

@@ -77,10 +77,29 @@ public sealed class NodeRuleCompilerTests
     }
 
     [Fact]
-    public void Compile_PortRange_ExpandsEveryPort()
+    public void Compile_PortRange_IsOneEntryPerPeer()
     {
-        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), [new PolicyPort { Port = 80, EndPort = 82 }])])]);
-        Assert.Equal([80, 81, 82], rules.Policy.Select(e => (int)e.Port));
+        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), [new PolicyPort { Port = 1, EndPort = 65535 }])])]);
+        var entry = Assert.Single(rules.Policy);
+        Assert.Equal((256u, Tcp, (ushort)1, (ushort)65535), (entry.RemoteIdentity, entry.Protocol, entry.Port, entry.EndPort));
+    }
+
+    [Fact]
+    public void Compile_RangeOfOnePortAndSinglePort_AreTheSameExactEntry()
+    {
+        var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), [new PolicyPort { Port = 80, EndPort = 80 }, new PolicyPort { Port = 80 }])])]);
+        var entry = Assert.Single(rules.Policy);
+        Assert.Equal(((ushort)80, (ushort)0), (entry.Port, entry.EndPort));
+    }
+
+    [Fact]
+    public void Compile_RangeAndSinglePortOfSamePeer_StayApart()
+    {
+        var allow = Allow("allow", "b", ingress: [Rule(From(Sel("a")), [new PolicyPort { Port = 8000, EndPort = 8999 }])]);
+        var deny = Allow("deny", "b", ingress: [Rule(From(Sel("a")), Port("TCP", 8080))]) with { Action = PolicyAction.Deny };
+        var rules = Compile([allow, deny]);
+        Assert.Equal([("allow/ingress/0", (ushort)8000, (ushort)8999), ("deny/ingress/0", (ushort)8080, (ushort)0)],
+            rules.Policy.Select(e => (e.Source, e.Port, e.EndPort)).OrderBy(e => e.Source));
     }
 
     [Fact]

@@ -72,6 +72,13 @@ public sealed class SpecValidatorTests
         Assert.Empty(PolicyValidator.Validate(GoodPolicy));
     }
 
+    [Fact]
+    public void Validate_WholePortRange_IsAccepted()
+    {
+        var spec = GoodPolicy with { Ingress = [new PolicyRule { Ports = [new PolicyPort { Protocol = "TCP", Port = 1, EndPort = 65535 }] }] };
+        Assert.Empty(PolicyValidator.Validate(spec));
+    }
+
     public static TheoryData<PolicySpec, string> BadPolicies => new()
     {
         { GoodPolicy with { Id = "" }, "id" },
@@ -86,6 +93,7 @@ public sealed class SpecValidatorTests
         { GoodPolicy with { Ingress = [new PolicyRule { Ports = [new PolicyPort { Port = "HTTP" }] }] }, "ingress[0].ports[0].port" },
         { GoodPolicy with { Ingress = [new PolicyRule { Ports = [new PolicyPort { Port = 90, EndPort = 80 }] }] }, "ingress[0].ports[0].endPort" },
         { GoodPolicy with { Ingress = [new PolicyRule { Ports = [new PolicyPort { EndPort = 80 }] }] }, "ingress[0].ports[0].endPort" },
+        { GoodPolicy with { Ingress = [new PolicyRule { Ports = [new PolicyPort { Port = 1, EndPort = 65536 }] }] }, "ingress[0].ports[0].endPort" },
         { GoodPolicy with { Selector = new LabelSelector { MatchExpressions = [new LabelSelectorRequirement { Key = "app", Operator = "Maybe" }] } }, "selector.matchExpressions[0].operator" },
         { GoodPolicy with { Selector = new LabelSelector { MatchExpressions = [new LabelSelectorRequirement { Key = "app", Operator = "In" }] } }, "selector.matchExpressions[0].values" },
         { GoodPolicy with { Egress = [new PolicyRule { To = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["a b"] = "x" } } }] }] }, "egress[0].to[0].selector.matchLabels.a b" },

@@ -79,10 +79,37 @@ public sealed class DesiredMapsTests
     }
 
     [Fact]
-    public void From_IpCache_ParsesBlocks()
+    public void From_PortRange_BecomesRangeBlocksAndFlagsOnlyItsDirection()
+    {
+        var maps = From(Rules(
+            new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 1, GrainAction.Allow, 4, "p/ingress/0", EndPort: 65535),
+            new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 22, GrainAction.Deny, 5, "d/ingress/0")));
+
+        Assert.Equal(16, maps.PolicyRanges.Count); // 1-65535 as aligned blocks
+        Assert.All(maps.PolicyRanges, e => Assert.Equal((7u, 257u, (byte)6, 4u, MicroSeg.Bpf.PolicyAction.Allow),
+            (e.Key.IfIndex, e.Key.RemoteIdentity, e.Key.Protocol, e.Value.RuleId, e.Value.Action)));
+        Assert.Equal([(ushort)1, (ushort)65535], new[] { maps.PolicyRanges.Keys.Min(k => k.FirstPort), maps.PolicyRanges.Keys.Max(k => k.LastPort) });
+        var exact = Assert.Single(maps.Policy);
+        Assert.Equal(((ushort)22, MicroSeg.Bpf.PolicyAction.Deny), (exact.Key.Port, exact.Value.Action));
+        Assert.True(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.IngressRanges));
+        Assert.False(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.EgressRanges));
+        Assert.False(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.IngressRanges));
+    }
+
+    [Fact]
+    public void From_NoRanges_LeavesRangeFlagsOff()
+    {
+        var maps = From(Rules(new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 80, GrainAction.Allow, 4, "p/ingress/0")));
+        Assert.Empty(maps.PolicyRanges);
+        Assert.All(maps.Endpoints.Values, e => Assert.Equal(EndpointFlags.None, e.Flags & (EndpointFlags.IngressRanges | EndpointFlags.EgressRanges)));
+    }
+
+    [Fact]
+    public void From_IpCache_SingleAddressesToHostsBlocksToTrie()
     {
         var maps = From(Rules());
-        Assert.Equal(257u, maps.IpCache[IpCacheKey.FromCidr("198.18.0.2/32")].Identity);
-        Assert.Equal(0x0100_0000u, maps.IpCache[IpCacheKey.FromCidr("198.18.9.0/24")].Identity);
+        Assert.Equal(257u, Assert.Single(maps.IpCacheHosts, e => e.Key.ToString() == "198.18.0.2/32").Value.Identity);
+        Assert.Equal(0x0100_0000u, Assert.Single(maps.IpCache).Value.Identity);
+        Assert.Equal("198.18.9.0/24", maps.IpCache.Keys.Single().ToString());
     }
 }
