@@ -8,8 +8,12 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// </summary>
 public interface INodeGrain : IGrainWithStringKey
 {
-    /// <summary>Registers (or refreshes) the node's agent and returns the current snapshot. Agents call it periodically as a heartbeat.</summary>
-    Task<NodeRules> SubscribeAsync(INodeRulesObserver agent);
+    /// <summary>
+    /// Registers (or refreshes) the node's agent and returns the current snapshot, or null when
+    /// <paramref name="held"/> is already the current revision (the agent has nothing to apply). Agents
+    /// call it periodically as a heartbeat, so the common answer is the small one.
+    /// </summary>
+    Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeRevision? held = null);
 
     /// <summary>Records what the agent applied.</summary>
     Task AcknowledgeAsync(NodeAck ack);
@@ -23,3 +27,8 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Status for operators.</summary>
     Task<NodeStatus> GetStatusAsync();
 }
+
+/// <summary>A revision of a node's desired state, as an agent holds it.</summary>
+/// <param name="Epoch">The node grain's epoch (revisions of different epochs are unrelated).</param>
+/// <param name="Revision">The revision.</param>
+public sealed record NodeRevision(string Epoch, long Revision);

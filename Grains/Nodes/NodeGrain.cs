@@ -78,7 +78,7 @@ internal sealed partial class NodeGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _revisions.CloseAsync();
 
-    public async Task<NodeRules> SubscribeAsync(INodeRulesObserver agent)
+    public async Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeRevision? held = null)
     {
         DropFailedAgent();
         if (_agent is null)
@@ -86,10 +86,10 @@ internal sealed partial class NodeGrain(
         _agent = agent;
         _lastSeen = time.GetUtcNow();
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
-        // The agent gets this snapshot as the answer; the next change goes out as a delta from it.
+        // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
         var rules = await CurrentAsync();
         _pushed = new NodeSnapshot(rules, _slices);
-        return rules;
+        return held is not null && held.Epoch == rules.Epoch && held.Revision == rules.Revision ? null : rules;
     }
 
     public Task AcknowledgeAsync(NodeAck ack)

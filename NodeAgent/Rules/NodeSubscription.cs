@@ -36,10 +36,13 @@ internal sealed partial class NodeSubscription(
         {
             try
             {
-                var rules = await node.SubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
-                inbox.Offer(rules);
+                // Saying what we hold keeps the heartbeat small: the grain answers with a snapshot only when it differs.
+                var held = inbox.Held;
+                var rules = await node.SubscribeAsync(reference, held).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
+                if (rules is not null)
+                    inbox.Offer(rules);
                 if (!_subscribed)
-                    LogSubscribed(options.Node, rules.Revision);
+                    LogSubscribed(options.Node, rules?.Revision ?? held!.Revision);
                 _subscribed = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

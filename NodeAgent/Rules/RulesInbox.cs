@@ -18,6 +18,16 @@ internal sealed class RulesInbox
     /// <summary>Raised when a delta could not be applied; the subscription then fetches a snapshot.</summary>
     public event Action? SnapshotNeeded;
 
+    /// <summary>The newest state received (programmed or about to be), as the node grain numbers it.</summary>
+    public NodeRevision? Held
+    {
+        get
+        {
+            lock (_gate)
+                return _latest is { } latest ? new NodeRevision(latest.Epoch, latest.Revision) : null;
+        }
+    }
+
     public void Offer(NodeRules rules)
     {
         lock (_gate)

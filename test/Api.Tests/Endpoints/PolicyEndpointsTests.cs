@@ -53,7 +53,7 @@ public sealed class PolicyEndpointsTests(ApiFixture fixture)
         await Http.PutAsJsonAsync("/api/v1/workloads/stream-api", WorkloadEndpointsTests.Workload("stream-api", node: "stream-node", address: "198.18.1.12", app: "stream-api"));
         var grains = fixture.Services.GetRequiredService<IGrainFactory>();
         var agent = new RecordingAgent();
-        var snapshot = await grains.GetGrain<INodeGrain>("stream-node").SubscribeAsync(grains.CreateObjectReference<INodeRulesObserver>(agent));
+        var snapshot = (await grains.GetGrain<INodeGrain>("stream-node").SubscribeAsync(grains.CreateObjectReference<INodeRulesObserver>(agent)))!;
 
         Assert.Equal(HttpStatusCode.Created, (await Http.PostAsJsonAsync("/api/v1/policies", Policy("stream-db-in", "stream-db", peerApp: "stream-api"))).StatusCode);
 
@@ -62,6 +62,12 @@ public sealed class PolicyEndpointsTests(ApiFixture fixture)
         var delta = await agent.Deltas.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(snapshot.Revision, delta.BaseRevision);
         Assert.Equal("stream-db-in/ingress/0", Assert.Single(delta.PolicySet).Source);
+
+        // Heartbeat: an agent that holds the current revision gets no snapshot; one that holds an older one does.
+        var node = grains.GetGrain<INodeGrain>("stream-node");
+        var reference = grains.CreateObjectReference<INodeRulesObserver>(agent);
+        Assert.Null(await node.SubscribeAsync(reference, new NodeRevision(delta.Epoch, delta.Revision)));
+        Assert.Equal(delta.Revision, (await node.SubscribeAsync(reference, new NodeRevision(snapshot.Epoch, snapshot.Revision)))!.Revision);
     }
 
     private sealed class RecordingAgent : INodeRulesObserver

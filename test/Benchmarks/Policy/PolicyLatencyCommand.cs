@@ -169,7 +169,7 @@ internal static class PolicyLatencyCommand
         var agent = new MemoryAgent(TimeProvider.System);
         var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
         var grain = client.GetGrain<INodeGrain>(node);
-        agent.Resubscribe = async () => await agent.OnRulesAsync(await grain.SubscribeAsync(reference));
+        agent.Resubscribe = async () => await agent.OnRulesAsync((await grain.SubscribeAsync(reference))!);
         await agent.Resubscribe();
         return (new HostLifetime(host), agent);
     }
