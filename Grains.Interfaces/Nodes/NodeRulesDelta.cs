@@ -64,7 +64,10 @@ public sealed record NodeRulesDelta(
     }
 
     private static bool EndpointEquals(EndpointRule a, EndpointRule b) =>
-        a with { Addresses = [] } == b with { Addresses = [] } && a.Addresses.SequenceEqual(b.Addresses);
+        ReferenceEquals(a, b)
+        || (a.WorkloadId == b.WorkloadId && a.Interface == b.Interface && a.Identity == b.Identity && a.Mode == b.Mode
+            && a.IngressIsolated == b.IngressIsolated && a.EgressIsolated == b.EgressIsolated
+            && (ReferenceEquals(a.Addresses, b.Addresses) || a.Addresses.SequenceEqual(b.Addresses)));
 
     /// <summary>
     /// Lists in key order (as a node grain computes them) are diffed by one merge pass, which keeps a

@@ -49,7 +49,7 @@ internal sealed partial class NodeGrain(
     internal static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
 
     /// <summary>Changes that arrive within this window are computed and pushed together.</summary>
-    internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(20);
+    internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(10);
 
     private NodeRules? _rules;
     private IReadOnlyDictionary<string, PolicySlice> _slices = new Dictionary<string, PolicySlice>();
