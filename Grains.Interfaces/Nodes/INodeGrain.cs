@@ -10,10 +10,11 @@ public interface INodeGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Registers (or refreshes) the node's agent and returns the current snapshot, or null when
-    /// <paramref name="held"/> is already the current revision (the agent has nothing to apply). Agents
-    /// call it periodically as a heartbeat, so the common answer is the small one.
+    /// <paramref name="applied"/> (the agent's last acknowledgement, repeated) is of the current revision
+    /// without error: the agent has nothing to apply, and the acknowledgement is recorded. Agents call it
+    /// periodically as a heartbeat, so the common answer is the small one.
     /// </summary>
-    Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeRevision? held = null);
+    Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeAck? applied = null);
 
     /// <summary>Records what the agent applied.</summary>
     Task AcknowledgeAsync(NodeAck ack);
@@ -27,8 +28,3 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Status for operators.</summary>
     Task<NodeStatus> GetStatusAsync();
 }
-
-/// <summary>A revision of a node's desired state, as an agent holds it.</summary>
-/// <param name="Epoch">The node grain's epoch (revisions of different epochs are unrelated).</param>
-/// <param name="Revision">The revision.</param>
-public sealed record NodeRevision(string Epoch, long Revision);

@@ -78,7 +78,7 @@ internal sealed partial class NodeGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _revisions.CloseAsync();
 
-    public async Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeRevision? held = null)
+    public async Task<NodeRules?> SubscribeAsync(INodeRulesObserver agent, NodeAck? applied = null)
     {
         DropFailedAgent();
         if (_agent is null)
@@ -89,7 +89,10 @@ internal sealed partial class NodeGrain(
         // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
         var rules = await CurrentAsync();
         _pushed = new NodeSnapshot(rules, _slices);
-        return held is not null && held.Epoch == rules.Epoch && held.Revision == rules.Revision ? null : rules;
+        if (applied is not { Error: null } || applied.Epoch != rules.Epoch || applied.Revision != rules.Revision)
+            return rules;
+        await AcknowledgeAsync(applied);
+        return null;
     }
 
     public Task AcknowledgeAsync(NodeAck ack)

@@ -61,6 +61,7 @@ internal sealed partial class DatapathService(
                 ack = new NodeAck(current.Epoch, current.Revision, [], [], ex.Message);
             }
 
+            inbox.LastAck = ack;
             try
             {
                 await node.AcknowledgeAsync(ack).WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);

@@ -36,13 +36,14 @@ internal sealed partial class NodeSubscription(
         {
             try
             {
-                // Saying what we hold keeps the heartbeat small: the grain answers with a snapshot only when it differs.
-                var held = inbox.Held;
-                var rules = await node.SubscribeAsync(reference, held).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
+                // Repeating the last acknowledgement keeps the heartbeat small: the grain answers with a snapshot
+                // only when the agent is not on the current revision (and a restarted grain learns what is applied).
+                var applied = inbox.LastAck;
+                var rules = await node.SubscribeAsync(reference, applied).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
                 if (rules is not null)
                     inbox.Offer(rules);
                 if (!_subscribed)
-                    LogSubscribed(options.Node, rules?.Revision ?? held!.Revision);
+                    LogSubscribed(options.Node, rules?.Revision ?? applied!.Revision);
                 _subscribed = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -18,15 +18,8 @@ internal sealed class RulesInbox
     /// <summary>Raised when a delta could not be applied; the subscription then fetches a snapshot.</summary>
     public event Action? SnapshotNeeded;
 
-    /// <summary>The newest state received (programmed or about to be), as the node grain numbers it.</summary>
-    public NodeRevision? Held
-    {
-        get
-        {
-            lock (_gate)
-                return _latest is { } latest ? new NodeRevision(latest.Epoch, latest.Revision) : null;
-        }
-    }
+    /// <summary>The agent's last acknowledgement to its node grain, repeated with every heartbeat.</summary>
+    public NodeAck? LastAck { get; set; }
 
     public void Offer(NodeRules rules)
     {

@@ -63,11 +63,14 @@ public sealed class PolicyEndpointsTests(ApiFixture fixture)
         Assert.Equal(snapshot.Revision, delta.BaseRevision);
         Assert.Equal("stream-db-in/ingress/0", Assert.Single(delta.PolicySet).Source);
 
-        // Heartbeat: an agent that holds the current revision gets no snapshot; one that holds an older one does.
+        // Heartbeat: an agent whose last acknowledgement is of the current revision gets no snapshot (and the
+        // acknowledgement is recorded); one still on an older revision, or that failed, gets the snapshot.
         var node = grains.GetGrain<INodeGrain>("stream-node");
         var reference = grains.CreateObjectReference<INodeRulesObserver>(agent);
-        Assert.Null(await node.SubscribeAsync(reference, new NodeRevision(delta.Epoch, delta.Revision)));
-        Assert.Equal(delta.Revision, (await node.SubscribeAsync(reference, new NodeRevision(snapshot.Epoch, snapshot.Revision)))!.Revision);
+        Assert.Null(await node.SubscribeAsync(reference, new NodeAck(delta.Epoch, delta.Revision, [], [], null)));
+        Assert.Equal(delta.Revision, (await node.GetStatusAsync()).AppliedRevision);
+        Assert.Equal(delta.Revision, (await node.SubscribeAsync(reference, new NodeAck(snapshot.Epoch, snapshot.Revision, [], [], null)))!.Revision);
+        Assert.NotNull(await node.SubscribeAsync(reference, new NodeAck(delta.Epoch, delta.Revision, [], [], "map full")));
     }
 
     private sealed class RecordingAgent : INodeRulesObserver

@@ -19,17 +19,6 @@ public sealed class RulesInboxTests
     }
 
     [Fact]
-    public void Held_IsTheNewestStateReceived_SnapshotOrDelta()
-    {
-        var inbox = new RulesInbox();
-        Assert.Null(inbox.Held);
-        inbox.Offer(Rules(1));
-        Assert.Equal(new NodeRevision("e1", 1), inbox.Held);
-        inbox.OfferDelta(NodeRulesDelta.Between(Rules(1), Rules(2, new IpCacheRule("198.18.0.1/32", 256))));
-        Assert.Equal(new NodeRevision("e1", 2), inbox.Held);
-    }
-
-    [Fact]
     public void OfferDelta_AfterAGap_AsksForASnapshot()
     {
         var inbox = new RulesInbox();
