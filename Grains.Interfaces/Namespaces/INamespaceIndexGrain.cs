@@ -21,4 +21,10 @@ public interface INamespaceIndexGrain : IGrainWithStringKey
     /// <summary>Every described namespace, ordered by name.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<NamespaceSpec>> GetAllAsync();
+
+    /// <summary>The version of the current content: equal versions mean equal content, across activations too.</summary>
+    Task<string> GetVersionAsync();
+
+    /// <summary>The current content and its version, read together.</summary>
+    Task<IndexSnapshot<NamespaceSpec>> GetSnapshotAsync();
 }

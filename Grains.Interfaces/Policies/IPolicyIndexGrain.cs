@@ -14,4 +14,10 @@ public interface IPolicyIndexGrain : IGrainWithStringKey
     /// <summary>Every policy, ordered by id.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<PolicySpec>> GetAllAsync();
+
+    /// <summary>The version of the current content: equal versions mean equal content, across activations too.</summary>
+    Task<string> GetVersionAsync();
+
+    /// <summary>The current content and its version, read together.</summary>
+    Task<IndexSnapshot<PolicySpec>> GetSnapshotAsync();
 }

@@ -17,4 +17,12 @@ public interface IWorkloadIndexGrain : IGrainWithStringKey
     /// <summary>Every workload, ordered by id.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<WorkloadRecord>> GetAllAsync();
+
+    /// <summary>The version of the current content: equal versions mean equal content, across activations too.</summary>
+    [AlwaysInterleave]
+    Task<string> GetVersionAsync();
+
+    /// <summary>The current content and its version, read together.</summary>
+    [AlwaysInterleave]
+    Task<IndexSnapshot<WorkloadRecord>> GetSnapshotAsync();
 }

@@ -1,3 +1,5 @@
+using MicroSeg.Grains.Common;
+using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
@@ -17,8 +19,8 @@ internal sealed class NamespaceIndexState
 internal sealed class NamespaceIndexGrain(
     [PersistentState("namespaces")] IPersistentState<NamespaceIndexState> state) : Grain, INamespaceIndexGrain
 {
-    /// <summary>One list per state: node computations recognise an unchanged snapshot by reference.</summary>
-    private IReadOnlyList<NamespaceSpec>? _snapshot;
+    /// <summary>One list per state: node computations recognise an unchanged snapshot by reference or version.</summary>
+    private readonly VersionedList<NamespaceSpec> _snapshot = new(() => state.State.Namespaces.Select(kv => new NamespaceSpec(kv.Key, kv.Value)).ToList());
 
     public async Task<bool> SetAsync(NamespaceSpec spec)
     {
@@ -28,7 +30,7 @@ internal sealed class NamespaceIndexGrain(
         if (!created && existing!.Count == labels.Count && !existing.Except(labels).Any())
             return false;
         state.State.Namespaces[spec.Name] = labels;
-        _snapshot = null;
+        _snapshot.Invalidate();
         await state.WriteStateAsync();
         await PolicyStreams.PublishAsync(this, PolicyStreams.ClusterKey, new PolicyChange(AllNodes: true));
         return created;
@@ -38,7 +40,7 @@ internal sealed class NamespaceIndexGrain(
     {
         if (!state.State.Namespaces.Remove(name))
             return false;
-        _snapshot = null;
+        _snapshot.Invalidate();
         await state.WriteStateAsync();
         await PolicyStreams.PublishAsync(this, PolicyStreams.ClusterKey, new PolicyChange(AllNodes: true));
         return true;
@@ -47,8 +49,11 @@ internal sealed class NamespaceIndexGrain(
     public Task<NamespaceSpec?> GetAsync(string name) =>
         Task.FromResult(state.State.Namespaces.TryGetValue(name, out var labels) ? new NamespaceSpec(name, labels) : null);
 
-    public Task<IReadOnlyList<NamespaceSpec>> GetAllAsync() =>
-        Task.FromResult(_snapshot ??= state.State.Namespaces.Select(kv => new NamespaceSpec(kv.Key, kv.Value)).ToList());
+    public Task<IReadOnlyList<NamespaceSpec>> GetAllAsync() => Task.FromResult(_snapshot.Items);
+
+    public Task<string> GetVersionAsync() => Task.FromResult(_snapshot.Version);
+
+    public Task<IndexSnapshot<NamespaceSpec>> GetSnapshotAsync() => Task.FromResult(_snapshot.Snapshot);
 
     private static Dictionary<string, string> WithNameLabel(string name, IReadOnlyDictionary<string, string> labels) =>
         new(labels) { [PolicyProtocols.NamespaceNameLabel] = name };

@@ -18,14 +18,29 @@ internal sealed record ClusterInputs(
     /// <summary>The shared derived model of these snapshots (see <see cref="ClusterRuleModel.Shared"/>).</summary>
     public ClusterRuleModel Model => ClusterRuleModel.Shared(Workloads, Policies, Namespaces);
 
-    /// <summary>Reads the four inputs at once; each index hands out one instance per state.</summary>
+    private static readonly SiloSnapshotCache<WorkloadRecord> WorkloadSnapshots = new();
+    private static readonly SiloSnapshotCache<PolicySpec> PolicySnapshots = new();
+    private static readonly SiloSnapshotCache<NamespaceSpec> NamespaceSnapshots = new();
+
+    /// <summary>
+    /// Reads the four inputs at once. The indexes' contents come through this process's snapshot cache:
+    /// their versions are asked every time, their contents fetched only when the version is new here.
+    /// </summary>
     public static async Task<ClusterInputs> LoadAsync(IGrainFactory grains)
     {
-        var workloads = grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var policies = grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        var namespaces = grains.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var workloadIndex = grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster);
+        var policyIndex = grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster);
+        var namespaceIndex = grains.GetGrain<INamespaceIndexGrain>(GrainKeys.Cluster);
+        var workloadVersion = workloadIndex.GetVersionAsync();
+        var policyVersion = policyIndex.GetVersionAsync();
+        var namespaceVersion = namespaceIndex.GetVersionAsync();
         var settings = grains.GetGrain<IEnforcementSettingsGrain>(GrainKeys.Cluster).GetAsync();
-        await Task.WhenAll(workloads, policies, namespaces, settings);
+        await Task.WhenAll(workloadVersion, policyVersion, namespaceVersion, settings);
+
+        var workloads = WorkloadSnapshots.GetAsync(await workloadVersion, workloadIndex.GetSnapshotAsync);
+        var policies = PolicySnapshots.GetAsync(await policyVersion, policyIndex.GetSnapshotAsync);
+        var namespaces = NamespaceSnapshots.GetAsync(await namespaceVersion, namespaceIndex.GetSnapshotAsync);
+        await Task.WhenAll(workloads, policies, namespaces);
         return new ClusterInputs(await workloads, await policies, await namespaces, await settings);
     }
 

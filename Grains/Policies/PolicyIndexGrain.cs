@@ -1,3 +1,5 @@
+using MicroSeg.Grains.Common;
+using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Runtime;
 
@@ -13,12 +15,12 @@ internal sealed class PolicyIndexState
 internal sealed class PolicyIndexGrain(
     [PersistentState("policy-index")] IPersistentState<PolicyIndexState> state) : Grain, IPolicyIndexGrain
 {
-    private IReadOnlyList<PolicySpec>? _snapshot;
+    private readonly VersionedList<PolicySpec> _snapshot = new(() => state.State.Policies.Values.ToList());
 
     public async Task UpsertAsync(PolicySpec policy)
     {
         state.State.Policies[policy.Id] = policy;
-        _snapshot = null;
+        _snapshot.Invalidate();
         await state.WriteStateAsync();
     }
 
@@ -26,10 +28,13 @@ internal sealed class PolicyIndexGrain(
     {
         if (!state.State.Policies.Remove(policyId))
             return;
-        _snapshot = null;
+        _snapshot.Invalidate();
         await state.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<PolicySpec>> GetAllAsync() =>
-        Task.FromResult(_snapshot ??= state.State.Policies.Values.ToList());
+    public Task<IReadOnlyList<PolicySpec>> GetAllAsync() => Task.FromResult(_snapshot.Items);
+
+    public Task<string> GetVersionAsync() => Task.FromResult(_snapshot.Version);
+
+    public Task<IndexSnapshot<PolicySpec>> GetSnapshotAsync() => Task.FromResult(_snapshot.Snapshot);
 }

@@ -1,3 +1,5 @@
+using MicroSeg.Grains.Common;
+using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Runtime;
 
@@ -17,7 +19,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
     internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
 
     private SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
-    private IReadOnlyList<WorkloadRecord>? _snapshot;
+    private VersionedList<WorkloadRecord>? _versioned;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private long _mutations;
 
@@ -27,7 +29,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
         _workloads[workload.Spec.Id] = workload;
-        _snapshot = null;
+        Versioned.Invalidate();
         _mutations++;
     }
 
@@ -35,15 +37,24 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
         if (_workloads.Remove(workloadId))
-            _snapshot = null;
+            Versioned.Invalidate();
         _mutations++;
     }
 
-    public async Task<IReadOnlyList<WorkloadRecord>> GetAllAsync()
+    public async Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() => (await CurrentAsync()).Items;
+
+    public async Task<string> GetVersionAsync() => (await CurrentAsync()).Version;
+
+    public async Task<IndexSnapshot<WorkloadRecord>> GetSnapshotAsync() => (await CurrentAsync()).Snapshot;
+
+    /// <summary>One list instance per content, with its version.</summary>
+    private VersionedList<WorkloadRecord> Versioned => _versioned ??= new(() => _workloads.Values.ToList());
+
+    private async Task<VersionedList<WorkloadRecord>> CurrentAsync()
     {
         if (time.GetUtcNow() - _loadedAt > RefreshPeriod)
             await ReloadAsync();
-        return _snapshot ??= _workloads.Values.ToList();
+        return Versioned;
     }
 
     private async Task ReloadAsync()
@@ -59,7 +70,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
         if (!SameRecords(loaded, _workloads))
         {
             _workloads = loaded;
-            _snapshot = null;
+            Versioned.Invalidate();
         }
         // A change that landed while the shards were read may be missing from this copy: read again next time.
         _loadedAt = _mutations == mutationsBefore ? startedAt : DateTimeOffset.MinValue;
