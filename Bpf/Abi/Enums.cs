@@ -78,6 +78,29 @@ public enum EndpointFlags : byte
     EgressRanges = 64,
 }
 
+/// <summary>
+/// Which of the workload's own addresses its endpoint entry holds (MS_EP_SOURCE_*,
+/// MS_EP_SOURCES_COMPLETE). The source check compares a new flow's source with them before
+/// it probes <see cref="Datapath.SourceAddresses"/>. Set by <see cref="EndpointValue.WithSources"/>.
+/// </summary>
+[Flags]
+public enum EndpointSourceFlags : byte
+{
+    None = 0,
+
+    /// <summary><see cref="EndpointValue.Source4"/> is one of the workload's addresses.</summary>
+    Ipv4 = 1,
+
+    /// <summary><see cref="EndpointValue.Source6"/> is one of the workload's addresses.</summary>
+    Ipv6 = 2,
+
+    /// <summary>
+    /// The entry holds every address of the workload, so <see cref="Datapath.SourceAddresses"/> is
+    /// not probed: a source that matches neither is spoofed. Unset is always correct (slower).
+    /// </summary>
+    Complete = 4,
+}
+
 /// <summary>Conntrack entry flags (MS_CT_F_*).</summary>
 [Flags]
 public enum ConntrackFlags : uint

@@ -10,13 +10,15 @@ namespace MicroSeg.Bpf;
 /// carry it must go. Their next packet is then a new flow: checked, and refused.
 /// </summary>
 /// <remarks>
-/// Reads the endpoint and source-address maps as they are; decisions are cached for one pass, and
+/// Reads the endpoint and source-address maps as they are (an address counts as owned exactly
+/// when the data path would take it: held in the endpoint entry, or in ms_source_addrs unless the
+/// entry holds them all); decisions are cached for one pass, and
 /// a revoked verdict is confirmed against the maps right before the entry is deleted (an address
 /// added during the pass is never taken for a revoked one).
 /// </remarks>
 internal sealed class RevokedSources(Datapath datapath)
 {
-    private readonly Dictionary<uint, EndpointFlags?> _endpoints = [];
+    private readonly Dictionary<uint, EndpointValue?> _endpoints = [];
     private readonly Dictionary<SourceAddressKey, bool> _owned = new(ByteComparer<SourceAddressKey>.Instance);
 
     /// <summary>True when packets the workload sends on this flow skip the source check, and the check would now fail.</summary>
@@ -24,15 +26,14 @@ internal sealed class RevokedSources(Datapath datapath)
     {
         if (!SkipsSourceCheck(value))
             return false; // the data path checks the workload's next packet anyway
-        var flags = Endpoint(key.IfIndex, cached: true);
-        if (flags is not { } f || f.HasFlag(EndpointFlags.NoSourceCheck))
+        if (Endpoint(key.IfIndex, cached: true) is not { } endpoint || endpoint.Flags.HasFlag(EndpointFlags.NoSourceCheck))
             return false;
         var local = key.Local;
         if (IsUnownedIpv6(local))
             return false;
         var source = new SourceAddressKey(key.IfIndex, local);
         if (!_owned.TryGetValue(source, out var owned))
-            _owned[source] = owned = datapath.SourceAddresses.TryLookup(source, out _);
+            _owned[source] = owned = Owns(endpoint, source);
         return !owned && Confirm(key.IfIndex, source);
     }
 
@@ -44,16 +45,24 @@ internal sealed class RevokedSources(Datapath datapath)
     private static bool IsUnownedIpv6(IPAddress address) =>
         address.IsIPv6LinkLocal || address.Equals(IPAddress.IPv6Any);
 
-    private bool Confirm(uint ifindex, SourceAddressKey source) =>
-        Endpoint(ifindex, cached: false) is { } flags && !flags.HasFlag(EndpointFlags.NoSourceCheck)
-        && !datapath.SourceAddresses.TryLookup(source, out _);
+    /// <summary>
+    /// Mirror of ms_source_check for a checked endpoint: an address the entry holds, else (unless
+    /// the entry holds them all) one in ms_source_addrs.
+    /// </summary>
+    private bool Owns(in EndpointValue endpoint, SourceAddressKey source) =>
+        endpoint.HoldsSource(source.IPAddress)
+        || (!endpoint.SourceFlags.HasFlag(EndpointSourceFlags.Complete) && datapath.SourceAddresses.TryLookup(source, out _));
 
-    private EndpointFlags? Endpoint(uint ifindex, bool cached)
+    private bool Confirm(uint ifindex, SourceAddressKey source) =>
+        Endpoint(ifindex, cached: false) is { } endpoint && !endpoint.Flags.HasFlag(EndpointFlags.NoSourceCheck)
+        && !Owns(endpoint, source);
+
+    private EndpointValue? Endpoint(uint ifindex, bool cached)
     {
         if (cached && _endpoints.TryGetValue(ifindex, out var known))
             return known;
-        EndpointFlags? flags = datapath.Endpoints.TryLookup(ifindex, out var endpoint) ? endpoint.Flags : null;
-        _endpoints[ifindex] = flags;
-        return flags;
+        EndpointValue? endpoint = datapath.Endpoints.TryLookup(ifindex, out var value) ? value : null;
+        _endpoints[ifindex] = endpoint;
+        return endpoint;
     }
 }

@@ -15,7 +15,7 @@
 /* Version of the layout of every pinned map's key and value. Bump it with any
  * change of one: the size of ms_abi is this number, so the loader refuses pins
  * made with another layout, even one of the same byte sizes. */
-#define MS_ABI_VERSION 2
+#define MS_ABI_VERSION 3
 
 /* Address families as stored in keys and events (not AF_*: stable and small). */
 enum ms_family {
@@ -133,17 +133,33 @@ struct ms_ipcache_value {
  * the longest prefix there is, so a hit here is the answer; on a miss the trie
  * (address blocks) decides. User space keeps host entries out of the trie. */
 
+/* ms_endpoint.source_flags: which of the workload's own addresses the entry holds.
+ * The source check of a new flow compares the packet's source with them first, so
+ * the common workload (one IPv4 and/or one IPv6 address) pays no ms_source_addrs
+ * probe. Without SOURCES_COMPLETE, a source that matches neither is looked up in
+ * ms_source_addrs as well (always correct; a zeroed entry checks only the map). The
+ * agent sets SOURCES_COMPLETE only when source4/source6 are all of the workload's
+ * addresses; it writes every address to ms_source_addrs either way. */
+#define MS_EP_SOURCE_IPV4 0x1 /* source4 is one of the workload's addresses */
+#define MS_EP_SOURCE_IPV6 0x2 /* source6 is one of the workload's addresses */
+#define MS_EP_SOURCES_COMPLETE 0x4 /* no other address: ms_source_addrs is not probed */
+
 /* ---- ms_endpoints: HASH, host-side ifindex -> endpoint ---- */
 struct ms_endpoint {
 	__u32 identity;
-	__u8 mode;  /* enum ms_mode */
-	__u8 flags; /* MS_EP_* */
-	__u16 pad;
+	__u8 mode;         /* enum ms_mode */
+	__u8 flags;        /* MS_EP_* */
+	__u8 source_flags; /* MS_EP_SOURCE_*, MS_EP_SOURCES_COMPLETE */
+	__u8 pad;
+	__u8 source4[4];   /* network order, valid with MS_EP_SOURCE_IPV4 */
+	__u8 source6[16];  /* network order, valid with MS_EP_SOURCE_IPV6 */
 };
 
 /* ---- ms_source_addrs: HASH, (ifindex, address) of each workload's own addresses ----
  * Anti-spoofing: a packet from a workload (MS_DIR_EGRESS) must have a source address
- * registered here for its ifindex, unless the endpoint has MS_EP_NO_SOURCE_CHECK.
+ * registered here for its ifindex, or held in its endpoint entry (source4/source6),
+ * unless the endpoint has MS_EP_NO_SOURCE_CHECK. Not probed for an endpoint flagged
+ * MS_EP_SOURCES_COMPLETE (its entry holds all of its addresses).
  * IPv6 link-local sources (fe80::/10) are exempt: the kernel derives them, and they
  * map to no identity, so they cannot impersonate another workload. */
 struct ms_source_key {

@@ -116,7 +116,7 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
 
 	if (dir == MS_DIR_EGRESS) {
-		reason = ms_source_check(ifindex, ep->flags, &c.pkt);
+		reason = ms_source_check(ifindex, ep, &c.pkt);
 		if (reason) {
 			c.report = 1;
 			return ms_finish(&c, reason);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Anti-spoofing: what a workload sends must come from one of its own addresses
- * (ms_source_addrs), checked on every packet from the workload, before conntrack,
- * so no tracked flow can be borrowed with a forged source.
+ * (its endpoint entry's source4/source6, else ms_source_addrs), checked on every
+ * packet from the workload, before conntrack, so no tracked flow can be borrowed
+ * with a forged source.
  */
 #pragma once
 
@@ -31,16 +32,49 @@ static __always_inline bool ms_is_ipv6_unowned_source(const struct ms_packet *pk
 	return any == 0;
 }
 
+/* Equal addresses of n bytes (4 or 16), compared a word at a time: both sides are
+ * 4-byte aligned (offset 0 of ms_packet, offsets 8 and 12 of ms_endpoint). */
+static __always_inline bool ms_addr_equal(const __u8 *a, const __u8 *b, int n)
+{
+	__u32 diff = 0;
+
+#pragma unroll
+	for (int i = 0; i < n; i += 4) {
+		__u32 x, y;
+
+		__builtin_memcpy(&x, a + i, 4);
+		__builtin_memcpy(&y, b + i, 4);
+		diff |= x ^ y;
+	}
+	return diff == 0;
+}
+
+/* The source is one of the addresses the endpoint entry holds: no map probe. */
+static __always_inline bool ms_source_in_endpoint(const struct ms_endpoint *ep,
+						  const struct ms_packet *pkt)
+{
+	if (pkt->family == MS_FAMILY_IPV4)
+		return (ep->source_flags & MS_EP_SOURCE_IPV4) &&
+		       ms_addr_equal(pkt->saddr, ep->source4, 4);
+	return (ep->source_flags & MS_EP_SOURCE_IPV6) &&
+	       ms_addr_equal(pkt->saddr, ep->source6, 16);
+}
+
 /* Returns MS_REASON_SPOOFED when the source is not the workload's own, else 0. */
-static __always_inline int ms_source_check(__u32 ifindex, __u8 ep_flags,
+static __always_inline int ms_source_check(__u32 ifindex, const struct ms_endpoint *ep,
 					   const struct ms_packet *pkt)
 {
 	struct ms_source_key key = { .ifindex = ifindex, .family = pkt->family };
 
-	if (ep_flags & MS_EP_NO_SOURCE_CHECK)
+	if (ep->flags & MS_EP_NO_SOURCE_CHECK)
+		return 0;
+	if (ms_source_in_endpoint(ep, pkt))
 		return 0;
 	if (ms_is_ipv6_unowned_source(pkt))
 		return 0;
+	/* The entry holds every address of the workload: nothing else is its own. */
+	if (ep->source_flags & MS_EP_SOURCES_COMPLETE)
+		return MS_REASON_SPOOFED;
 	__builtin_memcpy(key.addr, pkt->saddr, 16);
 	return bpf_map_lookup_elem(&ms_source_addrs, &key) ? 0 : MS_REASON_SPOOFED;
 }

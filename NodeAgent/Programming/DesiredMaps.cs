@@ -50,8 +50,11 @@ internal sealed record DesiredMaps(
             ifindexByWorkload[ep.WorkloadId] = (uint)ifindex;
             // Anti-spoofing: the workload may send only from its own addresses. One registered
             // without addresses cannot be checked, so it is explicitly exempt rather than cut off.
-            foreach (var address in ep.Addresses)
-                sources[new SourceAddressKey((uint)ifindex, IPAddress.Parse(address))] = default;
+            // Every address goes to ms_source_addrs; the endpoint entry also holds one of each
+            // family (WithSources), so a new flow from those needs no probe of that map.
+            var addresses = ep.Addresses.Select(IPAddress.Parse).ToList();
+            foreach (var address in addresses)
+                sources[new SourceAddressKey((uint)ifindex, address)] = default;
             // Allow-only lets the data path skip deny probes for a direction that has no deny entries.
             var flags = (ep.IngressIsolated ? EndpointFlags.IngressIsolated : EndpointFlags.None)
                 | (ep.EgressIsolated ? EndpointFlags.EgressIsolated : EndpointFlags.None)
@@ -61,7 +64,8 @@ internal sealed record DesiredMaps(
                 | (rangeDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Ingress)) ? EndpointFlags.IngressRanges : EndpointFlags.None)
                 | (rangeDirections.Contains((ep.WorkloadId, Grains.Interfaces.Nodes.TrafficDirection.Egress)) ? EndpointFlags.EgressRanges : EndpointFlags.None);
             endpoints[(uint)ifindex] = new EndpointValue(
-                ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags);
+                ep.Identity, ep.Mode == EnforcementMode.Monitor ? EndpointMode.Monitor : EndpointMode.Protect, flags)
+                .WithSources(addresses);
         }
 
         // Single addresses go to the hash (one probe), blocks to the trie.

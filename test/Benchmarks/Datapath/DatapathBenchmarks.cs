@@ -39,12 +39,16 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
     private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
+    /// <summary>The endpoint as the agent writes it: its one address in the entry too (no source-map probe).</summary>
+    private static EndpointValue Endpoint(EndpointFlags flags) =>
+        new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local]);
+
     public IReadOnlyList<BenchFigure> RunAll()
     {
         var figures = new List<BenchFigure>();
         var fromFd = datapath.FromWorkloadFd;
         // No deny rules below, so the endpoint says so (as the agent does): the first allow decides.
-        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
         datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, Local), default); // anti-spoofing on
         FillIpCache(settings.IpCacheEntries);
 
@@ -57,7 +61,7 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         }
 
         // Same table, but the endpoint may have deny rules: every wider key is probed for one.
-        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, IsolatedFlags));
+        datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags));
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
 
@@ -66,12 +70,12 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         datapath.Policy.Delete(exact);
         foreach (var (key, value) in PolicyRanges.Encode([new PortRangeRule(IfIndex, TrafficDirection.Egress, PeerIdentity, 6, 1, 1023, new PolicyValue(7, PolicyAction.Allow))]))
             datapath.PolicyRanges.Update(key, value);
-        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags | EndpointFlags.EgressRanges));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags | EndpointFlags.EgressRanges));
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, matched by a port range (1-1023)", fromFd, events, sportBase: 10_000));
         datapath.PolicyRanges.Clear();
         datapath.Policy.Update(exact, new PolicyValue(7, PolicyAction.Allow));
-        datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, EndpointMode.Protect, AllowOnlyFlags));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
 
         datapath.Conntrack.Clear();
         figures.Add(Established("established (conntrack hit), small conntrack", fromFd, sport: 5000));

@@ -26,7 +26,8 @@ internal static class IperfHelper
                 flags |= EndpointFlags.NoSourceCheck;
             else
                 datapath.SourceAddresses.Update(new SourceAddressKey((uint)ifindex, System.Net.IPAddress.Parse(address)), default);
-            datapath.Endpoints.Update((uint)ifindex, new EndpointValue(Identity, EndpointMode.Protect, flags));
+            var endpoint = new EndpointValue(Identity, EndpointMode.Protect, flags);
+            datapath.Endpoints.Update((uint)ifindex, address is null ? endpoint : endpoint.WithSources([System.Net.IPAddress.Parse(address)]));
             foreach (var direction in new[] { TrafficDirection.Ingress, TrafficDirection.Egress })
                 datapath.Policy.Update(new PolicyKey((uint)ifindex, ReservedIdentity.Any, 0, 6, direction), new PolicyValue(1, PolicyAction.Allow));
             datapath.Attach(ifindex);

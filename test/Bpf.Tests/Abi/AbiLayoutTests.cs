@@ -19,7 +19,11 @@ public sealed class AbiLayoutTests
     {
         ["ms_ipcache_key"] = (typeof(IpCacheKey), new() { ["prefixlen"] = "PrefixLength", ["family"] = "Family", ["addr"] = "Address" }),
         ["ms_ipcache_value"] = (typeof(IpCacheValue), new() { ["identity"] = "Identity", ["flags"] = "Flags" }),
-        ["ms_endpoint"] = (typeof(EndpointValue), new() { ["identity"] = "Identity", ["mode"] = "Mode", ["flags"] = "Flags" }),
+        ["ms_endpoint"] = (typeof(EndpointValue), new()
+        {
+            ["identity"] = "Identity", ["mode"] = "Mode", ["flags"] = "Flags", ["source_flags"] = "SourceFlags",
+            ["source4"] = "Source4", ["source6"] = "Source6",
+        }),
         ["ms_source_key"] = (typeof(SourceAddressKey), new() { ["ifindex"] = "IfIndex", ["family"] = "Family", ["addr"] = "Address" }),
         ["ms_source_value"] = (typeof(SourceAddressValue), new() { ["flags"] = "Flags" }),
         ["ms_policy_key"] = (typeof(PolicyKey), new()

@@ -96,6 +96,56 @@ public sealed class SourceRevocationTests(DatapathFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void EntryHeldAddress_ReplacedInEntryThenPurged_NextPacketIsSpoofed()
+    {
+        // As the agent writes it: the address in the endpoint entry (complete) and in the map.
+        ArrangeHolding(Local);
+        Run(FromWorkload, Tcp(Local, 40010, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        RevokeSource(Local);
+        // Still held in the entry: the data path takes it, so the purge keeps the flow.
+        Assert.Equal(0, Purge(IfIndex));
+
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Other)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, Holding(Other));
+        Assert.Equal(1, Purge(IfIndex));
+        Run(FromWorkload, Tcp(Local, 40010, Peer, 80, Ack), TcActShot, FlowReason.Spoofed);
+        Run(FromWorkload, Tcp(Other, 40011, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+    }
+
+    [Fact]
+    public void Purge_EntryHoldsAllAddresses_MapNotConsulted()
+    {
+        // A complete entry decides alone (as the data path): a stray map entry keeps nothing alive,
+        // and an address held only in the entry is owned.
+        ArrangeHolding(Local);
+        fixture.Datapath.SourceAddresses.Delete(new SourceAddressKey(IfIndex, IPAddress.Parse(Local)));
+        Run(FromWorkload, Tcp(Local, 40012, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        fixture.Datapath.Endpoints.Update(IfIndex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.NoSourceCheck));
+        Run(FromWorkload, Tcp(Other, 40013, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Other)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, Holding(Local));
+
+        Assert.Equal(1, Purge(IfIndex));
+        Assert.Equal([Key(TrafficDirection.Egress, Local, 40012, Peer, 80).ToString()],
+            fixture.Datapath.Conntrack.Keys().Select(k => k.ToString()));
+        Run(FromWorkload, Tcp(Other, 40013, Peer, 80, Ack), TcActShot, FlowReason.Spoofed);
+    }
+
+    [Fact]
+    public void MoreAddressesThanFit_AddressOnlyInMapRevokedThenPurged_NextPacketIsSpoofed()
+    {
+        ArrangeHolding(Local, Other);
+        Run(FromWorkload, Tcp(Other, 40014, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        Run(FromWorkload, Tcp(Local, 40015, Peer, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        RevokeSource(Other);
+        fixture.Datapath.Endpoints.Update(IfIndex, Holding(Local));
+
+        Assert.Equal(1, Purge(IfIndex));
+        Run(FromWorkload, Tcp(Other, 40014, Peer, 80, Ack), TcActShot, FlowReason.Spoofed);
+        Run(FromWorkload, Tcp(Local, 40015, Peer, 80, Ack), TcActOk, FlowReason.ConntrackEstablished);
+    }
+
+    [Fact]
     public void ConntrackHit_EndpointGone_PassesAsEstablished()
     {
         Arrange(EndpointFlags.None, Local);
@@ -113,6 +163,18 @@ public sealed class SourceRevocationTests(DatapathFixture fixture) : IClassFixtu
         foreach (var address in addresses)
             fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(address)), default);
         fixture.Datapath.Endpoints.Update(IfIndex, new EndpointValue(100, EndpointMode.Protect, flags));
+    }
+
+    private static EndpointValue Holding(params string[] addresses) =>
+        new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None).WithSources(addresses.Select(IPAddress.Parse));
+
+    /// <summary>The endpoint as the agent writes it: addresses in the map and (what fits) in the entry.</summary>
+    private void ArrangeHolding(params string[] addresses)
+    {
+        fixture.Reset();
+        foreach (var address in addresses)
+            fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(address)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, Holding(addresses));
     }
 
     private void RevokeSource(string address) =>

@@ -55,6 +55,22 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
         Datapath.Endpoints.Update(IfIndex, new EndpointValue(LocalIdentity, mode, flags));
     }
 
+    /// <summary>
+    /// Registers the endpoint as the agent writes it: <paramref name="addresses"/> held in its entry
+    /// (one per family; <see cref="EndpointSourceFlags.Complete"/> when they all fit) and, unless
+    /// <paramref name="inMap"/> is false, in ms_source_addrs too.
+    /// </summary>
+    public void EndpointHolding(EndpointFlags flags, string[] addresses, bool inMap = true)
+    {
+        if (inMap)
+        {
+            foreach (var address in addresses)
+                Source(IfIndex, address);
+        }
+        Datapath.Endpoints.Update(IfIndex,
+            new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources(addresses.Select(IPAddress.Parse)));
+    }
+
     public void Source(uint ifindex, string address) =>
         Datapath.SourceAddresses.Update(new SourceAddressKey(ifindex, IPAddress.Parse(address)), default);
 

@@ -58,6 +58,40 @@ public sealed class DesiredMapsTests
     }
 
     [Fact]
+    public void From_OneAddressPerFamily_HeldInEndpointEntryAsComplete()
+    {
+        var endpoint = From(Rules()).Endpoints[7];
+        Assert.Equal(EndpointSourceFlags.Ipv4 | EndpointSourceFlags.Ipv6 | EndpointSourceFlags.Complete, endpoint.SourceFlags);
+        Assert.True(endpoint.HoldsSource(IPAddress.Parse("198.18.0.1")));
+        Assert.True(endpoint.HoldsSource(IPAddress.Parse("fd00:198:18::1")));
+        Assert.False(endpoint.HoldsSource(IPAddress.Parse("198.18.0.2")));
+        Assert.False(endpoint.HoldsSource(IPAddress.Parse("fd00:198:18::2")));
+    }
+
+    [Fact]
+    public void From_MoreAddressesThanFit_EntryHoldsFirstPerFamilyNotComplete_MapHoldsAll()
+    {
+        var rules = Rules() with
+        {
+            Endpoints = [new EndpointRule("a", "veth-a", 256, EnforcementMode.Protect, false, false, ["198.18.0.1", "198.18.0.11", "fd00:198:18::1"])],
+        };
+        var maps = From(rules);
+        var endpoint = maps.Endpoints[7];
+        Assert.Equal(EndpointSourceFlags.Ipv4 | EndpointSourceFlags.Ipv6, endpoint.SourceFlags);
+        Assert.True(endpoint.HoldsSource(IPAddress.Parse("198.18.0.1")));
+        Assert.False(endpoint.HoldsSource(IPAddress.Parse("198.18.0.11")));
+        Assert.Equal(3, maps.SourceAddresses.Count);
+    }
+
+    [Fact]
+    public void From_NoAddresses_EntryHoldsNone()
+    {
+        var endpoint = From(Rules()).Endpoints[8];
+        Assert.True(endpoint.Flags.HasFlag(EndpointFlags.NoSourceCheck));
+        Assert.False(endpoint.SourceFlags.HasFlag(EndpointSourceFlags.Ipv4) || endpoint.SourceFlags.HasFlag(EndpointSourceFlags.Ipv6));
+    }
+
+    [Fact]
     public void From_PolicyEntries_BecomeKeysOfTheirEndpoint()
     {
         var maps = From(Rules(
