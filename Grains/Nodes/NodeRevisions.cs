@@ -4,16 +4,22 @@ namespace MicroSeg.Grains.Nodes;
 
 /// <summary>
 /// Hands out a node's revision numbers without a storage write per change. Numbers are reserved in
-/// blocks: a write happens only when a block is used up, when the node's rule ids changed (they must
+/// blocks of a randomly spread size: a write happens only when a block is used up, when the node's rule ids changed (they must
 /// survive a crash), or on the first change after a clean start. A crash therefore resumes above the
 /// reserved block (revisions only grow, and no number is reused for other content); a clean
 /// deactivation records the exact revision and content hash, so a restart with unchanged content
 /// keeps its revision and agents have nothing to re-apply.
 /// </summary>
-internal sealed class NodeRevisions(IPersistentState<NodeState> state)
+internal sealed class NodeRevisions(IPersistentState<NodeState> state, Func<long>? spread = null)
 {
-    /// <summary>Revisions reserved per write.</summary>
-    internal const long Block = 64;
+    /// <summary>Revisions reserved per write, at least.</summary>
+    internal const long Block = 1024;
+
+    /// <summary>
+    /// Extra revisions reserved per write, random by default: nodes that change together (a fan-out
+    /// touches them all) would otherwise use up their blocks on the same change and all write at once.
+    /// </summary>
+    private readonly Func<long> _spread = spread ?? (() => Random.Shared.NextInt64(Block));
 
     private string? _hash;
 
@@ -50,7 +56,7 @@ internal sealed class NodeRevisions(IPersistentState<NodeState> state)
         if (changed && (state.State.Clean || Current > state.State.Reserved) || ids.Changed)
         {
             state.State.Clean = false;
-            state.State.Reserved = Math.Max(state.State.Reserved, Current + Block - 1);
+            state.State.Reserved = Math.Max(state.State.Reserved, Current + Block - 1 + _spread());
             state.State.Revision = Current;
             state.State.ContentHash = hash;
             await state.WriteStateAsync();

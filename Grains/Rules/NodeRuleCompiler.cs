@@ -76,7 +76,9 @@ internal static class NodeRuleCompiler
         // own, get the same entries: build those once per identity and stamp them per endpoint.
         var shared = new Dictionary<uint, EntryTemplate>();
         var endpoints = new List<EndpointRule>(local.Count);
-        var entries = new List<PolicyEntry>();
+        var stamped = new List<(string, EntryTemplate)>(local.Count);
+        var entryCount = 0;
+        var seen = new HashSet<EntryTemplate>(ReferenceEqualityComparer.Instance);
         var digest = new Fnv64();
         var named = new HashSet<uint>();
         var slices = new Dictionary<string, PolicySlice>(local.Count, StringComparer.Ordinal);
@@ -92,10 +94,11 @@ internal static class NodeRuleCompiler
                 template = Template(w, applying);
             else if (!shared.TryGetValue(w.Identity, out template!))
                 shared[w.Identity] = template = Template(w, applying);
-            slices[w.Spec.Id] = new PolicySlice(entries.Count, template.Entries.Count, template);
-            foreach (var e in template.Entries)
-                entries.Add(e with { WorkloadId = w.Spec.Id });
-            named.UnionWith(template.Remotes);
+            slices[w.Spec.Id] = new PolicySlice(entryCount, template.Entries.Count, template);
+            stamped.Add((w.Spec.Id, template));
+            entryCount += template.Entries.Count;
+            if (seen.Add(template))
+                named.UnionWith(template.Remotes);
             digest.Add(w.Spec.Id).Add(template.Digest);
         }
 
@@ -131,7 +134,7 @@ internal static class NodeRuleCompiler
         ids.Retain(usedRules, usedCidrs);
         named.Remove(ReservedIdentities.Any);
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(IpCache(model.Hosts, named, blocks, cidrIdentities));
-        return new CompiledRules(endpoints, ipcache.Rules, entries, digest.Value, slices, ipcache.Digest);
+        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest);
     }
 
     /// <summary>

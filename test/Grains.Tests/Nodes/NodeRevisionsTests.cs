@@ -68,7 +68,7 @@ public sealed class NodeRevisionsTests
 
     private static NodeRevisions Activate(FakeState storage)
     {
-        var revisions = new NodeRevisions(storage);
+        var revisions = new NodeRevisions(storage, spread: () => 0);
         revisions.Resume();
         return revisions;
     }
