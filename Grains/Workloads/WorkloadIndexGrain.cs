@@ -21,7 +21,8 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
     private SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
     private VersionedList<WorkloadRecord>? _versioned;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
-    private long _mutations;
+    private Task? _reload;
+    private HashSet<string>? _changedDuringReload;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync();
 
@@ -30,7 +31,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
         await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
         _workloads[workload.Spec.Id] = workload;
         Versioned.Invalidate();
-        _mutations++;
+        _changedDuringReload?.Add(workload.Spec.Id);
     }
 
     public async Task RemoveAsync(string workloadId)
@@ -38,7 +39,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
         await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
         if (_workloads.Remove(workloadId))
             Versioned.Invalidate();
-        _mutations++;
+        _changedDuringReload?.Add(workloadId);
     }
 
     public async Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() => (await CurrentAsync()).Items;
@@ -52,19 +53,39 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
 
     private async Task<VersionedList<WorkloadRecord>> CurrentAsync()
     {
+        // One reload at a time: reads interleave, and a fan-out's node grains all ask at once.
+        if (_reload is { IsCompleted: true })
+            _reload = null;
         if (time.GetUtcNow() - _loadedAt > RefreshPeriod)
-            await ReloadAsync();
+            await (_reload ??= ReloadAsync());
         return Versioned;
     }
 
     private async Task ReloadAsync()
     {
-        var mutationsBefore = _mutations;
         var startedAt = time.GetUtcNow();
-        var parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        var changed = _changedDuringReload = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyList<WorkloadRecord>[] parts;
+        try
+        {
+            parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        }
+        finally
+        {
+            _changedDuringReload = null;
+        }
         var loaded = new SortedDictionary<string, WorkloadRecord>(StringComparer.Ordinal);
         foreach (var record in parts.SelectMany(p => p))
             loaded[record.Spec.Id] = record;
+        // A change that landed while the shards were read may be missing from what they returned: this
+        // copy already holds it, so it wins for those ids.
+        foreach (var id in changed)
+        {
+            if (_workloads.TryGetValue(id, out var current))
+                loaded[id] = current;
+            else
+                loaded.Remove(id);
+        }
         // Keep the snapshot instance when the shards hold exactly what this copy holds: node computations
         // recognise an unchanged cluster by it and skip re-deriving their shared model.
         if (!SameRecords(loaded, _workloads))
@@ -72,8 +93,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
             _workloads = loaded;
             Versioned.Invalidate();
         }
-        // A change that landed while the shards were read may be missing from this copy: read again next time.
-        _loadedAt = _mutations == mutationsBefore ? startedAt : DateTimeOffset.MinValue;
+        _loadedAt = startedAt;
     }
 
     private static bool SameRecords(SortedDictionary<string, WorkloadRecord> a, SortedDictionary<string, WorkloadRecord> b) =>
