@@ -1,9 +1,5 @@
 using MicroSeg.Grains.Interfaces;
-using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Grains.Interfaces.Policies;
-using MicroSeg.Grains.Interfaces.Settings;
-using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Rules;
 using MicroSeg.Runtime;
 using Microsoft.Extensions.Logging;
@@ -51,8 +47,7 @@ internal sealed partial class NodeGrain(
     /// <summary>Changes that arrive within this window are computed and pushed together.</summary>
     internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(10);
 
-    private NodeRules? _rules;
-    private IReadOnlyDictionary<string, PolicySlice> _slices = new Dictionary<string, PolicySlice>();
+    private NodeSnapshot? _current;
     private ClusterInputs? _inputs;
     private bool _dirty = true;
     private IGrainTimer? _scheduled;
@@ -88,7 +83,7 @@ internal sealed partial class NodeGrain(
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
         // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
         var rules = await CurrentAsync();
-        _pushed = new NodeSnapshot(rules, _slices);
+        _pushed = _current;
         if (applied is not { Error: null } || applied.Epoch != rules.Epoch || applied.Revision != rules.Revision)
             return rules;
         await AcknowledgeAsync(applied);
@@ -133,7 +128,7 @@ internal sealed partial class NodeGrain(
             rules.Endpoints.Count, rules.Policy.Count, _lastAck);
     }
 
-    private async Task<NodeRules> CurrentAsync() => _dirty || _rules is null ? await ComputeAsync() : _rules;
+    private async Task<NodeRules> CurrentAsync() => _dirty || _current is null ? await ComputeAsync() : _current.Rules;
 
     /// <summary>
     /// Read-your-writes for operators: a change reaches this grain through the policy-change stream
@@ -143,7 +138,7 @@ internal sealed partial class NodeGrain(
     private async Task<NodeRules> FreshAsync()
     {
         var inputs = await ClusterInputs.LoadAsync(GrainFactory);
-        return _dirty || _rules is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _rules;
+        return _dirty || _current is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _current.Rules;
     }
 
     /// <summary>Computes the desired state; when its content changed, persists the new revision and pushes it to the agent.</summary>
@@ -157,14 +152,14 @@ internal sealed partial class NodeGrain(
         // A new revision is reserved in storage before anyone can see it, so revisions only ever grow.
         if (await _revisions.AdvanceAsync(hash))
             LogRecomputed(GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
-        var before = _rules?.Revision;
-        _rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
+        var before = _current?.Rules.Revision;
+        var rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
-        _slices = compiled.PolicySlices;
+        _current = new NodeSnapshot(rules, compiled.PolicySlices);
         DropFailedAgent();
-        if (before is not null && before != _rules.Revision && _agent is { } agent)
-            Push(agent, new NodeSnapshot(_rules, _slices));
-        return _rules;
+        if (before is not null && before != rules.Revision && _agent is { } agent)
+            Push(agent, _current);
+        return rules;
     }
 
     private void Push(INodeRulesObserver agent, NodeSnapshot snapshot)

@@ -23,6 +23,10 @@ internal sealed class ClusterRuleModel
     private static readonly Lock SharedGate = new();
     private static ClusterRuleModel? _latest;
 
+    // The snapshots this model was built from, as handed out by the index grains (compared by reference).
+    private IReadOnlyList<PolicySpec>? _policiesSource;
+    private IReadOnlyList<NamespaceSpec>? _namespacesSource;
+
     // Lazy values: node grains of one fan-out ask for the same entries at once, and each must be built once.
     private readonly ConcurrentDictionary<uint, Lazy<Selection>> _selecting = new();
     private readonly ConcurrentDictionary<string, Lazy<IpCacheTable>> _ipcaches = new(StringComparer.Ordinal);
@@ -78,9 +82,6 @@ internal sealed class ClusterRuleModel
             };
         }
     }
-
-    private IReadOnlyList<PolicySpec>? _policiesSource;
-    private IReadOnlyList<NamespaceSpec>? _namespacesSource;
 
     private bool Matches(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces) =>
         ReferenceEquals(Workloads, workloads) && ReferenceEquals(_policiesSource, policies) && ReferenceEquals(_namespacesSource, namespaces);

@@ -15,7 +15,6 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     private readonly Dictionary<PolicyEntryKey, (uint RuleId, MicroSeg.Grains.Interfaces.Policies.PolicyAction Action)> _policy = [];
     private readonly Dictionary<string, EndpointRule> _endpoints = [];
     private string _epoch = "";
-    private long _revision = -1;
 
     /// <summary>Called when a delta does not fit (the real agent re-subscribes for a snapshot).</summary>
     public Func<Task>? Resubscribe { get; set; }
@@ -24,7 +23,7 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     {
         lock (_gate)
         {
-            if (rules.Epoch == _epoch && rules.Revision < _revision)
+            if (rules.Epoch == _epoch && rules.Revision < _watches.Revision)
                 return Task.CompletedTask;
             _ipcache.Clear();
             _policy.Clear();
@@ -39,7 +38,7 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     {
         lock (_gate)
         {
-            if (delta.Epoch == _epoch && delta.BaseRevision == _revision)
+            if (delta.Epoch == _epoch && delta.BaseRevision == _watches.Revision)
             {
                 Apply(delta.EndpointsSet, delta.IpCacheSet, delta.PolicySet, delta.EndpointsRemoved, delta.IpCacheRemoved, delta.PolicyRemoved);
                 Applied(delta.Epoch, delta.Revision);
@@ -70,7 +69,6 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     private void Applied(string epoch, long revision)
     {
         _epoch = epoch;
-        _revision = revision;
         // The watches read the dictionary under this agent's lock only through Applied, so it can be shared.
         _watches.Applied(revision, _ipcache, time.GetTimestamp());
     }
