@@ -1,3 +1,4 @@
+using MicroSeg.Api.Diagnostics;
 using MicroSeg.Api.Endpoints;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
@@ -7,6 +8,11 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.Runtime.Messaging;
 
 namespace MicroSeg.Api;
 
@@ -19,6 +25,10 @@ public static class ApiEndpoints
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GrainCallStatistics>();
+        services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallStatistics>());
+        services.AddSingleton<ClusterStatisticsReader>();
         return services;
     }
 
@@ -46,16 +56,39 @@ public static class ApiEndpoints
     {
         SpecValidationException => StatusCodes.Status400BadRequest,
         BadHttpRequestException bad => bad.StatusCode,
+        _ when IsUnavailable(ex) => StatusCodes.Status503ServiceUnavailable,
         TimeoutException => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>
+    /// The grain's silo just died or is not reachable, or the storage behind it is down: the request
+    /// may succeed when retried once membership has settled (about a second) or storage is back.
+    /// </summary>
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
+        InconsistentStateException => true,
+        System.Data.Common.DbException => true,
+        OrleansException { InnerException: { } inner } => IsUnavailable(inner),
+        AggregateException { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
+
+    /// <summary>Seconds a client should wait before retrying a 503.</summary>
+    private const string RetryAfterSeconds = "1";
+
     private static async Task WriteProblemAsync(HttpContext context)
     {
         var ex = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
         IResult result = ex switch
         {
-            SpecValidationException invalid => ApiProblems.Invalid(invalid.Errors.Count > 0 ? invalid.Errors : [new ValidationError(invalid.ParamName ?? "body", invalid.Message)]),
+            SpecValidationException invalid => ApiProblems.Invalid(invalid.Errors.Count > 0 ? invalid.Errors : [new ValidationError("body", invalid.Message)]),
+            _ when context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable => TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The control plane is briefly unavailable; retry.",
+                detail: ex?.Message, type: "https://microseg.dev/problems/unavailable"),
             _ => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request failed.", detail: ex?.Message),
         };
         await result.ExecuteAsync(context);

@@ -5,16 +5,14 @@ using Microsoft.AspNetCore.Routing;
 
 namespace MicroSeg.Dashboard;
 
-/// <summary>Serves the dashboard: a single page that reads the REST API.</summary>
+/// <summary>Serves the console: a single page that reads the REST API and links to the Orleans dashboard at /dashboard.</summary>
 public static class DashboardEndpoints
 {
-    /// <summary>Maps "/" (and "/dashboard") to the dashboard page.</summary>
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
+    /// <summary>Maps "/" to the console page.</summary>
+    public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
     {
         var page = LoadPage();
-        IResult Page() => Results.Text(page, "text/html; charset=utf-8");
-        app.MapGet("/", Page).ExcludeFromDescription();
-        app.MapGet("/dashboard", Page).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8")).ExcludeFromDescription();
         return app;
     }
 

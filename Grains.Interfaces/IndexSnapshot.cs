@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace MicroSeg.Grains.Interfaces;
 
 /// <summary>
@@ -7,4 +9,5 @@ namespace MicroSeg.Grains.Interfaces;
 /// <typeparam name="T">The item type.</typeparam>
 /// <param name="Version">Identifies the content.</param>
 /// <param name="Items">The content.</param>
+[GenerateSerializer, Immutable, Alias("microseg.IndexSnapshot`1")]
 public sealed record IndexSnapshot<T>(string Version, IReadOnlyList<T> Items);

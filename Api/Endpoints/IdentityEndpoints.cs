@@ -1,6 +1,6 @@
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Identity;
-using MicroSeg.Runtime;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

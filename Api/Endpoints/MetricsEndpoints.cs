@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MicroSeg.Runtime.Diagnostics;
+using MicroSeg.Api.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,13 +18,16 @@ internal static class MetricsEndpoints
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", Get).WithName("Metrics").WithSummary("Runtime statistics of this silo in Prometheus text format.").WithTags("Health");
+        app.MapGet("/metrics", GetAsync).WithName("Metrics").WithSummary("Runtime statistics of this silo in Prometheus text format.").WithTags("Health");
 
-    private static ContentHttpResult Get(IRuntimeStatistics statistics) =>
-        TypedResults.Text(Write(statistics.GetLocalStatistics(), statistics.Window), ContentType);
+    private static async Task<ContentHttpResult> GetAsync(ClusterStatisticsReader reader, GrainCallStatistics calls, CancellationToken ct)
+    {
+        var (silo, types) = await reader.ReadLocalAsync(ct);
+        return TypedResults.Text(Write(silo, types, calls.Snapshot(), GrainCallStatistics.Window), ContentType);
+    }
 
     /// <summary>Formats one silo's statistics as Prometheus metric families.</summary>
-    public static string Write(SiloStatistics silo, TimeSpan window)
+    public static string Write(SiloStatistics silo, IReadOnlyList<GrainTypeStatistics> grainTypes, IReadOnlyList<GrainMethodStatistics> methodFigures, TimeSpan window)
     {
         var text = new PrometheusText();
         var self = new[] { ("silo", silo.Name) };
@@ -35,13 +38,13 @@ internal static class MetricsEndpoints
         text.Family("microseg_silo_activations", "gauge", "Grain activations in this silo.");
         text.Sample("microseg_silo_activations", self, silo.Activations);
         text.Family("microseg_silo_calls_per_second", "gauge", $"Grain calls completed per second in this silo over the last {window.TotalSeconds:0} s.");
-        text.Sample("microseg_silo_calls_per_second", self, silo.CallsPerSecond);
+        text.Sample("microseg_silo_calls_per_second", self, methodFigures.Sum(m => m.CallsPerSecond));
 
         text.Family("microseg_grain_activations", "gauge", "Grain activations in this silo, per grain type.");
-        foreach (var type in silo.GrainTypes)
+        foreach (var type in grainTypes)
             text.Sample("microseg_grain_activations", [.. self, ("grain_type", type.GrainType)], type.Activations);
 
-        var methods = silo.Methods.Select(m => (Method: m, Labels: new[] { self[0], ("grain_type", m.GrainType), ("method", m.Method) })).ToList();
+        var methods = methodFigures.Select(m => (Method: m, Labels: new[] { self[0], ("grain_type", m.GrainType), ("method", m.Method) })).ToList();
         text.Family("microseg_grain_calls_total", "counter", "Grain calls completed (successes and failures), per grain type and method.");
         foreach (var (m, labels) in methods)
             text.Sample("microseg_grain_calls_total", labels, m.Calls);

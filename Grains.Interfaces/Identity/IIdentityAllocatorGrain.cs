@@ -1,4 +1,5 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Identity;
 
@@ -7,6 +8,7 @@ namespace MicroSeg.Grains.Interfaces.Identity;
 /// (key <see cref="GrainKeys.Cluster"/>). The data plane matches policy on these numbers. An identity
 /// lives while some workload holds it and is released with its last holder; numbers are never reused.
 /// </summary>
+[Alias("microseg.IIdentityAllocatorGrain")]
 public interface IIdentityAllocatorGrain : IGrainWithStringKey
 {
     /// <summary>Returns the identity of the label set for <paramref name="holder"/>, allocating and persisting a new one the first time.</summary>
@@ -24,6 +26,7 @@ public interface IIdentityAllocatorGrain : IGrainWithStringKey
 /// <param name="Identity">The number.</param>
 /// <param name="Labels">The label set it stands for.</param>
 /// <param name="Holders">Workloads holding it.</param>
+[GenerateSerializer, Immutable, Alias("microseg.IdentityInfo")]
 public sealed record IdentityInfo(uint Identity, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Holders);
 
 /// <summary>Reserved identities shared with the data plane (Bpf/include/microseg.h).</summary>

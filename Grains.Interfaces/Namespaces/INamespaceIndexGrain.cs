@@ -1,4 +1,5 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Namespaces;
 
@@ -6,6 +7,7 @@ namespace MicroSeg.Grains.Interfaces.Namespaces;
 /// Every namespace with its labels (key <see cref="GrainKeys.Cluster"/>). Namespaces are few and read
 /// together by every node computation, so one grain holds them all.
 /// </summary>
+[Alias("microseg.INamespaceIndexGrain")]
 public interface INamespaceIndexGrain : IGrainWithStringKey
 {
     /// <summary>Creates or replaces a namespace's labels (the automatic name label is added); recomputes nodes when they changed. Returns true when it was created.</summary>

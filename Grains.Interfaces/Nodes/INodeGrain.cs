@@ -1,4 +1,4 @@
-using MicroSeg.Runtime;
+using Orleans;
 
 namespace MicroSeg.Grains.Interfaces.Nodes;
 
@@ -6,6 +6,7 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// One node, keyed by node name. Holds the desired map state of the node's data plane and pushes
 /// every change, versioned, to the node's agent.
 /// </summary>
+[Alias("microseg.INodeGrain")]
 public interface INodeGrain : IGrainWithStringKey
 {
     /// <summary>

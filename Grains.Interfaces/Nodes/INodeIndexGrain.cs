@@ -1,8 +1,10 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Nodes;
 
 /// <summary>Every node that has had an agent or a workload (key <see cref="GrainKeys.Cluster"/>).</summary>
+[Alias("microseg.INodeIndexGrain")]
 public interface INodeIndexGrain : IGrainWithStringKey
 {
     /// <summary>Records a node name; idempotent.</summary>

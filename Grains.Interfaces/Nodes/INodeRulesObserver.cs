@@ -1,8 +1,9 @@
-using MicroSeg.Runtime;
+using Orleans;
 
 namespace MicroSeg.Grains.Interfaces.Nodes;
 
 /// <summary>Implemented by a node agent: receives the node's desired state whenever it changes.</summary>
+[Alias("microseg.INodeRulesObserver")]
 public interface INodeRulesObserver : IGrainObserver
 {
     /// <summary>A new snapshot; older revisions of the same epoch may be ignored.</summary>

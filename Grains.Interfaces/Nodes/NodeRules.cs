@@ -1,3 +1,4 @@
+using Orleans;
 using System.Text.Json.Serialization;
 using MicroSeg.Grains.Interfaces.Workloads;
 
@@ -13,6 +14,7 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="Endpoints">Local workloads to enforce on.</param>
 /// <param name="IpCache">Address blocks and their identities.</param>
 /// <param name="Policy">Policy entries per local workload.</param>
+[GenerateSerializer, Immutable, Alias("microseg.NodeRules")]
 public sealed record NodeRules(
     string Node,
     string Epoch,
@@ -29,6 +31,7 @@ public sealed record NodeRules(
 /// <param name="IngressIsolated">Default deny toward the workload.</param>
 /// <param name="EgressIsolated">Default deny from the workload.</param>
 /// <param name="Addresses">The workload's own addresses (anti-spoofing).</param>
+[GenerateSerializer, Immutable, Alias("microseg.EndpointRule")]
 public sealed record EndpointRule(
     string WorkloadId,
     string Interface,
@@ -41,10 +44,12 @@ public sealed record EndpointRule(
 /// <summary>An address block (a /32 or /128 for workloads) and the identity it maps to.</summary>
 /// <param name="Cidr">The block.</param>
 /// <param name="Identity">Its identity.</param>
+[GenerateSerializer, Immutable, Alias("microseg.IpCacheRule")]
 public sealed record IpCacheRule(string Cidr, uint Identity);
 
 /// <summary>Traffic direction relative to the workload.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TrafficDirection>))]
+[GenerateSerializer, Alias("microseg.TrafficDirection")]
 public enum TrafficDirection
 {
     /// <summary>Toward the workload.</summary>
@@ -72,6 +77,7 @@ public enum TrafficDirection
 /// Last port of a range <see cref="Port"/>..<see cref="EndPort"/> (Kubernetes <c>endPort</c>); 0 when the
 /// entry is one port (or any port). A range is one entry, whatever its width.
 /// </param>
+[GenerateSerializer, Immutable, Alias("microseg.PolicyEntry")]
 public sealed record PolicyEntry(
     string WorkloadId,
     TrafficDirection Direction,

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace MicroSeg.Grains.Interfaces.Nodes;
 
 /// <summary>Identifies a policy entry as the data plane keys it.</summary>
@@ -7,6 +9,7 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="Protocol">IP protocol, 0 for any.</param>
 /// <param name="Port">Port, 0 for any.</param>
 /// <param name="EndPort">Last port of a range, 0 for a single port.</param>
+[GenerateSerializer, Immutable, Alias("microseg.PolicyEntryKey")]
 public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection Direction, uint RemoteIdentity, byte Protocol, ushort Port, ushort EndPort = 0)
 {
     /// <summary>The key of an entry.</summary>
@@ -28,6 +31,7 @@ public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection
 /// <param name="IpCacheRemoved">Blocks gone.</param>
 /// <param name="PolicySet">Entries added or changed.</param>
 /// <param name="PolicyRemoved">Entries gone.</param>
+[GenerateSerializer, Immutable, Alias("microseg.NodeRulesDelta")]
 public sealed record NodeRulesDelta(
     string Node,
     string Epoch,

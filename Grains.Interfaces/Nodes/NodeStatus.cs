@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace MicroSeg.Grains.Interfaces.Nodes;
 
 /// <summary>What an agent reports after applying a snapshot.</summary>
@@ -6,6 +8,7 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="AttachedInterfaces">Devices with programs attached.</param>
 /// <param name="MissingInterfaces">Devices named by endpoints that do not exist on the node (yet).</param>
 /// <param name="Error">Why applying failed, or null.</param>
+[GenerateSerializer, Immutable, Alias("microseg.NodeAck")]
 public sealed record NodeAck(
     string Epoch,
     long Revision,
@@ -22,6 +25,7 @@ public sealed record NodeAck(
 /// <param name="Endpoints">Local endpoints in the desired state.</param>
 /// <param name="PolicyEntries">Policy entries in the desired state.</param>
 /// <param name="LastAck">The agent's last report.</param>
+[GenerateSerializer, Immutable, Alias("microseg.NodeStatus")]
 public sealed record NodeStatus(
     string Name,
     bool AgentConnected,

@@ -1,3 +1,4 @@
+using Orleans;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
 
@@ -13,6 +14,7 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="PolicyBefore">The policy before a policy change (null when it was created).</param>
 /// <param name="PolicyAfter">The policy after a policy change (null when it was deleted).</param>
 /// <param name="AllNodes">A change that may touch every node (namespace labels, enforcement settings).</param>
+[GenerateSerializer, Immutable, Alias("microseg.PolicyChange")]
 public sealed record PolicyChange(
     WorkloadRecord? WorkloadBefore = null,
     WorkloadRecord? WorkloadAfter = null,
@@ -24,4 +26,5 @@ public sealed record PolicyChange(
 /// The fan-out stage of the policy-change stream, one per stream key: implicitly subscribed, it tells
 /// the node grains a change affects to recompute. Has no methods of its own; events reach it by the stream.
 /// </summary>
-public interface IPolicyFanoutGrain : MicroSeg.Runtime.IGrainWithStringKey;
+[Alias("microseg.IPolicyFanoutGrain")]
+public interface IPolicyFanoutGrain : IGrainWithStringKey;

@@ -1,8 +1,9 @@
-using MicroSeg.Runtime;
+using Orleans;
 
 namespace MicroSeg.Grains.Interfaces.Policies;
 
 /// <summary>One policy, keyed by its id.</summary>
+[Alias("microseg.IPolicyGrain")]
 public interface IPolicyGrain : IGrainWithStringKey
 {
     /// <summary>Returns the policy, or null when it does not exist.</summary>

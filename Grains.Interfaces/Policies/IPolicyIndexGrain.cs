@@ -1,8 +1,10 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Policies;
 
 /// <summary>Cluster-wide list of policies (key <see cref="GrainKeys.Cluster"/>), a persisted projection of the policy grains.</summary>
+[Alias("microseg.IPolicyIndexGrain")]
 public interface IPolicyIndexGrain : IGrainWithStringKey
 {
     /// <summary>Records (or replaces) a policy.</summary>

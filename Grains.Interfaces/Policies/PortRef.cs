@@ -1,3 +1,4 @@
+using Orleans;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,6 +11,7 @@ namespace MicroSeg.Grains.Interfaces.Policies;
 /// <param name="Number">The port number, when given by number.</param>
 /// <param name="Name">The port name, when given by name.</param>
 [JsonConverter(typeof(PortRefJsonConverter))]
+[GenerateSerializer, Immutable, Alias("microseg.PortRef")]
 public readonly record struct PortRef(int? Number, string? Name)
 {
     /// <summary>A port by number.</summary>

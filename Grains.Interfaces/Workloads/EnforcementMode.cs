@@ -1,9 +1,11 @@
+using Orleans;
 using System.Text.Json.Serialization;
 
 namespace MicroSeg.Grains.Interfaces.Workloads;
 
 /// <summary>How a workload's policy is applied (Illumio's visibility-only versus enforced).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<EnforcementMode>))]
+[GenerateSerializer, Alias("microseg.EnforcementMode")]
 public enum EnforcementMode
 {
     /// <summary>Traffic the policy forbids is dropped. The default: a workload is never open by accident.</summary>

@@ -1,8 +1,9 @@
-using MicroSeg.Runtime;
+using Orleans;
 
 namespace MicroSeg.Grains.Interfaces.Workloads;
 
 /// <summary>One workload, keyed by its id. The source of truth for its spec.</summary>
+[Alias("microseg.IWorkloadGrain")]
 public interface IWorkloadGrain : IGrainWithStringKey
 {
     /// <summary>Returns the workload, or null when it does not exist.</summary>

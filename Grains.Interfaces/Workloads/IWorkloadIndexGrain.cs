@@ -1,4 +1,5 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Workloads;
 
@@ -6,6 +7,7 @@ namespace MicroSeg.Grains.Interfaces.Workloads;
 /// Cluster-wide list of workloads (key <see cref="GrainKeys.Cluster"/>), a persisted projection of
 /// the workload grains that answers list queries and policy computation in one call.
 /// </summary>
+[Alias("microseg.IWorkloadIndexGrain")]
 public interface IWorkloadIndexGrain : IGrainWithStringKey
 {
     /// <summary>Records (or replaces) a workload.</summary>

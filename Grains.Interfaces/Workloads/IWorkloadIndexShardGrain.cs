@@ -1,4 +1,5 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Workloads;
 
@@ -6,6 +7,7 @@ namespace MicroSeg.Grains.Interfaces.Workloads;
 /// One persisted part of the workload index (keys "0" to "63", by a stable hash of the workload id),
 /// so that a change rewrites a sixty-fourth of the index rather than all of it.
 /// </summary>
+[Alias("microseg.IWorkloadIndexShardGrain")]
 public interface IWorkloadIndexShardGrain : IGrainWithStringKey
 {
     /// <summary>Records (or replaces) a workload.</summary>

@@ -1,23 +1,32 @@
 using MicroSeg.Grains.Interfaces.Identity;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Identity;
 
 /// <summary>One allocated identity and who holds it.</summary>
+[GenerateSerializer, Alias("microseg.state.IdentityEntry")]
 internal sealed class IdentityEntry
 {
+    [Id(0)]
     public uint Id { get; set; }
 
+    [Id(1)]
     public Dictionary<string, string> Labels { get; set; } = [];
 
+    [Id(2)]
     public SortedSet<string> Holders { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Persisted state of the identity allocator.</summary>
+[GenerateSerializer, Alias("microseg.state.IdentityAllocatorState")]
 internal sealed class IdentityAllocatorState
 {
+    [Id(0)]
     public Dictionary<string, IdentityEntry> Identities { get; set; } = [];
 
+    [Id(1)]
     public uint Next { get; set; } = ReservedIdentities.FirstLabelIdentity;
 }
 

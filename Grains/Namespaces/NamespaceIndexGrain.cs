@@ -5,13 +5,17 @@ using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Namespaces;
 
 /// <summary>Persisted state of the namespace index.</summary>
+[GenerateSerializer, Alias("microseg.state.NamespaceIndexState")]
 internal sealed class NamespaceIndexState
 {
+    [Id(0)]
     public SortedDictionary<string, Dictionary<string, string>> Namespaces { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -4,7 +4,9 @@ using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Rules;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Nodes;
 

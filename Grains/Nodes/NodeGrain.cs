@@ -1,27 +1,36 @@
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Rules;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.Grains.Nodes;
 
 /// <summary>Persisted state of a node grain: the revision lineage and the stable numbers of its rules.</summary>
+[GenerateSerializer, Alias("microseg.state.NodeState")]
 internal sealed class NodeState
 {
+    [Id(0)]
     public string Epoch { get; set; } = "";
 
     /// <summary>The revision of <see cref="ContentHash"/> when last written; exact only when <see cref="Clean"/>.</summary>
+    [Id(1)]
     public long Revision { get; set; }
 
+    [Id(2)]
     public string ContentHash { get; set; } = "";
 
     /// <summary>Revisions up to this one may have been handed out: a restart after a crash resumes above it.</summary>
+    [Id(3)]
     public long Reserved { get; set; }
 
     /// <summary>Written by a clean deactivation: <see cref="Revision"/> is the last one handed out, for <see cref="ContentHash"/>.</summary>
+    [Id(4)]
     public bool Clean { get; set; }
 
+    [Id(5)]
     public NodeIdAllocations Ids { get; set; } = new();
 }
 
@@ -62,7 +71,7 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        RegisterGrainTimer(_ => ComputeAsync(), ReconcilePeriod, ReconcilePeriod);
+        this.RegisterGrainTimer(_ => ComputeAsync(), ReconcilePeriod, ReconcilePeriod);
         if (state.State.Epoch.Length == 0)
         {
             state.State.Epoch = Guid.NewGuid().ToString("N");
@@ -77,10 +86,10 @@ internal sealed partial class NodeGrain(
     {
         DropFailedAgent();
         if (_agent is null)
-            LogAgentSubscribed(GetPrimaryKeyString());
+            LogAgentSubscribed(this.GetPrimaryKeyString());
         _agent = agent;
         _lastSeen = time.GetUtcNow();
-        await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(this.GetPrimaryKeyString());
         // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
         var rules = await CurrentAsync();
         _pushed = _current;
@@ -97,7 +106,7 @@ internal sealed partial class NodeGrain(
         if (ack.Epoch == state.State.Epoch && ack.Error is null)
             _appliedRevision = Math.Max(_appliedRevision ?? 0, ack.Revision);
         if (ack.Error is not null)
-            LogAgentError(GetPrimaryKeyString(), ack.Revision, ack.Error);
+            LogAgentError(this.GetPrimaryKeyString(), ack.Revision, ack.Error);
         return Task.CompletedTask;
     }
 
@@ -107,7 +116,7 @@ internal sealed partial class NodeGrain(
         // registration, a namespace relabel) costs one computation per node, and the REST call that
         // caused it does not wait for every node. Reads below still see the latest state.
         _dirty = true;
-        _scheduled ??= RegisterGrainTimer(async _ =>
+        _scheduled ??= this.RegisterGrainTimer(async _ =>
         {
             _scheduled?.Dispose();
             _scheduled = null;
@@ -124,7 +133,7 @@ internal sealed partial class NodeGrain(
         DropFailedAgent();
         var rules = await FreshAsync();
         var connected = _agent is not null && _lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout;
-        return new NodeStatus(GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
+        return new NodeStatus(this.GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
             rules.Endpoints.Count, rules.Policy.Count, _lastAck);
     }
 
@@ -147,13 +156,13 @@ internal sealed partial class NodeGrain(
         _dirty = false;
         inputs ??= await ClusterInputs.LoadAsync(GrainFactory);
         _inputs = inputs;
-        var compiled = NodeRuleCompiler.Compile(GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
+        var compiled = NodeRuleCompiler.Compile(this.GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
         var hash = RulesHash.Of(compiled);
         // A new revision is reserved in storage before anyone can see it, so revisions only ever grow.
         if (await _revisions.AdvanceAsync(hash))
-            LogRecomputed(GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
+            LogRecomputed(this.GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
         var before = _current?.Rules.Revision;
-        var rules = new NodeRules(GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
+        var rules = new NodeRules(this.GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
             compiled.Endpoints, compiled.IpCache, compiled.Policy);
         _current = new NodeSnapshot(rules, compiled.PolicySlices);
         DropFailedAgent();

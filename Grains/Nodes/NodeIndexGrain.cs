@@ -1,11 +1,15 @@
 using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Nodes;
 
 /// <summary>Persisted state of the node index.</summary>
+[GenerateSerializer, Alias("microseg.state.NodeIndexState")]
 internal sealed class NodeIndexState
 {
+    [Id(0)]
     public SortedSet<string> Nodes { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -1,4 +1,6 @@
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Nodes;
 

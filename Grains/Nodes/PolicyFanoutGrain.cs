@@ -1,5 +1,7 @@
 using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Nodes;
 
@@ -14,7 +16,7 @@ internal sealed class PolicyFanoutGrain : Grain, IPolicyFanoutGrain, IAsyncObser
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         await this.GetStreamProvider(PolicyStreams.Provider)
-            .GetStream<PolicyChange>(StreamId.Create(PolicyStreams.Changes, GetPrimaryKeyString()))
+            .GetStream<PolicyChange>(StreamId.Create(PolicyStreams.Changes, this.GetPrimaryKeyString()))
             .SubscribeAsync(this);
 
     public Task OnNextAsync(PolicyChange item, StreamSequenceToken? token = null) => item switch

@@ -1,5 +1,7 @@
 using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Nodes;
 

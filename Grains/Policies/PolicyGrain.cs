@@ -3,13 +3,17 @@ using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Policies;
 
 /// <summary>Persisted state of a policy grain.</summary>
+[GenerateSerializer, Alias("microseg.state.PolicyState")]
 internal sealed class PolicyState
 {
+    [Id(0)]
     public PolicySpec? Policy { get; set; }
 }
 
@@ -17,7 +21,14 @@ internal sealed class PolicyState
 internal sealed class PolicyGrain(
     [PersistentState("policy")] IPersistentState<PolicyState> state) : Grain, IPolicyGrain
 {
-    public Task<PolicySpec?> GetAsync() => Task.FromResult(state.State.Policy);
+    public Task<PolicySpec?> GetAsync()
+    {
+        // A read of an id that does not exist must not leave an activation behind: random GETs
+        // would otherwise hold memory until the idle collector runs (minutes).
+        if (state.State.Policy is null)
+            this.DeactivateOnIdle();
+        return Task.FromResult(state.State.Policy);
+    }
 
     public async Task<bool> CreateAsync(PolicySpec spec)
     {
@@ -29,7 +40,7 @@ internal sealed class PolicyGrain(
 
     public async Task SetAsync(PolicySpec spec)
     {
-        spec = spec with { Id = GetPrimaryKeyString() };
+        spec = spec with { Id = this.GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(PolicyValidator.Validate(spec));
         var before = state.State.Policy;
         state.State.Policy = spec;
@@ -44,9 +55,9 @@ internal sealed class PolicyGrain(
             return false;
         await state.ClearStateAsync();
         state.State = new PolicyState();
-        await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).RemoveAsync(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).RemoveAsync(this.GetPrimaryKeyString());
         await PolicyStreams.PublishAsync(this, before.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before));
-        DeactivateOnIdle();
+        this.DeactivateOnIdle();
         return true;
     }
 }

@@ -1,13 +1,17 @@
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Policies;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Policies;
 
 /// <summary>Persisted state of the policy index.</summary>
+[GenerateSerializer, Alias("microseg.state.PolicyIndexState")]
 internal sealed class PolicyIndexState
 {
+    [Id(0)]
     public SortedDictionary<string, PolicySpec> Policies { get; set; } = new(StringComparer.Ordinal);
 }
 

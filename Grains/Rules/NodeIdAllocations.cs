@@ -1,3 +1,4 @@
+using Orleans;
 using MicroSeg.Grains.Interfaces.Identity;
 
 namespace MicroSeg.Grains.Rules;
@@ -7,19 +8,24 @@ namespace MicroSeg.Grains.Rules;
 /// verdicts and flow events) and identities of address blocks. Persisted with the node grain.
 /// Counters only grow, so a retired number is never given to something else.
 /// </summary>
+[GenerateSerializer, Alias("microseg.state.NodeIdAllocations")]
 internal sealed class NodeIdAllocations
 {
+    [Id(0)]
     public Dictionary<string, uint> RuleIds { get; set; } = [];
 
+    [Id(1)]
     public uint NextRuleId { get; set; } = 1;
 
+    [Id(2)]
     public Dictionary<string, uint> CidrIdentities { get; set; } = [];
 
+    [Id(3)]
     public uint NextCidrIdentity { get; set; } = ReservedIdentities.FirstCidrIdentity;
 
-    /// <summary>Numbers were given or forgotten since the owner last persisted them.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool Changed { get; set; }
+    /// <summary>Numbers were given or forgotten since the owner last persisted them (not persisted itself).</summary>
+    [NonSerialized]
+    internal bool Changed;
 
     public uint RuleId(string source, HashSet<string> used)
     {

@@ -2,13 +2,17 @@ using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Settings;
 
 /// <summary>Persisted state of the enforcement settings.</summary>
+[GenerateSerializer, Alias("microseg.state.EnforcementSettingsState")]
 internal sealed class EnforcementSettingsState
 {
+    [Id(0)]
     public EnforcementSettings Settings { get; set; } = new();
 }
 

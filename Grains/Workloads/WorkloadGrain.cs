@@ -4,13 +4,17 @@ using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Workloads;
 
 /// <summary>Persisted state of a workload grain.</summary>
+[GenerateSerializer, Alias("microseg.state.WorkloadState")]
 internal sealed class WorkloadState
 {
+    [Id(0)]
     public WorkloadRecord? Workload { get; set; }
 }
 
@@ -18,7 +22,14 @@ internal sealed class WorkloadState
 internal sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state) : Grain, IWorkloadGrain
 {
-    public Task<WorkloadRecord?> GetAsync() => Task.FromResult(state.State.Workload);
+    public Task<WorkloadRecord?> GetAsync()
+    {
+        // A read of an id that does not exist must not leave an activation behind: random GETs
+        // would otherwise hold memory until the idle collector runs (minutes).
+        if (state.State.Workload is null)
+            this.DeactivateOnIdle();
+        return Task.FromResult(state.State.Workload);
+    }
 
     public async Task<WorkloadRecord?> CreateAsync(WorkloadSpec spec)
     {
@@ -29,7 +40,7 @@ internal sealed class WorkloadGrain(
 
     public async Task<WorkloadRecord> SetAsync(WorkloadSpec spec)
     {
-        spec = spec with { Id = GetPrimaryKeyString() };
+        spec = spec with { Id = this.GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(WorkloadValidator.Validate(spec));
 
         var before = state.State.Workload;
@@ -60,7 +71,7 @@ internal sealed class WorkloadGrain(
         await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
         await PolicyStreams.PublishAsync(this, existing.Spec.Namespace, new PolicyChange(existing, null));
         await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
-        DeactivateOnIdle();
+        this.DeactivateOnIdle();
         return true;
     }
 }

@@ -1,7 +1,9 @@
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Workloads;
 

@@ -1,11 +1,15 @@
 using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace MicroSeg.Grains.Workloads;
 
 /// <summary>Persisted state of one workload index shard.</summary>
+[GenerateSerializer, Alias("microseg.state.WorkloadIndexShardState")]
 internal sealed class WorkloadIndexShardState
 {
+    [Id(0)]
     public SortedDictionary<string, WorkloadRecord> Workloads { get; set; } = new(StringComparer.Ordinal);
 }
 

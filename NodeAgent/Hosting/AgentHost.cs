@@ -1,11 +1,12 @@
 using MicroSeg.Bpf;
 using MicroSeg.NodeAgent.Programming;
 using MicroSeg.NodeAgent.Rules;
-using MicroSeg.Runtime;
-using MicroSeg.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace MicroSeg.NodeAgent.Hosting;
 
@@ -37,6 +38,10 @@ internal static class AgentHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         logging(builder.Logging);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // UnboundedGatewayRetry reports a missing gateway in one line; Orleans would add a stack trace per attempt.
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging.ConnectionManager", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -53,13 +58,28 @@ internal static class AgentHost
         builder.Services.AddSingleton<RulesInbox>();
         builder.Services.AddSingleton<RulesObserver>();
         builder.Services.AddSingleton<DatapathProgrammer>();
-        builder.Services.AddHostedService<DatapathService>();
         builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
+
+        // Hosted services start in registration order. The data plane comes first so it enforces whatever is
+        // pinned even while no gateway answers; the cluster client's start then waits for a gateway, and only
+        // after it the subscription, which needs the cluster's grain manifest.
+        builder.Services.AddHostedService<DatapathService>();
         builder.Services.AddHostedService<ConntrackCollectionService>();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "microseg";
+                o.ServiceId = "microseg";
+            });
+            client.UseStaticClustering([.. options.Gateways.Select(GatewayEndpoint.Parse)]);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.UseConnectionRetryFilter<UnboundedGatewayRetry>();
+        });
+        builder.Services.AddSingleton<GatewayConnectionEvents>();
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayConnectionEvents>());
         builder.Services.AddSingleton<NodeSubscription>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeSubscription>());
-        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<NodeSubscription>());
-        builder.UseMicroSegClient(client => client.UseStaticGateways([.. options.Gateways]));
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

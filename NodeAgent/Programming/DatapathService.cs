@@ -1,7 +1,7 @@
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.NodeAgent.Hosting;
 using MicroSeg.NodeAgent.Rules;
-using MicroSeg.Runtime;
+using Orleans;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +22,6 @@ internal sealed partial class DatapathService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var node = client.GetGrain<INodeGrain>(options.Node);
         NodeRules? current = null;
         var retry = Timeout.InfiniteTimeSpan;
         while (!stoppingToken.IsCancellationRequested)
@@ -64,7 +63,9 @@ internal sealed partial class DatapathService(
             inbox.LastAck = ack;
             try
             {
-                await node.AcknowledgeAsync(ack).WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);
+                // Resolved per ack, not at start: this loop runs before the client has connected and learnt
+                // the cluster's grain types.
+                await client.GetGrain<INodeGrain>(options.Node).AcknowledgeAsync(ack).WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

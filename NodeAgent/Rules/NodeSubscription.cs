@@ -1,6 +1,6 @@
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.NodeAgent.Hosting;
-using MicroSeg.Runtime;
+using Orleans;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,10 +13,11 @@ namespace MicroSeg.NodeAgent.Rules;
 /// </summary>
 internal sealed partial class NodeSubscription(
     IClusterClient client,
+    GatewayConnectionEvents connection,
     RulesObserver observer,
     RulesInbox inbox,
     AgentOptions options,
-    ILogger<NodeSubscription> logger) : BackgroundService, IClusterConnectionStatusObserver
+    ILogger<NodeSubscription> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private bool _subscribed;
@@ -25,6 +26,7 @@ internal sealed partial class NodeSubscription(
     {
         // A delta that does not fit the state held means something was missed: fetch a snapshot now.
         inbox.SnapshotNeeded += Wake;
+        connection.Changed += OnConnectionChanged;
         return base.StartAsync(cancellationToken);
     }
 
@@ -64,12 +66,13 @@ internal sealed partial class NodeSubscription(
         }
     }
 
-    public void NotifyClusterConnectionLost() => _subscribed = _subscribed && client.IsConnected;
-
-    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+    private void OnConnectionChanged(bool recovered)
     {
-        if (connectionRecovered || currentNumberOfGateways > previousNumberOfGateways)
-            Wake();
+        // On loss the node grain's observer reference may have died with the connection; on recovery a
+        // gateway answers again. Either way: subscribe again as soon as possible.
+        if (!recovered)
+            _subscribed = false;
+        Wake();
     }
 
     private void Wake()

@@ -7,19 +7,20 @@ internal static class SiloCommand
 {
     public static RootCommand Create()
     {
-        var defaults = new SiloOptions();
+        var defaults = new SiloCommandOptions();
         var http = new Option<string>("--http") { Description = "URL of the REST API and dashboard", DefaultValueFactory = _ => defaults.Http };
         var siloPort = new Option<int>("--silo-port") { Description = "silo-to-silo port", DefaultValueFactory = _ => defaults.SiloPort };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "port agents and clients connect to", DefaultValueFactory = _ => defaults.GatewayPort };
         var data = new Option<string>("--data") { Description = "directory of the embedded SQLite database", DefaultValueFactory = _ => defaults.Data };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: join that cluster instead of running the embedded single silo" };
         var name = new Option<string>("--name") { Description = "silo name", DefaultValueFactory = _ => defaults.Name };
+        var advertise = new Option<string>("--advertise") { Description = "IP address other silos and agents reach this silo on (cluster mode)", DefaultValueFactory = _ => defaults.Advertise };
 
-        var root = new RootCommand("MicroSeg silo: grain runtime, REST API (/api/v1) and dashboard.")
+        var root = new RootCommand("MicroSeg silo: Orleans silo, REST API (/api/v1), console (/) and Orleans dashboard (/dashboard).")
         {
-            http, siloPort, gatewayPort, data, postgres, name,
+            http, siloPort, gatewayPort, data, postgres, name, advertise,
         };
-        root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloOptions
+        root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloCommandOptions
         {
             Http = parse.GetValue(http)!,
             SiloPort = parse.GetValue(siloPort),
@@ -27,6 +28,7 @@ internal static class SiloCommand
             Data = parse.GetValue(data)!,
             Postgres = parse.GetValue(postgres),
             Name = parse.GetValue(name)!,
+            Advertise = parse.GetValue(advertise)!,
         }, cancellationToken));
         return root;
     }

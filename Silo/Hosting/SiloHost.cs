@@ -1,16 +1,13 @@
 using MicroSeg.Api;
 using MicroSeg.Dashboard;
-using MicroSeg.Grains;
-using MicroSeg.Grains.Nodes;
-using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Runtime.Hosting;
+using Orleans.Dashboard;
 
 namespace MicroSeg.Silo.Hosting;
 
-/// <summary>Composition root of a silo process.</summary>
+/// <summary>Composition root of a silo process: Orleans, the REST API and the dashboards on one web host.</summary>
 internal static class SiloHost
 {
-    public static async Task<int> RunAsync(SiloOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(SiloCommandOptions options, CancellationToken cancellationToken)
     {
         if (Validate(options) is { } error)
         {
@@ -20,51 +17,44 @@ internal static class SiloHost
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
-        builder.Configuration["MicroSeg:SiloName"] = options.Name;
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // Orleans runs placement through a Polly pipeline that logs every call at Information.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
-        var dataDirectory = Path.GetFullPath(options.Data);
-        builder.UseMicroSegSilo(silo =>
-        {
-            if (options.Postgres is { } postgres)
-            {
-                // Cluster member: membership, placement and grain state in PostgreSQL.
-                silo.ConfigureEndpoints(o =>
-                {
-                    o.SiloPort = options.SiloPort;
-                    o.GatewayPort = options.GatewayPort;
-                });
-                silo.UsePostgresClustering(o => o.ConnectionString = postgres);
-                silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = postgres);
-                silo.AddPostgresStreams(PolicyStreams.Provider, o => o.ConnectionString = postgres);
-            }
-            else
-            {
-                // Embedded single silo: SQLite under --data.
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-                silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(dataDirectory, "microseg.db"));
-                silo.AddSqliteStreams(PolicyStreams.Provider, o => o.DatabasePath = Path.Combine(dataDirectory, "streams.db"));
-            }
-            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
-        });
+        if (options.Postgres is { } postgres)
+            await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
+
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
         builder.Services.AddMicroSegApi();
 
         var app = builder.Build();
         app.MapMicroSegApi();
-        app.MapDashboard();
-        await app.StartAsync(cancellationToken);
-        app.Logger.LogInformation("MicroSeg silo {Name} ready: API and dashboard on {Http}, gateway port {Gateway}, {Storage}",
-            options.Name, options.Http, options.GatewayPort, options.Postgres is null ? $"data in {dataDirectory}" : "cluster member on PostgreSQL");
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapConsole();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        app.Logger.LogInformation("MicroSeg silo {Name} ready: API on {Http}, Orleans dashboard on {Http}/dashboard, gateway port {Gateway}, {Storage}",
+            options.Name, options.Http, options.Http, options.GatewayPort,
+            options.Postgres is null ? $"data in {Path.GetFullPath(options.Data)}" : "cluster member on PostgreSQL");
         await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        // Stopping without being asked (the silo was declared dead, or a fatal error) must look like a
+        // failure to a supervisor, so it restarts the process.
+        return cancellationToken.IsCancellationRequested ? 0 : 1;
     }
 
-    private static string? Validate(SiloOptions options)
+    private static string? Validate(SiloCommandOptions options)
     {
         if (!Uri.TryCreate(options.Http, UriKind.Absolute, out var http) || http.Scheme is not ("http" or "https"))
             return $"--http '{options.Http}' is not an http:// or https:// URL.";
@@ -74,6 +64,8 @@ internal static class SiloHost
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
         if (options.Postgres is { Length: 0 })
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
+        if (!System.Net.IPAddress.TryParse(options.Advertise, out _))
+            return $"--advertise '{options.Advertise}' is not an IP address.";
         return null;
     }
 }

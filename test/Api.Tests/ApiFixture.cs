@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using MicroSeg.Grains;
-using MicroSeg.Grains.Nodes;
-using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Runtime.Hosting;
+using MicroSeg.Silo.Hosting;
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.Api.Tests;
 
-/// <summary>A real in-process silo (memory storage) with the REST API on a test server.</summary>
+/// <summary>A real in-process Orleans silo (memory grain storage, the product's streams and membership settings) with the REST API on a test server.</summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
     private WebApplication? _app;
@@ -26,12 +25,11 @@ public sealed class ApiFixture : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseMicroSegSilo(silo =>
+        builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryStreams(PolicyStreams.Provider);
-            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
+            SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();
         _app = builder.Build();

@@ -9,9 +9,6 @@ if (args is ["datapath", .. var datapathArgs])
 if (args is ["policy-latency", .. var latencyArgs])
     return await MicroSeg.Benchmarks.Policy.PolicyLatencyCommand.RunAsync(latencyArgs);
 
-// "runtime ...": grain-call throughput and latency, local and cross-silo, and activations/s.
-if (args is ["runtime", .. var runtimeArgs])
-    return await MicroSeg.Benchmarks.Runtime.RuntimeBenchCommand.RunAsync(runtimeArgs);
 
 BenchmarkSwitcher.FromAssembly(typeof(DatapathBenchCommand).Assembly).Run(args);
 return 0;

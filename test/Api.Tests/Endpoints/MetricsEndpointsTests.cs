@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MicroSeg.Api.Endpoints;
-using MicroSeg.Runtime.Diagnostics;
+using MicroSeg.Api.Diagnostics;
 
 namespace MicroSeg.Api.Tests.Endpoints;
 
@@ -35,10 +35,9 @@ public sealed partial class MetricsEndpointsTests(ApiFixture fixture)
     [Fact]
     public void Write_LabelValuesWithQuotesAndBackslashes_Escaped()
     {
-        var silo = new SiloStatistics("a\"b", "local", "Active", DateTimeOffset.UnixEpoch, 1.5, 2, 0.5, 0, [new("t", 2)],
-            [new("t", "I.M\\x\ny", 3, 1, 0.25, 0.5, 0.1, 1.5, 20)]);
+        var silo = new SiloStatistics("a\"b", "local", "Active", DateTimeOffset.UnixEpoch, 1.5, 2, true);
 
-        var text = MetricsEndpoints.Write(silo, TimeSpan.FromSeconds(60));
+        var text = MetricsEndpoints.Write(silo, [new("t", 2)], [new("t", "I.M\\x\ny", 3, 1, 0.5, 0.1, 1.5, 20, 0.25)], TimeSpan.FromSeconds(60));
 
         var samples = AssertWellFormed(text);
         Assert.Contains("microseg_grain_calls_total{silo=\"a\\\"b\",grain_type=\"t\",method=\"I.M\\\\x\\ny\"} 3\n", text, StringComparison.Ordinal);

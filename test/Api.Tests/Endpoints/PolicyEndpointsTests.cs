@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroSeg.Api.Tests.Endpoints;

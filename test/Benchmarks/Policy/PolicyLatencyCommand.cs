@@ -9,8 +9,11 @@ using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Runtime;
-using MicroSeg.Runtime.Hosting;
+using MicroSeg.Silo.Hosting;
+using MicroSeg.Silo.Storage;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +43,7 @@ internal static class PolicyLatencyCommand
         var real = int.Parse(Arg(args, "--real-agents", "2"));
         var storage = Arg(args, "--storage", "sqlite");
         if (storage is not ("sqlite" or "memory"))
-            throw new ArgumentException($"--storage '{storage}': expected sqlite (the embedded silo's grain storage and streams) or memory.");
+            throw new ArgumentException($"--storage '{storage}': expected sqlite (the embedded silo's grain storage) or memory.");
         Console.WriteLine($"storage and policy-change stream: {storage}");
         Console.WriteLine($"| agents (real) | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | preload |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -63,20 +66,14 @@ internal static class PolicyLatencyCommand
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.ClearProviders();
-        builder.UseMicroSegSilo(silo =>
+        builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), gatewayPort);
             if (storage == "sqlite")
-            {
                 silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(data.FullName, "microseg.db"));
-                silo.AddSqliteStreams(PolicyStreams.Provider, o => o.DatabasePath = Path.Combine(data.FullName, "streams.db"));
-            }
             else
-            {
                 silo.AddMemoryGrainStorageAsDefault();
-                silo.AddMemoryStreams(PolicyStreams.Provider);
-            }
-            silo.AddGrains(GrainsAssembly.Value, typeof(IWorkloadGrain).Assembly);
+            SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();
         await using var app = builder.Build();
@@ -167,11 +164,15 @@ internal static class PolicyLatencyCommand
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseMicroSegClient(c => c.UseStaticGateways($"127.0.0.1:{gatewayPort}"));
+        builder.UseOrleansClient(c =>
+        {
+            c.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = SiloConfiguration.ClusterId);
+            c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
+        });
         var host = builder.Build();
+        // The client host starts once it is connected to the gateway.
         await host.StartAsync();
         var client = host.Services.GetRequiredService<IClusterClient>();
-        await WaitAsync(() => client.IsConnected, TimeSpan.FromSeconds(30), $"agent {node} to connect");
         var agent = new MemoryAgent(TimeProvider.System);
         var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
         var grain = client.GetGrain<INodeGrain>(node);

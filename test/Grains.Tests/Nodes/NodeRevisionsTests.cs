@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MicroSeg.Grains.Nodes;
-using MicroSeg.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace MicroSeg.Grains.Tests.Nodes;
 

@@ -1,0 +1,22 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MicroSeg.NodeAgent.Hosting;
+
+/// <summary>Turns a --gateway entry (HOST:PORT, HOST a name or an address) into an endpoint.</summary>
+internal static class GatewayEndpoint
+{
+    public static IPEndPoint Parse(string gateway)
+    {
+        var colon = gateway.LastIndexOf(':');
+        var host = gateway[..colon].Trim('[', ']');
+        var port = int.Parse(gateway.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
+        if (IPAddress.TryParse(host, out var address))
+            return new IPEndPoint(address, port);
+        // Prefer IPv4: silos advertise an IPv4 address by default.
+        var addresses = Dns.GetHostAddresses(host);
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new ArgumentException($"--gateway '{gateway}': host '{host}' has no address.", nameof(gateway));
+        return new IPEndPoint(chosen, port);
+    }
+}

@@ -1,0 +1,26 @@
+namespace MicroSeg.Silo.Hosting;
+
+/// <summary>Settings of one silo process, from the command line.</summary>
+internal sealed record SiloCommandOptions
+{
+    /// <summary>URL of the REST API and dashboards. Default http://127.0.0.1:8080.</summary>
+    public string Http { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Port that agents and other clients connect to. Default 30000.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Directory of the embedded SQLite database. Default ./data.</summary>
+    public string Data { get; init; } = "data";
+
+    /// <summary>PostgreSQL connection string for cluster mode; null for the embedded single silo.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Address other silos and clients reach this silo on (cluster mode). Default 127.0.0.1.</summary>
+    public string Advertise { get; init; } = "127.0.0.1";
+
+    /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
+    public string Name { get; init; } = Environment.MachineName;
+}

@@ -1,0 +1,94 @@
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Identity;
+using MicroSeg.Grains.Interfaces.Namespaces;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Settings;
+using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Grains.Interfaces.Workloads;
+
+namespace MicroSeg.Grains.Tests.Serialization;
+
+/// <summary>
+/// One fully populated instance of every message type, built the way callers build them (collection
+/// expressions included: their compiler-made types must serialize too).
+/// </summary>
+internal static class Samples
+{
+    public static readonly WorkloadSpec Workload = new()
+    {
+        Id = "web-1",
+        Node = "node-a",
+        Interface = "veth-web1",
+        Addresses = ["198.18.0.1", "fd00:198:18::1"],
+        Labels = new Dictionary<string, string> { ["app"] = "web", ["env"] = "prod" },
+        Namespace = "shop",
+        Ports = new Dictionary<string, string> { ["http"] = "TCP/80" },
+        Mode = EnforcementMode.Monitor,
+    };
+
+    public static readonly LabelSelector Selector = new()
+    {
+        MatchLabels = new Dictionary<string, string> { ["app"] = "db" },
+        MatchExpressions = [new LabelSelectorRequirement { Key = "env", Operator = "In", Values = ["prod", "stage"] }],
+    };
+
+    public static readonly PolicySpec Policy = new()
+    {
+        Id = "db-from-web",
+        Selector = Selector,
+        Namespace = "shop",
+        Ingress =
+        [
+            new PolicyRule
+            {
+                From = [new PolicyPeer { Selector = Selector, NamespaceSelector = new LabelSelector() }, new PolicyPeer { Cidr = "198.18.9.0/24", Except = ["198.18.9.128/25"] }],
+                Ports = [new PolicyPort { Protocol = "TCP", Port = 5432, EndPort = 5440 }, new PolicyPort { Protocol = "UDP", Port = "dns" }],
+            },
+        ],
+        Egress = [],
+        Action = PolicyAction.Deny,
+        Priority = 7,
+        Draft = true,
+        Origin = new KubernetesOrigin("shop", "db", "{}"),
+    };
+
+    private static readonly PolicyEntry Entry = new("web-1", TrafficDirection.Ingress, 300, 6, 80, PolicyAction.Allow, 12, "p/ingress/0", 90);
+    private static readonly EndpointRule Endpoint = new("web-1", "veth-web1", 300, EnforcementMode.Protect, true, false, ["198.18.0.1"]);
+    private static readonly NodeRules Rules = new("node-a", "epoch", 42, [Endpoint], [new IpCacheRule("198.18.0.1/32", 300)], [Entry]);
+    private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom");
+    private static readonly WorkloadRecord Record = new(Workload, 300);
+
+    public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
+    {
+        ["WorkloadSpec"] = Workload,
+        ["WorkloadRecord"] = Record,
+        ["IndexSnapshot"] = new IndexSnapshot<WorkloadRecord>("v1", [Record]),
+        ["IdentityInfo"] = new IdentityInfo(300, new Dictionary<string, string> { ["app"] = "web" }, ["web-1"]),
+        ["NamespaceSpec"] = new NamespaceSpec("shop", new Dictionary<string, string> { ["team"] = "a" }),
+        ["EnforcementSettings"] = new EnforcementSettings
+        {
+            DefaultMode = EnforcementMode.Monitor,
+            LabelGroups = [new LabelGroupMode { Selector = Selector, Namespace = "shop", Mode = EnforcementMode.Protect }],
+        },
+        ["LabelGroupMode"] = new LabelGroupMode { Selector = Selector, Mode = EnforcementMode.Monitor },
+        ["ValidationError"] = new ValidationError("addresses[0]", "not an address"),
+        ["PolicySpec"] = Policy,
+        ["KubernetesOrigin"] = new KubernetesOrigin("shop", "db", "{\"kind\":\"NetworkPolicy\"}"),
+        ["PolicyRule"] = Policy.Ingress![0],
+        ["PolicyPeer"] = Policy.Ingress![0].From![1],
+        ["PolicyPort"] = Policy.Ingress![0].Ports![1],
+        ["PortRef"] = new PortRef(null, "http"),
+        ["LabelSelector"] = Selector,
+        ["LabelSelectorRequirement"] = Selector.MatchExpressions![0],
+        ["PolicyChange"] = new PolicyChange(WorkloadBefore: Record, WorkloadAfter: Record, PolicyBefore: Policy, PolicyAfter: null, AllNodes: true),
+        ["PolicyEntryKey"] = PolicyEntryKey.Of(Entry),
+        ["NodeRulesDelta"] = new NodeRulesDelta("node-a", "epoch", 41, 42, [Endpoint], ["gone"], [new IpCacheRule("198.18.0.2/32", 301)], ["198.18.0.3/32"], [Entry], [PolicyEntryKey.Of(Entry)]),
+        ["NodeRules"] = Rules,
+        ["EndpointRule"] = Endpoint,
+        ["IpCacheRule"] = new IpCacheRule("198.18.0.0/24", 0x0100_0001),
+        ["PolicyEntry"] = Entry,
+        ["NodeAck"] = Ack,
+        ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack),
+    };
+}
