@@ -6,9 +6,9 @@ using Orleans.Streams;
 namespace MicroSeg.Grains.Nodes;
 
 /// <summary>
-/// The durable stream that carries persisted changes to the fan-out stage. A silo that hosts the
-/// grains must register a stream provider named <see cref="Provider"/> (SQLite embedded, PostgreSQL in
-/// a cluster, memory in tests).
+/// The stream that carries persisted changes to the fan-out stage. A silo that hosts the grains must
+/// register a stream provider named <see cref="Provider"/>: ADO.NET on PostgreSQL in a cluster (survives a
+/// silo kill), memory on a single embedded silo and in tests (node grains reconcile whatever is lost).
 /// </summary>
 public static class PolicyStreams
 {

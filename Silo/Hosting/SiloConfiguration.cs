@@ -15,6 +15,9 @@ internal static class SiloConfiguration
     /// <summary>ADO.NET invariant name of Npgsql.</summary>
     public const string Npgsql = "Npgsql";
 
+    /// <summary>Storage name Orleans' stream providers keep their pub-sub state under.</summary>
+    private const string PubSubStore = "PubSubStore";
+
     public static void Configure(ISiloBuilder silo, SiloCommandOptions options)
     {
         silo.Configure<ClusterOptions>(o =>
@@ -41,6 +44,19 @@ internal static class SiloConfiguration
                 o.Invariant = Npgsql;
                 o.ConnectionString = postgres;
             });
+            // The fan-out queue lives in PostgreSQL: an event published by a silo that is then killed is
+            // still delivered by another. Its subscriptions are implicit, but the provider keeps its pub-sub
+            // state in "PubSubStore", which must outlive a silo too.
+            silo.AddAdoNetStreams(PolicyStreams.Provider, o =>
+            {
+                o.Invariant = Npgsql;
+                o.ConnectionString = postgres;
+            });
+            silo.AddAdoNetGrainStorage(PubSubStore, o =>
+            {
+                o.Invariant = Npgsql;
+                o.ConnectionString = postgres;
+            });
         }
         else
         {
@@ -48,18 +64,25 @@ internal static class SiloConfiguration
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
+            AddMemoryFanout(silo);
         }
         ConfigureShared(silo);
     }
 
-    /// <summary>What every silo has whatever its storage: streams, membership timing, the dashboard.</summary>
+    /// <summary>
+    /// In-memory fan-out for a single silo and for tests. Events are hints: node grains are level-triggered
+    /// (they recompute on activation, on a version gap and every reconcile period), so an event lost with
+    /// the process delays convergence and never leaves a node wrong.
+    /// </summary>
+    public static void AddMemoryFanout(ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams(PolicyStreams.Provider);
+        silo.AddMemoryGrainStorage(PubSubStore);
+    }
+
+    /// <summary>What every silo has whatever its storage: membership timing and the dashboard.</summary>
     public static void ConfigureShared(ISiloBuilder silo)
     {
-        // Fan-out events are hints: node grains are level-triggered (they recompute on activation, on
-        // a version gap and every reconcile period), so an event lost with a silo delays convergence
-        // and never leaves a node wrong.
-        silo.AddMemoryStreams(PolicyStreams.Provider);
-        silo.AddMemoryGrainStorage("PubSubStore");
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // A dead silo is declared in about a second instead of the default ~10 s: the API answers

@@ -29,6 +29,7 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddMemoryFanout(silo);
             SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();

@@ -73,6 +73,7 @@ internal static class PolicyLatencyCommand
                 silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(data.FullName, "microseg.db"));
             else
                 silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddMemoryFanout(silo);
             SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();

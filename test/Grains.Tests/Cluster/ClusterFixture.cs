@@ -28,6 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddMemoryFanout(silo);
             SiloConfiguration.ConfigureShared(silo);
         }
     }
