@@ -4,6 +4,7 @@ using MicroSeg.Grains.Rules;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.Grains.Nodes;
@@ -41,9 +42,15 @@ internal sealed class NodeState
 /// </summary>
 internal sealed partial class NodeGrain(
     [PersistentState("node")] IPersistentState<NodeState> state,
-    TimeProvider time,
+    [FromKeyedServices(NodeGrain.ClockKey)] TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    /// <summary>
+    /// Key of the clock node grains read (Orleans' catch-all keyed clock by default): tests age agents by
+    /// moving this clock without moving the silo's own timers.
+    /// </summary>
+    public const string ClockKey = "microseg.nodes";
+
     /// <summary>An agent that has not subscribed or acknowledged for this long is shown as disconnected.</summary>
     internal static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(20);
 
@@ -71,7 +78,11 @@ internal sealed partial class NodeGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(_ => ComputeAsync(), ReconcilePeriod, ReconcilePeriod);
+        this.RegisterGrainTimer(_ =>
+        {
+            ExpireSilentAgent();
+            return ComputeAsync();
+        }, ReconcilePeriod, ReconcilePeriod);
         if (state.State.Epoch.Length == 0)
         {
             state.State.Epoch = Guid.NewGuid().ToString("N");
@@ -131,8 +142,9 @@ internal sealed partial class NodeGrain(
     public async Task<NodeStatus> GetStatusAsync()
     {
         DropFailedAgent();
+        ExpireSilentAgent();
         var rules = await FreshAsync();
-        var connected = _agent is not null && _lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout;
+        var connected = _agent is not null;
         return new NodeStatus(this.GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
             rules.Endpoints.Count, rules.Policy.Count, _lastAck);
     }
@@ -199,6 +211,20 @@ internal sealed partial class NodeGrain(
         }, TaskScheduler.Current).Unwrap();
     }
 
+    /// <summary>
+    /// Forgets an agent that has neither subscribed nor acknowledged within <see cref="AgentTimeout"/>: its
+    /// observer may belong to a client that is gone, and pushes to it would only wait for a timeout. A live
+    /// agent re-subscribes every few seconds and gets the current snapshot then.
+    /// </summary>
+    private void ExpireSilentAgent()
+    {
+        if (_agent is null || (_lastSeen is { } seen && time.GetUtcNow() - seen < AgentTimeout))
+            return;
+        LogAgentExpired(this.GetPrimaryKeyString(), _lastSeen);
+        _agent = null;
+        _pushed = null;
+    }
+
     /// <summary>Forgets the agent if a push to it failed (it re-subscribes when it is back); true when it did.</summary>
     private bool DropFailedAgent()
     {
@@ -211,6 +237,9 @@ internal sealed partial class NodeGrain(
         _pushed = null;
         return true;
     }
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Node {Node}: agent silent since {LastSeen}; dropped until it subscribes again")]
+    private partial void LogAgentExpired(string node, DateTimeOffset? lastSeen);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node}: agent subscribed")]
     private partial void LogAgentSubscribed(string node);

@@ -1,4 +1,7 @@
+using MicroSeg.Grains.Nodes;
 using MicroSeg.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace MicroSeg.Grains.Tests.Cluster;
@@ -15,6 +18,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>
+    /// The clock node grains read on every silo of the fixture (Orleans' own timers keep real time). Static
+    /// because TestingHost builds configurators itself; one fixture per test process.
+    /// </summary>
+    public static FakeTimeProvider NodeClock { get; } = new(DateTimeOffset.UtcNow);
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync()
@@ -28,6 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorageAsDefault();
+            silo.Services.AddKeyedSingleton<TimeProvider>(NodeGrain.ClockKey, NodeClock);
             SiloConfiguration.AddMemoryFanout(silo);
             SiloConfiguration.ConfigureShared(silo);
         }

@@ -94,23 +94,4 @@ public sealed class PolicyFanoutTests(ClusterFixture fixture)
         Addresses = [address],
         Labels = new Dictionary<string, string> { ["app"] = app, ["node"] = node },
     };
-
-    private sealed class RecordingObserver : INodeRulesObserver
-    {
-        private long _revision;
-
-        public long LatestRevision => Interlocked.Read(ref _revision);
-
-        public Task OnRulesAsync(NodeRules rules)
-        {
-            Interlocked.Exchange(ref _revision, rules.Revision);
-            return Task.CompletedTask;
-        }
-
-        public Task OnDeltaAsync(NodeRulesDelta delta)
-        {
-            Interlocked.Exchange(ref _revision, delta.Revision);
-            return Task.CompletedTask;
-        }
-    }
 }
