@@ -41,6 +41,11 @@ internal static class SiloConfiguration
                 o.Invariant = Npgsql;
                 o.ConnectionString = postgres;
             });
+            // A storage failure travels from the grain's silo to the silo that serves the API call as the
+            // Npgsql exception it is, so the API can answer 503 (database unavailable) instead of 500. Orleans
+            // only serializes exception types from namespaces it is told about; without this the reply fails
+            // with "Could not find a codec for type Npgsql.PostgresException".
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         }
         else
         {
