@@ -9,8 +9,12 @@ namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) : IAsyncDisposable
 {
     private readonly List<(ChildProcess Process, SiloApi Api)> _silos = [];
+    private readonly List<int> _gatewayPorts = [];
 
     public IReadOnlyList<(ChildProcess Process, SiloApi Api)> Silos => _silos;
+
+    /// <summary>Each silo's gateway (client) port, in start order.</summary>
+    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
 
     /// <summary>Silo names, in start order: "{prefix}-1", "{prefix}-2", ...</summary>
     public string NameOf(int index) => $"{namePrefix}-{index + 1}";
@@ -24,8 +28,10 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
         for (var i = 0; i < count; i++)
         {
             var http = $"http://127.0.0.1:{FreePorts.Next()}";
+            var gateway = FreePorts.Next();
             var process = ChildProcess.Start($"silo{i + 1}", RepoPaths.Silo, "--postgres", postgres.ConnectionString,
-                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{FreePorts.Next()}", "--http", http, "--name", NameOf(i));
+                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i));
+            _gatewayPorts.Add(gateway);
             _silos.Add((process, new SiloApi(new Uri(http))));
         }
 
