@@ -10,6 +10,7 @@ namespace MicroSeg.EndToEnd.Tests;
 /// traffic, keeps enforcing when the silo it was connected to is killed with SIGKILL, and follows a policy change
 /// made afterwards through another silo. Real binaries, root, namespaces and veths of its own; needs 'make build'.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class ClusterAgentFailoverTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private static readonly int[] Ports = [80, 81];

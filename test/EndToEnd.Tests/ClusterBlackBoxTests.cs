@@ -12,6 +12,7 @@ namespace MicroSeg.EndToEnd.Tests;
 /// Three real microseg-silo processes on one private PostgreSQL: state written through one silo survives the
 /// kill -9 of another and reads back through the third. Needs 'make build' (out/bin/microseg-silo).
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class ClusterBlackBoxTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Workloads = 500;

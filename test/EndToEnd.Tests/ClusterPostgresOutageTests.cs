@@ -12,6 +12,7 @@ namespace MicroSeg.EndToEnd.Tests;
 /// up, reads of active grains go on, writes answer 503 problem+json with Retry-After (never 500, never a hang), and
 /// once the database is back writes succeed again and nothing written before is lost. Needs 'make build'.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class ClusterPostgresOutageTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Workloads = 60;

@@ -9,6 +9,7 @@ namespace MicroSeg.EndToEnd.Tests;
 /// A silo that stops on its own exits non-zero, so a supervisor (systemd Restart=on-failure, Kubernetes) starts
 /// it again; one asked to stop (SIGTERM) exits 0. Real binaries; needs 'make build'.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class SiloExitCodeTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private readonly SiloCluster _cluster = new(postgres, "exit-silo");
