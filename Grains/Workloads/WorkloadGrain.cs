@@ -49,7 +49,17 @@ internal sealed class WorkloadGrain(
         var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
         var record = new WorkloadRecord(spec, identity);
         state.State.Workload = record;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Storage refused the write (e.g. the database is down): reads of this activation must go on
+            // answering what is persisted, not the change the caller was told failed.
+            state.State.Workload = before;
+            throw;
+        }
         // Release the old label set's identity only once the new one is persisted: a crash in between
         // leaves an extra hold (harmless), never a workload whose identity was given up.
         var oldLabels = previous is null ? null : IdentityLabels.Of(previous);

@@ -57,6 +57,11 @@ internal static class SiloConfiguration
                 o.Invariant = Npgsql;
                 o.ConnectionString = postgres;
             });
+            // A storage failure travels from the grain's silo to the silo that serves the API call as the
+            // Npgsql exception it is, so the API can answer 503 (database unavailable) instead of 500. Orleans
+            // only serializes exception types from namespaces it is told about; without this the reply fails
+            // with "Could not find a codec for type Npgsql.PostgresException".
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         }
         else
         {
@@ -89,6 +94,11 @@ internal static class SiloConfiguration
             // 503 meanwhile, and a shorter window means fewer of those.
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
             o.NumMissedProbesLimit = 2;
+            // A silo that was frozen or cut off while the others declared it dead learns it at its next table
+            // read, and only then stops (non-zero exit, so its supervisor restarts it); until then it may serve
+            // duplicates of grains already re-activated elsewhere. 10 s instead of the default 60 s bounds that
+            // window, for one membership read per silo per 10 s.
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
         silo.AddDashboard();
     }

@@ -28,7 +28,19 @@ internal static class SiloHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         if (options.Postgres is { } postgres)
-            await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
+        {
+            try
+            {
+                await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The message names the database, what failed and what to check; a stack trace adds nothing for
+                // an operator. Non-zero, so a supervisor retries until the database is there.
+                await Console.Error.WriteLineAsync($"microseg-silo: {e.Message}");
+                return 1;
+            }
+        }
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
         builder.Services.AddMicroSegApi();

@@ -9,7 +9,7 @@ internal sealed class SiloApi(Uri baseAddress) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Content = body switch
@@ -18,7 +18,7 @@ internal sealed class SiloApi(Uri baseAddress) : IDisposable
             HttpContent content => content,
             _ => JsonContent.Create(body),
         };
-        return await _http.SendAsync(request);
+        return await _http.SendAsync(request, cancellationToken);
     }
 
     /// <summary>Sends and fails with the problem body when the status is not a success.</summary>

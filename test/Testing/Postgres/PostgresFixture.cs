@@ -29,9 +29,7 @@ public sealed class PostgresFixture : IDisposable
                 Run("chown", "postgres:postgres", _directory);
             Port = FreePort();
             RunPostgres("initdb", "-D", _data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions");
-            RunPostgres("pg_ctl", "-D", _data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "30", "-o",
-                $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
-            _started = true;
+            Start();
             ConnectionString = new NpgsqlConnectionStringBuilder
             {
                 Host = "127.0.0.1",
@@ -54,6 +52,39 @@ public sealed class PostgresFixture : IDisposable
     public string ConnectionString { get; } = "";
 
     private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>
+    /// Starts the server (again) on the same data directory and port, waiting until it accepts connections;
+    /// used after <see cref="Stop"/> to end a simulated outage.
+    /// </summary>
+    public void Start()
+    {
+        RunPostgres("pg_ctl", "-D", _data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "30", "-o",
+            $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
+        _started = true;
+    }
+
+    /// <summary>
+    /// Stops the server as an operator or a crashing host would take it away: fast mode ends every open session
+    /// at once (clients see their connections dropped, new ones refused). The data stays; <see cref="Start"/>
+    /// brings it back.
+    /// </summary>
+    public void Stop()
+    {
+        RunPostgres("pg_ctl", "-D", _data, "-m", "fast", "-w", "-t", "30", "stop");
+        _started = false;
+        // This process's own pooled connections died with the server: later queries must open fresh ones.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Runs a query that returns one value.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     public async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {

@@ -1,0 +1,69 @@
+using MicroSeg.Testing;
+
+namespace MicroSeg.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Real microseg-silo processes in cluster mode on one PostgreSQL, each on its own free ports; stopped (SIGTERM,
+/// then SIGKILL) on dispose, whatever the test's outcome.
+/// </summary>
+internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) : IAsyncDisposable
+{
+    private readonly List<(ChildProcess Process, SiloApi Api)> _silos = [];
+    private readonly List<int> _gatewayPorts = [];
+
+    public IReadOnlyList<(ChildProcess Process, SiloApi Api)> Silos => _silos;
+
+    /// <summary>Each silo's gateway (client) port, in start order.</summary>
+    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
+
+    /// <summary>Silo names, in start order: "{prefix}-1", "{prefix}-2", ...</summary>
+    public string NameOf(int index) => $"{namePrefix}-{index + 1}";
+
+    /// <summary>
+    /// Starts <paramref name="count"/> silos and waits until each is healthy and sees all of them Active, so
+    /// placement is settled before the test writes.
+    /// </summary>
+    public async Task StartAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var http = $"http://127.0.0.1:{FreePorts.Next()}";
+            var gateway = FreePorts.Next();
+            var process = ChildProcess.Start($"silo{i + 1}", RepoPaths.Silo, "--postgres", postgres.ConnectionString,
+                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i));
+            _gatewayPorts.Add(gateway);
+            _silos.Add((process, new SiloApi(new Uri(http))));
+        }
+
+        await Task.WhenAll(_silos.Select(s => s.Api.WaitHealthyAsync(s.Process, TimeSpan.FromSeconds(60))));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var (process, api) in _silos)
+        {
+            while (true)
+            {
+                var cluster = await api.SendOkAsync(HttpMethod.Get, "/api/v1/cluster");
+                var silos = cluster!["silos"]!.AsArray();
+                if (silos.Count == count && silos.All(s => s!["status"]!.GetValue<string>() == "Active" && s["error"] is null))
+                {
+                    Assert.Equal(Enumerable.Range(0, count).Select(NameOf), silos.Select(s => s!["name"]!.GetValue<string>()).Order());
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"{process.Name} does not see {count} active silos: {cluster.ToJsonString()}\n{Tails()}");
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    /// <summary>The last lines of every silo's output, for assertion messages.</summary>
+    public string Tails(int lines = 20) => string.Join('\n', _silos.Select(s => s.Process.Tail(lines)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (process, api) in _silos)
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(10));
+            process.Dispose();
+            api.Dispose();
+        }
+    }
+}
