@@ -28,6 +28,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorageAsDefault();
+            // Policy batches register a reminder (the production silo keeps them in SQLite or PostgreSQL).
+            silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
         }
     }
