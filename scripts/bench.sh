@@ -17,6 +17,8 @@ if [ $# -eq 0 ]; then
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- runtime --markdown out/bench/runtime.md
   echo "== policy fan-out: REST label change to rules applied on every agent (in-process agents)"
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- policy-latency --nodes 10,100 --workloads 10000 --policies 1000 --changes 20 | tee out/bench/policy-latency.md
+  echo "== NetworkPolicy import: one POST of 20k documents beside PUT one by one (SQLite, one silo)"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- networkpolicy-import --documents 20000 --baseline 300 | tee out/bench/networkpolicy-import.md
 fi
 
 echo "== control plane (BenchmarkDotNet)"

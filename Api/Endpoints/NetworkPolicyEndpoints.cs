@@ -1,12 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using MicroSeg.Api.Json;
 using MicroSeg.Api.Kubernetes;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Kubernetes;
 using MicroSeg.Grains.Interfaces.Policies;
-using MicroSeg.Grains.Interfaces.Validation;
 using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +26,8 @@ internal static class NetworkPolicyEndpoints
     {
         var group = api.MapGroup("/networkpolicies").WithTags("NetworkPolicies");
         group.MapPost("/", ApplyAsync).WithName("ApplyNetworkPolicies")
-            .WithSummary("Applies NetworkPolicies (YAML or JSON, one or many documents, or a List) as kubectl apply would; all or nothing.");
+            .WithSummary("Applies NetworkPolicies (YAML or JSON, one or many documents, or a List) as kubectl apply would; all or nothing.")
+            .WithDescription("An invalid document anywhere answers 400 naming documents[i] and the field, and changes nothing. A valid body is persisted as one batch before anything is applied; 200 once applied, 202 when it is accepted but still applying after the wait (it completes regardless).");
         group.MapGet("/", ListAsync).WithName("ListNetworkPolicies").WithSummary("Lists every imported NetworkPolicy.");
         group.MapGet("/{namespace}", ListAsync).WithName("ListNamespaceNetworkPolicies").WithSummary("Lists the NetworkPolicies of one namespace.");
         group.MapGet("/{namespace}/{name}", GetAsync).WithName("GetNetworkPolicy").WithSummary("Reads one NetworkPolicy as applied.");
@@ -37,66 +35,35 @@ internal static class NetworkPolicyEndpoints
         group.MapDelete("/{namespace}/{name}", DeleteAsync).WithName("DeleteNetworkPolicy").WithSummary("Removes one NetworkPolicy.");
     }
 
-    private static async Task<Results<Ok<AppliedNetworkPolicy[]>, ProblemHttpResult>> ApplyAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
-        await ApplyTextAsync(await new StreamReader(request.Body).ReadToEndAsync(ct), grains, null);
-
-    private static async Task<Results<Ok<AppliedNetworkPolicy[]>, ProblemHttpResult>> PutAsync(string @namespace, string name, HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
-        await ApplyTextAsync(await new StreamReader(request.Body).ReadToEndAsync(ct), grains, (@namespace, name));
-
-    private static async Task<Results<Ok<AppliedNetworkPolicy[]>, ProblemHttpResult>> ApplyTextAsync(string text, IGrainFactory grains, (string Namespace, string Name)? target)
+    private static async Task<Results<Ok<AppliedNetworkPolicy[]>, Accepted<AppliedNetworkPolicy[]>, ProblemHttpResult>> ApplyAsync(
+        HttpRequest request, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
-        var (objects, errors) = ManifestReader.Read(text);
+        var (policies, errors) = NetworkPolicyImport.Translate(await new StreamReader(request.Body).ReadToEndAsync(ct), null);
         if (errors.Count > 0)
             return ApiProblems.Invalid(errors);
-        if (target is not null && objects.Count != 1)
-            return ApiProblems.Invalid([new ValidationError("body", $"PUT takes exactly one NetworkPolicy; this body has {objects.Count}.")]);
-
-        var problems = new List<ValidationError>();
-        var policies = new List<PolicySpec>();
-        for (var i = 0; i < objects.Count; i++)
-        {
-            var path = $"documents[{i}]";
-            var metadata = objects[i]["metadata"] as JsonObject;
-            if (metadata is not null && target is { } t)
-            {
-                metadata["namespace"] ??= t.Namespace;
-                metadata["name"] ??= t.Name;
-            }
-            if (metadata is not null)
-                metadata["namespace"] ??= "default";
-            NetworkPolicyDocument? doc;
-            try
-            {
-                doc = objects[i].Deserialize<NetworkPolicyDocument>(ApiJson.Options);
-            }
-            catch (JsonException ex)
-            {
-                problems.Add(new ValidationError($"{path}.{ex.Path?.TrimStart('$', '.')}", ex.Message.Split(" Path:")[0]));
-                continue;
-            }
-            var (policy, invalid) = NetworkPolicyTranslator.Translate(doc!, objects[i].ToJsonString(), path);
-            problems.AddRange(invalid);
-            if (policy is null)
-                continue;
-            if (target is { } expected && (policy.Origin!.Namespace, policy.Origin.Name) != expected)
-                problems.Add(new ValidationError($"{path}.metadata", $"the document is {policy.Origin.Namespace}/{policy.Origin.Name} but the URL names {expected.Namespace}/{expected.Name}."));
-            if (policies.Any(p => p.Id == policy.Id))
-                problems.Add(new ValidationError($"{path}.metadata.name", $"NetworkPolicy {policy.Origin!.Namespace}/{policy.Origin.Name} appears twice in this request."));
-            policies.Add(policy);
-        }
-        if (problems.Count > 0)
-            return ApiProblems.Invalid(problems);
-
-        var applied = new List<AppliedNetworkPolicy>();
-        foreach (var policy in policies)
-        {
-            var grain = grains.GetGrain<IPolicyGrain>(policy.Id);
-            var existed = await grain.GetAsync() is not null;
-            await grain.SetAsync(policy);
-            applied.Add(new AppliedNetworkPolicy(policy.Origin!.Namespace, policy.Origin.Name, policy.Id, existed ? "configured" : "created"));
-        }
-        return TypedResults.Ok(applied.ToArray());
+        // From here the request token only bounds the wait for the apply: an accepted batch is never abandoned.
+        var batch = await PolicyBatchSubmitter.SubmitAsync(grains, policies, time, ct);
+        var applied = policies.Select(p => Applied(p, batch.Existed.Contains(p.Id))).ToArray();
+        if (batch.Applied)
+            return TypedResults.Ok(applied);
+        return TypedResults.Accepted((string?)null, applied);
     }
+
+    private static async Task<Results<Ok<AppliedNetworkPolicy[]>, ProblemHttpResult>> PutAsync(string @namespace, string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var (policies, errors) = NetworkPolicyImport.Translate(await new StreamReader(request.Body).ReadToEndAsync(ct), (@namespace, name));
+        if (errors.Count > 0)
+            return ApiProblems.Invalid(errors);
+        // One document: the policy grain's single write is already all or nothing.
+        var policy = policies[0];
+        var grain = grains.GetGrain<IPolicyGrain>(policy.Id);
+        var existed = await grain.GetAsync() is not null;
+        await grain.SetAsync(policy);
+        return TypedResults.Ok(new[] { Applied(policy, existed) });
+    }
+
+    private static AppliedNetworkPolicy Applied(PolicySpec policy, bool existed) =>
+        new(policy.Origin!.Namespace, policy.Origin.Name, policy.Id, existed ? "configured" : "created");
 
     private static async Task<Ok<JsonNode[]>> ListAsync(string? @namespace, IGrainFactory grains)
     {

@@ -7,8 +7,22 @@ namespace MicroSeg.Grains.Interfaces.Policies;
 [Alias("microseg.IPolicyIndexGrain")]
 public interface IPolicyIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Records (or replaces) a policy.</summary>
-    Task UpsertAsync(PolicySpec policy);
+    /// <summary>
+    /// Records (or replaces) a policy written with write stamp <paramref name="stamp"/> (UTC ticks, growing per
+    /// policy); ignored when the index holds a later write of that policy.
+    /// </summary>
+    Task UpsertAsync(PolicySpec policy, long stamp);
+
+    /// <summary>
+    /// Records every policy of the committed batch <paramref name="batch"/> (read back chunk by chunk) in one
+    /// persisted write, so readers of the index see all of the batch or none of it. Policies the index holds a
+    /// later write of (stamp above <paramref name="batchStamp"/>) are left as they are.
+    /// </summary>
+    Task ApplyBatchAsync(IPolicyBatchGrain batch, int chunkCount, long batchStamp);
+
+    /// <summary>The ids among <paramref name="policyIds"/> that the index holds.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> FindExistingAsync(IReadOnlyList<string> policyIds);
 
     /// <summary>Forgets a policy; no-op when unknown.</summary>
     Task RemoveAsync(string policyId);

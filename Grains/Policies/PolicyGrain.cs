@@ -5,7 +5,6 @@ using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
 using Orleans;
 using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace MicroSeg.Grains.Policies;
 
@@ -15,11 +14,19 @@ internal sealed class PolicyState
 {
     [Id(0)]
     public PolicySpec? Policy { get; set; }
+
+    /// <summary>
+    /// When the policy was last written (UTC ticks; a batch's acceptance time for a batch write). Orders
+    /// single writes against batches that apply later than they were accepted.
+    /// </summary>
+    [Id(1)]
+    public long Stamp { get; set; }
 }
 
 /// <summary>The source of truth for one policy.</summary>
 internal sealed class PolicyGrain(
-    [PersistentState("policy")] IPersistentState<PolicyState> state) : Grain, IPolicyGrain
+    [PersistentState("policy")] IPersistentState<PolicyState> state,
+    TimeProvider time) : Grain, IPolicyGrain
 {
     public Task<PolicySpec?> GetAsync()
     {
@@ -43,10 +50,25 @@ internal sealed class PolicyGrain(
         spec = spec with { Id = this.GetPrimaryKeyString() };
         SpecValidationException.ThrowIfAny(PolicyValidator.Validate(spec));
         var before = state.State.Policy;
+        // Later than any write this grain made, including a batch accepted "in the future" of this silo's clock.
+        var stamp = Math.Max(state.State.Stamp + 1, time.GetUtcNow().UtcTicks);
         state.State.Policy = spec;
+        state.State.Stamp = stamp;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).UpsertAsync(spec);
+        await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).UpsertAsync(spec, stamp);
         await PolicyStreams.PublishAsync(this, spec.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before, PolicyAfter: spec));
+    }
+
+    public async Task<bool> ApplyBatchAsync(PolicySpec spec, long batchStamp)
+    {
+        // The batch validated every policy before it was accepted; validating again here could only
+        // strand an accepted batch that no retry can finish.
+        if (state.State.Stamp > batchStamp || (state.State.Stamp == batchStamp && state.State.Policy is not null))
+            return false;
+        state.State.Policy = spec with { Id = this.GetPrimaryKeyString() };
+        state.State.Stamp = batchStamp;
+        await state.WriteStateAsync();
+        return true;
     }
 
     public async Task<bool> DeleteAsync()

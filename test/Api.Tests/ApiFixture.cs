@@ -30,6 +30,8 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.AddMemoryGrainStorageAsDefault();
             SiloConfiguration.AddMemoryFanout(silo);
+            // Policy batches register a reminder (the production silo keeps them in SQLite or PostgreSQL).
+            silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();

@@ -39,6 +39,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorageAsDefault();
             silo.Services.AddKeyedSingleton<TimeProvider>(NodeGrain.ClockKey, NodeClock);
             SiloConfiguration.AddMemoryFanout(silo);
+            // Policy batches register a reminder (the production silo keeps them in SQLite or PostgreSQL).
+            silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
         }
     }

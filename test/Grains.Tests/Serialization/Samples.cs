@@ -89,6 +89,7 @@ internal static class Samples
         ["IpCacheRule"] = new IpCacheRule("198.18.0.0/24", 0x0100_0001),
         ["PolicyEntry"] = Entry,
         ["NodeAck"] = Ack,
+        ["PolicyBatchStatus"] = new PolicyBatchStatus(PolicyBatchPhase.Accepted, 20_000, Staged: false),
         ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack),
     };
 }
