@@ -9,6 +9,13 @@ if (args is ["datapath", .. var datapathArgs])
 if (args is ["policy-latency", .. var latencyArgs])
     return await MicroSeg.Benchmarks.Policy.PolicyLatencyCommand.RunAsync(latencyArgs);
 
+// "grain-calls ...": Orleans grain calls/s and latency, local, cross-silo and from an external client.
+if (args is ["grain-calls", .. var callArgs])
+    return await MicroSeg.Benchmarks.Calls.GrainCallsCommand.RunAsync(callArgs);
+
+// "writes ...": PUT /api/v1/workloads/{id} on one embedded silo, writes/s and latency by workload count.
+if (args is ["writes", .. var writeArgs])
+    return await MicroSeg.Benchmarks.Writes.WritesCommand.RunAsync(writeArgs);
 
 BenchmarkSwitcher.FromAssembly(typeof(DatapathBenchCommand).Assembly).Run(args);
 return 0;
