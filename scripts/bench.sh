@@ -13,8 +13,11 @@ if [ $# -eq 0 ]; then
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- datapath run --markdown out/bench/datapath.md
   echo "== data plane: iperf3 through veths, without and with the programs"
   scripts/bench-iperf.sh 5 3 | tee out/bench/iperf.txt
-  echo "== runtime: grain calls (local, cross-silo on 2 silos), activations/s; medians beside a direct call"
-  dotnet run -c "${CONFIG:-Release}" --project "$project" -- runtime --markdown out/bench/runtime.md
+  echo "== Orleans grain calls: local, cross-silo (2 silos), external client; bare Orleans silos, then the product's silo configuration"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- grain-calls --silo bare --markdown out/bench/grain-calls-bare.md
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- grain-calls --silo microseg --markdown out/bench/grain-calls.md
+  echo "== writes: PUT /api/v1/workloads/{id} on one embedded silo at 1k, 10k, 50k workloads"
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- writes --workloads 1000,10000,50000 --markdown out/bench/writes.md
   echo "== policy fan-out: REST label change to rules applied on every agent (in-process agents)"
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- policy-latency --nodes 10,100 --workloads 10000 --policies 1000 --changes 20 | tee out/bench/policy-latency.md
   echo "== NetworkPolicy import: one POST of 20k documents beside PUT one by one (SQLite, one silo)"

@@ -11,9 +11,16 @@ namespace MicroSeg.Grains.Interfaces.Workloads;
 public interface IWorkloadIndexGrain : IGrainWithStringKey
 {
     /// <summary>Records (or replaces) a workload.</summary>
+    /// <remarks>
+    /// Interleaves so that writes to different shards are stored in parallel instead of one after another. A
+    /// workload's own changes still arrive one at a time (its grain awaits each), so they cannot overtake each other.
+    /// </remarks>
+    [AlwaysInterleave]
     Task UpsertAsync(WorkloadRecord workload);
 
     /// <summary>Forgets a workload; no-op when unknown.</summary>
+    /// <remarks>Interleaves, as <see cref="UpsertAsync"/> does.</remarks>
+    [AlwaysInterleave]
     Task RemoveAsync(string workloadId);
 
     /// <summary>Every workload, ordered by id.</summary>

@@ -1,5 +1,7 @@
 using MicroSeg.Grains.Interfaces.Identity;
+using MicroSeg.Grains.Common;
 using Orleans;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -15,11 +17,18 @@ internal sealed class IdentityEntry
     [Id(1)]
     public Dictionary<string, string> Labels { get; set; } = [];
 
-    [Id(2)]
-    public SortedSet<string> Holders { get; set; } = new(StringComparer.Ordinal);
+    // Id 2 held the holders until they moved to the holder shards; it is not reused.
+
+    /// <summary>Who holds it: persisted in the holder shards, rebuilt from them on activation.</summary>
+    [NonSerialized]
+    public readonly SortedSet<string> Holders = new(StringComparer.Ordinal);
+
+    /// <summary>Completes once the write that stored this entry has; awaited before its number is handed out.</summary>
+    [NonSerialized]
+    public Task Stored = Task.CompletedTask;
 }
 
-/// <summary>Persisted state of the identity allocator.</summary>
+/// <summary>Persisted state of the identity allocator: the label-set table, without its holders.</summary>
 [GenerateSerializer, Alias("microseg.state.IdentityAllocatorState")]
 internal sealed class IdentityAllocatorState
 {
@@ -31,9 +40,34 @@ internal sealed class IdentityAllocatorState
 }
 
 /// <summary>Cluster-wide label-set to identity table. A number is persisted before it is handed out, and never reused.</summary>
+/// <remarks>
+/// The table grows with the label sets; the holds grow with the workloads, so they live in
+/// <see cref="IdentityHolderShardGrain"/>s and a workload write stores one small shard, not every hold in the
+/// cluster. Order makes a crash harmless: an entry is stored before its first hold, and a hold is dropped before
+/// its emptied entry, so a crash in between leaves at most an entry without holders, dropped at the next activation.
+/// Reentrant so that concurrent calls share one write of the table (<see cref="CoalescedStateWriter{T}"/>): each
+/// call changes the table without awaiting first. One call at a time made every workload write in the cluster
+/// wait for the one before it.
+/// </remarks>
+[Reentrant]
 internal sealed class IdentityAllocatorGrain(
     [PersistentState("identities")] IPersistentState<IdentityAllocatorState> state) : Grain, IIdentityAllocatorGrain
 {
+    private readonly CoalescedStateWriter<IdentityAllocatorState> _writer = new(state);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, IdentityHolderShardGrain.Shards)
+            .Select(i => HolderShard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        foreach (var hold in shards.SelectMany(s => s))
+        {
+            if (state.State.Identities.TryGetValue(hold.LabelKey, out var entry))
+                entry.Holders.Add(hold.Holder);
+        }
+        foreach (var empty in state.State.Identities.Where(e => e.Value.Holders.Count == 0).Select(e => e.Key).ToList())
+            state.State.Identities.Remove(empty);
+    }
+
     public async Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder)
     {
         var key = Canonical(labels);
@@ -41,13 +75,16 @@ internal sealed class IdentityAllocatorGrain(
         {
             entry = new IdentityEntry { Id = state.State.Next++, Labels = new Dictionary<string, string>(labels) };
             state.State.Identities[key] = entry;
+            entry.Stored = _writer.WriteAsync();
         }
         else if (entry.Holders.Contains(holder))
         {
+            await entry.Stored;
             return entry.Id;
         }
         entry.Holders.Add(holder);
-        await state.WriteStateAsync();
+        await entry.Stored;
+        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
         return entry.Id;
     }
 
@@ -56,9 +93,12 @@ internal sealed class IdentityAllocatorGrain(
         var key = Canonical(labels);
         if (!state.State.Identities.TryGetValue(key, out var entry) || !entry.Holders.Remove(holder))
             return;
-        if (entry.Holders.Count == 0)
+        var emptied = entry.Holders.Count == 0;
+        if (emptied)
             state.State.Identities.Remove(key);
-        await state.WriteStateAsync();
+        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).RemoveAsync(key, holder);
+        if (emptied)
+            await _writer.WriteAsync();
     }
 
     public Task<IReadOnlyList<IdentityInfo>> GetAllAsync() =>
@@ -66,6 +106,8 @@ internal sealed class IdentityAllocatorGrain(
             .OrderBy(e => e.Id)
             .Select(e => new IdentityInfo(e.Id, e.Labels, e.Holders.ToList()))
             .ToList());
+
+    private IIdentityHolderShardGrain HolderShard(string key) => GrainFactory.GetGrain<IIdentityHolderShardGrain>(key);
 
     /// <summary>Sorted "k=v" pairs: equal label sets give equal keys whatever their order.</summary>
     internal static string Canonical(IReadOnlyDictionary<string, string> labels) =>

@@ -15,7 +15,12 @@ namespace MicroSeg.Grains.Workloads;
 /// </summary>
 internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIndexGrain
 {
-    internal const int Shards = 64;
+    /// <summary>
+    /// How many shards persist the index. Each change rewrites its whole shard, so a shard must stay small at the
+    /// largest workload count we size for (50,000 workloads: ≈ 50 per shard, ≈ 40 kB per write; 64 shards made it
+    /// ≈ 660 kB). The shard of an id depends on this number: changing it orphans what older shards hold.
+    /// </summary>
+    internal const int Shards = 1024;
 
     /// <summary>How stale the in-memory union may get before reads reload it from the shards.</summary>
     internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);

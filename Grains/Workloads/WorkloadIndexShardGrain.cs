@@ -1,5 +1,7 @@
+using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -14,20 +16,27 @@ internal sealed class WorkloadIndexShardState
 }
 
 /// <summary>A persisted part of the workload index.</summary>
+/// <remarks>
+/// Reentrant so that concurrent changes to one shard share one write of it (<see cref="CoalescedStateWriter{T}"/>):
+/// each call changes the shard without awaiting, then waits for a write that started after its change.
+/// </remarks>
+[Reentrant]
 internal sealed class WorkloadIndexShardGrain(
     [PersistentState("workload-index")] IPersistentState<WorkloadIndexShardState> state) : Grain, IWorkloadIndexShardGrain
 {
+    private readonly CoalescedStateWriter<WorkloadIndexShardState> _writer = new(state);
+
     public async Task UpsertAsync(WorkloadRecord workload)
     {
         state.State.Workloads[workload.Spec.Id] = workload;
-        await state.WriteStateAsync();
+        await _writer.WriteAsync();
     }
 
     public async Task<bool> RemoveAsync(string workloadId)
     {
         if (!state.State.Workloads.Remove(workloadId))
             return false;
-        await state.WriteStateAsync();
+        await _writer.WriteAsync();
         return true;
     }
 

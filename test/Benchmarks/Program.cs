@@ -12,5 +12,13 @@ if (args is ["policy-latency", .. var latencyArgs])
 if (args is ["networkpolicy-import", .. var importArgs])
     return await MicroSeg.Benchmarks.Policy.NetworkPolicyImportCommand.RunAsync(importArgs);
 
+// "grain-calls ...": Orleans grain calls/s and latency, local, cross-silo and from an external client.
+if (args is ["grain-calls", .. var callArgs])
+    return await MicroSeg.Benchmarks.Calls.GrainCallsCommand.RunAsync(callArgs);
+
+// "writes ...": PUT /api/v1/workloads/{id} on one embedded silo, writes/s and latency by workload count.
+if (args is ["writes", .. var writeArgs])
+    return await MicroSeg.Benchmarks.Writes.WritesCommand.RunAsync(writeArgs);
+
 BenchmarkSwitcher.FromAssembly(typeof(DatapathBenchCommand).Assembly).Run(args);
 return 0;

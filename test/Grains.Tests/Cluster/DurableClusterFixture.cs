@@ -34,6 +34,7 @@ public sealed class DurableClusterFixture : IAsyncLifetime
             var database = Path.Combine(Data.FullName, "microseg.db");
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
+            SiloConfiguration.AddMemoryFanout(silo);
             SiloConfiguration.ConfigureShared(silo);
         }
     }

@@ -65,6 +65,7 @@ internal static class Samples
         ["WorkloadRecord"] = Record,
         ["IndexSnapshot"] = new IndexSnapshot<WorkloadRecord>("v1", [Record]),
         ["IdentityInfo"] = new IdentityInfo(300, new Dictionary<string, string> { ["app"] = "web" }, ["web-1"]),
+        ["IdentityHold"] = new IdentityHold("app=web", "web-1"),
         ["NamespaceSpec"] = new NamespaceSpec("shop", new Dictionary<string, string> { ["team"] = "a" }),
         ["EnforcementSettings"] = new EnforcementSettings
         {

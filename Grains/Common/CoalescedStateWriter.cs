@@ -1,0 +1,43 @@
+using Orleans.Runtime;
+
+namespace MicroSeg.Grains.Common;
+
+/// <summary>
+/// Persists a grain's state for every caller that changed it, one write at a time: callers that arrive while a
+/// write is in flight share the single write that starts after it. A grain whose state is one large blob (a
+/// table of every holder, a shard of an index) otherwise pays one serialization and one storage commit per
+/// call, one call after another. Use only from a reentrant grain's own turns, changing the state before
+/// calling <see cref="WriteAsync"/> and without awaiting in between.
+/// </summary>
+internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state)
+{
+    private Task _current = Task.CompletedTask;
+    private TaskCompletionSource? _queued;
+
+    /// <summary>Completes once a write that started after this call has been stored, or fails with that write.</summary>
+    public Task WriteAsync()
+    {
+        if (_queued is { } queued)
+            return queued.Task;
+        queued = _queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _current = WriteAfterAsync(_current, queued);
+        return queued.Task;
+    }
+
+    private async Task WriteAfterAsync(Task previous, TaskCompletionSource queued)
+    {
+        // The previous write's outcome belongs to its own callers; this one is attempted either way.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        // From here on a change needs the next write: this one may already have serialized the state.
+        _queued = null;
+        try
+        {
+            await state.WriteStateAsync();
+            queued.SetResult();
+        }
+        catch (Exception exception)
+        {
+            queued.SetException(exception);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using MicroSeg.Api;
+using MicroSeg.Benchmarks.Load;
+using MicroSeg.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace MicroSeg.Benchmarks.Calls;
+
+/// <summary>Real Orleans silos and a client in this process, on loopback TCP with localhost clustering.</summary>
+internal sealed class BenchSilos : IAsyncDisposable
+{
+    private readonly List<IHost> _silos = [];
+    private readonly List<IHost> _clients = [];
+
+    /// <summary>Starts silos in this process; the first is the primary the others join.</summary>
+    /// <param name="count">How many silos.</param>
+    /// <param name="microSeg">
+    /// Also give each silo what the product's silos add to every grain call: the shared configuration (streams,
+    /// membership timing, the Orleans dashboard and its call filter) and the API's grain-call statistics filter.
+    /// </param>
+    public static async Task<BenchSilos> StartAsync(int count, bool microSeg)
+    {
+        var silos = new BenchSilos();
+        var primaryPort = FreePort.Next();
+        for (var i = 0; i < count; i++)
+        {
+            var siloPort = i == 0 ? primaryPort : FreePort.Next();
+            var gatewayPort = FreePort.Next();
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort));
+                silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "microseg-bench");
+                if (microSeg)
+                    SiloConfiguration.ConfigureShared(silo);
+            });
+            if (microSeg)
+                builder.Services.AddMicroSegApi();
+            var host = builder.Build();
+            await host.StartAsync();
+            silos._silos.Add(host);
+            silos.GatewayPorts.Add(gatewayPort);
+        }
+        return silos;
+    }
+
+    public List<int> GatewayPorts { get; } = [];
+
+    /// <summary>The grain factory of silo <paramref name="index"/>: calls made through it leave from that silo.</summary>
+    public IGrainFactory Grains(int index) => _silos[index].Services.GetRequiredService<IGrainFactory>();
+
+    public string Address(int index) => _silos[index].Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+
+    /// <summary>A cluster client outside the silos, connected to the gateway of silo <paramref name="index"/> only.</summary>
+    public async Task<IGrainFactory> ConnectClientAsync(int index)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(c =>
+        {
+            c.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "microseg-bench");
+            c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPorts[index]));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        _clients.Add(host);
+        return host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Clients first, then the silos that joined, the primary last.
+        foreach (var host in _clients.Concat(Enumerable.Reverse(_silos)))
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+}

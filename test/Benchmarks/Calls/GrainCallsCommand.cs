@@ -1,0 +1,87 @@
+using MicroSeg.Benchmarks.Load;
+using Orleans;
+
+namespace MicroSeg.Benchmarks.Calls;
+
+/// <summary>
+/// Grain calls per second and their latency on real Orleans silos in this process: local (the silo's own
+/// co-hosted client calls grains on that silo), cross-silo (silo A calls grains placed on silo B), and from
+/// an external cluster client through silo A's gateway to grains on A. Closed loop: each caller awaits its
+/// call before the next, every caller on its own grain. Each row is the median of the rounds after one
+/// warm-up round; p50/p99 pool every measured call. "one caller" rows time calls one after another.
+/// Usage: grain-calls [--callers 200] [--seconds 2] [--rounds 5] [--silo bare|microseg] [--markdown FILE]
+/// </summary>
+internal static class GrainCallsCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var callers = Args.Int(args, "--callers", 200);
+        var seconds = Args.Int(args, "--seconds", 2);
+        var rounds = Args.Int(args, "--rounds", 5);
+        var siloKind = Args.Get(args, "--silo", "microseg");
+        if (siloKind is not ("bare" or "microseg"))
+            throw new ArgumentException($"--silo '{siloKind}': expected bare (Orleans defaults) or microseg (the product's silo configuration and call filters).");
+        var markdown = Args.Get(args, "--markdown", "");
+
+        var lines = new List<string>
+        {
+            $"grain calls, {siloKind} silos, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
+            "",
+            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
+            "|---|---:|---:|---:|---|",
+        };
+        Console.WriteLine(string.Join('\n', lines));
+
+        await using var silos = await BenchSilos.StartAsync(2, siloKind == "microseg");
+        var siloA = silos.Grains(0);
+        var siloB = silos.Grains(1);
+        var client = await silos.ConnectClientAsync(0);
+
+        var local = await PlaceAsync(siloA, silos.Address(0), firstKey: 0, callers);
+        var remote = await PlaceAsync(siloB, silos.Address(1), firstKey: 100_000, callers);
+        var viaGateway = await PlaceAsync(siloA, silos.Address(0), firstKey: 200_000, callers);
+
+        var duration = TimeSpan.FromSeconds(seconds);
+        lines.Add(await RowAsync("local (silo A → grains on A)", siloA, local, callers, duration, rounds));
+        lines.Add(await RowAsync("local, one caller", siloA, local, 1, duration, 1));
+        lines.Add(await RowAsync("cross-silo (silo A → grains on B)", siloA, remote, callers, duration, rounds));
+        lines.Add(await RowAsync("cross-silo, one caller", siloA, remote, 1, duration, 1));
+        lines.Add(await RowAsync("external client → gateway of A → grains on A", client, viaGateway, callers, duration, rounds));
+        lines.Add(await RowAsync("external client, one caller", client, viaGateway, 1, duration, 1));
+
+        if (markdown.Length > 0)
+            await File.WriteAllLinesAsync(markdown, lines);
+        return 0;
+    }
+
+    /// <summary>Activates <paramref name="count"/> grains through <paramref name="from"/> and checks each runs on <paramref name="expectedSilo"/>.</summary>
+    private static async Task<long[]> PlaceAsync(IGrainFactory from, string expectedSilo, long firstKey, int count)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => firstKey + i).ToArray();
+        var placed = await Task.WhenAll(keys.Select(k => from.GetGrain<IPingGrain>(k).SiloAsync()));
+        var misplaced = placed.Count(s => s != expectedSilo);
+        if (misplaced > 0)
+            throw new InvalidOperationException($"{misplaced} of {count} grains were not placed on {expectedSilo}; the figures would mix local and remote calls.");
+        return keys;
+    }
+
+    private static async Task<string> RowAsync(string name, IGrainFactory from, long[] keys, int callers, TimeSpan duration, int rounds)
+    {
+        var grains = keys.Take(callers).Select(k => from.GetGrain<IPingGrain>(k)).ToArray();
+        Task Call(int caller, long n) => grains[caller].PingAsync((int)n);
+        await ClosedLoop.RunAsync(callers, TimeSpan.FromSeconds(1), Call); // warm-up
+        var runs = new List<LoadResult>();
+        for (var r = 0; r < rounds; r++)
+            runs.Add(await ClosedLoop.RunAsync(callers, duration, Call));
+        var result = LoadResult.Combine(runs);
+        var each = string.Join(" / ", runs.Select(r => Rate(r.PerSecond)));
+        var line = $"| {name} | **{Rate(result.PerSecond)}** ({each}) | {Micros(result.PercentileMs(50))} | {Micros(result.PercentileMs(99))} | {Machine.LoadAverage()} |";
+        Console.WriteLine(line);
+        return line;
+    }
+
+    private static string Rate(double perSecond) =>
+        perSecond >= 1e6 ? $"{perSecond / 1e6:F2} M" : $"{perSecond / 1e3:F0} k";
+
+    private static string Micros(double ms) => ms >= 1 ? $"{ms:F2} ms" : $"{ms * 1000:F0} µs";
+}

@@ -1,0 +1,63 @@
+using MicroSeg.Api;
+using MicroSeg.Benchmarks.Load;
+using MicroSeg.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Hosting;
+
+namespace MicroSeg.Benchmarks.Writes;
+
+/// <summary>
+/// One embedded silo composed as <c>make run</c> composes it (<see cref="SiloConfiguration.Configure"/>: localhost
+/// clustering, SQLite grain storage and reminders under a temporary --data directory) with the REST API on
+/// loopback HTTP, in this process.
+/// </summary>
+internal sealed class EmbeddedSilo : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly DirectoryInfo _data;
+
+    private EmbeddedSilo(WebApplication app, DirectoryInfo data, Uri api)
+    {
+        _app = app;
+        _data = data;
+        Api = api;
+    }
+
+    public Uri Api { get; }
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<EmbeddedSilo> StartAsync()
+    {
+        var data = Directory.CreateTempSubdirectory("microseg-writes-");
+        var options = new SiloCommandOptions
+        {
+            Http = $"http://127.0.0.1:{FreePort.Next()}",
+            SiloPort = FreePort.Next(),
+            GatewayPort = FreePort.Next(),
+            Data = data.FullName,
+            Name = "bench",
+        };
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls(options.Http);
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
+        builder.Services.AddMicroSegApi();
+        var app = builder.Build();
+        app.MapMicroSegApi();
+        await app.StartAsync();
+        return new EmbeddedSilo(app, data, new Uri(options.Http));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+}
