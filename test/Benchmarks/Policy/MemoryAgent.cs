@@ -19,11 +19,24 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     /// <summary>Called when a delta does not fit (the real agent re-subscribes for a snapshot).</summary>
     public Func<Task>? Resubscribe { get; set; }
 
+    /// <summary>
+    /// What this agent has applied, repeated on every heartbeat subscription as the real agent does: the node
+    /// grain forgets agents that stay silent longer than its agent timeout.
+    /// </summary>
+    public NodeAck? LastAck
+    {
+        get
+        {
+            lock (_gate)
+                return _epoch.Length == 0 ? null : new NodeAck(_epoch, _watches.Revision, [], [], null);
+        }
+    }
+
     public Task OnRulesAsync(NodeRules rules)
     {
         lock (_gate)
         {
-            if (rules.Epoch == _epoch && rules.Revision < _watches.Revision)
+            if (rules.Epoch == _epoch && rules.Revision <= _watches.Revision)
                 return Task.CompletedTask;
             _ipcache.Clear();
             _policy.Clear();

@@ -69,6 +69,8 @@ internal static class PolicyLatencyCommand
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), gatewayPort);
+            // The agents (real and in-memory) connect as the product's agent does, to cluster "microseg".
+            silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = SiloConfiguration.ClusterId);
             if (storage == "sqlite")
                 silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = Path.Combine(data.FullName, "microseg.db"));
             else
@@ -92,6 +94,7 @@ internal static class PolicyLatencyCommand
             await Parallel.ForEachAsync(Enumerable.Range(0, policyCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (i, _) => await grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
             await grains.GetGrain<IPolicyGrain>("hot-peers").SetAsync(HotPeers);
+            Console.Error.WriteLine($"  {nodeCount} nodes: {workloadCount} workloads and {policyCount + 1} policies stored after {preload.Elapsed.TotalSeconds:F0} s; starting agents");
 
             for (var i = 0; i < nodeCount; i++)
             {
@@ -115,6 +118,7 @@ internal static class PolicyLatencyCommand
                 await WaitAsync(() => agent.Revision >= revision, TimeSpan.FromMinutes(5), $"agent n{i} to apply revision {revision}");
             }
             preload.Stop();
+            Console.Error.WriteLine($"  {nodeCount} nodes: every agent applied its rules after {preload.Elapsed.TotalSeconds:F0} s; measuring {changes} changes");
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
             var perNode = new List<double>();
@@ -177,9 +181,39 @@ internal static class PolicyLatencyCommand
         var agent = new MemoryAgent(TimeProvider.System);
         var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
         var grain = client.GetGrain<INodeGrain>(node);
-        agent.Resubscribe = async () => await agent.OnRulesAsync((await grain.SubscribeAsync(reference))!);
+        agent.Resubscribe = async () =>
+        {
+            if (await grain.SubscribeAsync(reference, agent.LastAck) is { } rules)
+                await agent.OnRulesAsync(rules);
+        };
         await agent.Resubscribe();
-        return (new HostLifetime(host), agent);
+        // The heartbeat of the real agent (AgentOptions.ResubscribePeriod): without it the node grain drops
+        // this observer after its agent timeout and the agent silently stops receiving deltas.
+        var heartbeat = new CancellationTokenSource();
+        _ = HeartbeatAsync(agent, heartbeat.Token);
+        return (new HostLifetime(host, heartbeat), agent);
+    }
+
+    private static async Task HeartbeatAsync(MemoryAgent agent, CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation))
+            {
+                try
+                {
+                    await agent.Resubscribe!();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next tick retries, as the real agent does.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static readonly PolicySpec HotPeers = new()
@@ -242,10 +276,12 @@ internal static class PolicyLatencyCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class HostLifetime(IHost host) : IAsyncDisposable
+    private sealed class HostLifetime(IHost host, CancellationTokenSource heartbeat) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
+            await heartbeat.CancelAsync();
+            heartbeat.Dispose();
             await host.StopAsync();
             host.Dispose();
         }
