@@ -14,13 +14,18 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="PolicyBefore">The policy before a policy change (null when it was created).</param>
 /// <param name="PolicyAfter">The policy after a policy change (null when it was deleted).</param>
 /// <param name="AllNodes">A change that may touch every node (namespace labels, enforcement settings).</param>
+/// <param name="WorkloadIndexVersion">
+/// For a workload change, the workload index version that includes it: the fan-out may compute from any
+/// snapshot at least that new, so a burst of writes shares one snapshot instead of reading one per write.
+/// </param>
 [GenerateSerializer, Immutable, Alias("microseg.PolicyChange")]
 public sealed record PolicyChange(
     WorkloadRecord? WorkloadBefore = null,
     WorkloadRecord? WorkloadAfter = null,
     PolicySpec? PolicyBefore = null,
     PolicySpec? PolicyAfter = null,
-    bool AllNodes = false);
+    bool AllNodes = false,
+    string? WorkloadIndexVersion = null);
 
 /// <summary>
 /// The fan-out stage of the policy-change stream, one per stream key: implicitly subscribed, it tells

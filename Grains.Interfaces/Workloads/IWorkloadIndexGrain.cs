@@ -15,13 +15,15 @@ public interface IWorkloadIndexGrain : IGrainWithStringKey
     /// Interleaves so that writes to different shards are stored in parallel instead of one after another. A
     /// workload's own changes still arrive one at a time (its grain awaits each), so they cannot overtake each other.
     /// </remarks>
+    /// <returns>The index version that includes this change.</returns>
     [AlwaysInterleave]
-    Task UpsertAsync(WorkloadRecord workload);
+    Task<string> UpsertAsync(WorkloadRecord workload);
 
     /// <summary>Forgets a workload; no-op when unknown.</summary>
     /// <remarks>Interleaves, as <see cref="UpsertAsync"/> does.</remarks>
+    /// <returns>The index version that includes this change.</returns>
     [AlwaysInterleave]
-    Task RemoveAsync(string workloadId);
+    Task<string> RemoveAsync(string workloadId);
 
     /// <summary>Every workload, ordered by id.</summary>
     [AlwaysInterleave]

@@ -14,7 +14,7 @@ internal sealed class VersionedList<T>(Func<IReadOnlyList<T>> build)
 
     public IReadOnlyList<T> Items => _items ??= build();
 
-    public string Version => $"{_lineage}:{_version}";
+    public string Version => IndexVersions.Format(_lineage, _version);
 
     public IndexSnapshot<T> Snapshot => new(Version, Items);
 

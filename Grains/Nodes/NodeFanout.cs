@@ -24,9 +24,11 @@ internal static class NodeFanout
         await RecomputeAsync(grains, nodes);
     }
 
-    public static async Task RecomputeForWorkloadAsync(IGrainFactory grains, WorkloadRecord? before, WorkloadRecord? after)
+    public static async Task RecomputeForWorkloadAsync(
+        IGrainFactory grains, ClusterInputsLoader inputs, WorkloadRecord? before, WorkloadRecord? after, string? indexVersion)
     {
-        var (policies, scope) = await LoadAsync(grains);
+        var model = (await inputs.LoadIncludingAsync(indexVersion)).Model;
+        var (policies, scope) = (model.Policies, model.Scope);
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in new[] { before, after }.OfType<WorkloadRecord>())
             nodes.Add(w.Spec.Node);
@@ -38,9 +40,9 @@ internal static class NodeFanout
         await RecomputeAsync(grains, nodes);
     }
 
-    public static async Task RecomputeForPolicyAsync(IGrainFactory grains, PolicySpec? before, PolicySpec? after)
+    public static async Task RecomputeForPolicyAsync(IGrainFactory grains, ClusterInputsLoader inputs, PolicySpec? before, PolicySpec? after)
     {
-        var (_, scope) = await LoadAsync(grains);
+        var scope = (await inputs.LoadAsync()).Model.Scope;
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in new[] { before, after }.OfType<PolicySpec>())
             AddSelectedNodes(policy, scope, nodes);
@@ -54,12 +56,6 @@ internal static class NodeFanout
             if (scope.Selects(policy, group.Workloads[0]))
                 nodes.UnionWith(group.Workloads.Select(w => w.Spec.Node));
         }
-    }
-
-    private static async Task<(IReadOnlyList<PolicySpec>, PolicyScope)> LoadAsync(IGrainFactory grains)
-    {
-        var model = (await ClusterInputs.LoadAsync(grains)).Model;
-        return (model.Policies, model.Scope);
     }
 
     private static Task RecomputeAsync(IGrainFactory grains, IEnumerable<string> nodes) =>

@@ -43,6 +43,7 @@ internal sealed class NodeState
 internal sealed partial class NodeGrain(
     [PersistentState("node")] IPersistentState<NodeState> state,
     [FromKeyedServices(NodeGrain.ClockKey)] TimeProvider time,
+    ClusterInputsLoader inputsLoader,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     /// <summary>
@@ -158,7 +159,7 @@ internal sealed partial class NodeGrain(
     /// </summary>
     private async Task<NodeRules> FreshAsync()
     {
-        var inputs = await ClusterInputs.LoadAsync(GrainFactory);
+        var inputs = await inputsLoader.LoadAsync();
         return _dirty || _current is null || !inputs.SameAs(_inputs) ? await ComputeAsync(inputs) : _current.Rules;
     }
 
@@ -166,7 +167,7 @@ internal sealed partial class NodeGrain(
     private async Task<NodeRules> ComputeAsync(ClusterInputs? inputs = null)
     {
         _dirty = false;
-        inputs ??= await ClusterInputs.LoadAsync(GrainFactory);
+        inputs ??= await inputsLoader.LoadAsync();
         _inputs = inputs;
         var compiled = NodeRuleCompiler.Compile(this.GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
         var hash = RulesHash.Of(compiled);

@@ -14,7 +14,7 @@ namespace MicroSeg.Grains.Nodes;
 /// sequence token.
 /// </summary>
 [ImplicitStreamSubscription(PolicyStreams.Changes)]
-internal sealed class PolicyFanoutGrain : Grain, IPolicyFanoutGrain, IAsyncObserver<PolicyChange>
+internal sealed class PolicyFanoutGrain(ClusterInputsLoader inputs) : Grain, IPolicyFanoutGrain, IAsyncObserver<PolicyChange>
 {
     private StreamSequenceToken? _lastHandled;
 
@@ -30,8 +30,8 @@ internal sealed class PolicyFanoutGrain : Grain, IPolicyFanoutGrain, IAsyncObser
         await (item switch
         {
             { AllNodes: true } => NodeFanout.RecomputeAllAsync(GrainFactory),
-            { WorkloadBefore: not null } or { WorkloadAfter: not null } => NodeFanout.RecomputeForWorkloadAsync(GrainFactory, item.WorkloadBefore, item.WorkloadAfter),
-            _ => NodeFanout.RecomputeForPolicyAsync(GrainFactory, item.PolicyBefore, item.PolicyAfter),
+            { WorkloadBefore: not null } or { WorkloadAfter: not null } => NodeFanout.RecomputeForWorkloadAsync(GrainFactory, inputs, item.WorkloadBefore, item.WorkloadAfter, item.WorkloadIndexVersion),
+            _ => NodeFanout.RecomputeForPolicyAsync(GrainFactory, inputs, item.PolicyBefore, item.PolicyAfter),
         });
         // Only after the nodes were told: a failure above leaves the event to be delivered again.
         _lastHandled = token ?? _lastHandled;

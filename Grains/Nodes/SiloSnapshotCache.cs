@@ -15,13 +15,13 @@ internal sealed class SiloSnapshotCache<T>
     private IndexSnapshot<T>? _held;
     private (string Version, Task<IndexSnapshot<T>> Fetch)? _pending;
 
-    public async Task<IReadOnlyList<T>> GetAsync(string version, Func<Task<IndexSnapshot<T>>> fetch)
+    public async Task<IndexSnapshot<T>> GetAsync(string version, Func<Task<IndexSnapshot<T>>> fetch)
     {
         Task<IndexSnapshot<T>> fetching;
         lock (_gate)
         {
             if (_held is { } held && held.Version == version)
-                return held.Items;
+                return held;
             if (_pending is not { } pending || pending.Version != version || pending.Fetch.IsFaulted || pending.Fetch.IsCanceled)
                 _pending = pending = (version, fetch());
             fetching = pending.Fetch;
@@ -31,6 +31,6 @@ internal sealed class SiloSnapshotCache<T>
         var snapshot = await fetching;
         lock (_gate)
             _held = snapshot;
-        return snapshot.Items;
+        return snapshot;
     }
 }

@@ -66,9 +66,9 @@ internal sealed class WorkloadGrain(
         if (oldLabels is not null && IdentityLabels.Key(oldLabels) != IdentityLabels.Key(IdentityLabels.Of(spec)))
             await allocator.ReleaseAsync(oldLabels, spec.Id);
 
-        await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
+        var indexVersion = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
-        await PolicyStreams.PublishAsync(this, spec.Namespace, new PolicyChange(before, record));
+        await PolicyStreams.PublishAsync(this, spec.Namespace, new PolicyChange(before, record, WorkloadIndexVersion: indexVersion));
         return record;
     }
 
@@ -78,8 +78,8 @@ internal sealed class WorkloadGrain(
             return false;
         await state.ClearStateAsync();
         state.State = new WorkloadState();
-        await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
-        await PolicyStreams.PublishAsync(this, existing.Spec.Namespace, new PolicyChange(existing, null));
+        var indexVersion = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
+        await PolicyStreams.PublishAsync(this, existing.Spec.Namespace, new PolicyChange(existing, null, WorkloadIndexVersion: indexVersion));
         await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
         this.DeactivateOnIdle();
         return true;

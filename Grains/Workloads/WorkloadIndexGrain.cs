@@ -33,20 +33,22 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync();
 
-    public async Task UpsertAsync(WorkloadRecord workload)
+    public async Task<string> UpsertAsync(WorkloadRecord workload)
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
         _workloads[workload.Spec.Id] = workload;
         Versioned.Invalidate();
         _changedDuringReload?.Add(workload.Spec.Id);
+        return Versioned.Version;
     }
 
-    public async Task RemoveAsync(string workloadId)
+    public async Task<string> RemoveAsync(string workloadId)
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
         if (_workloads.Remove(workloadId))
             Versioned.Invalidate();
         _changedDuringReload?.Add(workloadId);
+        return Versioned.Version;
     }
 
     public async Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() => (await CurrentAsync()).Items;

@@ -1,4 +1,5 @@
 using System.Net;
+using MicroSeg.Grains;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Silo.Storage;
 using Orleans.Configuration;
@@ -85,9 +86,10 @@ internal static class SiloConfiguration
         silo.AddMemoryGrainStorage(PubSubStore);
     }
 
-    /// <summary>What every silo has whatever its storage: membership timing and the dashboard.</summary>
+    /// <summary>What every silo has whatever its storage: the grains' services, membership timing and the dashboard.</summary>
     public static void ConfigureShared(ISiloBuilder silo)
     {
+        silo.AddMicroSegGrains();
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // A dead silo is declared in about a second instead of the default ~10 s: the API answers

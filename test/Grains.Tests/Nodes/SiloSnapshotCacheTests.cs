@@ -34,6 +34,6 @@ public sealed class SiloSnapshotCacheTests
         await cache.GetAsync("v1", () => Task.FromResult(new IndexSnapshot<int>("v1", [1])));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("v2", () => Task.FromException<IndexSnapshot<int>>(new InvalidOperationException("index unreachable"))));
-        Assert.Equal([1, 2], await cache.GetAsync("v2", () => Task.FromResult(new IndexSnapshot<int>("v2", [1, 2]))));
+        Assert.Equal([1, 2], (await cache.GetAsync("v2", () => Task.FromResult(new IndexSnapshot<int>("v2", [1, 2])))).Items);
     }
 }

@@ -1,0 +1,60 @@
+using MicroSeg.Grains.Common;
+
+namespace MicroSeg.Grains.Tests.Common;
+
+public sealed class CoalescedLoadTests
+{
+    [Fact]
+    public async Task CallersDuringARun_ShareOneNextRun_ThatStartsAfterThem()
+    {
+        var starts = 0;
+        var gates = new List<TaskCompletionSource<int>>();
+        var load = new CoalescedLoad<int>(() =>
+        {
+            var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (gates)
+                gates.Add(gate);
+            Interlocked.Increment(ref starts);
+            return gate.Task;
+        });
+
+        var first = load.GetAsync();
+        await WaitForAsync(() => Volatile.Read(ref starts) == 1);
+        // Arrive while the first run is in progress: it may have read before their changes.
+        var waiting = Enumerable.Range(0, 20).Select(_ => load.GetAsync()).ToList();
+        Assert.Equal(1, Volatile.Read(ref starts));
+        Release(gates, 0, 1);
+        Assert.Equal(1, await first);
+
+        await WaitForAsync(() => Volatile.Read(ref starts) == 2);
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+        Release(gates, 1, 2);
+        Assert.All(await Task.WhenAll(waiting), r => Assert.Equal(2, r));
+        Assert.Equal(2, Volatile.Read(ref starts));
+    }
+
+    [Fact]
+    public async Task AFailedRun_FailsItsCallers_AndTheNextCallLoadsAgain()
+    {
+        var calls = 0;
+        var load = new CoalescedLoad<int>(() => Interlocked.Increment(ref calls) == 1
+            ? Task.FromException<int>(new InvalidOperationException("index unreachable"))
+            : Task.FromResult(7));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => load.GetAsync());
+        Assert.Equal(7, await load.GetAsync());
+    }
+
+    private static void Release(List<TaskCompletionSource<int>> gates, int index, int value)
+    {
+        lock (gates)
+            gates[index].SetResult(value);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
