@@ -2,6 +2,7 @@ using System.Net;
 using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 using GrainAction = MicroSeg.Grains.Interfaces.Policies.PolicyAction;
 using GrainDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
@@ -22,7 +23,7 @@ public sealed class DesiredMapsTests
         [new IpCacheRule("198.18.0.2/32", 257), new IpCacheRule("198.18.9.0/24", 0x0100_0000)],
         policy);
 
-    private static DesiredMaps From(NodeRules rules) => DesiredMaps.From(rules, name => Interfaces.GetValueOrDefault(name));
+    private static DesiredMaps From(NodeRules rules) => DesiredMaps.From(rules, name => new InterfaceLookup(Interfaces.GetValueOrDefault(name), null));
 
     [Fact]
     public void From_Endpoints_KeyedByIfindexWithModeAndIsolation()
