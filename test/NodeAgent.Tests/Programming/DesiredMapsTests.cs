@@ -39,6 +39,22 @@ public sealed class DesiredMapsTests
     }
 
     [Fact]
+    public void From_RefusedInterface_IsReportedWithReasonAndLeftOutWithItsEntries()
+    {
+        var rules = Rules(new PolicyEntry("b", GrainDirection.Ingress, 0, 6, 80, GrainAction.Allow, 1, "p/ingress/0"));
+        var maps = DesiredMaps.From(rules, name => name == "veth-b"
+            ? new InterfaceLookup(0, "not a veth")
+            : new InterfaceLookup(Interfaces.GetValueOrDefault(name), null));
+
+        Assert.Equal([new RefusedInterface("veth-b", "not a veth")], maps.RefusedInterfaces);
+        Assert.Equal([7u], maps.Endpoints.Keys);
+        Assert.Empty(maps.Policy);
+        Assert.Equal(["veth-a"], maps.PresentInterfaces);
+        Assert.Equal(["veth-missing"], maps.MissingInterfaces);
+        Assert.Equal("veth-a", maps.InterfaceNames[7]);
+    }
+
+    [Fact]
     public void From_MissingInterface_IsReportedAndLeftOut()
     {
         var maps = From(Rules(new PolicyEntry("c", GrainDirection.Ingress, 0, 6, 80, GrainAction.Allow, 1, "p/ingress/0")));
