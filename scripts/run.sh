@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the embedded single-node system: one silo (REST API + dashboard + gateway, SQLite under
-# ./data) and one node agent for this host. Ctrl-C stops both; the agent detaches its programs.
+# ./data) and one node agent for this host. Ctrl-C stops both; the programs and pinned maps stay
+# and keep enforcing the last rules until an agent starts again (microseg-agent uninstall removes them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -99,6 +99,14 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_tc_detach")]
     public static partial int TcDetach(BpfTcHook* hook, BpfTcOpts* opts);
 
+    /// <summary>Fills opts.ProgId with the program of the filter at opts' handle and priority; -ENOENT when there is none.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_tc_query")]
+    public static partial int TcQuery(BpfTcHook* hook, BpfTcOpts* opts);
+
+    /// <summary>Opens a loaded program by id; returns an fd or a negative errno.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_prog_get_fd_by_id")]
+    public static partial int ProgGetFdById(uint id);
+
     [LibraryImport(Library, EntryPoint = "bpf_prog_test_run_opts")]
     public static partial int ProgTestRunOpts(int progFd, BpfTestRunOpts* opts);
 

@@ -7,7 +7,10 @@ public sealed partial class Datapath
     // ifindex -> whether this instance created the clsact qdisc there.
     private readonly Dictionary<int, bool> _attached = new();
 
-    /// <summary>Interfaces this instance attached to (and has not detached).</summary>
+    /// <summary>
+    /// Interfaces this instance attached to (and has not detached), as remembered; whether the kernel
+    /// still holds the programs there is <see cref="IsAttached"/>.
+    /// </summary>
     public IReadOnlyCollection<int> AttachedInterfaces
     {
         get
@@ -17,10 +20,31 @@ public sealed partial class Datapath
         }
     }
 
+    private uint _fromWorkloadId, _toWorkloadId;
+
+    /// <summary>
+    /// Whether the kernel's tc hooks of <paramref name="ifindex"/> hold this instance's two programs
+    /// right now. Read back from the kernel on every call, never remembered: a re-created interface,
+    /// a filter deleted by hand or another loader's program all read as not attached.
+    /// </summary>
+    public bool IsAttached(int ifindex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ifindex);
+        ThrowIfDisposed();
+        if (_fromWorkloadId == 0)
+        {
+            _fromWorkloadId = ProgramInfo.OfFd(FromWorkloadFd).Id;
+            _toWorkloadId = ProgramInfo.OfFd(ToWorkloadFd).Id;
+        }
+        return TcAttachment.Query(ifindex, Interop.LibBpf.BpfTcIngress) == _fromWorkloadId
+            && TcAttachment.Query(ifindex, Interop.LibBpf.BpfTcEgress) == _toWorkloadId;
+    }
+
     /// <summary>
     /// Attaches ms_from_workload at TC ingress and ms_to_workload at TC egress of the
-    /// host-side interface, replacing our earlier filters there. An existing clsact qdisc
-    /// is used as is.
+    /// host-side interface, replacing our earlier filters there (including those of an earlier
+    /// agent: the replacement is atomic, so the interface is never without a program). An existing
+    /// clsact qdisc is used as is.
     /// </summary>
     public void Attach(int ifindex)
     {

@@ -27,18 +27,36 @@ internal static unsafe class TcAttachment
 
         try
         {
-            // TC ingress of the host veth = what the workload sends.
+            // TC ingress of the host veth = what the workload sends. Each attach replaces our filter in
+            // place (same handle and priority), so an interface that was enforced stays enforced by one
+            // program or the other at every moment.
             AttachOne(ifindex, LibBpf.BpfTcIngress, fromWorkloadFd);
             AttachOne(ifindex, LibBpf.BpfTcEgress, toWorkloadFd);
         }
-        catch
+        catch when (created)
         {
-            DetachFilters(ifindex);
-            if (created)
-                DestroyHook(ifindex);
+            // Only a hook made by this call held nothing before: remove it. A failure on an existing hook
+            // leaves the filters as they are, since what enforced there before still enforces (never fail open).
+            DestroyHook(ifindex);
             throw;
         }
         return created;
+    }
+
+    /// <summary>The id of the program in our filter at <paramref name="attachPoint"/>, or 0 when there is none.</summary>
+    public static uint Query(int ifindex, int attachPoint)
+    {
+        var hook = NewHook(ifindex, attachPoint);
+        var opts = NewOpts(); // query wants handle+priority only
+        int rc;
+        // A missing filter is an answer here, not an error worth libbpf's complaint.
+        using (LibBpfLog.ExpectFailure())
+            rc = LibBpf.TcQuery(&hook, &opts);
+        if (rc == 0)
+            return opts.ProgId;
+        if (IsGone(rc))
+            return 0;
+        throw new BpfException("bpf_tc_query", rc, $"ifindex {ifindex} ({PointName(attachPoint)})");
     }
 
     /// <summary>Removes our filters; tolerates missing filters and a vanished interface.</summary>
@@ -68,7 +86,7 @@ internal static unsafe class TcAttachment
             throw new BpfException("bpf_tc_attach", rc, $"ifindex {ifindex} ({PointName(attachPoint)})");
     }
 
-    private static void DetachOne(int ifindex, int attachPoint)
+    public static void DetachOne(int ifindex, int attachPoint)
     {
         var hook = NewHook(ifindex, attachPoint);
         var opts = NewOpts(); // detach wants handle+priority only

@@ -5,16 +5,25 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <summary>What an agent reports after applying a snapshot.</summary>
 /// <param name="Epoch">Epoch of the applied snapshot.</param>
 /// <param name="Revision">Revision applied.</param>
-/// <param name="AttachedInterfaces">Devices with programs attached.</param>
+/// <param name="AttachedInterfaces">Devices whose tc hooks hold the agent's programs, as read back from the kernel.</param>
 /// <param name="MissingInterfaces">Devices named by endpoints that do not exist on the node (yet).</param>
 /// <param name="Error">Why applying failed, or null.</param>
+/// <param name="RefusedInterfaces">Devices named by endpoints that the agent will not attach to, each with the reason
+/// (an invalid name, or a device its configuration does not allow); null from agents that predate the field.</param>
 [GenerateSerializer, Immutable, Alias("microseg.NodeAck")]
 public sealed record NodeAck(
     string Epoch,
     long Revision,
     IReadOnlyList<string> AttachedInterfaces,
     IReadOnlyList<string> MissingInterfaces,
-    string? Error);
+    string? Error,
+    IReadOnlyList<RefusedInterface>? RefusedInterfaces = null);
+
+/// <summary>A device the agent refused to attach to; its workload is not enforced until this is fixed.</summary>
+/// <param name="Interface">The device name as the workload gives it.</param>
+/// <param name="Reason">Why, and what to change.</param>
+[GenerateSerializer, Immutable, Alias("microseg.RefusedInterface")]
+public sealed record RefusedInterface(string Interface, string Reason);
 
 /// <summary>A node as the control plane sees it.</summary>
 /// <param name="Name">Node name.</param>

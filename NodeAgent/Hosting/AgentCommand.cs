@@ -14,10 +14,16 @@ internal static class AgentCommand
         var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
         var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
         var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack table size", DefaultValueFactory = _ => defaults.ConntrackEntries };
-
-        var root = new RootCommand("MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane.")
+        var interfaces = new Option<string>("--interfaces")
         {
-            node, gateway, bpfObject, pinRoot, conntrack,
+            Description = "device-name globs ('*', '?'; comma-separated) the agent may attach to besides veth devices, e.g. 'eth1,bond*'; other devices are refused",
+        };
+
+        var root = new RootCommand(
+            "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
+            "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
+        {
+            node, gateway, bpfObject, pinRoot, conntrack, interfaces, UninstallCommand.Create(defaults),
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -28,6 +34,7 @@ internal static class AgentCommand
                 BpfObject = Path.GetFullPath(parse.GetValue(bpfObject)!),
                 PinRoot = parse.GetValue(pinRoot)!,
                 ConntrackEntries = parse.GetValue(conntrack),
+                Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };
             if (Validate(options) is { } error)
             {
@@ -53,6 +60,11 @@ internal static class AgentCommand
         }
         if (!File.Exists(options.BpfObject))
             return $"--bpf-object '{options.BpfObject}' does not exist; build it with 'make bpf'.";
+        foreach (var pattern in options.Interfaces)
+        {
+            if (Interfaces.InterfaceAllowList.CheckPattern(pattern) is { } patternError)
+                return patternError;
+        }
         if (options.ConntrackEntries < 1024)
             return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
         return null;

@@ -1,4 +1,5 @@
 using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 using MicroSeg.NodeAgent.Rules;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,12 @@ internal static class AgentHost
             host.Services.GetRequiredService<ILogger<DatapathService>>().LogCritical("Data plane unavailable: {Error}", ex.Message);
             return 1;
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM, Ctrl-C) while the client was still waiting for its first gateway: an ordinary
+            // stop, and like every stop it leaves the programs and pinned maps enforcing.
+            return 0;
+        }
     }
 
     /// <summary>The agent's host, not started; <paramref name="configure"/> may add services (e.g. an <see cref="IRevisionAppliedListener"/>).</summary>
@@ -57,6 +64,9 @@ internal static class AgentHost
         });
         builder.Services.AddSingleton<RulesInbox>();
         builder.Services.AddSingleton<RulesObserver>();
+        builder.Services.AddSingleton(new InterfaceAllowList(options.Interfaces));
+        builder.Services.AddSingleton<InterfaceResolver>();
+        builder.Services.AddSingleton<InterfaceAttachments>();
         builder.Services.AddSingleton<DatapathProgrammer>();
         builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
 
@@ -64,6 +74,7 @@ internal static class AgentHost
         // pinned even while no gateway answers; the cluster client's start then waits for a gateway, and only
         // after it the subscription, which needs the cluster's grain manifest.
         builder.Services.AddHostedService<DatapathService>();
+        builder.Services.AddHostedService<LinkWatcher>();
         builder.Services.AddHostedService<ConntrackCollectionService>();
         builder.UseOrleansClient(client =>
         {

@@ -21,6 +21,18 @@ internal sealed record AgentOptions
     /// <summary>How often the agent re-subscribes (heartbeat, and repair of anything lost). Default 5 s.</summary>
     public TimeSpan ResubscribePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Globs ('*', '?') of device names the agent may attach to besides veth devices, which it always
+    /// may. Default none: a workload naming any other device (the uplink, a bridge) is refused.
+    /// </summary>
+    public IReadOnlyList<string> Interfaces { get; init; } = [];
+
+    /// <summary>
+    /// How often the kernel's tc hooks are read back to check they still hold our programs, when
+    /// nothing else caused a pass (link changes do, at once). Default 2 s.
+    /// </summary>
+    public TimeSpan AttachCheckPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often interfaces that were missing are looked for again. Default 2 s.</summary>
     public TimeSpan MissingInterfaceRetry { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -10,7 +10,7 @@ namespace MicroSeg.NodeAgent.Hosting;
 /// gives up after 15 tries, which would stop the agent; but an agent started before its silos (or during an
 /// outage) must keep enforcing the rules pinned in the kernel and connect whenever a gateway answers.
 /// </summary>
-internal sealed partial class UnboundedGatewayRetry(ILogger<UnboundedGatewayRetry> logger) : IClientConnectionRetryFilter
+internal sealed partial class UnboundedGatewayRetry(AgentOptions options, ILogger<UnboundedGatewayRetry> logger) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan s_maxDelay = TimeSpan.FromSeconds(5);
     private int _attempts;
@@ -21,7 +21,8 @@ internal sealed partial class UnboundedGatewayRetry(ILogger<UnboundedGatewayRetr
             return false;
         _attempts++;
         var delay = TimeSpan.FromMilliseconds(Math.Min(s_maxDelay.TotalMilliseconds, 250 * _attempts));
-        LogRetrying(_attempts, delay.TotalSeconds, exception.Message);
+        // Orleans' message counts gateways without naming them; the operator needs the address to check.
+        LogRetrying(string.Join(", ", options.Gateways), _attempts, delay.TotalSeconds, exception.Message);
         try
         {
             await Task.Delay(delay, cancellationToken);
@@ -33,6 +34,6 @@ internal sealed partial class UnboundedGatewayRetry(ILogger<UnboundedGatewayRetr
         return true;
     }
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "No gateway reachable (attempt {Attempt}), retrying in {DelaySeconds:0.##} s; the data plane keeps enforcing the last rules: {Reason}")]
-    private partial void LogRetrying(int attempt, double delaySeconds, string reason);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "No gateway reachable at {Gateways} (attempt {Attempt}), retrying in {DelaySeconds:0.##} s; the data plane keeps enforcing the last rules: {Reason}")]
+    private partial void LogRetrying(string gateways, int attempt, double delaySeconds, string reason);
 }

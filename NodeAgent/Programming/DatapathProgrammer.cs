@@ -1,5 +1,6 @@
 using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.NodeAgent.Interfaces;
 using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.NodeAgent.Programming;
@@ -7,29 +8,47 @@ namespace MicroSeg.NodeAgent.Programming;
 /// <summary>
 /// Brings the data plane to a snapshot: diffs each map against its desired content (adds and changes
 /// before deletes, so allowed traffic never sees a gap), purges the flows of addresses taken away from
-/// an endpoint, then attaches the programs to new endpoint interfaces and detaches them from
-/// interfaces that are no longer endpoints.
+/// an endpoint, then attaches the programs to endpoint interfaces whose hooks lack them and detaches
+/// them from interfaces that are no longer endpoints (<see cref="InterfaceAttachments"/>).
 /// </summary>
 internal sealed partial class DatapathProgrammer(
-    Datapath datapath, ConntrackCollector conntrack, TimeProvider time, ILogger<DatapathProgrammer> logger)
+    Datapath datapath,
+    ConntrackCollector conntrack,
+    InterfaceResolver resolver,
+    InterfaceAttachments attachments,
+    TimeProvider time,
+    ILogger<DatapathProgrammer> logger)
 {
     /// <summary>How often every map is read back and compared in full, repairing drift.</summary>
     internal static readonly TimeSpan FullReconcilePeriod = TimeSpan.FromSeconds(60);
 
-    private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
+    // Missing and refused interfaces already logged, so a heartbeat pass does not repeat them.
+    private HashSet<string> _reported = new(StringComparer.Ordinal);
     private long _lastRevision = -1;
     private DesiredMaps? _applied;
     private DateTimeOffset _lastFull;
 
-    public DesiredMaps Apply(NodeRules rules)
+    /// <summary>What a pass wrote, and what the kernel's hooks hold after it.</summary>
+    public sealed record Outcome(DesiredMaps Desired, InterfaceAttachments.Result Attachments)
     {
-        var desired = DesiredMaps.From(rules, NetworkInterfaces.IndexOf);
+        /// <summary>Interfaces not enforced although they exist: refused by name or configuration, or not confirmed by the kernel.</summary>
+        public IReadOnlyList<RefusedInterface> Refused { get; } = [.. Desired.RefusedInterfaces, .. Attachments.Unconfirmed];
+    }
+
+    public Outcome Apply(NodeRules rules)
+    {
+        var links = RouteNetlink.ListLinks();
+        var desired = DesiredMaps.From(rules, resolver.Using(links));
         // Normally only the difference from what this agent last wrote goes to the kernel; every
         // FullReconcilePeriod (and after any failure) every map is read back and compared in full.
         var previous = _applied;
         var now = time.GetUtcNow();
         var full = previous is null || now - _lastFull >= FullReconcilePeriod;
         _applied = null;
+
+        // A restarted agent adopts what the previous one left: the interfaces in the pinned endpoints
+        // map that are no longer endpoints are detached below, after the maps are written.
+        var pinnedEndpoints = full ? datapath.Endpoints.Keys() : null;
 
         // An endpoint that must be probed further (losing an allow-only flag before it gets deny entries,
         // gaining a ranges flag before it gets range entries) is updated before any policy entry is
@@ -56,19 +75,7 @@ internal sealed partial class DatapathProgrammer(
         if (narrowed.Count > 0)
             LogPurged(conntrack.PurgeRevokedSources(narrowed), narrowed.Count);
 
-        foreach (var ifindex in desired.Endpoints.Keys.Select(k => (int)k))
-        {
-            if (!datapath.AttachedInterfaces.Contains(ifindex))
-            {
-                datapath.Attach(ifindex);
-                LogAttached(ifindex);
-            }
-        }
-        foreach (var ifindex in datapath.AttachedInterfaces.Where(i => !desired.Endpoints.ContainsKey((uint)i)).ToList())
-        {
-            datapath.Detach(ifindex);
-            LogDetached(ifindex);
-        }
+        var attached = attachments.Reconcile(desired, pinnedEndpoints, links);
         datapath.SetPolicyRevision((ulong)rules.Revision);
 
         // Heartbeats re-apply the same snapshot every few seconds; say something only when it changed anything.
@@ -79,11 +86,27 @@ internal sealed partial class DatapathProgrammer(
                 Diff(ipcache), Diff(policy), Diff(ranges), Diff(sources), Diff(endpoints));
         }
         _lastRevision = rules.Revision;
-        foreach (var name in desired.MissingInterfaces.Where(n => _reportedMissing.Add(n)))
-            LogMissingInterface(name);
-        _reportedMissing.IntersectWith(desired.MissingInterfaces);
+        var outcome = new Outcome(desired, attached);
+        ReportInterfaceProblems(outcome);
         _applied = desired;
-        return desired;
+        return outcome;
+    }
+
+    /// <summary>Logs each missing or refused interface once, when it becomes so (passes repeat every few seconds).</summary>
+    private void ReportInterfaceProblems(Outcome outcome)
+    {
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in outcome.Desired.MissingInterfaces)
+        {
+            if (current.Add(name) && !_reported.Contains(name))
+                LogMissingInterface(name);
+        }
+        foreach (var refused in outcome.Refused)
+        {
+            if (current.Add($"{refused.Interface}: {refused.Reason}") && !_reported.Contains($"{refused.Interface}: {refused.Reason}"))
+                LogRefusedInterface(refused.Interface, refused.Reason);
+        }
+        _reported = current;
     }
 
     private static string Diff(MapSyncResult r) => $"+{r.Added}~{r.Changed}-{r.Deleted}";
@@ -105,38 +128,15 @@ internal sealed partial class DatapathProgrammer(
         }
     }
 
-    /// <summary>Removes the programs from every interface this agent attached to; the pinned maps stay.</summary>
-    public void DetachAll()
-    {
-        foreach (var ifindex in datapath.AttachedInterfaces.ToList())
-        {
-            try
-            {
-                datapath.Detach(ifindex);
-                LogDetached(ifindex);
-            }
-            catch (BpfException ex)
-            {
-                LogDetachFailed(ifindex, ex.Message);
-            }
-        }
-    }
-
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Applied revision {Revision}: {Endpoints} endpoints, {Policy} policy entries, {Ranges} port-range blocks, {IpCache} ipcache entries (changes: ipcache {IpDiff}, policy {PolicyDiff}, ranges {RangeDiff}, source addresses {SourceDiff}, endpoints {EndpointDiff})")]
     private partial void LogApplied(long revision, int endpoints, int policy, int ranges, int ipCache, string ipDiff, string policyDiff, string rangeDiff, string sourceDiff, string endpointDiff);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Dropped {Flows} conntrack entries of {Endpoints} endpoints whose source addresses were taken away")]
     private partial void LogPurged(int flows, int endpoints);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Attached to ifindex {Ifindex}")]
-    private partial void LogAttached(int ifindex);
-
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Detached from ifindex {Ifindex}")]
-    private partial void LogDetached(int ifindex);
-
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Interface {Interface} does not exist on this node yet; its workload is not enforced until it appears")]
     private partial void LogMissingInterface(string @interface);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not detach from ifindex {Ifindex}: {Error}")]
-    private partial void LogDetachFailed(int ifindex, string error);
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Refused interface {Interface}; its workload is not enforced until this is fixed: {Reason}")]
+    private partial void LogRefusedInterface(string @interface, string reason);
 }

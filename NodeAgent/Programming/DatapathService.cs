@@ -9,11 +9,16 @@ namespace MicroSeg.NodeAgent.Programming;
 
 /// <summary>
 /// The agent's programming loop: takes the newest snapshot, programs it, acknowledges the revision to
-/// the node grain. While an endpoint's interface is missing it retries; on shutdown it detaches.
+/// the node grain. It programs the same snapshot again when interfaces change (the link watcher asks
+/// through the inbox), while an endpoint's interface is missing, and when the kernel's hooks no longer
+/// hold our programs (checked every <see cref="AgentOptions.AttachCheckPeriod"/>). On shutdown it
+/// leaves everything in place: the programs keep enforcing the last rules until an agent replaces them
+/// or an operator runs <c>microseg-agent uninstall</c>.
 /// </summary>
 internal sealed partial class DatapathService(
     RulesInbox inbox,
     DatapathProgrammer programmer,
+    InterfaceAttachments attachments,
     IClusterClient client,
     AgentOptions options,
     TimeProvider time,
@@ -23,7 +28,8 @@ internal sealed partial class DatapathService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         NodeRules? current = null;
-        var retry = Timeout.InfiniteTimeSpan;
+        var retry = options.AttachCheckPeriod;
+        var retryDue = false; // the last pass left something to retry (missing interface, failure)
         while (!stoppingToken.IsCancellationRequested)
         {
             NodeRules? next;
@@ -37,6 +43,9 @@ internal sealed partial class DatapathService(
             }
             if (next is not null && current is not null && next.Epoch == current.Epoch && next.Revision < current.Revision)
                 continue;
+            // Woken by the timer alone: program again only if something is missing or the kernel lost our programs.
+            if (next is null && !retryDue && attachments.Intact())
+                continue;
             current = next ?? current;
             if (current is null)
                 continue;
@@ -45,17 +54,19 @@ internal sealed partial class DatapathService(
             try
             {
                 var started = time.GetTimestamp();
-                var applied = programmer.Apply(current);
+                var outcome = programmer.Apply(current);
                 var programmed = time.GetTimestamp();
                 LogApplied(current.Revision, time.GetElapsedTime(started, programmed).TotalMilliseconds);
                 foreach (var listener in listeners)
                     listener.OnApplied(current, programmed);
-                retry = applied.MissingInterfaces.Count > 0 ? options.MissingInterfaceRetry : Timeout.InfiniteTimeSpan;
-                ack = new NodeAck(current.Epoch, current.Revision, applied.PresentInterfaces, applied.MissingInterfaces, null);
+                retryDue = outcome.Desired.MissingInterfaces.Count > 0 || outcome.Attachments.Unconfirmed.Count > 0;
+                retry = retryDue ? options.MissingInterfaceRetry : options.AttachCheckPeriod;
+                ack = new NodeAck(current.Epoch, current.Revision, outcome.Attachments.Attached, outcome.Desired.MissingInterfaces, null, outcome.Refused);
             }
-            catch (Exception ex) when (ex is MicroSeg.Bpf.BpfException or IOException)
+            catch (Exception ex) when (ex is MicroSeg.Bpf.BpfException or IOException or System.Net.Sockets.SocketException)
             {
                 LogApplyFailed(current.Revision, ex.Message);
+                retryDue = true;
                 retry = options.MissingInterfaceRetry;
                 ack = new NodeAck(current.Epoch, current.Revision, [], [], ex.Message);
             }
@@ -78,8 +89,13 @@ internal sealed partial class DatapathService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        programmer.DetachAll();
+        // Deliberately nothing to undo: a stopping agent (Ctrl-C, SIGTERM, an upgrade) must not leave the
+        // node unprotected. The next agent adopts the pinned maps and replaces the programs in place.
+        LogLeftInPlace(options.PinDirectory);
     }
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Agent stopping: programs, pinned maps ({PinDirectory}) and connection state stay in place and keep enforcing the last rules; 'microseg-agent uninstall' removes them")]
+    private partial void LogLeftInPlace(string pinDirectory);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Debug, Message = "Revision {Revision} programmed in {Milliseconds:F1} ms")]
     private partial void LogApplied(long revision, double milliseconds);

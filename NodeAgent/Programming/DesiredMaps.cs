@@ -3,6 +3,7 @@ using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.NodeAgent.Interfaces;
 using BpfDirection = MicroSeg.Bpf.TrafficDirection;
 using BpfAction = MicroSeg.Bpf.PolicyAction;
 
@@ -10,7 +11,8 @@ namespace MicroSeg.NodeAgent.Programming;
 
 /// <summary>
 /// A snapshot translated into map contents for this host: workload ids become interface indexes.
-/// Endpoints whose interface does not exist (yet) are left out, with their policy entries. Single
+/// Endpoints whose interface does not exist (yet) or is refused (invalid name, device not allowed)
+/// are left out, with their policy entries. Single
 /// addresses of the ipcache go to its host table, blocks to its trie. Single
 /// ports (and any-port entries) become exact ms_policy keys; port ranges become ms_policy_ranges
 /// blocks, and their endpoint is flagged for that direction so the data path looks there.
@@ -23,9 +25,11 @@ internal sealed record DesiredMaps(
     Dictionary<PolicyRangeKey, PolicyValue> PolicyRanges,
     Dictionary<SourceAddressKey, SourceAddressValue> SourceAddresses,
     IReadOnlyList<string> PresentInterfaces,
-    IReadOnlyList<string> MissingInterfaces)
+    IReadOnlyList<string> MissingInterfaces,
+    IReadOnlyList<RefusedInterface> RefusedInterfaces,
+    IReadOnlyDictionary<uint, string> InterfaceNames)
 {
-    public static DesiredMaps From(NodeRules rules, Func<string, int> indexOf)
+    public static DesiredMaps From(NodeRules rules, Func<string, InterfaceLookup> resolve)
     {
         var endpoints = new Dictionary<uint, EndpointValue>();
         var sources = new Dictionary<SourceAddressKey, SourceAddressValue>(ByteComparer<SourceAddressKey>.Instance);
@@ -38,15 +42,24 @@ internal sealed record DesiredMaps(
             .ToHashSet();
         var rangeDirections = rules.Policy.Where(IsRange).Select(p => (p.WorkloadId, p.Direction)).ToHashSet();
         var missing = new List<string>();
+        var refused = new List<RefusedInterface>();
+        var names = new Dictionary<uint, string>();
         foreach (var ep in rules.Endpoints)
         {
-            var ifindex = indexOf(ep.Interface);
+            var lookup = resolve(ep.Interface);
+            if (lookup.Refusal is { } reason)
+            {
+                refused.Add(new RefusedInterface(ep.Interface, reason));
+                continue;
+            }
+            var ifindex = lookup.IfIndex;
             if (ifindex <= 0)
             {
                 missing.Add(ep.Interface);
                 continue;
             }
             present.Add(ep.Interface);
+            names[(uint)ifindex] = ep.Interface;
             ifindexByWorkload[ep.WorkloadId] = (uint)ifindex;
             // Anti-spoofing: the workload may send only from its own addresses. One registered
             // without addresses cannot be checked, so it is explicitly exempt rather than cut off.
@@ -90,7 +103,7 @@ internal sealed record DesiredMaps(
             else
                 policy[new PolicyKey(ifindex, entry.RemoteIdentity, entry.Port, entry.Protocol, direction)] = value;
         }
-        return new DesiredMaps(endpoints, ipcache, hosts, policy, Bpf.PolicyRanges.Encode(ranges), sources, present, missing);
+        return new DesiredMaps(endpoints, ipcache, hosts, policy, Bpf.PolicyRanges.Encode(ranges), sources, present, missing, refused, names);
     }
 
     private static bool IsRange(PolicyEntry entry) => entry.EndPort > entry.Port;

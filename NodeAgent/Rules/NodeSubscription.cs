@@ -51,7 +51,7 @@ internal sealed partial class NodeSubscription(
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 if (_subscribed)
-                    LogSubscriptionLost(options.Node, ex.Message);
+                    LogSubscriptionLost(options.Node, string.Join(", ", options.Gateways), ex.Message);
                 _subscribed = false;
             }
 
@@ -90,6 +90,6 @@ internal sealed partial class NodeSubscription(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Subscribed to node {Node} (revision {Revision})")]
     private partial void LogSubscribed(string node, long revision);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Lost the subscription to node {Node}: {Reason}; enforcement continues with the last rules while reconnecting")]
-    private partial void LogSubscriptionLost(string node, string reason);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Lost the subscription to node {Node} (gateways {Gateways}): {Reason}; enforcement continues with the last rules while reconnecting")]
+    private partial void LogSubscriptionLost(string node, string gateways, string reason);
 }

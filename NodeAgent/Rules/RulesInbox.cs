@@ -14,6 +14,7 @@ internal sealed class RulesInbox
     private readonly SemaphoreSlim _signal = new(0, 1);
     private NodeRules? _latest;
     private NodeRules? _pending;
+    private bool _reapply;
 
     /// <summary>Raised when a delta could not be applied; the subscription then fetches a snapshot.</summary>
     public event Action? SnapshotNeeded;
@@ -53,14 +54,33 @@ internal sealed class RulesInbox
         return false;
     }
 
-    /// <summary>Waits until a state arrives or <paramref name="timeout"/> passes; null on timeout.</summary>
+    /// <summary>
+    /// Asks for the newest state to be programmed again although it did not change: the node's
+    /// interfaces did (one appeared, was deleted or re-created), so the attachments must follow.
+    /// </summary>
+    public void Reapply()
+    {
+        lock (_gate)
+        {
+            if (_latest is null)
+                return; // nothing programmed yet; the first state will be
+            _reapply = true;
+        }
+        Signal();
+    }
+
+    /// <summary>
+    /// Waits until a state arrives, a <see cref="Reapply"/> is asked for (the newest state again) or
+    /// <paramref name="timeout"/> passes; null on timeout.
+    /// </summary>
     public async Task<NodeRules?> TakeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         await _signal.WaitAsync(timeout, cancellationToken);
         lock (_gate)
         {
-            var rules = _pending;
+            var rules = _pending ?? (_reapply ? _latest : null);
             _pending = null;
+            _reapply = false;
             return rules;
         }
     }

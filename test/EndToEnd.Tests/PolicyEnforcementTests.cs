@@ -13,20 +13,6 @@ public sealed class PolicyEnforcementTests(ITestOutputHelper output)
 {
     private static readonly int[] Ports = [80, 81];
 
-    private static readonly object BAcceptsAOn80 = new
-    {
-        id = "b-accepts-a-80",
-        selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "b" } },
-        ingress = new[]
-        {
-            new
-            {
-                from = new[] { new { selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "a" } } } },
-                ports = new[] { new { protocol = "TCP", port = 80 } },
-            },
-        },
-    };
-
     [Fact]
     public async Task LabelPolicy_AppliedThroughApi_IsEnforcedOnVethTraffic_AndSurvivesSiloRestart()
     {
@@ -42,22 +28,14 @@ public sealed class PolicyEnforcementTests(ITestOutputHelper output)
         var api = system.Api;
 
         foreach (var (name, pod) in pods)
-        {
-            await api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{name}", new
-            {
-                node,
-                @interface = pod.HostInterface,
-                addresses = new[] { pod.Address.ToString() },
-                labels = new Dictionary<string, string> { ["app"] = name },
-            });
-        }
+            await system.RegisterAsync(node, name, pod);
         await system.ConvergeAsync();
 
         await Connectivity.ExpectAsync(output, "before any policy", Connectivity.Matrix(pods, Ports, (_, _, _) => true), system.Logs);
         using var established = await pods["a"].OpenTcpAsync(pods["b"].Address, 80, TimeSpan.FromSeconds(5));
 
         // "app=b accepts TCP 80 from app=a" isolates b for ingress only.
-        await api.SendOkAsync(HttpMethod.Post, "/api/v1/policies", BAcceptsAOn80);
+        await api.SendOkAsync(HttpMethod.Post, "/api/v1/policies", TestPolicies.BAcceptsAOn80);
         await system.ConvergeAsync();
         await Connectivity.ExpectAsync(output, "with the policy", Connectivity.Matrix(pods, Ports, PolicyAllows), system.Logs);
         Assert.True(await established.EchoAsync(TimeSpan.FromSeconds(5)), "the a->b:80 connection opened before the policy stopped working");
@@ -67,7 +45,7 @@ public sealed class PolicyEnforcementTests(ITestOutputHelper output)
         await Connectivity.ExpectAsync(output, "policy deleted", Connectivity.Matrix(pods, Ports, (_, _, _) => true), system.Logs);
 
         // Re-apply, then restart the silo: the agent keeps enforcing, reconnects, and re-syncs from storage.
-        await api.SendOkAsync(HttpMethod.Put, "/api/v1/policies/b-accepts-a-80", BAcceptsAOn80);
+        await api.SendOkAsync(HttpMethod.Put, "/api/v1/policies/b-accepts-a-80", TestPolicies.BAcceptsAOn80);
         await system.ConvergeAsync();
         var before = await api.SendOkAsync(HttpMethod.Get, $"/api/v1/nodes/{node}");
         await system.StopSiloAsync();

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using MicroSeg.Bpf.Tests.Fixtures;
+using static MicroSeg.Bpf.Tests.Fixtures.KernelTools;
 using MicroSeg.Testing;
 
 namespace MicroSeg.Bpf.Tests.Loading;
@@ -97,12 +97,12 @@ public sealed class DatapathAttachTests
 
             datapath.Attach(a.HostIfIndex);
             datapath.Attach(a.HostIfIndex); // replace, not duplicate
-            Assert.Single(FilterLines(a.HostInterface, "ingress"));
-            Assert.Single(FilterLines(a.HostInterface, "egress"));
+            Assert.Single(OurFilters(a.HostInterface, "ingress"));
+            Assert.Single(OurFilters(a.HostInterface, "egress"));
 
             datapath.Detach(a.HostIfIndex);
-            Assert.Empty(FilterLines(a.HostInterface, "ingress"));
-            Assert.Empty(FilterLines(a.HostInterface, "egress"));
+            Assert.Empty(OurFilters(a.HostInterface, "ingress"));
+            Assert.Empty(OurFilters(a.HostInterface, "egress"));
             Assert.Contains("clsact", Tc("qdisc", "show", "dev", a.HostInterface)); // not ours to remove
         }
         finally
@@ -219,38 +219,6 @@ public sealed class DatapathAttachTests
             PinDirectory = DatapathFixture.NewPinDirectory(),
         }));
         Assert.Contains("make bpf", ex.Message);
-    }
-
-    private static Datapath Load(string pinDirectory) => Datapath.Load(new DatapathOptions
-    {
-        ObjectPath = RepoLayout.BpfObjectPath,
-        PinDirectory = pinDirectory,
-        ConntrackMaxEntries = 4096,
-    });
-
-    private static void DeletePins(string pinDirectory)
-    {
-        if (Directory.Exists(pinDirectory))
-            Directory.Delete(pinDirectory, recursive: true);
-    }
-
-    private static string[] FilterLines(string device, string direction) =>
-        Tc("filter", "show", "dev", device, direction).Split('\n').Where(l => l.Contains("ms_")).ToArray();
-
-    private static string Tc(params string[] args) => Run("tc", args);
-
-    private static string Run(string command, params string[] args)
-    {
-        var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'{command} {string.Join(' ', args)}' failed: {stderr}");
-        return stdout;
     }
 
     /// <summary>Records what libbpf says, and on which thread (the route is process-wide).</summary>

@@ -57,9 +57,31 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>A unique node name for this run (agents of parallel runs never share pinned maps).</summary>
     public string NodeName(string suffix) => $"e2e-{Network.Bridge.ToLowerInvariant()}-{suffix}";
 
-    public void StartAgent(string node) =>
-        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, "--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
-            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject);
+    /// <summary>The bpffs folder the agents pin under (one sub-folder per node).</summary>
+    public string PinRoot => _pinRoot;
+
+    /// <summary>Starts the node's agent; a previous agent of the node must have exited (its log goes to the test output).</summary>
+    public void StartAgent(string node, params string[] extraArgs)
+    {
+        if (_agents.Remove(node, out var previous))
+        {
+            Assert.True(previous.HasExited, $"agent {node} is still running");
+            _output.WriteLine(previous.Tail(60));
+            previous.Dispose();
+        }
+        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
+            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, .. extraArgs]);
+    }
+
+    /// <summary>The node's running (or exited) agent process.</summary>
+    public ChildProcess Agent(string node) => _agents[node];
+
+    /// <summary>Registers <paramref name="pod"/> as workload <paramref name="id"/> of <paramref name="node"/>, labelled app=<paramref name="id"/>.</summary>
+    public Task RegisterAsync(string node, string id, TestPod pod) =>
+        Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{id}", new
+        {
+            node, @interface = pod.HostInterface, addresses = new[] { pod.Address.ToString() }, labels = new Dictionary<string, string> { ["app"] = id },
+        });
 
     /// <summary>A pod listening on the given TCP ports.</summary>
     public TestPod AddPod(string name, string cidr, params int[] ports)

@@ -56,7 +56,7 @@ internal static class Samples
     private static readonly PolicyEntry Entry = new("web-1", TrafficDirection.Ingress, 300, 6, 80, PolicyAction.Allow, 12, "p/ingress/0", 90);
     private static readonly EndpointRule Endpoint = new("web-1", "veth-web1", 300, EnforcementMode.Protect, true, false, ["198.18.0.1"]);
     private static readonly NodeRules Rules = new("node-a", "epoch", 42, [Endpoint], [new IpCacheRule("198.18.0.1/32", 300)], [Entry]);
-    private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom");
+    private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom", [new RefusedInterface("eth0", "not a veth device")]);
     private static readonly WorkloadRecord Record = new(Workload, 300);
 
     public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
@@ -90,6 +90,7 @@ internal static class Samples
         ["IpCacheRule"] = new IpCacheRule("198.18.0.0/24", 0x0100_0001),
         ["PolicyEntry"] = Entry,
         ["NodeAck"] = Ack,
+        ["RefusedInterface"] = Ack.RefusedInterfaces![0],
         ["PolicyBatchStatus"] = new PolicyBatchStatus(PolicyBatchPhase.Accepted, 20_000, Staged: false),
         ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack),
     };

@@ -2,6 +2,7 @@ using System.Net;
 using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 using GrainAction = MicroSeg.Grains.Interfaces.Policies.PolicyAction;
 using GrainDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
@@ -22,7 +23,7 @@ public sealed class DesiredMapsTests
         [new IpCacheRule("198.18.0.2/32", 257), new IpCacheRule("198.18.9.0/24", 0x0100_0000)],
         policy);
 
-    private static DesiredMaps From(NodeRules rules) => DesiredMaps.From(rules, name => Interfaces.GetValueOrDefault(name));
+    private static DesiredMaps From(NodeRules rules) => DesiredMaps.From(rules, name => new InterfaceLookup(Interfaces.GetValueOrDefault(name), null));
 
     [Fact]
     public void From_Endpoints_KeyedByIfindexWithModeAndIsolation()
@@ -35,6 +36,22 @@ public sealed class DesiredMapsTests
         Assert.False(maps.Endpoints[7].Flags.HasFlag(EndpointFlags.EgressIsolated));
         Assert.Equal(EndpointMode.Monitor, maps.Endpoints[8].Mode);
         Assert.True(maps.Endpoints[8].Flags.HasFlag(EndpointFlags.EgressIsolated));
+    }
+
+    [Fact]
+    public void From_RefusedInterface_IsReportedWithReasonAndLeftOutWithItsEntries()
+    {
+        var rules = Rules(new PolicyEntry("b", GrainDirection.Ingress, 0, 6, 80, GrainAction.Allow, 1, "p/ingress/0"));
+        var maps = DesiredMaps.From(rules, name => name == "veth-b"
+            ? new InterfaceLookup(0, "not a veth")
+            : new InterfaceLookup(Interfaces.GetValueOrDefault(name), null));
+
+        Assert.Equal([new RefusedInterface("veth-b", "not a veth")], maps.RefusedInterfaces);
+        Assert.Equal([7u], maps.Endpoints.Keys);
+        Assert.Empty(maps.Policy);
+        Assert.Equal(["veth-a"], maps.PresentInterfaces);
+        Assert.Equal(["veth-missing"], maps.MissingInterfaces);
+        Assert.Equal("veth-a", maps.InterfaceNames[7]);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using MicroSeg.Bpf;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 
 namespace MicroSeg.NodeAgent.Tests.Programming;
@@ -11,7 +12,7 @@ public sealed class NarrowedSourcesTests
     private static readonly Dictionary<string, int> Interfaces = new() { ["veth-a"] = 7, ["veth-b"] = 8 };
 
     private static DesiredMaps Desired(params EndpointRule[] endpoints) =>
-        DesiredMaps.From(new NodeRules("n1", "epoch", 3, endpoints, [], []), name => Interfaces.GetValueOrDefault(name));
+        DesiredMaps.From(new NodeRules("n1", "epoch", 3, endpoints, [], []), name => new InterfaceLookup(Interfaces.GetValueOrDefault(name), null));
 
     private static EndpointRule A(params string[] addresses) => new("a", "veth-a", 256, EnforcementMode.Protect, false, false, addresses);
 

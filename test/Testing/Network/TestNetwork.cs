@@ -65,11 +65,41 @@ public sealed class TestNetwork : IDisposable
 
         var ns = $"{Prefix}-{name}";
         var host = Prefix + name;
-        var peer = host + "p";
 
         _namespaces.Add(ns);
         IpCommand.Run("netns", "add", ns);
         _links.Add(host);
+        var pod = new TestPod(name, ns, host, CreateVeth(ns, host, cidr, address), address, cidr);
+        _pods.Add(pod);
+        return pod;
+    }
+
+    /// <summary>
+    /// Deletes the pod's veth pair and creates it again with the same names and address, as a container
+    /// restart does; the host side gets a new ifindex (<see cref="TestPod.HostIfIndex"/> follows).
+    /// </summary>
+    public void RecreateVeth(TestPod pod)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_pods.Contains(pod))
+            throw new ArgumentException($"pod {pod.Name} is not part of network {Prefix}.", nameof(pod));
+        DeleteVeth(pod);
+        pod.HostIfIndex = CreateVeth(pod.Namespace, pod.HostInterface, pod.Cidr, pod.Address);
+    }
+
+    /// <summary>Deletes the pod's veth pair (both ends); <see cref="RecreateVeth"/> brings it back.</summary>
+    public void DeleteVeth(TestPod pod)
+    {
+        if (!_pods.Contains(pod))
+            throw new ArgumentException($"pod {pod.Name} is not part of network {Prefix}.", nameof(pod));
+        if (LinkExists(pod.HostInterface))
+            IpCommand.Run("link", "del", pod.HostInterface);
+    }
+
+    /// <summary>Creates the veth pair of a pod, its peer as eth0 in <paramref name="ns"/>; returns the host side's ifindex.</summary>
+    private int CreateVeth(string ns, string host, string cidr, IPAddress address)
+    {
+        var peer = host + "p";
         IpCommand.Run("link", "add", host, "type", "veth", "peer", "name", peer);
         IpCommand.Run("link", "set", peer, "netns", ns);
         IpCommand.Run("-n", ns, "link", "set", peer, "name", "eth0");
@@ -83,11 +113,7 @@ public sealed class TestNetwork : IDisposable
         DisableIpv6(host);
         IpCommand.Run("link", "set", host, "master", Bridge);
         IpCommand.Run("link", "set", host, "up");
-
-        var ifindex = File.ReadAllText($"/sys/class/net/{host}/ifindex").Trim();
-        var pod = new TestPod(name, ns, host, int.Parse(ifindex), address);
-        _pods.Add(pod);
-        return pod;
+        return int.Parse(File.ReadAllText($"/sys/class/net/{host}/ifindex").Trim());
     }
 
     /// <summary>Removes every namespace and link created here; already-gone ones are fine.</summary>

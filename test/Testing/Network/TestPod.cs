@@ -8,8 +8,9 @@ public sealed class TestPod
 {
     private readonly List<IDisposable> _open = new();
 
-    internal TestPod(string name, string ns, string hostInterface, int hostIfIndex, IPAddress address)
+    internal TestPod(string name, string ns, string hostInterface, int hostIfIndex, IPAddress address, string cidr)
     {
+        Cidr = cidr;
         Name = name;
         Namespace = ns;
         HostInterface = hostInterface;
@@ -25,9 +26,13 @@ public sealed class TestPod
     /// <summary>The host-side veth, where the data plane attaches.</summary>
     public string HostInterface { get; }
 
-    public int HostIfIndex { get; }
+    /// <summary>The host side's ifindex; a new one after <see cref="TestNetwork.RecreateVeth"/>.</summary>
+    public int HostIfIndex { get; internal set; }
 
     public IPAddress Address { get; }
+
+    /// <summary>The address with its prefix, as given to <see cref="TestNetwork.AddPod"/>.</summary>
+    public string Cidr { get; }
 
     /// <summary>Accepts TCP connections on <paramref name="port"/> and echoes every byte back.</summary>
     public IDisposable ListenTcp(int port)
