@@ -8,13 +8,20 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="AttachedInterfaces">Devices with programs attached.</param>
 /// <param name="MissingInterfaces">Devices named by endpoints that do not exist on the node (yet).</param>
 /// <param name="Error">Why applying failed, or null.</param>
+/// <param name="Hold">
+/// Set when the agent did not apply <paramref name="Revision"/> of <paramref name="Epoch"/> on purpose and keeps
+/// its last applied state until an operator accepts; null otherwise.
+/// </param>
+/// <param name="Monitor">The node's would-deny counters (monitor mode), or null when not read.</param>
 [GenerateSerializer, Immutable, Alias("microseg.NodeAck")]
 public sealed record NodeAck(
     string Epoch,
     long Revision,
     IReadOnlyList<string> AttachedInterfaces,
     IReadOnlyList<string> MissingInterfaces,
-    string? Error);
+    string? Error,
+    ControlPlaneHold? Hold = null,
+    MonitorCounts? Monitor = null);
 
 /// <summary>A node as the control plane sees it.</summary>
 /// <param name="Name">Node name.</param>
@@ -25,6 +32,11 @@ public sealed record NodeAck(
 /// <param name="Endpoints">Local endpoints in the desired state.</param>
 /// <param name="PolicyEntries">Policy entries in the desired state.</param>
 /// <param name="LastAck">The agent's last report.</param>
+/// <param name="Hold">
+/// The alarm: the agent refuses the offered state (another cluster identity, or far emptier) and keeps enforcing
+/// its last applied state until an operator accepts. Null when it is not holding.
+/// </param>
+/// <param name="WouldDeny">What monitor mode let through that protect mode would have dropped, per node and per rule.</param>
 [GenerateSerializer, Immutable, Alias("microseg.NodeStatus")]
 public sealed record NodeStatus(
     string Name,
@@ -34,4 +46,6 @@ public sealed record NodeStatus(
     DateTimeOffset? LastSeen,
     int Endpoints,
     int PolicyEntries,
-    NodeAck? LastAck);
+    NodeAck? LastAck,
+    ControlPlaneHold? Hold = null,
+    MonitorCounts? WouldDeny = null);
