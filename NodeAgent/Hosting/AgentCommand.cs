@@ -14,11 +14,13 @@ internal static class AgentCommand
         var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
         var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
         var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack table size", DefaultValueFactory = _ => defaults.ConntrackEntries };
+        var metrics = new Option<string?>("--metrics") { Description = "HOST:PORT to serve Prometheus metrics on (GET /metrics); off by default" };
 
         var root = new RootCommand("MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack,
+            node, gateway, bpfObject, pinRoot, conntrack, metrics,
         };
+        root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
@@ -28,6 +30,7 @@ internal static class AgentCommand
                 BpfObject = Path.GetFullPath(parse.GetValue(bpfObject)!),
                 PinRoot = parse.GetValue(pinRoot)!,
                 ConntrackEntries = parse.GetValue(conntrack),
+                Metrics = parse.GetValue(metrics),
             };
             if (Validate(options) is { } error)
             {
@@ -53,6 +56,8 @@ internal static class AgentCommand
         }
         if (!File.Exists(options.BpfObject))
             return $"--bpf-object '{options.BpfObject}' does not exist; build it with 'make bpf'.";
+        if (options.Metrics is { } m && (m.LastIndexOf(':') is var c && (c <= 0 || !int.TryParse(m.AsSpan(c + 1), out var p) || p is < 1 or > 65535)))
+            return $"--metrics '{m}' is not HOST:PORT with a port in 1-65535.";
         if (options.ConntrackEntries < 1024)
             return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
         return null;

@@ -58,6 +58,9 @@ internal static class AgentHost
         builder.Services.AddSingleton<RulesInbox>();
         builder.Services.AddSingleton<RulesObserver>();
         builder.Services.AddSingleton<DatapathProgrammer>();
+        builder.Services.AddSingleton<ControlPlaneGuard>();
+        builder.Services.AddSingleton<MonitorCounters>();
+        builder.Services.AddSingleton<IRevisionAppliedListener>(sp => sp.GetRequiredService<MonitorCounters>());
         builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
 
         // Hosted services start in registration order. The data plane comes first so it enforces whatever is
@@ -65,6 +68,7 @@ internal static class AgentHost
         // after it the subscription, which needs the cluster's grain manifest.
         builder.Services.AddHostedService<DatapathService>();
         builder.Services.AddHostedService<ConntrackCollectionService>();
+        builder.Services.AddHostedService<AgentMetricsEndpoint>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -14,6 +14,7 @@ namespace MicroSeg.NodeAgent.Programming;
 internal sealed partial class DatapathService(
     RulesInbox inbox,
     DatapathProgrammer programmer,
+    ControlPlaneGuard guard,
     IClusterClient client,
     AgentOptions options,
     TimeProvider time,
@@ -42,10 +43,18 @@ internal sealed partial class DatapathService(
                 continue;
 
             NodeAck ack;
-            try
+            if (guard.Check(current) is { } hold)
+            {
+                // The kernel keeps what it has; the check is repeated until the operator decides (an
+                // acceptance arrives with a snapshot, a local one is read from the pinned record).
+                retry = options.MissingInterfaceRetry;
+                ack = new NodeAck(current.Epoch, current.Revision, [], [], null, hold);
+            }
+            else try
             {
                 var started = time.GetTimestamp();
                 var applied = programmer.Apply(current);
+                guard.Applied(current);
                 var programmed = time.GetTimestamp();
                 LogApplied(current.Revision, time.GetElapsedTime(started, programmed).TotalMilliseconds);
                 foreach (var listener in listeners)
