@@ -37,11 +37,13 @@ internal static class ClusterIdentityStore
                 cluster_identity TEXT    NOT NULL,
                 created_utc      TEXT    NOT NULL);
             INSERT OR IGNORE INTO microseg_cluster (singleton, cluster_identity, created_utc) VALUES (1, $identity, $created);
-            SELECT cluster_identity FROM microseg_cluster WHERE singleton = 1;
             """;
         command.Parameters.AddWithValue("$identity", Guid.NewGuid().ToString("D"));
         command.Parameters.AddWithValue("$created", DateTimeOffset.UtcNow.ToString("O"));
-        return Parse(command.ExecuteScalar(), databasePath);
+        command.ExecuteNonQuery();
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT cluster_identity FROM microseg_cluster WHERE singleton = 1";
+        return Parse(read.ExecuteScalar(), databasePath);
     }
 
     /// <summary>Reads the identity of a PostgreSQL database whose schema <see cref="PostgresSchema"/> applied.</summary>
