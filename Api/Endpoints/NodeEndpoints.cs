@@ -19,6 +19,8 @@ internal static class NodeEndpoints
         group.MapGet("/", ListAsync).WithName("ListNodes").WithSummary("Lists every known node with its agent status.");
         group.MapGet("/{name}", GetAsync).WithName("GetNode").WithSummary("Agent status and revisions of one node.");
         group.MapGet("/{name}/rules", GetRulesAsync).WithName("GetNodeRules").WithSummary("The effective rules on a node, each with the policy rule that produced it.");
+        group.MapPost("/{name}/accept", AcceptAsync).WithName("AcceptNodeControlPlane")
+            .WithSummary("Lets the node's agent apply the state it holds back (status 'hold': another cluster identity, or far emptier than what it enforces).");
     }
 
     private static async Task<Ok<NodeStatus[]>> ListAsync(IGrainFactory grains)
@@ -39,6 +41,17 @@ internal static class NodeEndpoints
         if (await UnknownAsync(name, grains) is { } problem)
             return problem;
         return TypedResults.Ok(await grains.GetGrain<INodeGrain>(name).GetRulesAsync());
+    }
+
+    private static async Task<Results<Ok<ControlPlaneHold>, ProblemHttpResult>> AcceptAsync(string name, IGrainFactory grains)
+    {
+        if (await UnknownAsync(name, grains) is { } problem)
+            return problem;
+        if (await grains.GetGrain<INodeGrain>(name).AcceptControlPlaneAsync() is { } hold)
+            return TypedResults.Ok(hold);
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to accept.",
+            detail: $"node '{name}': its agent reports no held state ('hold' is null in GET /api/v1/nodes/{name}); it applies what the control plane sends.",
+            type: "https://microseg.dev/problems/nothing-to-accept");
     }
 
     private static async Task<ProblemHttpResult?> UnknownAsync(string name, IGrainFactory grains)

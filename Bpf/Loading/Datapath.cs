@@ -16,7 +16,7 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
     internal static readonly string[] MapNames =
-        ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_config"];
+        ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_would_deny", "ms_control_plane", "ms_config"];
 
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
@@ -43,6 +43,7 @@ public sealed partial class Datapath : IDisposable
         PolicyRanges = new BpfMap<PolicyRangeKey, PolicyValue>("ms_policy_ranges", mapFds["ms_policy_ranges"]);
         Conntrack = new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack", mapFds["ms_conntrack"]);
         Config = new BpfMap<uint, ConfigValue>("ms_config", mapFds["ms_config"]);
+        ControlPlane = new BpfMap<uint, ControlPlaneRecord>("ms_control_plane", mapFds["ms_control_plane"]);
     }
 
     public string PinDirectory { get; }
@@ -87,6 +88,9 @@ public sealed partial class Datapath : IDisposable
     public ConntrackTimeouts ConntrackTimeouts { get; }
 
     internal BpfMap<uint, ConfigValue> Config { get; }
+
+    /// <summary>ms_control_plane: entry 0 records which control plane the maps were last programmed from.</summary>
+    public BpfMap<uint, ControlPlaneRecord> ControlPlane { get; }
 
     internal int FromWorkloadFd { get; }
 
@@ -158,6 +162,9 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Sums the per-CPU counters of ms_stats.</summary>
     public DatapathCounters ReadCounters() => DatapathCounters.Read(_mapFds["ms_stats"]);
+
+    /// <summary>Sums the per-CPU counters of ms_would_deny: packets passed only because of monitor mode.</summary>
+    public IReadOnlyDictionary<WouldDenyKey, ulong> ReadWouldDeny() => PerCpuCounters.Read<WouldDenyKey>(_mapFds["ms_would_deny"], "ms_would_deny");
 
     /// <summary>Closes the object's fds. Does not detach and never unpins.</summary>
     public void Dispose()

@@ -332,6 +332,36 @@ struct ms_flow_event {
 	__u8 daddr[16];
 };
 
+/* ---- ms_would_deny: LRU_PERCPU_HASH, packets passed only because of MONITOR ----
+ * One counter per (endpoint, direction, deciding rule, reason), bumped wherever a
+ * packet gets MS_VERDICT_WOULD_DENY: monitor mode is meant to be watched before
+ * protect is switched on, so what it would have dropped must be countable per
+ * policy rule (rule_id 0: no rule decided, e.g. default deny of an isolated
+ * direction, or a spoofed source). LRU: a full map forgets the coldest counter
+ * instead of refusing new ones. ms_stats has the per-node total. */
+struct ms_would_deny_key {
+	__u32 ifindex;
+	__u32 rule_id;
+	__u8 direction; /* enum ms_direction */
+	__u8 reason;    /* enum ms_reason */
+	__u8 pad[2];
+};
+
+/* ---- ms_control_plane: ARRAY[1], written and read by user space only ----
+ * Which control plane the maps were last programmed from, pinned with them so
+ * an agent that restarts still knows it: the cluster identity of the store
+ * (a GUID, zero = none remembered), the node grain's epoch (a GUID, or a hash
+ * of a non-GUID epoch), the revision and how many entries (endpoints + policy
+ * entries) that revision held. An agent offered a state from another cluster,
+ * or a new epoch far emptier than this, keeps the maps as they are. Zeroing the
+ * entry (microseg-agent accept-control-plane) forgets it. */
+struct ms_control_plane {
+	__u8 cluster[16];
+	__u8 epoch[16];
+	__u64 revision;
+	__u64 entries;
+};
+
 /* ---- ms_config: ARRAY[1], written by user space ---- */
 struct ms_config {
 	__u64 policy_revision;

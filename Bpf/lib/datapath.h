@@ -27,6 +27,7 @@
 #include "policy.h"
 #include "fragments.h"
 #include "events.h"
+#include "monitor.h"
 
 struct ms_ctx {
 	struct ms_packet pkt;
@@ -55,6 +56,8 @@ static __always_inline int ms_finish(struct ms_ctx *c, int reason)
 
 	ms_stats_bump(reason);
 	ms_stats_bump(MS_STATS_VERDICT_BASE + verdict);
+	if (verdict == MS_VERDICT_WOULD_DENY)
+		ms_would_deny_bump(&c->info);
 	if (c->report)
 		ms_emit_event(&c->info, &c->pkt, c->now ? c->now : ms_now());
 	return verdict == MS_VERDICT_DENIED ? TC_ACT_SHOT : TC_ACT_OK;

@@ -113,6 +113,23 @@ struct {
 } ms_stats SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__type(key, struct ms_would_deny_key);
+	__type(value, __u64); /* packets */
+	__uint(max_entries, 16 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_would_deny SEC(".maps");
+
+/* Never touched by the programs: user space's memory of what it programmed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ms_control_plane);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_control_plane SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct ms_config);

@@ -28,4 +28,12 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>Status for operators.</summary>
     Task<NodeStatus> GetStatusAsync();
+
+    /// <summary>
+    /// An operator's decision: the node's agent may apply the state it holds back (<see cref="NodeStatus.Hold"/>).
+    /// The acceptance is stored with the node and sent with every snapshot; it covers exactly the reported
+    /// condition (its <see cref="ControlPlaneHold.Id"/>). Returns the accepted hold, or null when the agent
+    /// reports none.
+    /// </summary>
+    Task<ControlPlaneHold?> AcceptControlPlaneAsync();
 }

@@ -14,6 +14,14 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="Endpoints">Local workloads to enforce on.</param>
 /// <param name="IpCache">Address blocks and their identities.</param>
 /// <param name="Policy">Policy entries per local workload.</param>
+/// <param name="ClusterIdentity">
+/// Identity of the store the state was computed from (a GUID created once with it); empty when the silo has
+/// none. An agent refuses a state from another identity than the one it applied until an operator accepts it.
+/// </param>
+/// <param name="AcceptedHold">
+/// The <see cref="ControlPlaneHold.Id"/> an operator accepted for this node, or null: an agent holding for
+/// exactly that condition applies this state.
+/// </param>
 [GenerateSerializer, Immutable, Alias("microseg.NodeRules")]
 public sealed record NodeRules(
     string Node,
@@ -21,7 +29,9 @@ public sealed record NodeRules(
     long Revision,
     IReadOnlyList<EndpointRule> Endpoints,
     IReadOnlyList<IpCacheRule> IpCache,
-    IReadOnlyList<PolicyEntry> Policy);
+    IReadOnlyList<PolicyEntry> Policy,
+    string ClusterIdentity = "",
+    string? AcceptedHold = null);
 
 /// <summary>A local workload the agent enforces on.</summary>
 /// <param name="WorkloadId">The workload.</param>

@@ -64,7 +64,8 @@ public sealed record NodeRulesDelta(
         return new NodeRules(Node, Epoch, Revision,
             Apply(baseRules.Endpoints, EndpointsSet, EndpointsRemoved, e => e.WorkloadId, StringComparer.Ordinal),
             Apply(baseRules.IpCache, IpCacheSet, IpCacheRemoved, i => i.Cidr, StringComparer.Ordinal),
-            Apply(baseRules.Policy, PolicySet, PolicyRemoved, PolicyEntryKey.Of, EqualityComparer<PolicyEntryKey>.Default));
+            Apply(baseRules.Policy, PolicySet, PolicyRemoved, PolicyEntryKey.Of, EqualityComparer<PolicyEntryKey>.Default),
+            baseRules.ClusterIdentity, baseRules.AcceptedHold);
     }
 
     private static bool EndpointEquals(EndpointRule a, EndpointRule b) =>

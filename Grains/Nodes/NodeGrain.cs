@@ -33,6 +33,10 @@ internal sealed class NodeState
 
     [Id(5)]
     public NodeIdAllocations Ids { get; set; } = new();
+
+    /// <summary>The agent's hold an operator accepted (<see cref="ControlPlaneHold.Id"/>); sent with every snapshot.</summary>
+    [Id(6)]
+    public string? AcceptedHold { get; set; }
 }
 
 /// <summary>
@@ -44,6 +48,7 @@ internal sealed partial class NodeGrain(
     [PersistentState("node")] IPersistentState<NodeState> state,
     [FromKeyedServices(NodeGrain.ClockKey)] TimeProvider time,
     ClusterInputsLoader inputsLoader,
+    ClusterIdentity cluster,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     /// <summary>
@@ -105,7 +110,11 @@ internal sealed partial class NodeGrain(
         // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
         var rules = await CurrentAsync();
         _pushed = _current;
-        if (applied is not { Error: null } || applied.Epoch != rules.Epoch || applied.Revision != rules.Revision)
+        // A holding agent's heartbeat is its alarm: record it, and keep offering the state (it carries the
+        // operator's acceptance once there is one).
+        if (applied is { Hold: not null })
+            await AcknowledgeAsync(applied);
+        if (applied is not { Error: null, Hold: null } || applied.Epoch != rules.Epoch || applied.Revision != rules.Revision)
             return rules;
         await AcknowledgeAsync(applied);
         return null;
@@ -114,8 +123,10 @@ internal sealed partial class NodeGrain(
     public Task AcknowledgeAsync(NodeAck ack)
     {
         _lastSeen = time.GetUtcNow();
+        if (ack.Hold is { } hold && _lastAck?.Hold?.Id != hold.Id)
+            LogAgentHolds(this.GetPrimaryKeyString(), hold.Reason, hold.AppliedClusterIdentity, hold.OfferedClusterIdentity, hold.AppliedEntries, hold.OfferedEntries);
         _lastAck = ack;
-        if (ack.Epoch == state.State.Epoch && ack.Error is null)
+        if (ack.Epoch == state.State.Epoch && ack.Error is null && ack.Hold is null)
             _appliedRevision = Math.Max(_appliedRevision ?? 0, ack.Revision);
         if (ack.Error is not null)
             LogAgentError(this.GetPrimaryKeyString(), ack.Revision, ack.Error);
@@ -147,7 +158,19 @@ internal sealed partial class NodeGrain(
         var rules = await FreshAsync();
         var connected = _agent is not null;
         return new NodeStatus(this.GetPrimaryKeyString(), connected, rules.Revision, _appliedRevision, _lastSeen,
-            rules.Endpoints.Count, rules.Policy.Count, _lastAck);
+            rules.Endpoints.Count, rules.Policy.Count, _lastAck, _lastAck?.Hold, _lastAck?.Monitor);
+    }
+
+    public async Task<ControlPlaneHold?> AcceptControlPlaneAsync()
+    {
+        if (_lastAck?.Hold is not { } hold)
+            return null;
+        LogHoldAccepted(this.GetPrimaryKeyString(), hold.Id, hold.Reason);
+        state.State.AcceptedHold = hold.Id;
+        await state.WriteStateAsync();
+        // The next snapshot (the holding agent asks for one with every heartbeat) carries the acceptance.
+        _dirty = true;
+        return hold;
     }
 
     private async Task<NodeRules> CurrentAsync() => _dirty || _current is null ? await ComputeAsync() : _current.Rules;
@@ -176,7 +199,7 @@ internal sealed partial class NodeGrain(
             LogRecomputed(this.GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
         var before = _current?.Rules.Revision;
         var rules = new NodeRules(this.GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
-            compiled.Endpoints, compiled.IpCache, compiled.Policy);
+            compiled.Endpoints, compiled.IpCache, compiled.Policy, cluster.ToString(), state.State.AcceptedHold);
         _current = new NodeSnapshot(rules, compiled.PolicySlices);
         DropFailedAgent();
         if (before is not null && before != rules.Revision && _agent is { } agent)
@@ -250,6 +273,12 @@ internal sealed partial class NodeGrain(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Node {Node}: push of revision {Revision} failed")]
     private partial void LogPushFailed(Exception ex, string node, long revision);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Node {Node}: agent keeps its last applied state and waits for an operator ({Reason}): applied cluster identity '{AppliedIdentity}' with {AppliedEntries} entries, offered '{OfferedIdentity}' with {OfferedEntries}; accept with POST /api/v1/nodes/{Node}/accept")]
+    private partial void LogAgentHolds(string node, string reason, string appliedIdentity, string offeredIdentity, long appliedEntries, long offeredEntries);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {Node}: operator accepted the held state {Hold} ({Reason})")]
+    private partial void LogHoldAccepted(string node, string hold, string reason);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Node {Node}: agent failed to apply revision {Revision}: {Error}")]
     private partial void LogAgentError(string node, long revision, string error);

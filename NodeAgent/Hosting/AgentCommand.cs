@@ -19,12 +19,15 @@ internal static class AgentCommand
             Description = "device-name globs ('*', '?'; comma-separated) the agent may attach to besides veth devices, e.g. 'eth1,bond*'; other devices are refused",
         };
 
+        var metrics = new Option<string?>("--metrics") { Description = "HOST:PORT to serve Prometheus metrics on (GET /metrics); off by default" };
+
         var root = new RootCommand(
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack, interfaces, UninstallCommand.Create(defaults),
+            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, UninstallCommand.Create(defaults),
         };
+        root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
@@ -35,6 +38,7 @@ internal static class AgentCommand
                 PinRoot = parse.GetValue(pinRoot)!,
                 ConntrackEntries = parse.GetValue(conntrack),
                 Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Metrics = parse.GetValue(metrics),
             };
             if (Validate(options) is { } error)
             {
@@ -65,6 +69,8 @@ internal static class AgentCommand
             if (Interfaces.InterfaceAllowList.CheckPattern(pattern) is { } patternError)
                 return patternError;
         }
+        if (options.Metrics is { } m && (m.LastIndexOf(':') is var c && (c <= 0 || !int.TryParse(m.AsSpan(c + 1), out var p) || p is < 1 or > 65535)))
+            return $"--metrics '{m}' is not HOST:PORT with a port in 1-65535.";
         if (options.ConntrackEntries < 1024)
             return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
         return null;

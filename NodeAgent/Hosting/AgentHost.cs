@@ -68,6 +68,9 @@ internal static class AgentHost
         builder.Services.AddSingleton<InterfaceResolver>();
         builder.Services.AddSingleton<InterfaceAttachments>();
         builder.Services.AddSingleton<DatapathProgrammer>();
+        builder.Services.AddSingleton<ControlPlaneGuard>();
+        builder.Services.AddSingleton<MonitorCounters>();
+        builder.Services.AddSingleton<IRevisionAppliedListener>(sp => sp.GetRequiredService<MonitorCounters>());
         builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
 
         // Hosted services start in registration order. The data plane comes first so it enforces whatever is
@@ -76,6 +79,7 @@ internal static class AgentHost
         builder.Services.AddHostedService<DatapathService>();
         builder.Services.AddHostedService<LinkWatcher>();
         builder.Services.AddHostedService<ConntrackCollectionService>();
+        builder.Services.AddHostedService<AgentMetricsEndpoint>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

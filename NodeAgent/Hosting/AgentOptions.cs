@@ -39,5 +39,8 @@ internal sealed record AgentOptions
     /// <summary>How often expired conntrack entries are collected and reported as ended flows. Default 10 s.</summary>
     public TimeSpan ConntrackCollectPeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>HOST:PORT to serve Prometheus metrics on (<c>GET /metrics</c>). Default: none (no listener).</summary>
+    public string? Metrics { get; init; }
+
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

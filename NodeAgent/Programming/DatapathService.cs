@@ -19,6 +19,7 @@ internal sealed partial class DatapathService(
     RulesInbox inbox,
     DatapathProgrammer programmer,
     InterfaceAttachments attachments,
+    ControlPlaneGuard guard,
     IClusterClient client,
     AgentOptions options,
     TimeProvider time,
@@ -51,10 +52,18 @@ internal sealed partial class DatapathService(
                 continue;
 
             NodeAck ack;
-            try
+            if (guard.Check(current) is { } hold)
+            {
+                // The kernel keeps what it has; the check is repeated until the operator decides (an
+                // acceptance arrives with a snapshot, a local one is read from the pinned record).
+                retry = options.MissingInterfaceRetry;
+                ack = new NodeAck(current.Epoch, current.Revision, [], [], null, Hold: hold);
+            }
+            else try
             {
                 var started = time.GetTimestamp();
                 var outcome = programmer.Apply(current);
+                guard.Applied(current);
                 var programmed = time.GetTimestamp();
                 LogApplied(current.Revision, time.GetElapsedTime(started, programmed).TotalMilliseconds);
                 foreach (var listener in listeners)

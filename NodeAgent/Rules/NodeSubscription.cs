@@ -1,5 +1,6 @@
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.NodeAgent.Hosting;
+using MicroSeg.NodeAgent.Programming;
 using Orleans;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ internal sealed partial class NodeSubscription(
     GatewayConnectionEvents connection,
     RulesObserver observer,
     RulesInbox inbox,
+    MonitorCounters monitor,
     AgentOptions options,
     ILogger<NodeSubscription> logger) : BackgroundService
 {
@@ -40,7 +42,8 @@ internal sealed partial class NodeSubscription(
             {
                 // Repeating the last acknowledgement keeps the heartbeat small: the grain answers with a snapshot
                 // only when the agent is not on the current revision (and a restarted grain learns what is applied).
-                var applied = inbox.LastAck;
+                // The heartbeat also carries monitor mode's counters, read now, to the node's status.
+                var applied = monitor.Stamp(inbox.LastAck);
                 var rules = await node.SubscribeAsync(reference, applied).WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
                 if (rules is not null)
                     inbox.Offer(rules);

@@ -1,6 +1,7 @@
 using System.Net;
 using MicroSeg.Grains;
 using MicroSeg.Grains.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MicroSeg.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -66,7 +67,7 @@ internal static class SiloConfiguration
         }
         else
         {
-            var database = Path.Combine(Path.GetFullPath(options.Data), "microseg.db");
+            var database = DatabasePath(options);
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
@@ -74,6 +75,9 @@ internal static class SiloConfiguration
         }
         ConfigureShared(silo);
     }
+
+    /// <summary>The embedded silo's one SQLite file: grain state, reminders and the cluster identity.</summary>
+    public static string DatabasePath(SiloCommandOptions options) => Path.Combine(Path.GetFullPath(options.Data), "microseg.db");
 
     /// <summary>
     /// In-memory fan-out for a single silo and for tests. Events are hints: node grains are level-triggered
@@ -103,5 +107,8 @@ internal static class SiloConfiguration
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
         silo.AddDashboard();
+        // Silos without a store identity (tests on memory storage) still activate node grains; their agents
+        // then guard on entry counts only.
+        silo.Services.TryAddSingleton(ClusterIdentity.Unknown);
     }
 }

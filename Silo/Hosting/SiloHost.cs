@@ -1,5 +1,7 @@
 using MicroSeg.Api;
 using MicroSeg.Dashboard;
+using MicroSeg.Grains.Nodes;
+using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 
 namespace MicroSeg.Silo.Hosting;
@@ -27,11 +29,13 @@ internal static class SiloHost
         // Orleans runs placement through a Polly pipeline that logs every call at Information.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
+        ClusterIdentity identity;
         if (options.Postgres is { } postgres)
         {
             try
             {
                 await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
+                identity = await ClusterIdentityStore.ReadPostgresAsync(postgres, cancellationToken);
             }
             catch (InvalidOperationException e)
             {
@@ -41,7 +45,13 @@ internal static class SiloHost
                 return 1;
             }
         }
+        else
+        {
+            identity = ClusterIdentityStore.ReadOrCreateSqlite(SiloConfiguration.DatabasePath(options));
+        }
 
+        // Before UseOrleans: the shared configuration only adds ClusterIdentity.Unknown when none is registered.
+        builder.Services.AddSingleton(identity);
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
         builder.Services.AddMicroSegApi();
 
@@ -57,8 +67,8 @@ internal static class SiloHost
         {
             return 0;
         }
-        app.Logger.LogInformation("MicroSeg silo {Name} ready: API on {Http}, Orleans dashboard on {Http}/dashboard, gateway port {Gateway}, {Storage}",
-            options.Name, options.Http, options.Http, options.GatewayPort,
+        app.Logger.LogInformation("MicroSeg silo {Name} ready: API on {Http}, Orleans dashboard on {Http}/dashboard, gateway port {Gateway}, cluster identity {Identity}, {Storage}",
+            options.Name, options.Http, options.Http, options.GatewayPort, identity,
             options.Postgres is null ? $"data in {Path.GetFullPath(options.Data)}" : "cluster member on PostgreSQL");
         await app.WaitForShutdownAsync(cancellationToken);
         // Stopping without being asked (the silo was declared dead, or a fatal error) must look like a

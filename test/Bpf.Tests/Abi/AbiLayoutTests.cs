@@ -61,6 +61,14 @@ public sealed class AbiLayoutTests
             ["saddr"] = "SourceAddress", ["daddr"] = "DestinationAddress",
         }),
         ["ms_config"] = (typeof(ConfigValue), new() { ["policy_revision"] = "PolicyRevision" }),
+        ["ms_would_deny_key"] = (typeof(WouldDenyKey), new()
+        {
+            ["ifindex"] = "IfIndex", ["rule_id"] = "RuleId", ["direction"] = "Direction", ["reason"] = "Reason",
+        }),
+        ["ms_control_plane"] = (typeof(ControlPlaneRecord), new()
+        {
+            ["cluster"] = "Cluster", ["epoch"] = "Epoch", ["revision"] = "Revision", ["entries"] = "Entries",
+        }),
     };
 
     public static TheoryData<string> EnumNames => new(Enums.Keys);

@@ -16,6 +16,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     private readonly string[] _siloArgs;
     private readonly int _gatewayPort = FreePorts.Next();
     private readonly Dictionary<string, ChildProcess> _agents = [];
+    private readonly Dictionary<string, int> _metricsPorts = [];
     private readonly List<IDisposable> _listeners = [];
 
     private MicroSegSystem(ITestOutputHelper output)
@@ -63,6 +64,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>Starts the node's agent; a previous agent of the node must have exited (its log goes to the test output).</summary>
     public void StartAgent(string node, params string[] extraArgs)
     {
+        var metrics = _metricsPorts[node] = FreePorts.Next();
         if (_agents.Remove(node, out var previous))
         {
             Assert.True(previous.HasExited, $"agent {node} is still running");
@@ -70,7 +72,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
             previous.Dispose();
         }
         _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
-            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, .. extraArgs]);
+            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, "--metrics", $"127.0.0.1:{metrics}", .. extraArgs]);
     }
 
     /// <summary>The node's running (or exited) agent process.</summary>
@@ -82,6 +84,29 @@ internal sealed class MicroSegSystem : IAsyncDisposable
         {
             node, @interface = pod.HostInterface, addresses = new[] { pod.Address.ToString() }, labels = new Dictionary<string, string> { ["app"] = id },
         });
+
+    /// <summary>The agent's Prometheus text (its --metrics endpoint).</summary>
+    public async Task<string> AgentMetricsAsync(string node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await http.GetStringAsync($"http://127.0.0.1:{_metricsPorts[node]}/metrics");
+    }
+
+    /// <summary>Runs <c>microseg-agent ARGS --pin-root (this system's)</c> to completion; its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunAgentCommandAsync(params string[] args)
+    {
+        using var command = ChildProcess.Start("agent command", RepoPaths.Agent, [.. args, "--pin-root", _pinRoot]);
+        Assert.True(await command.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"microseg-agent {string.Join(' ', args)} did not exit\n{command.Tail()}");
+        return (command.ExitCode, command.Output);
+    }
+
+    /// <summary>What an operator's accident does to an embedded silo: every file of its store is gone.</summary>
+    public void DeleteSiloData()
+    {
+        Assert.True(Silo.HasExited, "stop the silo before deleting its data");
+        foreach (var file in Directory.EnumerateFiles(_dataDir))
+            File.Delete(file);
+    }
 
     /// <summary>A pod listening on the given TCP ports.</summary>
     public TestPod AddPod(string name, string cidr, params int[] ports)

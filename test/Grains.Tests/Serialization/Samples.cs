@@ -55,8 +55,13 @@ internal static class Samples
 
     private static readonly PolicyEntry Entry = new("web-1", TrafficDirection.Ingress, 300, 6, 80, PolicyAction.Allow, 12, "p/ingress/0", 90);
     private static readonly EndpointRule Endpoint = new("web-1", "veth-web1", 300, EnforcementMode.Protect, true, false, ["198.18.0.1"]);
-    private static readonly NodeRules Rules = new("node-a", "epoch", 42, [Endpoint], [new IpCacheRule("198.18.0.1/32", 300)], [Entry]);
-    private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom", [new RefusedInterface("eth0", "not a veth device")]);
+    private static readonly NodeRules Rules = new("node-a", "epoch", 42, [Endpoint], [new IpCacheRule("198.18.0.1/32", 300)], [Entry],
+        "5f0c9a1e-7d2b-4c43-9a8e-0b6f3c2d1e4f", "5f0c9a1e-7d2b-4c43-9a8e-0b6f3c2d1e4f/epoch");
+    private static readonly ControlPlaneHold Hold = new("5f0c9a1e-7d2b-4c43-9a8e-0b6f3c2d1e4f/epoch", ControlPlaneHold.ClusterIdentityChanged,
+        "0d9e4b7a-1c2f-4e8d-b3a6-5f7e9c1d2b3a", "5f0c9a1e-7d2b-4c43-9a8e-0b6f3c2d1e4f", 12, 0, 40, DateTimeOffset.UnixEpoch);
+    private static readonly WouldDenyCount WouldDeny = new("p", "p/ingress/0", 12, "web-1", "veth-web1", TrafficDirection.Ingress, "policy-deny", 9);
+    private static readonly MonitorCounts Monitor = new(11, [WouldDeny]);
+    private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom", [new RefusedInterface("eth0", "not a veth device")], Hold, Monitor);
     private static readonly WorkloadRecord Record = new(Workload, 300);
 
     public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
@@ -92,6 +97,9 @@ internal static class Samples
         ["NodeAck"] = Ack,
         ["RefusedInterface"] = Ack.RefusedInterfaces![0],
         ["PolicyBatchStatus"] = new PolicyBatchStatus(PolicyBatchPhase.Accepted, 20_000, Staged: false),
-        ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack),
+        ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack, Hold, Monitor),
+        ["ControlPlaneHold"] = Hold,
+        ["MonitorCounts"] = Monitor,
+        ["WouldDenyCount"] = WouldDeny,
     };
 }
