@@ -1,4 +1,5 @@
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -92,5 +93,6 @@ internal static class Samples
         ["NodeAck"] = Ack,
         ["PolicyBatchStatus"] = new PolicyBatchStatus(PolicyBatchPhase.Accepted, 20_000, Staged: false),
         ["NodeStatus"] = new NodeStatus("node-a", true, 42, 41, DateTimeOffset.UnixEpoch, 1, 1, Ack),
+        ["AddressClaim"] = new AddressClaim("198.18.0.1/32", "web-1", 3, DateTimeOffset.UnixEpoch),
     };
 }
