@@ -1,6 +1,7 @@
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
@@ -18,9 +19,9 @@ internal static class WorkloadEndpoints
     {
         var group = api.MapGroup("/workloads").WithTags("Workloads");
         group.MapGet("/", ListAsync).WithName("ListWorkloads").WithSummary("Lists every workload.");
-        group.MapPost("/", CreateAsync).WithName("CreateWorkload").WithSummary("Registers a workload; 409 if the id exists.");
+        group.MapPost("/", CreateAsync).WithName("CreateWorkload").WithSummary("Registers a workload; 409 if the id exists or another workload holds one of its addresses.");
         group.MapGet("/{id}", GetAsync).WithName("GetWorkload").WithSummary("Reads one workload.");
-        group.MapPut("/{id}", PutAsync).WithName("PutWorkload").WithSummary("Creates or replaces a workload.");
+        group.MapPut("/{id}", PutAsync).WithName("PutWorkload").WithSummary("Creates or replaces a workload; 409 if another workload holds one of its addresses.");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteWorkload").WithSummary("Removes a workload.");
     }
 
@@ -45,7 +46,15 @@ internal static class WorkloadEndpoints
         var invalid = WorkloadValidator.Validate(spec);
         if (invalid.Count > 0)
             return ApiProblems.Invalid(invalid);
-        var created = await grains.GetGrain<IWorkloadGrain>(spec.Id).CreateAsync(spec);
+        WorkloadRecord? created;
+        try
+        {
+            created = await grains.GetGrain<IWorkloadGrain>(spec.Id).CreateAsync(spec);
+        }
+        catch (AddressInUseException ex)
+        {
+            return ApiProblems.AddressInUse(ex);
+        }
         return created is null
             ? ApiProblems.Conflict("workload", spec.Id)
             : TypedResults.Created($"/api/v1/workloads/{spec.Id}", WorkloadView.From(created));
@@ -62,7 +71,14 @@ internal static class WorkloadEndpoints
         var invalid = WorkloadValidator.Validate(spec);
         if (invalid.Count > 0)
             return ApiProblems.Invalid(invalid);
-        return TypedResults.Ok(WorkloadView.From(await grains.GetGrain<IWorkloadGrain>(id).SetAsync(spec)));
+        try
+        {
+            return TypedResults.Ok(WorkloadView.From(await grains.GetGrain<IWorkloadGrain>(id).SetAsync(spec)));
+        }
+        catch (AddressInUseException ex)
+        {
+            return ApiProblems.AddressInUse(ex);
+        }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>

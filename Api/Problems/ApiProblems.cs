@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,6 +29,22 @@ internal static class ApiProblems
     public static ProblemHttpResult Conflict(string kind, string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The {kind} exists.",
             detail: $"{kind} '{id}' already exists: use PUT /{id} to replace it.", type: "https://microseg.dev/problems/conflict");
+
+    /// <summary>409 for an address another workload holds: names the field, the address and the holder.</summary>
+    public static ProblemHttpResult AddressInUse(AddressInUseException ex)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "The address is held by another workload.",
+            Detail = $"{ex.Field}: {ex.Message}",
+            Type = "https://microseg.dev/problems/address-in-use",
+        };
+        problem.Extensions["holder"] = ex.Holder;
+        problem.Extensions["address"] = ex.Address;
+        problem.Extensions["errors"] = new[] { new { field = ex.Field, message = ex.Message } };
+        return TypedResults.Problem(problem);
+    }
 
     public static ProblemHttpResult IdMismatch(string pathId, string bodyId) =>
         Invalid([new ValidationError("id", $"the body's id '{bodyId}' differs from the id '{pathId}' in the URL; omit it or make them equal.")]);

@@ -13,7 +13,10 @@ public readonly record struct CidrBlock(AddressFamily Family, UInt128 Bits, int 
     /// <summary>Address width in bits: 32 or 128.</summary>
     public int Width => Family == AddressFamily.InterNetwork ? 32 : 128;
 
-    /// <summary>Parses "addr" or "addr/len"; host bits are cleared. IPv4-mapped IPv6 addresses become IPv4.</summary>
+    /// <summary>
+    /// Parses "addr" or "addr/len" (the length in decimal without leading zeros); host bits are cleared.
+    /// IPv4-mapped IPv6 addresses become IPv4.
+    /// </summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out CidrBlock? block)
     {
         block = null;
@@ -23,24 +26,26 @@ public readonly record struct CidrBlock(AddressFamily Family, UInt128 Bits, int 
             return false;
         var width = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var prefix = width;
-        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out prefix) || prefix > width))
-            return false;
+        if (slash >= 0)
+        {
+            if (!CanonicalAddressText.IsDecimal(text.AsSpan(slash + 1), max: width))
+                return false;
+            prefix = int.Parse(text.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture);
+        }
         block = new CidrBlock(address.AddressFamily, Mask(ToBits(address), prefix, width), prefix);
         return true;
     }
 
     /// <summary>
-    /// Parses a plain IPv4 (dotted quad only: the legacy forms "10.1" or "0x0a000001" that
-    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> accepts are typos here) or IPv6 address, without zone;
-    /// IPv4-mapped IPv6 addresses become IPv4.
+    /// Parses a plain IPv4 address in canonical dotted decimal (four parts 0-255, no leading zeros: the
+    /// legacy forms "10.1", "0x0a000001" and "010.0.0.1" that <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
+    /// accepts are typos here, the last one octal) or an IPv6 address without zone; IPv4-mapped IPv6 addresses
+    /// become IPv4.
     /// </summary>
     public static bool TryParseAddress(string text, [NotNullWhen(true)] out IPAddress? address)
     {
         address = null;
-        if (text.Contains('%') || !IPAddress.TryParse(text, out var parsed))
-            return false;
-        if (parsed.AddressFamily == AddressFamily.InterNetwork
-            && (text.Count(c => c == '.') != 3 || !text.All(c => char.IsAsciiDigit(c) || c == '.')))
+        if (text.Contains('%') || !CanonicalAddressText.IsCanonicalDottedQuad(text) || !IPAddress.TryParse(text, out var parsed))
             return false;
         address = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
         return true;

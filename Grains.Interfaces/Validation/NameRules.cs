@@ -50,13 +50,22 @@ public static partial class NameRules
         return null;
     }
 
-    /// <summary>Checks a Linux network device name.</summary>
+    /// <summary>
+    /// Checks a Linux network device name as the kernel does (dev_valid_name): 1-15 bytes (IFNAMSIZ less the
+    /// terminating NUL, counted in UTF-8 because the kernel counts bytes), not "." or "..", no '/', ':',
+    /// whitespace or NUL. Control characters are refused too: no tool can show such a name.
+    /// </summary>
     public static string? CheckInterface(string value)
     {
-        if (value.Length is 0 or > 15 || value is "." or ".." || value.Any(c => c == '/' || c == ':' || char.IsWhiteSpace(c)))
-            return $"interface '{value}' is not a valid Linux device name (1-15 characters, no '/', ':' or spaces).";
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(value);
+        if (bytes is 0 or > 15 || value is "." or ".." || value.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            return $"interface '{Printable(value)}' is not a valid Linux device name: 1-15 bytes, not '.' or '..', without '/', ':', whitespace or control characters (NUL included).";
         return null;
     }
+
+    /// <summary>The name with control characters escaped, so an error message never carries a NUL.</summary>
+    private static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     private static partial Regex DnsSubdomain();

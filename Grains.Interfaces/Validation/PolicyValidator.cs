@@ -109,14 +109,14 @@ public static class PolicyValidator
         }
         if (!peer.Cidr!.Contains('/') || !CidrBlock.TryParse(peer.Cidr, out var block))
         {
-            add($"{at}.cidr", $"'{peer.Cidr}' is not a CIDR block such as 198.18.9.0/24 or fd00:198:18::/64.");
+            add($"{at}.cidr", $"'{peer.Cidr}' is not a CIDR block such as 198.18.9.0/24 or fd00:198:18::/64 (IPv4 in dotted decimal without leading zeros).");
             return;
         }
         var except = peer.Except ?? [];
         for (var i = 0; i < except.Count; i++)
         {
             if (!(except[i] ?? "").Contains('/') || !CidrBlock.TryParse(except[i] ?? "", out var inner))
-                add($"{at}.except[{i}]", $"'{except[i]}' is not a CIDR block.");
+                add($"{at}.except[{i}]", $"'{except[i]}' is not a CIDR block such as 198.18.9.128/25 (IPv4 in dotted decimal without leading zeros).");
             else if (!block.Value.Contains(inner.Value) || inner.Value.PrefixLength == block.Value.PrefixLength)
                 add($"{at}.except[{i}]", $"'{except[i]}' must be a strict subset of cidr '{peer.Cidr}'.");
         }

@@ -22,13 +22,14 @@ public static class WorkloadValidator
             Add("interface", NameRules.CheckInterface(spec.Interface));
 
         var addresses = spec.Addresses ?? [];
+        var seen = new HashSet<Policies.CidrBlock>();
         for (var i = 0; i < addresses.Count; i++)
         {
-            if (!Policies.CidrBlock.TryParseAddress(addresses[i] ?? "", out _))
-                Add($"addresses[{i}]", $"'{addresses[i]}' is not an IPv4 or IPv6 address (give a plain address, no prefix length).");
+            if (!Policies.CidrBlock.TryParseAddress(addresses[i] ?? "", out var address))
+                Add($"addresses[{i}]", $"'{addresses[i]}' is not an IPv4 or IPv6 address: give a plain address without prefix length, IPv4 in dotted decimal without leading zeros (e.g. 198.18.0.1).");
+            else if (!seen.Add(Policies.CidrBlock.Host(address.ToString())))
+                Add($"addresses[{i}]", $"'{addresses[i]}' is listed twice (as written or in another form of the same address).");
         }
-        if (addresses.Distinct().Count() != addresses.Count)
-            Add("addresses", "lists an address twice.");
 
         LabelValidator.Validate(spec.Labels, "labels", Add);
 

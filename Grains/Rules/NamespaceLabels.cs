@@ -10,17 +10,12 @@ internal sealed class NamespaceLabels(IReadOnlyDictionary<string, IReadOnlyDicti
 {
     public static readonly NamespaceLabels Empty = new(new Dictionary<string, IReadOnlyDictionary<string, string>>());
 
-    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _cache = [];
+    // Concurrent: one snapshot's model (and so these labels) is read by node grains on several threads at once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _cache = new(StringComparer.Ordinal);
 
-    public IReadOnlyDictionary<string, string> Of(string ns)
-    {
-        if (_cache.TryGetValue(ns, out var cached))
-            return cached;
-        var result = new Dictionary<string, string>(labels.TryGetValue(ns, out var own) ? own : new Dictionary<string, string>())
+    public IReadOnlyDictionary<string, string> Of(string ns) =>
+        _cache.GetOrAdd(ns, name => new Dictionary<string, string>(labels.TryGetValue(name, out var own) ? own : new Dictionary<string, string>())
         {
-            [PolicyProtocols.NamespaceNameLabel] = ns,
-        };
-        _cache[ns] = result;
-        return result;
-    }
+            [PolicyProtocols.NamespaceNameLabel] = name,
+        });
 }

@@ -45,8 +45,13 @@ internal static class NodeRuleCompiler
     /// <summary>Parsed addresses per workload spec: specs are immutable and shared by every node computation.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, CidrBlock[]> Hosts = [];
 
+    /// <remarks>
+    /// A record stored before addresses had to be canonical may hold text that no longer parses: such an
+    /// address is left out (it resolves to WORLD, which no rule names), rather than failing the whole node.
+    /// </remarks>
     internal static CidrBlock[] HostsOf(WorkloadSpec spec) =>
-        Hosts.GetValue(spec, s => s.Addresses.Select(CidrBlock.Host).ToArray());
+        Hosts.GetValue(spec, s => s.Addresses.Select(a => CidrBlock.TryParse(a, out var b) && b.Value.PrefixLength == b.Value.Width ? b : null)
+            .OfType<CidrBlock>().ToArray());
 
     /// <summary>A rule without ports admits every port and protocol.</summary>
     private static readonly PolicyPort?[] AnyPort = [null];
@@ -64,13 +69,13 @@ internal static class NodeRuleCompiler
         var usedCidrs = new HashSet<string>();
         var local = model.LocalTo(node);
 
-        // Address blocks named by policies that apply here get node-local identities. A block equal to a
-        // workload address is left to the workload: the workload's identity is what selectors match.
-        var cidrIdentities = new Dictionary<CidrBlock, uint>();
+        // Address blocks named by policies that apply here get node-local identities, and so do workload
+        // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
         var blocks = local.SelectMany(model.BlocksNamedFor).Distinct()
             .OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
-        foreach (var block in blocks.Where(b => !model.HostSet.Contains(b)))
-            cidrIdentities[block] = ids.CidrIdentity(block.ToString(), usedCidrs);
+        var addressBlocks = new NodeAddressBlocks(blocks, model, key => ids.CidrIdentity(key, usedCidrs));
+        // Every peer workload with the identity this node resolves it to: what an any-peer egress named port reads.
+        IReadOnlyList<Remote>? everyone = null;
 
         // Workloads of one identity are selected by the same policies and, without named ports of their
         // own, get the same entries: build those once per identity and stamp them per endpoint.
@@ -102,6 +107,8 @@ internal static class NodeRuleCompiler
             digest.Add(w.Spec.Id).Add(template.Digest);
         }
 
+        IReadOnlyList<Remote> Everyone() => everyone ??= addressBlocks.WithSplits(scope.Groups);
+
         EntryTemplate Template(WorkloadRecord w, IReadOnlyList<PolicySpec> applying)
         {
             var set = new PolicyEntrySet();
@@ -121,11 +128,11 @@ internal static class NodeRuleCompiler
                 var source = $"{policy.Id}/{(direction == TrafficDirection.Ingress ? "ingress" : "egress")}/{i}";
                 var ruleId = ids.RuleId(source, usedRules);
                 var peers = direction == TrafficDirection.Ingress ? rule.From : rule.To;
-                var remotes = scope.Remotes(policy, peers, cidrIdentities);
+                var remotes = scope.Remotes(policy, peers, addressBlocks);
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {
-                    foreach (var (remote, protocol, number, end) in PortResolver.Resolve(port, direction, w, remotes, model.Workloads))
+                    foreach (var (remote, protocol, number, end) in PortResolver.Resolve(port, direction, w, remotes, Everyone))
                         set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, ruleId, source, end));
                 }
             }
@@ -133,31 +140,13 @@ internal static class NodeRuleCompiler
 
         ids.Retain(usedRules, usedCidrs);
         named.Remove(ReservedIdentities.Any);
-        var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(IpCache(model.Hosts, named, blocks, cidrIdentities));
+        // The ipcache holds what the node's rules can tell apart: addresses of the identities its entries
+        // name, and every workload address inside a block its policies name (so a workload is never taken
+        // for the block around it). Any other address resolves to WORLD, which no entry names, so the
+        // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
+        // content, and revision, untouched.
+        var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
         return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest);
-    }
-
-    /// <summary>
-    /// The node's ipcache holds what its rules can tell apart: addresses of the identities its entries
-    /// name, and every workload address inside a block its policies name (so a workload is never taken
-    /// for the block around it). Any other address resolves to WORLD, which no entry names, so the
-    /// verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
-    /// content, and revision, untouched.
-    /// </summary>
-    private static List<IpCacheRule> IpCache(
-        ClusterHost[] hosts, HashSet<uint> named, List<CidrBlock> blocks, Dictionary<CidrBlock, uint> cidrIdentities)
-    {
-        var ipcache = new List<IpCacheRule>();
-        foreach (var host in hosts)
-        {
-            if (named.Contains(host.Rule.Identity) || blocks.Any(b => b.Contains(host.Block)))
-                ipcache.Add(host.Rule);
-        }
-        if (cidrIdentities.Count == 0)
-            return ipcache;
-        ipcache.AddRange(cidrIdentities.Select(kv => new IpCacheRule(kv.Key.ToString(), kv.Value)));
-        ipcache.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
-        return ipcache;
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>

@@ -5,8 +5,9 @@ namespace MicroSeg.Grains.Rules;
 
 /// <summary>
 /// Policy entries keyed as the data plane keys them. Two rules that produce the same key merge:
-/// deny beats allow, and between equals the lowest rule id decides, so the result does not depend
-/// on the order policies are read in. A range and a single port are different keys even where they
+/// deny beats allow, and between equals the first rule by name (policy id, direction, index, compared
+/// ordinally) decides, so the result depends neither on the order policies are read in nor on the order
+/// their rule ids were handed out (which follows the node's history). A range and a single port are different keys even where they
 /// overlap; the data plane probes both (and the agent resolves overlapping ranges the same way).
 /// </summary>
 internal sealed class PolicyEntrySet
@@ -28,5 +29,5 @@ internal sealed class PolicyEntrySet
     private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>
         candidate.Action != existing.Action
             ? candidate.Action == PolicyAction.Deny
-            : candidate.RuleId < existing.RuleId;
+            : string.CompareOrdinal(candidate.Source, existing.Source) < 0;
 }

@@ -36,31 +36,26 @@ internal sealed class PolicyScope
         (policy.Namespace is null || policy.Namespace == workload.Spec.Namespace)
         && LabelSelectorMatcher.Matches(policy.Selector, workload.Spec.Labels);
 
-    public IReadOnlyList<Remote> Remotes(PolicySpec policy, IReadOnlyList<PolicyPeer>? peers, Dictionary<CidrBlock, uint> cidrIdentities)
+    public IReadOnlyList<Remote> Remotes(PolicySpec policy, IReadOnlyList<PolicyPeer>? peers, NodeAddressBlocks addressBlocks)
     {
         if (peers is null || peers.Count == 0)
             return AnyRemote;
         // Selector peers depend only on the snapshot, so their answer is shared by every node; address
-        // blocks map to node-local identities and are resolved per call.
-        var selected = _selected.GetOrAdd(peers, _ => new Lazy<IReadOnlyList<Remote>>(() => peers
+        // blocks (and workload addresses split by them) map to node-local identities and are resolved per call.
+        var selected = addressBlocks.WithSplits(_selected.GetOrAdd(peers, _ => new Lazy<IReadOnlyList<Remote>>(() => peers
             .Where(p => p.Cidr is null)
             .SelectMany(peer => _groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])))
-            .ToList())).Value;
+            .ToList())).Value);
         if (peers.All(p => p.Cidr is null))
             return selected;
 
         var result = new List<Remote>(selected);
         foreach (var peer in peers.Where(p => p.Cidr is not null))
         {
-            // A block selects every known block inside it (longest-prefix match gives an address the most
-            // specific block's identity), except the blocks inside an 'except'.
-            var block = CidrBlock.Parse(peer.Cidr!);
+            // A block selects every known block and workload address inside it (longest-prefix match gives an
+            // address the most specific entry's identity), except what lies inside an 'except'.
             var except = (peer.Except ?? []).Select(CidrBlock.Parse).ToList();
-            foreach (var (inner, id) in cidrIdentities)
-            {
-                if (block.Contains(inner) && !except.Any(e => e.Contains(inner)))
-                    result.Add(new Remote(id, []));
-            }
+            result.AddRange(addressBlocks.Within(CidrBlock.Parse(peer.Cidr!), except));
         }
         return result;
     }

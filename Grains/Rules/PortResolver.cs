@@ -12,12 +12,12 @@ namespace MicroSeg.Grains.Rules;
 /// plane matches ranges natively); a single port has end port 0. A named port resolves, as in
 /// Kubernetes, against the workload that owns the port: the selected workload for ingress, each
 /// destination workload for egress (a destination that is an address block has no named ports, so it
-/// gets none).
+/// gets none; workload addresses inside the block have theirs).
 /// </summary>
 internal static class PortResolver
 {
     public static IEnumerable<(uint Remote, byte Protocol, ushort Port, ushort EndPort)> Resolve(
-        PolicyPort? port, TrafficDirection direction, WorkloadRecord local, IReadOnlyList<Remote> remotes, IReadOnlyList<WorkloadRecord> workloads)
+        PolicyPort? port, TrafficDirection direction, WorkloadRecord local, IReadOnlyList<Remote> remotes, Func<IReadOnlyList<Remote>> everyone)
     {
         if (port is null)
             return remotes.Select(r => (r.Identity, (byte)0, (ushort)0, (ushort)0));
@@ -38,9 +38,11 @@ internal static class PortResolver
                 ? remotes.Select(r => (r.Identity, protocol, number, (ushort)0))
                 : [];
         }
+        // The entry names the peer's identity as this node resolves it (a workload's, or the node-local one
+        // of its addresses inside named blocks), with the number its workloads give the name.
         return remotes
-            .SelectMany(r => r.Identity == ReservedIdentities.Any ? workloads : r.Workloads)
-            .Select(w => (w.Identity, Number: Named(w, name, protocol)))
+            .SelectMany(r => r.Identity == ReservedIdentities.Any ? everyone() : [r])
+            .SelectMany(r => r.Workloads.Select(w => (r.Identity, Number: Named(w, name, protocol))))
             .Where(x => x.Number is not null)
             .Select(x => (x.Identity, protocol, x.Number!.Value, (ushort)0));
     }

@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Addresses;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -20,8 +21,11 @@ internal sealed class WorkloadState
 
 /// <summary>The source of truth for one workload: validates, persists, allocates its identity, and fans the change out to nodes.</summary>
 internal sealed class WorkloadGrain(
-    [PersistentState("workload")] IPersistentState<WorkloadState> state) : Grain, IWorkloadGrain
+    [PersistentState("workload")] IPersistentState<WorkloadState> state, TimeProvider time) : Grain, IWorkloadGrain
 {
+    /// <summary>The record a write in progress replaces: until that write is persisted, its addresses are still held.</summary>
+    private WorkloadRecord? _replacing;
+
     public Task<WorkloadRecord?> GetAsync()
     {
         // A read of an id that does not exist must not leave an activation behind: random GETs
@@ -45,12 +49,17 @@ internal sealed class WorkloadGrain(
 
         var before = state.State.Workload;
         var previous = before?.Spec;
+        // Addresses are claimed before anything is written: a refused address changes nothing.
+        var held = WorkloadAddressClaims.KeysOf(previous);
+        var taken = await WorkloadAddressClaims.ClaimAllAsync(GrainFactory, spec, held, time);
         var allocator = GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
-        var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
-        var record = new WorkloadRecord(spec, identity);
-        state.State.Workload = record;
+        WorkloadRecord record;
+        _replacing = before;
         try
         {
+            var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
+            record = new WorkloadRecord(spec, identity);
+            state.State.Workload = record;
             await state.WriteStateAsync();
         }
         catch
@@ -58,8 +67,16 @@ internal sealed class WorkloadGrain(
             // Storage refused the write (e.g. the database is down): reads of this activation must go on
             // answering what is persisted, not the change the caller was told failed.
             state.State.Workload = before;
+            await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, taken);
             throw;
         }
+        finally
+        {
+            _replacing = null;
+        }
+        // Addresses the workload gave up are released only now that its record no longer lists them.
+        held.ExceptWith(WorkloadAddressClaims.KeysOf(spec));
+        await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, held);
         // Release the old label set's identity only once the new one is persisted: a crash in between
         // leaves an extra hold (harmless), never a workload whose identity was given up.
         var oldLabels = previous is null ? null : IdentityLabels.Of(previous);
@@ -72,6 +89,10 @@ internal sealed class WorkloadGrain(
         return record;
     }
 
+    public Task<bool> HoldsAddressAsync(string addressKey) =>
+        Task.FromResult(WorkloadAddressClaims.KeysOf(state.State.Workload?.Spec).Contains(addressKey)
+            || WorkloadAddressClaims.KeysOf(_replacing?.Spec).Contains(addressKey));
+
     public async Task<bool> DeleteAsync()
     {
         if (state.State.Workload is not { } existing)
@@ -81,6 +102,7 @@ internal sealed class WorkloadGrain(
         var indexVersion = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).RemoveAsync(existing.Spec.Id);
         await PolicyStreams.PublishAsync(this, existing.Spec.Namespace, new PolicyChange(existing, null, WorkloadIndexVersion: indexVersion));
         await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).ReleaseAsync(IdentityLabels.Of(existing.Spec), existing.Spec.Id);
+        await WorkloadAddressClaims.ReleaseAsync(GrainFactory, existing.Spec.Id, WorkloadAddressClaims.KeysOf(existing.Spec));
         this.DeactivateOnIdle();
         return true;
     }

@@ -84,12 +84,17 @@ public sealed class WorkloadEndpointsTests(ApiFixture fixture)
         await AssertProblemAsync(await Http.DeleteAsync("/api/v1/workloads/del-1"), HttpStatusCode.NotFound, null);
     }
 
-    internal static object Workload(string id, string node = "node-a", string address = "198.18.0.1", string app = "web") => new
+    /// <summary>Each workload id of the collection gets an address of its own: two workloads may not share one.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Addresses = new();
+
+    internal static string AddressOf(string id) => Addresses.GetOrAdd(id, _ => $"198.19.{Addresses.Count / 250}.{Addresses.Count % 250 + 1}");
+
+    internal static object Workload(string id, string node = "node-a", string? address = null, string app = "web") => new
     {
         id,
         node,
         @interface = "veth-" + id[..Math.Min(id.Length, 8)],
-        addresses = new[] { address },
+        addresses = new[] { address ?? AddressOf(id) },
         labels = new Dictionary<string, string> { ["app"] = app },
     };
 

@@ -90,7 +90,7 @@ public sealed class NetworkPolicySemanticsTests
         { "ipBlock admits an address inside the block", [DbFromIpBlock], ExternalAllowed, "prod-db", "TCP", 5432, true },
         { "ipBlock except refuses an address in the hole", [DbFromIpBlock], External, "prod-db", "TCP", 5432, false },
         { "ipBlock refuses an address outside the block", [DbFromIpBlock], ExternalFar, "prod-db", "TCP", 5432, false },
-        { "ipBlock does not select pods", [DbFromIpBlock], "prod-api", "prod-db", "TCP", 5432, false },
+        { "ipBlock refuses a pod outside the block", [DbFromIpBlock], "prod-api", "prod-db", "TCP", 5432, false },
         { "rule with ports only admits any peer on the port", [DbPortsOnly], "other-tool", "prod-db", "TCP", 5432, true },
         { "rule with ports only: other port denied", [DbPortsOnly], "other-tool", "prod-db", "TCP", 5433, false },
         { "named port resolves on the selected pod", [DbNamedPort], "prod-web", "prod-db", "TCP", 5432, true },

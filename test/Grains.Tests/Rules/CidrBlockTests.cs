@@ -10,6 +10,9 @@ public sealed class CidrBlockTests
     [InlineData("0.0.0.0/0", "0.0.0.0/0")]
     [InlineData("fd00:198:18::5/64", "fd00:198:18::/64")]
     [InlineData("::ffff:198.18.0.1", "198.18.0.1/32")]
+    [InlineData("0.0.0.0", "0.0.0.0/32")]
+    [InlineData("10.0.0.1/0", "0.0.0.0/0")]
+    [InlineData("fd00::1/128", "fd00::1/128")]
     public void Parse_Valid_ClearsHostBits(string text, string canonical)
     {
         Assert.Equal(canonical, CidrBlock.Parse(text).ToString());
@@ -23,6 +26,16 @@ public sealed class CidrBlockTests
     [InlineData("fe80::1%eth0")]
     [InlineData("10.1/8")]
     [InlineData("0x0a000001/8")]
+    [InlineData("010.000.000.001")]
+    [InlineData("198.018.0.1/32")]
+    [InlineData("198.18.0.1/024")]
+    [InlineData("198.18.0.1/")]
+    [InlineData("198.18.0.1/+8")]
+    [InlineData("256.18.0.1")]
+    [InlineData("198.18.0.1.5")]
+    [InlineData("198.18..1")]
+    [InlineData("::ffff:010.0.0.1")]
+    [InlineData(" 198.18.0.1")]
     public void TryParse_Invalid_ReturnsFalse(string text)
     {
         Assert.False(CidrBlock.TryParse(text, out _));

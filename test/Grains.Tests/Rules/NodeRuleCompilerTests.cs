@@ -172,10 +172,23 @@ public sealed class NodeRuleCompilerTests
     }
 
     [Fact]
-    public void Compile_TwoAllowRulesSameKey_LowestRuleIdWins()
+    public void Compile_TwoAllowRulesSameKey_FirstRuleByNameWins()
     {
         var rules = Compile([Allow("p", "b", ingress: [Rule(From(Sel("a")), null), Rule(From(Sel("a")), null)])]);
         Assert.Equal("p/ingress/0", Assert.Single(rules.Policy).Source);
+    }
+
+    [Fact]
+    public void Compile_TwoAllowRulesSameKey_WinnerDoesNotDependOnRuleIdHistory()
+    {
+        // "q" got its rule id first, so it has the lower number; a node compiling from scratch numbers "p" first.
+        var ids = new NodeIdAllocations();
+        var p = Allow("p", "b", ingress: [Rule(From(Sel("a")), null)]);
+        var q = Allow("q", "b", ingress: [Rule(From(Sel("a")), null)]);
+        NodeRuleCompiler.Compile("n1", All, [q], ids);
+        var later = NodeRuleCompiler.Compile("n1", All, [p, q], ids);
+        Assert.Equal("p/ingress/0", Assert.Single(later.Policy).Source);
+        Assert.Equal("p/ingress/0", Assert.Single(Compile([p, q]).Policy).Source);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -51,6 +52,16 @@ public sealed class MessageSerializationTests
         var invalid = Assert.IsType<SpecValidationException>(copy);
         Assert.Equal(thrown.Errors, invalid.Errors);
         Assert.Equal(thrown.Message, invalid.Message);
+    }
+
+    [Fact]
+    public void RoundTrip_AddressInUseException_KeepsFieldAndHolder()
+    {
+        var thrown = new AddressInUseException("web-2", "addresses[1]", "198.18.0.1", "web-1");
+
+        var copy = Assert.IsType<AddressInUseException>(Serializer.Deserialize<Exception>(Serializer.SerializeToArray<Exception>(thrown)));
+
+        Assert.Equal((thrown.WorkloadId, thrown.Field, thrown.Address, thrown.Holder, thrown.Message), (copy.WorkloadId, copy.Field, copy.Address, copy.Holder, copy.Message));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -101,5 +102,6 @@ internal static class Samples
         ["ControlPlaneHold"] = Hold,
         ["MonitorCounts"] = Monitor,
         ["WouldDenyCount"] = WouldDeny,
+        ["AddressClaim"] = new AddressClaim("198.18.0.1/32", "web-1", 3, DateTimeOffset.UnixEpoch),
     };
 }

@@ -27,6 +27,16 @@ public sealed class SpecValidatorTests
         { GoodWorkload with { Id = "Web_1" }, "id" },
         { GoodWorkload with { Node = "" }, "node" },
         { GoodWorkload with { Interface = "this-name-is-too-long" }, "interface" },
+        { GoodWorkload with { Interface = "" }, "interface" },
+        { GoodWorkload with { Interface = "veth\01" }, "interface" },
+        { GoodWorkload with { Interface = "eth0:1" }, "interface" },
+        { GoodWorkload with { Interface = "a/b" }, "interface" },
+        { GoodWorkload with { Interface = "veth 1" }, "interface" },
+        { GoodWorkload with { Interface = "vethéééééééé" }, "interface" },
+        { GoodWorkload with { Interface = ".." }, "interface" },
+        { GoodWorkload with { Addresses = ["010.000.000.001"] }, "addresses[0]" },
+        { GoodWorkload with { Addresses = ["198.18.0.01"] }, "addresses[0]" },
+        { GoodWorkload with { Addresses = ["198.18.0.1", "::ffff:198.18.0.1"] }, "addresses[1]" },
         { GoodWorkload with { Addresses = ["198.18.0.1", "198.18.0.300"] }, "addresses[1]" },
         { GoodWorkload with { Addresses = ["198.18.0.0/24"] }, "addresses[0]" },
         { GoodWorkload with { Addresses = ["198.18.1"] }, "addresses[0]" },
@@ -43,6 +53,23 @@ public sealed class SpecValidatorTests
     {
         var errors = WorkloadValidator.Validate(spec);
         Assert.Contains(errors, e => e.Field == field && e.Message.Contains(spec.Id, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("veth1")]
+    [InlineData("abcdefghijklmno")]
+    [InlineData("vethé")]
+    public void Validate_InterfaceWithinKernelRules_IsAccepted(string name)
+    {
+        Assert.Empty(WorkloadValidator.Validate(GoodWorkload with { Interface = name }));
+    }
+
+    [Fact]
+    public void Validate_InterfaceWithNul_MessageCarriesNoNul()
+    {
+        var error = Assert.Single(WorkloadValidator.Validate(GoodWorkload with { Interface = "veth\01" }));
+        Assert.DoesNotContain('\0', error.Message);
+        Assert.Contains("veth\\u00001", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

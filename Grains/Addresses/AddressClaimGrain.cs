@@ -1,0 +1,79 @@
+using MicroSeg.Grains.Interfaces.Addresses;
+using Orleans;
+using Orleans.Runtime;
+
+namespace MicroSeg.Grains.Addresses;
+
+/// <summary>Persisted state of one address claim.</summary>
+[GenerateSerializer, Alias("microseg.state.AddressClaimState")]
+internal sealed class AddressClaimState
+{
+    [Id(0)]
+    public string? Holder { get; set; }
+
+    [Id(1)]
+    public long Generation { get; set; }
+
+    [Id(2)]
+    public DateTimeOffset ClaimedAt { get; set; }
+}
+
+/// <summary>
+/// Who holds one address. Not reentrant: claims on one address run one at a time, which is what makes two
+/// concurrent PUTs of the same address end with one holder. Every change is persisted before it is answered.
+/// </summary>
+internal sealed class AddressClaimGrain(
+    [PersistentState("address-claim")] IPersistentState<AddressClaimState> state, TimeProvider time) : Grain, IAddressClaimGrain
+{
+    public async Task<AddressClaim> ClaimAsync(string workloadId)
+    {
+        if (state.State.Holder is null || state.State.Holder == workloadId)
+            await SetHolderAsync(workloadId);
+        return Current;
+    }
+
+    public async Task<AddressClaim> TakeOverAsync(string workloadId, AddressClaim stale)
+    {
+        if (state.State.Holder == stale.Holder && state.State.Generation == stale.Generation)
+            await SetHolderAsync(workloadId);
+        return Current;
+    }
+
+    public async Task ReleaseAsync(string workloadId)
+    {
+        if (state.State.Holder != workloadId)
+            return;
+        state.State.Holder = null;
+        state.State.Generation++;
+        await state.WriteStateAsync();
+        this.DeactivateOnIdle();
+    }
+
+    public Task<AddressClaim> GetAsync()
+    {
+        // A read of a free address must not leave an activation behind.
+        if (state.State.Holder is null)
+            this.DeactivateOnIdle();
+        return Task.FromResult(Current);
+    }
+
+    private AddressClaim Current => new(this.GetPrimaryKeyString(), state.State.Holder, state.State.Generation, state.State.ClaimedAt);
+
+    private async Task SetHolderAsync(string workloadId)
+    {
+        var before = (state.State.Holder, state.State.Generation, state.State.ClaimedAt);
+        state.State.Holder = workloadId;
+        state.State.Generation++;
+        state.State.ClaimedAt = time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Storage refused: answer what is persisted, never a claim the caller was told failed.
+            (state.State.Holder, state.State.Generation, state.State.ClaimedAt) = before;
+            throw;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using MicroSeg.Grains.Interfaces.Addresses;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
+using Orleans;
+
+namespace MicroSeg.Grains.Addresses;
+
+/// <summary>
+/// A workload's side of address claims: claim every address before the record is persisted, release the
+/// ones it no longer lists after. Two workloads can therefore never both be acknowledged with one address.
+/// </summary>
+internal static class WorkloadAddressClaims
+{
+    /// <summary>
+    /// A claim younger than this is never taken over, whatever its holder's record says: the holder may still
+    /// be between claiming and persisting. Far longer than any workload write; only a holder that crashed in
+    /// between leaves a claim this old that its record does not list.
+    /// </summary>
+    internal static readonly TimeSpan SettlePeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The claim keys of a spec's addresses. A record stored before addresses had to be canonical may hold text
+    /// that no longer parses: it has no key (and could not have been claimed).
+    /// </summary>
+    public static HashSet<string> KeysOf(WorkloadSpec? spec) =>
+        (spec?.Addresses ?? []).Where(a => CidrBlock.TryParseAddress(a, out _)).Select(AddressKeys.Of).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Claims (or renews) every address of <paramref name="spec"/> for it, in key order so that two workloads
+    /// wanting the same addresses meet on the first one. On a conflict releases what this call newly took and
+    /// throws <see cref="AddressInUseException"/>. Returns the keys newly taken (not in <paramref name="held"/>).
+    /// </summary>
+    public static async Task<List<string>> ClaimAllAsync(IGrainFactory grains, WorkloadSpec spec, HashSet<string> held, TimeProvider time)
+    {
+        var wanted = spec.Addresses.Select((text, i) => (Key: AddressKeys.Of(text), Text: text, Field: $"addresses[{i}]"))
+            .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        var taken = new List<string>();
+        try
+        {
+            foreach (var (key, text, field) in wanted)
+            {
+                var claim = await grains.GetGrain<IAddressClaimGrain>(key).ClaimAsync(spec.Id);
+                if (!claim.IsHeldBy(spec.Id))
+                    claim = await TakeOverIfStaleAsync(grains, spec.Id, claim, time);
+                if (!claim.IsHeldBy(spec.Id))
+                    throw new AddressInUseException(spec.Id, field, text, claim.Holder!);
+                if (!held.Contains(key))
+                    taken.Add(key);
+            }
+        }
+        catch
+        {
+            await ReleaseAsync(grains, spec.Id, taken);
+            throw;
+        }
+        return taken;
+    }
+
+    /// <summary>Frees <paramref name="keys"/> if <paramref name="workloadId"/> holds them.</summary>
+    public static Task ReleaseAsync(IGrainFactory grains, string workloadId, IEnumerable<string> keys) =>
+        Task.WhenAll(keys.Select(k => grains.GetGrain<IAddressClaimGrain>(k).ReleaseAsync(workloadId)));
+
+    /// <summary>
+    /// A settled claim whose holder's record does not list the address was left by a crash between claiming
+    /// and persisting: take it over, but only if nobody touched the claim since it was read (the holder may
+    /// claim it again meanwhile, which moves the generation).
+    /// </summary>
+    private static async Task<AddressClaim> TakeOverIfStaleAsync(IGrainFactory grains, string workloadId, AddressClaim claim, TimeProvider time)
+    {
+        if (claim.Holder is not { } holder || time.GetUtcNow() - claim.ClaimedAt < SettlePeriod)
+            return claim;
+        if (await grains.GetGrain<IWorkloadGrain>(holder).HoldsAddressAsync(claim.Address))
+            return claim;
+        return await grains.GetGrain<IAddressClaimGrain>(claim.Address).TakeOverAsync(workloadId, claim);
+    }
+}
