@@ -29,6 +29,7 @@ internal sealed partial class DatapathService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         NodeRules? current = null;
+        NodeRules? applied = null; // the last state this process put in the kernel
         var retry = options.AttachCheckPeriod;
         var retryDue = false; // the last pass left something to retry (missing interface, failure)
         while (!stoppingToken.IsCancellationRequested)
@@ -57,13 +58,16 @@ internal sealed partial class DatapathService(
                 // The kernel keeps what it has; the check is repeated until the operator decides (an
                 // acceptance arrives with a snapshot, a local one is read from the pinned record).
                 retry = options.MissingInterfaceRetry;
-                ack = new NodeAck(current.Epoch, current.Revision, [], [], null, Hold: hold);
+                var kept = KeepEnforcing(applied);
+                ack = new NodeAck(current.Epoch, current.Revision, kept?.Attachments.Attached ?? [], kept?.Desired.MissingInterfaces ?? [], null,
+                    kept?.Refused, Hold: hold);
             }
             else try
             {
                 var started = time.GetTimestamp();
                 var outcome = programmer.Apply(current);
                 guard.Applied(current);
+                applied = current;
                 var programmed = time.GetTimestamp();
                 LogApplied(current.Revision, time.GetElapsedTime(started, programmed).TotalMilliseconds);
                 foreach (var listener in listeners)
@@ -92,6 +96,25 @@ internal sealed partial class DatapathService(
                 // The next subscription heartbeat brings the same snapshot again and the ack is repeated.
                 LogAckFailed(current.Revision, ex.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// While holding, programs the state already enforced again, so that an interface re-created meanwhile
+    /// (a container restart) gets its programs back: a hold must never leave a workload less protected.
+    /// </summary>
+    private DatapathProgrammer.Outcome? KeepEnforcing(NodeRules? applied)
+    {
+        if (applied is null)
+            return null;
+        try
+        {
+            return programmer.Apply(applied);
+        }
+        catch (Exception ex) when (ex is MicroSeg.Bpf.BpfException or IOException or System.Net.Sockets.SocketException)
+        {
+            LogApplyFailed(applied.Revision, ex.Message);
+            return null;
         }
     }
 

@@ -78,6 +78,16 @@ public sealed class ControlPlaneLossTests(ITestOutputHelper output)
         Assert.Contains($"microseg_agent_control_plane_held_entries{{node=\"{node}\",state=\"offered\"}} 0", metrics);
         Assert.Contains("Keeping the last applied state and waiting for an operator (cluster-identity-changed)", system.Logs[1].Output);
 
+        // A container restart during the hold: the re-created veth gets the held state's programs back.
+        system.Network.RecreateVeth(pods["b"]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (!TcFilters.HasOurPrograms(pods["b"].HostInterface))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "during the hold the re-created veth got no program within 2 s\n" + string.Join('\n', system.Logs.Select(l => l.Tail())));
+            await Task.Delay(20);
+        }
+        await Connectivity.ExpectAsync(output, "held state enforced on the re-created veth", enforced, system.Logs);
+
         // The operator decides: the new (empty) state applies, so nothing is enforced any more.
         var accepted = await api.SendOkAsync(HttpMethod.Post, $"/api/v1/nodes/{node}/accept");
         Assert.Equal(hold["id"]!.GetValue<string>(), accepted!["id"]!.GetValue<string>());
