@@ -60,7 +60,7 @@ internal sealed class ClusterInputsLoader
         await Task.WhenAll(workloads, policies, namespaces);
         var inputs = new ClusterInputs((await workloads).Items, (await workloads).Version, (await policies).Items, (await namespaces).Items, await settings);
         // Built here, once, off any grain's turn: every node grain of the burst uses it.
-        _ = inputs.Model;
+        inputs.Model.Prepare();
         _latest = inputs;
         return inputs;
     }

@@ -59,6 +59,17 @@ internal sealed class ClusterRuleModel
 
     public HashSet<CidrBlock> HostSet => _hostSet.Value;
 
+    /// <summary>
+    /// Builds the cluster-wide tables now. Every node computation needs them; built lazily inside one node
+    /// grain's turn, the other node grains of the burst would block pool threads waiting for it.
+    /// </summary>
+    public ClusterRuleModel Prepare()
+    {
+        _ = _hostSet.Value;
+        _ = _byNode.Value;
+        return this;
+    }
+
     /// <summary>The workloads with an interface on <paramref name="node"/> (its endpoints), ordered by id.</summary>
     public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.Value[node].ToList();
 
