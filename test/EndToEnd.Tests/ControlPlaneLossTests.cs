@@ -27,29 +27,9 @@ public sealed class ControlPlaneLossTests(ITestOutputHelper output)
         system.StartAgent(node);
         var api = system.Api;
         foreach (var (name, pod) in pods)
-        {
-            await api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{name}", new
-            {
-                node,
-                @interface = pod.HostInterface,
-                addresses = new[] { pod.Address.ToString() },
-                labels = new Dictionary<string, string> { ["app"] = name },
-            });
-        }
+            await system.RegisterAsync(node, name, pod);
         // "app=b accepts TCP 80 from app=a": a->b:81 is blocked, a->b:80 allowed.
-        await api.SendOkAsync(HttpMethod.Post, "/api/v1/policies", new
-        {
-            id = "b-accepts-a-80",
-            selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "b" } },
-            ingress = new[]
-            {
-                new
-                {
-                    from = new[] { new { selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "a" } } } },
-                    ports = new[] { new { protocol = "TCP", port = 80 } },
-                },
-            },
-        });
+        await api.SendOkAsync(HttpMethod.Post, "/api/v1/policies", TestPolicies.BAcceptsAOn80);
         await system.ConvergeAsync();
         var enforced = Connectivity.Matrix(pods, Ports, PolicyAllows);
         await Connectivity.ExpectAsync(output, "policy enforced", enforced, system.Logs);
