@@ -27,7 +27,11 @@ internal sealed class AddressClaimGrain(
 {
     public async Task<AddressClaim> ClaimAsync(string workloadId)
     {
-        if (state.State.Holder is null || state.State.Holder == workloadId)
+        // A holder's repeated claim renews it so that it cannot look stale while the holder's record is being
+        // written; within the first half of the settle period the persisted claim is fresh enough, and a PUT of
+        // a busy workload does not cost a storage write per address.
+        var fresh = state.State.Holder == workloadId && time.GetUtcNow() - state.State.ClaimedAt < WorkloadAddressClaims.SettlePeriod / 2;
+        if (!fresh && (state.State.Holder is null || state.State.Holder == workloadId))
             await SetHolderAsync(workloadId);
         return Current;
     }
