@@ -22,8 +22,13 @@ internal sealed record ClusterInputs(
     IReadOnlyList<NamespaceSpec> Namespaces,
     EnforcementSettings Settings)
 {
-    /// <summary>The shared derived model of these snapshots (see <see cref="ClusterRuleModel.Shared"/>).</summary>
-    public ClusterRuleModel Model => ClusterRuleModel.Shared(Workloads, Policies, Namespaces);
+    private ClusterRuleModel? _model;
+
+    /// <summary>
+    /// The shared derived model of these snapshots (see <see cref="ClusterRuleModel.Shared"/>), held here once
+    /// found: the process-wide cache keeps one entry, which silos sharing a process (tests) would take in turns.
+    /// </summary>
+    public ClusterRuleModel Model => _model ??= ClusterRuleModel.Shared(Workloads, Policies, Namespaces);
 
     /// <summary>True when <paramref name="other"/> read the very same snapshots (so the computation would be the same).</summary>
     public bool SameAs(ClusterInputs? other) =>
