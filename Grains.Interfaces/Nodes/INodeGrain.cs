@@ -20,8 +20,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Records what the agent applied.</summary>
     Task AcknowledgeAsync(NodeAck ack);
 
-    /// <summary>Recomputes the desired state from workloads and policies; pushes it when it changed.</summary>
-    Task RecomputeAsync();
+    /// <summary>
+    /// Recomputes the desired state from workloads and policies, soon (changes arriving close together share
+    /// one computation); pushes it when it changed. With <paramref name="basis"/>, any cluster snapshot at
+    /// least that new will do; without, the node reads the cluster after this call.
+    /// </summary>
+    Task RecomputeAsync(ClusterInputVersions? basis = null);
 
     /// <summary>The current desired state.</summary>
     Task<NodeRules> GetRulesAsync();

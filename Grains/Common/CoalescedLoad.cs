@@ -27,6 +27,31 @@ internal sealed class CoalescedLoad<T>(Func<Task<T>> load)
         }
     }
 
+    /// <summary>
+    /// A result that <paramref name="suffices"/>: the run in progress when it turns out new enough (a caller who
+    /// knows what its result must include need not wait for a run that started after it), else a later one.
+    /// </summary>
+    public async Task<T> GetIncludingAsync(Func<T, bool> suffices)
+    {
+        Task<T>? running;
+        lock (_gate)
+            running = _running is { IsCompleted: false } r ? r : null;
+        if (running is not null)
+        {
+            try
+            {
+                var result = await running.ConfigureAwait(false);
+                if (suffices(result))
+                    return result;
+            }
+            catch (Exception)
+            {
+                // That run's failure belongs to its callers; this caller asks for a run of its own below.
+            }
+        }
+        return await GetAsync().ConfigureAwait(false);
+    }
+
     private async Task<T> AfterAsync(Task<T> previous)
     {
         // Its outcome is not ours: a failed run fails its own callers, this one loads anew.

@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Namespaces;
+using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -38,9 +39,17 @@ internal sealed class ClusterInputsLoader
     /// the changes after it carry their own events.
     /// </summary>
     public Task<ClusterInputs> LoadIncludingAsync(string? workloadVersion) =>
-        workloadVersion is not null && _latest is { } latest && IndexVersions.Includes(latest.WorkloadsVersion, workloadVersion)
-            ? Task.FromResult(latest)
-            : LoadAsync();
+        workloadVersion is null ? LoadAsync() : LoadIncludingAsync(i => IndexVersions.Includes(i.WorkloadsVersion, workloadVersion));
+
+    /// <summary>
+    /// Inputs that include every change up to each of <paramref name="bases"/>: the node grains a fan-out told
+    /// share the snapshot it read (or the one being read), instead of each queueing for a read of its own.
+    /// </summary>
+    public Task<ClusterInputs> LoadIncludingAsync(IReadOnlyCollection<ClusterInputVersions> bases) =>
+        bases.Count == 0 ? LoadAsync() : LoadIncludingAsync(i => bases.All(i.Includes));
+
+    private Task<ClusterInputs> LoadIncludingAsync(Func<ClusterInputs, bool> suffices) =>
+        _latest is { } latest && suffices(latest) ? Task.FromResult(latest) : _fresh.GetIncludingAsync(suffices);
 
     private async Task<ClusterInputs> ReadAsync()
     {
@@ -58,7 +67,9 @@ internal sealed class ClusterInputsLoader
         var policies = _policies.GetAsync(await policyVersion, policyIndex.GetSnapshotAsync);
         var namespaces = _namespaces.GetAsync(await namespaceVersion, namespaceIndex.GetSnapshotAsync);
         await Task.WhenAll(workloads, policies, namespaces);
-        var inputs = new ClusterInputs((await workloads).Items, (await workloads).Version, (await policies).Items, (await namespaces).Items, await settings);
+        var inputs = new ClusterInputs(
+            (await workloads).Items, (await workloads).Version, (await policies).Items, (await policies).Version,
+            (await namespaces).Items, (await namespaces).Version, await settings);
         // Built here, once, off any grain's turn: every node grain of the burst uses it.
         inputs.Model.Prepare();
         _latest = inputs;

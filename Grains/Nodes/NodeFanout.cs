@@ -21,13 +21,15 @@ internal static class NodeFanout
     public static async Task RecomputeAllAsync(IGrainFactory grains)
     {
         var nodes = await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        await RecomputeAsync(grains, nodes);
+        // No basis: such changes (namespace labels, settings) are not in the versions; every node reads anew.
+        await RecomputeAsync(grains, nodes, basis: null);
     }
 
     public static async Task RecomputeForWorkloadAsync(
         IGrainFactory grains, ClusterInputsLoader inputs, WorkloadRecord? before, WorkloadRecord? after, string? indexVersion)
     {
-        var model = (await inputs.LoadIncludingAsync(indexVersion)).Model;
+        var read = await inputs.LoadIncludingAsync(indexVersion);
+        var model = read.Model;
         var (policies, scope) = (model.Policies, model.Scope);
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in new[] { before, after }.OfType<WorkloadRecord>())
@@ -37,16 +39,17 @@ internal static class NodeFanout
             if ((before is not null && scope.NamesAsPeer(policy, before)) || (after is not null && scope.NamesAsPeer(policy, after)))
                 AddSelectedNodes(policy, scope, nodes);
         }
-        await RecomputeAsync(grains, nodes);
+        await RecomputeAsync(grains, nodes, read.Versions);
     }
 
     public static async Task RecomputeForPolicyAsync(IGrainFactory grains, ClusterInputsLoader inputs, PolicySpec? before, PolicySpec? after)
     {
-        var scope = (await inputs.LoadAsync()).Model.Scope;
+        var read = await inputs.LoadAsync();
+        var scope = read.Model.Scope;
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in new[] { before, after }.OfType<PolicySpec>())
             AddSelectedNodes(policy, scope, nodes);
-        await RecomputeAsync(grains, nodes);
+        await RecomputeAsync(grains, nodes, read.Versions);
     }
 
     private static void AddSelectedNodes(PolicySpec policy, PolicyScope scope, HashSet<string> nodes)
@@ -58,6 +61,7 @@ internal static class NodeFanout
         }
     }
 
-    private static Task RecomputeAsync(IGrainFactory grains, IEnumerable<string> nodes) =>
-        Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeGrain>(n).RecomputeAsync()));
+    /// <summary>The nodes recompute from <paramref name="basis"/>, the snapshot this fan-out read, or newer.</summary>
+    private static Task RecomputeAsync(IGrainFactory grains, IEnumerable<string> nodes, ClusterInputVersions? basis) =>
+        Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeGrain>(n).RecomputeAsync(basis)));
 }

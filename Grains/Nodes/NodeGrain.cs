@@ -72,6 +72,9 @@ internal sealed partial class NodeGrain(
     private NodeSnapshot? _current;
     private ClusterInputs? _inputs;
     private bool _dirty = true;
+    // What the scheduled computation must include: the fan-outs' snapshots, or a read after the request.
+    private readonly List<ClusterInputVersions> _bases = [];
+    private bool _readAnew;
     private IGrainTimer? _scheduled;
     private INodeRulesObserver? _agent;
     private NodeSnapshot? _pushed;
@@ -133,20 +136,33 @@ internal sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    public Task RecomputeAsync()
+    public Task RecomputeAsync(ClusterInputVersions? basis = null)
     {
         // Mark and schedule rather than compute in the caller's chain: a burst of changes (a bulk
         // registration, a namespace relabel) costs one computation per node, and the REST call that
         // caused it does not wait for every node. Reads below still see the latest state.
         _dirty = true;
+        if (basis is null)
+            _readAnew = true;
+        else if (!_bases.Contains(basis))
+            _bases.Add(basis);
         _scheduled ??= this.RegisterGrainTimer(async _ =>
         {
             _scheduled?.Dispose();
             _scheduled = null;
             if (_dirty)
-                await ComputeAsync();
+                await ComputeAsync(await ScheduledInputsAsync());
         }, RecomputeDelay, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Inputs for a scheduled computation: the snapshot the fan-outs read (shared on this silo) unless a fresh read was asked for.</summary>
+    private Task<ClusterInputs> ScheduledInputsAsync()
+    {
+        var bases = _readAnew ? [] : _bases.ToArray();
+        _readAnew = false;
+        _bases.Clear();
+        return inputsLoader.LoadIncludingAsync(bases);
     }
 
     public Task<NodeRules> GetRulesAsync() => FreshAsync();

@@ -74,18 +74,18 @@ internal sealed class WorkloadGrain(
         {
             _replacing = null;
         }
-        // Addresses the workload gave up are released only now that its record no longer lists them.
-        held.ExceptWith(WorkloadAddressClaims.KeysOf(spec));
-        await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, held);
-        // Release the old label set's identity only once the new one is persisted: a crash in between
-        // leaves an extra hold (harmless), never a workload whose identity was given up.
-        var oldLabels = previous is null ? null : IdentityLabels.Of(previous);
-        if (oldLabels is not null && IdentityLabels.Key(oldLabels) != IdentityLabels.Key(IdentityLabels.Of(spec)))
-            await allocator.ReleaseAsync(oldLabels, spec.Id);
-
         var indexVersion = await GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(record);
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(spec.Node);
         await PolicyStreams.PublishAsync(this, spec.Namespace, new PolicyChange(before, record, WorkloadIndexVersion: indexVersion));
+
+        // What the old record held is given up only now that the new one is persisted, and after the change
+        // is on its way to the nodes (releases are not on the path of enforcement). A crash in between
+        // leaves an extra hold (harmless: claims ask the holder), never a workload whose identity was given up.
+        held.ExceptWith(WorkloadAddressClaims.KeysOf(spec));
+        await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, held);
+        var oldLabels = previous is null ? null : IdentityLabels.Of(previous);
+        if (oldLabels is not null && IdentityLabels.Key(oldLabels) != IdentityLabels.Key(IdentityLabels.Of(spec)))
+            await allocator.ReleaseAsync(oldLabels, spec.Id);
         return record;
     }
 

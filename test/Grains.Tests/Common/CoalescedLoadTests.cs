@@ -45,6 +45,36 @@ public sealed class CoalescedLoadTests
         Assert.Equal(7, await load.GetAsync());
     }
 
+    [Fact]
+    public async Task ACallerThatKnowsWhatItNeeds_SharesTheRunInProgress_WhenThatRunSuffices()
+    {
+        var starts = 0;
+        var gates = new List<TaskCompletionSource<int>>();
+        var load = new CoalescedLoad<int>(() =>
+        {
+            var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (gates)
+                gates.Add(gate);
+            Interlocked.Increment(ref starts);
+            return gate.Task;
+        });
+
+        var first = load.GetAsync();
+        await WaitForAsync(() => Volatile.Read(ref starts) == 1);
+        var satisfied = load.GetIncludingAsync(v => v >= 5);
+        var wantsMore = load.GetIncludingAsync(v => v >= 6);
+        Release(gates, 0, 5);
+        Assert.Equal(5, await first);
+        Assert.Equal(5, await satisfied);
+
+        // The run in progress was too old for the second caller: it gets a run that started after it.
+        await WaitForAsync(() => Volatile.Read(ref starts) == 2);
+        Assert.False(wantsMore.IsCompleted);
+        Release(gates, 1, 6);
+        Assert.Equal(6, await wantsMore);
+        Assert.Equal(2, Volatile.Read(ref starts));
+    }
+
     private static void Release(List<TaskCompletionSource<int>> gates, int index, int value)
     {
         lock (gates)

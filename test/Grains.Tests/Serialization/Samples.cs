@@ -89,6 +89,7 @@ internal static class Samples
         ["LabelSelector"] = Selector,
         ["LabelSelectorRequirement"] = Selector.MatchExpressions![0],
         ["PolicyChange"] = new PolicyChange(WorkloadBefore: Record, WorkloadAfter: Record, PolicyBefore: Policy, PolicyAfter: null, AllNodes: true),
+        ["ClusterInputVersions"] = new ClusterInputVersions("w:7", "p:3", "n:1"),
         ["PolicyEntryKey"] = PolicyEntryKey.Of(Entry),
         ["NodeRulesDelta"] = new NodeRulesDelta("node-a", "epoch", 41, 42, [Endpoint], ["gone"], [new IpCacheRule("198.18.0.2/32", 301)], ["198.18.0.3/32"], [Entry], [PolicyEntryKey.Of(Entry)]),
         ["NodeRules"] = Rules,
