@@ -37,13 +37,8 @@ internal sealed record ClusterInputs(
         && IndexVersions.Includes(PoliciesVersion, basis.Policies)
         && IndexVersions.Includes(NamespacesVersion, basis.Namespaces);
 
-    private ClusterRuleModel? _model;
-
-    /// <summary>
-    /// The shared derived model of these snapshots (see <see cref="ClusterRuleModel.Shared"/>), held here once
-    /// found: the process-wide cache keeps one entry, which silos sharing a process (tests) would take in turns.
-    /// </summary>
-    public ClusterRuleModel Model => _model ??= ClusterRuleModel.Shared(Workloads, Policies, Namespaces);
+    /// <summary>The shared derived model of these snapshots, built by the loader from the one before (<see cref="ClusterRuleModel.Next"/>).</summary>
+    public required ClusterRuleModel Model { get; init; }
 
     /// <summary>True when <paramref name="other"/> read the very same snapshots (so the computation would be the same).</summary>
     public bool SameAs(ClusterInputs? other) =>

@@ -5,6 +5,7 @@ using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Rules;
 using Orleans;
 
 namespace MicroSeg.Grains.Nodes;
@@ -69,9 +70,12 @@ internal sealed class ClusterInputsLoader
         await Task.WhenAll(workloads, policies, namespaces);
         var inputs = new ClusterInputs(
             (await workloads).Items, (await workloads).Version, (await policies).Items, (await policies).Version,
-            (await namespaces).Items, (await namespaces).Version, await settings);
-        // Built here, once, off any grain's turn: every node grain of the burst uses it.
-        inputs.Model.Prepare();
+            (await namespaces).Items, (await namespaces).Version, await settings)
+        {
+            // Built here, once per read and off any grain's turn, from the previous read's model: every node
+            // grain of the burst uses it, and a write costs what it changed rather than the whole cluster.
+            Model = ClusterRuleModel.Next(_latest?.Model, (await workloads).Items, (await policies).Items, (await namespaces).Items),
+        };
         _latest = inputs;
         return inputs;
     }

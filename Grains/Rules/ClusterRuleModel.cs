@@ -11,40 +11,58 @@ internal readonly record struct ClusterHost(IpCacheRule Rule, CidrBlock Block);
 
 /// <summary>
 /// What every node's computation derives from one snapshot of the cluster (workloads, active policies,
-/// namespace labels) and that does not depend on the node: identity groups, the host table in ipcache
-/// order, which policies select each identity and which identities each selector peer names. A change
+/// namespace labels) and that does not depend on the node: identity groups, workloads by node, addresses by
+/// identity, which policies select each identity and which identities each selector peer names. A change
 /// fans out to many nodes at once; they share one model instead of each re-deriving it from the whole
-/// cluster, which keeps a node's recompute proportional to its own endpoints.
+/// cluster, which keeps a node's recompute proportional to its own endpoints. The next snapshot's model is
+/// derived from this one (<see cref="Next"/>) in time proportional to what changed.
 /// Immutable once built; the lazily filled caches are safe to share between node grains running on
 /// different threads.
 /// </summary>
 internal sealed class ClusterRuleModel
 {
-    private static readonly Lock SharedGate = new();
-    private static ClusterRuleModel? _latest;
-
     // The snapshots this model was built from, as handed out by the index grains (compared by reference).
-    private IReadOnlyList<PolicySpec>? _policiesSource;
-    private IReadOnlyList<NamespaceSpec>? _namespacesSource;
+    private readonly IReadOnlyList<PolicySpec> _policiesSource;
+    private readonly IReadOnlyList<NamespaceSpec>? _namespacesSource;
+    private readonly WorkloadTables _tables;
+    // Whether Workloads is strictly ordered by id, as a diff from it needs.
+    private readonly bool _orderedById;
 
     // Lazy values: node grains of one fan-out ask for the same entries at once, and each must be built once.
-    private readonly ConcurrentDictionary<uint, Lazy<Selection>> _selecting = new();
-    private readonly ConcurrentDictionary<string, Lazy<IpCacheTable>> _ipcaches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<uint, Lazy<Selection>> _selecting;
+    private readonly ConcurrentDictionary<string, Lazy<NamedIpCache>> _ipcaches;
     private readonly Lazy<ClusterHost[]> _hosts;
-    private readonly Lazy<HashSet<CidrBlock>> _hostSet;
-    private readonly Lazy<ILookup<string, WorkloadRecord>> _byNode;
 
     public ClusterRuleModel(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces)
+        : this(workloads, policies, namespaces, null, WorkloadTables.Build(workloads), WorkloadDiff.IsOrderedById(workloads), null, null)
+    {
+    }
+
+    private ClusterRuleModel(
+        IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces,
+        IReadOnlyList<NamespaceSpec>? namespacesSource, WorkloadTables tables, bool orderedById, ClusterRuleModel? carried, HashSet<uint>? touched)
     {
         Workloads = workloads;
+        _policiesSource = policies;
+        _namespacesSource = namespacesSource;
+        _tables = tables;
+        _orderedById = orderedById;
         Policies = policies.Where(p => !p.Draft).ToList();
-        Scope = new PolicyScope(namespaces, workloads);
-        _hosts = new Lazy<ClusterHost[]>(() => BuildHosts(workloads));
-        _hostSet = new Lazy<HashSet<CidrBlock>>(() => _hosts.Value.Select(h => h.Block).ToHashSet());
-        _byNode = new Lazy<ILookup<string, WorkloadRecord>>(() => workloads
-            .Where(w => w.Spec.Interface is not null)
-            .OrderBy(w => w.Spec.Id, StringComparer.Ordinal)
-            .ToLookup(w => w.Spec.Node, StringComparer.Ordinal));
+        var groups = tables.Identities.Select(kv => new Remote(kv.Key, kv.Value)).ToList();
+        if (carried is null || touched is null)
+        {
+            Scope = new PolicyScope(namespaces, groups);
+            _selecting = new();
+            _ipcaches = new(StringComparer.Ordinal);
+        }
+        else
+        {
+            // Same policies and namespaces: what was derived for identities that did not change still holds.
+            Scope = carried.Scope.Next(groups, touched);
+            _selecting = new(carried._selecting.Where(kv => !touched.Contains(kv.Key)));
+            _ipcaches = new(carried._ipcaches.Where(kv => kv.Value.IsValueCreated && !kv.Value.Value.Named.Any(touched.Contains)), StringComparer.Ordinal);
+        }
+        _hosts = new Lazy<ClusterHost[]>(tables.AllHosts);
     }
 
     public IReadOnlyList<WorkloadRecord> Workloads { get; }
@@ -54,48 +72,38 @@ internal sealed class ClusterRuleModel
 
     public PolicyScope Scope { get; }
 
-    /// <summary>Every workload address, ordered as the ipcache is (ordinal by text); a repeated address keeps its last owner.</summary>
+    /// <summary>Every workload address, ordered as the ipcache is (ordinal by text); an address listed twice belongs to the greater workload id.</summary>
     public ClusterHost[] Hosts => _hosts.Value;
 
-    public HashSet<CidrBlock> HostSet => _hostSet.Value;
-
-    /// <summary>
-    /// Builds the cluster-wide tables now. Every node computation needs them; built lazily inside one node
-    /// grain's turn, the other node grains of the burst would block pool threads waiting for it.
-    /// </summary>
-    public ClusterRuleModel Prepare()
-    {
-        _ = _hostSet.Value;
-        _ = _byNode.Value;
-        return this;
-    }
+    /// <summary>Whether <paramref name="block"/> is some workload's address.</summary>
+    public bool IsWorkloadAddress(CidrBlock block) => _tables.IsWorkloadAddress(block);
 
     /// <summary>The workloads with an interface on <paramref name="node"/> (its endpoints), ordered by id.</summary>
-    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.Value[node].ToList();
+    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _tables.LocalTo(node);
 
     /// <summary>
-    /// The model of this snapshot, shared with the node computations that read the same snapshot. The
-    /// index grains hand out one list instance per state, so equal references mean equal contents; a
-    /// single entry is enough because a fan-out's computations all read the newest snapshot.
+    /// The model of the given snapshots: <paramref name="previous"/> itself when they are its own, else derived
+    /// from it by what changed when the workloads differ by a few records (policies or namespaces that changed
+    /// drop what was derived from them), else built from scratch.
     /// </summary>
-    public static ClusterRuleModel Shared(
-        IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces)
+    public static ClusterRuleModel Next(
+        ClusterRuleModel? previous, IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces)
     {
-        // Under the lock so that the node grains a fan-out wakes together build one model, not one each.
-        lock (SharedGate)
-        {
-            if (_latest is { } latest && latest.Matches(workloads, policies, namespaces))
-                return latest;
-            return _latest = new ClusterRuleModel(workloads, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)))
-            {
-                _policiesSource = policies,
-                _namespacesSource = namespaces,
-            };
-        }
+        if (previous is not null && ReferenceEquals(previous.Workloads, workloads)
+            && ReferenceEquals(previous._policiesSource, policies) && ReferenceEquals(previous._namespacesSource, namespaces))
+            return previous;
+        var sameNamespaces = previous is not null && ReferenceEquals(previous._namespacesSource, namespaces);
+        var labels = sameNamespaces ? previous!.Scope.Namespaces : new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels));
+        // A diff larger than a quarter of the cluster costs about what a fresh build does.
+        var diff = previous is { _orderedById: true }
+            ? WorkloadDiff.Between(previous.Workloads, workloads, limit: Math.Max(256, workloads.Count / 4))
+            : null;
+        if (diff is null)
+            return new ClusterRuleModel(workloads, policies, labels, namespaces, WorkloadTables.Build(workloads), WorkloadDiff.IsOrderedById(workloads), null, null);
+        var tables = previous!._tables.Apply(diff, out var touched);
+        var carry = sameNamespaces && ReferenceEquals(previous._policiesSource, policies);
+        return new ClusterRuleModel(workloads, policies, labels, namespaces, tables, orderedById: true, carry ? previous : null, touched);
     }
-
-    private bool Matches(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, IReadOnlyList<NamespaceSpec> namespaces) =>
-        ReferenceEquals(Workloads, workloads) && ReferenceEquals(_policiesSource, policies) && ReferenceEquals(_namespacesSource, namespaces);
 
     /// <summary>
     /// Policies in force that select workloads of <paramref name="representative"/>'s identity. All
@@ -122,27 +130,17 @@ internal sealed class ClusterRuleModel
     /// </summary>
     public IpCacheTable IpCacheNaming(HashSet<uint> named)
     {
-        var key = string.Join(',', named.Order());
-        var table = _ipcaches.GetOrAdd(key, _ => new Lazy<IpCacheTable>(() =>
-            IpCacheTable.Of(Hosts.Where(h => named.Contains(h.Rule.Identity)).Select(h => h.Rule).ToList())));
-        return table.Value;
+        var identities = named.Order().ToArray();
+        var entry = _ipcaches.GetOrAdd(string.Join(',', identities), _ => new Lazy<NamedIpCache>(() =>
+        {
+            var rules = identities.SelectMany(_tables.HostsOf).Select(h => h.Rule).ToList();
+            rules.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
+            return new NamedIpCache(identities, IpCacheTable.Of(rules));
+        }));
+        return entry.Value.Table;
     }
 
-    private static ClusterHost[] BuildHosts(IReadOnlyList<WorkloadRecord> workloads)
-    {
-        var byText = new Dictionary<string, ClusterHost>(StringComparer.Ordinal);
-        foreach (var w in workloads)
-        {
-            foreach (var block in NodeRuleCompiler.HostsOf(w.Spec))
-            {
-                var text = block.ToString();
-                byText[text] = new ClusterHost(new IpCacheRule(text, w.Identity), block);
-            }
-        }
-        var hosts = byText.Values.ToArray();
-        Array.Sort(hosts, (a, b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr));
-        return hosts;
-    }
+    private sealed record NamedIpCache(uint[] Named, IpCacheTable Table);
 }
 
 /// <summary>A node's ipcache content in ipcache order, with its content hash.</summary>

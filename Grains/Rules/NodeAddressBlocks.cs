@@ -30,7 +30,7 @@ internal sealed class NodeAddressBlocks
     {
         _blocks = blocks;
         // Blocks equal to a workload address get no identity of their own: the address's class stands for them.
-        BlockIdentities = blocks.Where(b => !model.HostSet.Contains(b)).ToDictionary(b => b, b => identityOf(b.ToString()));
+        BlockIdentities = blocks.Where(b => !model.IsWorkloadAddress(b)).ToDictionary(b => b, b => identityOf(b.ToString()));
         if (blocks.Count == 0)
             return;
 

@@ -21,15 +21,51 @@ internal readonly record struct Remote(uint Identity, IReadOnlyList<WorkloadReco
 /// </summary>
 internal sealed class PolicyScope
 {
-    private readonly NamespaceLabels _namespaces;
     private readonly IReadOnlyList<Remote> _groups;
     private static readonly IReadOnlyList<Remote> AnyRemote = [new Remote(ReservedIdentities.Any, [])];
-    private readonly ConcurrentDictionary<object, Lazy<IReadOnlyList<Remote>>> _selected = new(ReferenceEqualityComparer.Instance);
+    // Per selector-peer list (by reference; specs are immutable): the policy it belongs to and the groups it names.
+    private readonly ConcurrentDictionary<object, Lazy<SelectedPeers>> _selected;
 
-    public PolicyScope(NamespaceLabels namespaces, IReadOnlyList<WorkloadRecord> workloads)
+    private sealed record SelectedPeers(PolicySpec Policy, IReadOnlyList<PolicyPeer> Peers, IReadOnlyList<Remote> Remotes);
+
+    /// <param name="namespaces">Labels of every namespace.</param>
+    /// <param name="groups">Identity groups, ascending by identity, each with its workloads.</param>
+    public PolicyScope(NamespaceLabels namespaces, IReadOnlyList<Remote> groups)
+        : this(namespaces, groups, new ConcurrentDictionary<object, Lazy<SelectedPeers>>(ReferenceEqualityComparer.Instance))
     {
-        _namespaces = namespaces;
-        _groups = workloads.GroupBy(w => w.Identity).Select(g => new Remote(g.Key, g.ToList())).ToList();
+    }
+
+    private PolicyScope(NamespaceLabels namespaces, IReadOnlyList<Remote> groups, ConcurrentDictionary<object, Lazy<SelectedPeers>> selected)
+    {
+        Namespaces = namespaces;
+        _groups = groups;
+        _selected = selected;
+    }
+
+    public NamespaceLabels Namespaces { get; }
+
+    /// <summary>
+    /// The scope of the same policies and namespaces over new identity groups, where only the identities in
+    /// <paramref name="touched"/> changed: each selector peer's answer is carried over with just those
+    /// identities re-examined, instead of every peer against every group again.
+    /// </summary>
+    public PolicyScope Next(IReadOnlyList<Remote> groups, IReadOnlySet<uint> touched)
+    {
+        var byIdentity = groups.Where(g => touched.Contains(g.Identity)).ToDictionary(g => g.Identity);
+        var selected = new ConcurrentDictionary<object, Lazy<SelectedPeers>>(ReferenceEqualityComparer.Instance);
+        var next = new PolicyScope(Namespaces, groups, selected);
+        foreach (var (key, lazy) in _selected)
+        {
+            if (!lazy.IsValueCreated)
+                continue;
+            var old = lazy.Value;
+            var remotes = old.Remotes.Where(r => !touched.Contains(r.Identity))
+                .Concat(byIdentity.Values.Where(g => next.AnySelects(old.Policy, old.Peers, g)))
+                .OrderBy(r => r.Identity)
+                .ToList();
+            selected[key] = new Lazy<SelectedPeers>(old with { Remotes = remotes });
+        }
+        return next;
     }
 
     public bool Selects(PolicySpec policy, WorkloadRecord workload) =>
@@ -42,10 +78,8 @@ internal sealed class PolicyScope
             return AnyRemote;
         // Selector peers depend only on the snapshot, so their answer is shared by every node; address
         // blocks (and workload addresses split by them) map to node-local identities and are resolved per call.
-        var selected = addressBlocks.WithSplits(_selected.GetOrAdd(peers, _ => new Lazy<IReadOnlyList<Remote>>(() => peers
-            .Where(p => p.Cidr is null)
-            .SelectMany(peer => _groups.Where(g => PeerSelects(policy, peer, g.Workloads[0])))
-            .ToList())).Value);
+        var selected = addressBlocks.WithSplits(_selected.GetOrAdd(peers, _ => new Lazy<SelectedPeers>(() =>
+            new SelectedPeers(policy, peers, _groups.Where(g => AnySelects(policy, peers, g)).ToList()))).Value.Remotes);
         if (peers.All(p => p.Cidr is null))
             return selected;
 
@@ -88,10 +122,14 @@ internal sealed class PolicyScope
     /// <summary>Identity groups: one representative workload's labels stand for the whole group.</summary>
     public IReadOnlyList<Remote> Groups => _groups;
 
+    /// <summary>Whether a selector peer (not an address block) among <paramref name="peers"/> names <paramref name="group"/>.</summary>
+    private bool AnySelects(PolicySpec policy, IReadOnlyList<PolicyPeer> peers, Remote group) =>
+        peers.Any(peer => peer.Cidr is null && PeerSelects(policy, peer, group.Workloads[0]));
+
     private bool PeerSelects(PolicySpec policy, PolicyPeer peer, WorkloadRecord w)
     {
         var inNamespace = peer.NamespaceSelector is { } namespaceSelector
-            ? LabelSelectorMatcher.Matches(namespaceSelector, _namespaces.Of(w.Spec.Namespace))
+            ? LabelSelectorMatcher.Matches(namespaceSelector, Namespaces.Of(w.Spec.Namespace))
             : policy.Namespace is null || policy.Namespace == w.Spec.Namespace;
         return inNamespace && (peer.Selector is null || LabelSelectorMatcher.Matches(peer.Selector, w.Spec.Labels));
     }

@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Rules;
 
 namespace MicroSeg.Grains.Tests.Rules;
@@ -23,11 +24,12 @@ public sealed class ClusterRuleModelTests
     private static readonly IReadOnlyList<NamespaceSpec> Namespaces = [];
 
     [Fact]
-    public void Shared_SameSnapshots_OneModel_ChangedSnapshot_NewModel()
+    public void Next_SameSnapshots_SameModel_ChangedSnapshot_NewModel()
     {
-        var first = ClusterRuleModel.Shared(Workloads, Policies, Namespaces);
-        Assert.Same(first, ClusterRuleModel.Shared(Workloads, Policies, Namespaces));
-        Assert.NotSame(first, ClusterRuleModel.Shared([.. Workloads], Policies, Namespaces));
+        var ordered = Workloads.OrderBy(w => w.Spec.Id, StringComparer.Ordinal).ToList();
+        var first = ClusterRuleModel.Next(null, ordered, Policies, Namespaces);
+        Assert.Same(first, ClusterRuleModel.Next(first, ordered, Policies, Namespaces));
+        Assert.NotSame(first, ClusterRuleModel.Next(first, [.. ordered], Policies, Namespaces));
     }
 
     [Fact]
@@ -41,5 +43,81 @@ public sealed class ClusterRuleModelTests
         Assert.Equal(["web"], model.Policies.Select(p => p.Id));
         Assert.Equal(["web"], model.Selecting(Workloads[0]).Select(p => p.Id));
         Assert.Empty(model.Selecting(Workloads[1]));
+    }
+
+    [Fact]
+    public void AnAddressListedTwice_BelongsToTheGreaterWorkloadId_AndPassesBackWhenThatOneLetsGo()
+    {
+        WorkloadRecord W(string id, uint identity, string address) =>
+            new(new WorkloadSpec { Id = id, Node = "n1", Addresses = [address], Labels = new Dictionary<string, string> { ["app"] = id } }, identity);
+        var x = W("x", 300, "198.18.0.9");
+        var y = W("y", 301, "198.18.0.9");
+        var both = ClusterRuleModel.Next(null, [x, y], [], Namespaces);
+        Assert.Equal([(string.Empty + "198.18.0.9/32", 301u)], both.Hosts.Select(h => (h.Rule.Cidr, h.Rule.Identity)));
+
+        var yMoved = W("y", 301, "198.18.0.10");
+        var after = ClusterRuleModel.Next(both, [x, yMoved], [], Namespaces);
+        Assert.Equal([("198.18.0.10/32", 301u), ("198.18.0.9/32", 300u)], after.Hosts.Select(h => (h.Rule.Cidr, h.Rule.Identity)));
+        Assert.Equal(["198.18.0.9/32"], after.IpCacheNaming([300]).Rules.Select(r => r.Cidr));
+    }
+
+    /// <summary>
+    /// The derived model must be indistinguishable from one built from scratch: after every step of random
+    /// changes (relabels that move workloads between identities, identity numbers reused for other labels, moves
+    /// between nodes, address changes and shared addresses, deletions, creations, policy and namespace changes),
+    /// every node compiles to exactly the same rules from both.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void DerivedModel_CompilesEveryNodeExactlyAsAFreshModel(int seed)
+    {
+        var random = new Random(seed);
+        var cluster = new RandomCluster(random);
+        var policies = cluster.Policies();
+        IReadOnlyList<NamespaceSpec> namespaces = [new("shop", new Dictionary<string, string> { ["team"] = "a" })];
+        var derived = ClusterRuleModel.Next(null, cluster.Snapshot(), policies, namespaces);
+        var nodes = Enumerable.Range(0, RandomCluster.Nodes).Select(n => $"n{n}").ToArray();
+        var derivedIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
+        var freshIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
+
+        for (var step = 0; step < 60; step++)
+        {
+            cluster.Change(changes: step % 10 == 9 ? 40 : random.Next(1, 4));
+            if (step % 15 == 7)
+                policies = cluster.Policies();
+            if (step % 20 == 13)
+                namespaces = [new("shop", new Dictionary<string, string> { ["team"] = step % 40 == 13 ? "b" : "a" })];
+            var snapshot = cluster.Snapshot();
+            derived = ClusterRuleModel.Next(derived, snapshot, policies, namespaces);
+            var fresh = new ClusterRuleModel(snapshot, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
+
+            foreach (var node in nodes)
+            {
+                var expected = NodeRuleCompiler.Compile(node, fresh, freshIds[node]);
+                var actual = NodeRuleCompiler.Compile(node, derived, derivedIds[node]);
+                Assert.Equal(RulesHash.Of(expected), RulesHash.Of(actual));
+                Assert.Equal(expected.IpCache, actual.IpCache);
+                Assert.Equal(expected.Policy, actual.Policy);
+                Assert.Equal(expected.Endpoints.Select(e => (e.WorkloadId, e.Identity, e.IngressIsolated, e.EgressIsolated)),
+                    actual.Endpoints.Select(e => (e.WorkloadId, e.Identity, e.IngressIsolated, e.EgressIsolated)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Diff_FindsRemovedAndAdded_AndRefusesAnUnorderedSnapshot()
+    {
+        var ordered = Workloads.OrderBy(w => w.Spec.Id, StringComparer.Ordinal).ToList(); // a, b, c
+        var changedB = new WorkloadRecord(ordered[1].Spec with { Node = "n9" }, 256);
+        var d = new WorkloadRecord(ordered[0].Spec with { Id = "d" }, 257);
+
+        var diff = WorkloadDiff.Between(ordered, [ordered[0], changedB, d], limit: 10)!;
+        Assert.Equal(["b", "c"], diff.Removed.Select(w => w.Spec.Id));
+        Assert.Equal([changedB, d], diff.Added);
+        Assert.Null(WorkloadDiff.Between(ordered, [ordered[0], d, changedB], limit: 10));
+        Assert.Null(WorkloadDiff.Between(ordered, [changedB, ordered[0]], limit: 10));
+        Assert.Null(WorkloadDiff.Between(ordered, [], limit: 2));
     }
 }
