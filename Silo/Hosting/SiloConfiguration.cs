@@ -1,9 +1,11 @@
 using System.Net;
 using MicroSeg.Grains;
 using MicroSeg.Grains.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MicroSeg.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.Dashboard;
 
 namespace MicroSeg.Silo.Hosting;
@@ -114,6 +116,8 @@ internal static class SiloConfiguration
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
         silo.AddDashboard();
+        // Replaces Orleans' default (JSON) for every provider that does not name its own serializer.
+        silo.Services.AddSingleton<IGrainStorageSerializer>(GrainStateSerialization.Create);
         // Silos without a store identity (tests on memory storage) still activate node grains; their agents
         // then guard on entry counts only.
         silo.Services.TryAddSingleton(ClusterIdentity.Unknown);
