@@ -11,18 +11,13 @@ internal static class RulesHash
 {
     public static string Of(CompiledRules rules)
     {
+        // Each part is hashed by the compiler as it builds it (endpoints from per-spec hashes, the policy per
+        // endpoint from its entries' hash, shared by the endpoints of one identity), not field by field again here.
         var h = new Fnv64();
-        foreach (var e in rules.Endpoints)
-        {
-            h.Add(e.WorkloadId).Add(e.Interface).Add(e.Identity).Add((uint)e.Mode).Add(e.IngressIsolated ? 1u : 0u).Add(e.EgressIsolated ? 1u : 0u);
-            foreach (var a in e.Addresses)
-                h.Add(a);
-        }
+        h.Add(rules.EndpointsDigest);
         h.Add(0xFFFF_FFFFu);
         h.Add(rules.IpCacheDigest);
         h.Add(0xFFFF_FFFFu);
-        // The policy part is hashed by the compiler as it builds it (per endpoint: its id and its entries'
-        // hash, shared by the endpoints of one identity), not entry by entry again here.
         h.Add(rules.PolicyDigest);
         return h.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -95,7 +95,7 @@ internal sealed class ClusterRuleModel
         var sameNamespaces = previous is not null && ReferenceEquals(previous._namespacesSource, namespaces);
         var labels = sameNamespaces ? previous!.Scope.Namespaces : new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels));
         // A diff larger than a quarter of the cluster costs about what a fresh build does.
-        var diff = previous is { _orderedById: true }
+        var diff = previous is { _orderedById: true, _tables.CanApply: true }
             ? WorkloadDiff.Between(previous.Workloads, workloads, limit: Math.Max(256, workloads.Count / 4))
             : null;
         if (diff is null)

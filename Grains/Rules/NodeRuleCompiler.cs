@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
@@ -13,13 +14,15 @@ namespace MicroSeg.Grains.Rules;
 /// <param name="PolicyDigest">A content hash of <paramref name="Policy"/>, built from per-identity parts as they are made.</param>
 /// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their hash.</param>
 /// <param name="IpCacheDigest">A content hash of <paramref name="IpCache"/>.</param>
+/// <param name="EndpointsDigest">A content hash of <paramref name="Endpoints"/>, built from per-workload parts as they are made.</param>
 internal sealed record CompiledRules(
     IReadOnlyList<EndpointRule> Endpoints,
     IReadOnlyList<IpCacheRule> IpCache,
     IReadOnlyList<PolicyEntry> Policy,
     ulong PolicyDigest,
     IReadOnlyDictionary<string, PolicySlice> PolicySlices,
-    ulong IpCacheDigest);
+    ulong IpCacheDigest,
+    ulong EndpointsDigest);
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
 internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
@@ -49,6 +52,18 @@ internal static class NodeRuleCompiler
     /// A record stored before addresses had to be canonical may hold text that no longer parses: such an
     /// address is left out (it resolves to WORLD, which no rule names), rather than failing the whole node.
     /// </remarks>
+    /// <summary>A content hash of a spec's id, interface and addresses: hashed once per spec, not once per node computation.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, StrongBox<ulong>> SpecDigests = [];
+
+    internal static ulong DigestOf(WorkloadSpec spec) =>
+        SpecDigests.GetValue(spec, s =>
+        {
+            var h = new Fnv64().Add(s.Id).Add(s.Interface ?? "");
+            foreach (var a in s.Addresses)
+                h.Add(a);
+            return new StrongBox<ulong>(h.Value);
+        }).Value;
+
     internal static CidrBlock[] HostsOf(WorkloadSpec spec) =>
         Hosts.GetValue(spec, s => s.Addresses.Select(a => CidrBlock.TryParse(a, out var b) && b.Value.PrefixLength == b.Value.Width ? b : null)
             .OfType<CidrBlock>().ToArray());
@@ -85,14 +100,23 @@ internal static class NodeRuleCompiler
         var entryCount = 0;
         var seen = new HashSet<EntryTemplate>(ReferenceEqualityComparer.Instance);
         var digest = new Fnv64();
+        var endpointsDigest = new Fnv64();
         var named = new HashSet<uint>();
         var slices = new Dictionary<string, PolicySlice>(local.Count, StringComparer.Ordinal);
+        var isolation = new Dictionary<uint, (bool Ingress, bool Egress)>();
         foreach (var w in local)
         {
             var applying = model.Selecting(w);
-            var ingressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Ingress is not null);
-            var egressIsolated = applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null);
-            endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, EffectiveMode(w, settings), ingressIsolated, egressIsolated, w.Spec.Addresses));
+            if (!isolation.TryGetValue(w.Identity, out var isolated))
+            {
+                isolation[w.Identity] = isolated = (
+                    applying.Any(p => p.Action == PolicyAction.Allow && p.Ingress is not null),
+                    applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null));
+            }
+            var mode = EffectiveMode(w, settings);
+            endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, mode, isolated.Ingress, isolated.Egress, w.Spec.Addresses));
+            var specDigest = DigestOf(w.Spec);
+            endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)mode).Add((isolated.Ingress ? 1u : 0u) | (isolated.Egress ? 2u : 0u));
 
             EntryTemplate template;
             if (w.Spec.Ports.Count > 0)
@@ -104,7 +128,7 @@ internal static class NodeRuleCompiler
             entryCount += template.Entries.Count;
             if (seen.Add(template))
                 named.UnionWith(template.Remotes);
-            digest.Add(w.Spec.Id).Add(template.Digest);
+            digest.Add(specDigest).Add(template.Digest);
         }
 
         IReadOnlyList<Remote> Everyone() => everyone ??= addressBlocks.WithSplits(scope.Groups);
@@ -146,7 +170,7 @@ internal static class NodeRuleCompiler
         // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
         // content, and revision, untouched.
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
-        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest);
+        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value);
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>

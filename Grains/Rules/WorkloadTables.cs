@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -9,9 +9,10 @@ namespace MicroSeg.Grains.Rules;
 /// The workload side of a cluster snapshot, indexed the ways node computations read it: workloads by identity
 /// and by node (each ordered by id), and every workload address with the identity it resolves to (an address
 /// listed by several workloads belongs to the one with the greatest id), grouped by that identity and ordered as
-/// the ipcache is. Immutable; <see cref="Apply"/> derives the tables of the next snapshot from a
-/// <see cref="WorkloadDiff"/> in time proportional to what changed, so a write in a 50,000-workload cluster does
-/// not re-index 50,000 workloads.
+/// the ipcache is. <see cref="Apply"/> derives the tables of the next snapshot from a <see cref="WorkloadDiff"/>
+/// in time proportional to what changed, so a write in a 50,000-workload cluster does not re-index 50,000
+/// workloads. What readers see is immutable; the address-owner map, which only derivation reads, moves from
+/// one table to the next instead of being copied (a table can be derived from once; <see cref="CanApply"/>).
 /// </summary>
 internal sealed class WorkloadTables
 {
@@ -20,27 +21,35 @@ internal sealed class WorkloadTables
 
     private readonly Dictionary<uint, WorkloadRecord[]> _byIdentity;
     private readonly Dictionary<string, WorkloadRecord[]> _byNode;
-    // Address text -> the workloads listing it, ordered by id; the last one owns it.
-    private readonly ImmutableDictionary<string, ImmutableArray<(WorkloadRecord Workload, CidrBlock Block)>> _owners;
+    /// <summary>Each workload's addresses with their text (specs are immutable and shared by every snapshot).</summary>
+    private static readonly ConditionalWeakTable<WorkloadSpec, (CidrBlock Block, string Text)[]> Addresses = [];
+
+    // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
+    private Dictionary<string, List<WorkloadRecord>>? _owners;
     private readonly Dictionary<uint, ClusterHost[]> _hostsByIdentity;
+    private readonly Lazy<HashSet<CidrBlock>> _addresses;
 
     private WorkloadTables(
         Dictionary<uint, WorkloadRecord[]> byIdentity,
         Dictionary<string, WorkloadRecord[]> byNode,
-        ImmutableDictionary<string, ImmutableArray<(WorkloadRecord, CidrBlock)>> owners,
+        Dictionary<string, List<WorkloadRecord>> owners,
         Dictionary<uint, ClusterHost[]> hostsByIdentity)
     {
         _byIdentity = byIdentity;
         _byNode = byNode;
         _owners = owners;
         _hostsByIdentity = hostsByIdentity;
+        _addresses = new Lazy<HashSet<CidrBlock>>(() => hostsByIdentity.Values.SelectMany(h => h).Select(h => h.Block).ToHashSet());
     }
 
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
     {
-        var empty = new WorkloadTables([], new(StringComparer.Ordinal), ImmutableDictionary.Create<string, ImmutableArray<(WorkloadRecord, CidrBlock)>>(StringComparer.Ordinal), []);
+        var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
         return empty.Apply(new WorkloadDiff([], workloads), out _);
     }
+
+    /// <summary>Whether <see cref="Apply"/> may be called: only once per table, since its owner map moves to the result.</summary>
+    public bool CanApply => _owners is not null;
 
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
     public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities => _byIdentity.OrderBy(kv => kv.Key);
@@ -52,7 +61,8 @@ internal sealed class WorkloadTables
     public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts : [];
 
     /// <summary>Whether <paramref name="block"/> is the address of some workload.</summary>
-    public bool IsWorkloadAddress(CidrBlock block) => _owners.ContainsKey(block.ToString());
+    /// <remarks>Built on first use: only nodes whose policies name address blocks ask.</remarks>
+    public bool IsWorkloadAddress(CidrBlock block) => _addresses.Value.Contains(block);
 
     /// <summary>Every workload address, ordered as the ipcache is.</summary>
     public ClusterHost[] AllHosts()
@@ -68,12 +78,11 @@ internal sealed class WorkloadTables
     /// </summary>
     public WorkloadTables Apply(WorkloadDiff diff, out HashSet<uint> touched)
     {
+        var owners = Interlocked.Exchange(ref _owners, null)
+            ?? throw new InvalidOperationException("These tables were already derived from; build from the snapshot instead.");
         touched = [];
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
         var byNode = new Dictionary<string, WorkloadRecord[]>(_byNode, StringComparer.Ordinal);
-        var owners = _owners.ToBuilder();
-        var texts = new HashSet<string>(StringComparer.Ordinal);
-
         Patch(byIdentity, diff.Removed.ToLookup(w => w.Identity), diff.Added.ToLookup(w => w.Identity));
         static bool IsEndpoint(WorkloadRecord w) => w.Spec.Interface is not null;
         Patch(byNode, diff.Removed.Where(IsEndpoint).ToLookup(w => w.Spec.Node), diff.Added.Where(IsEndpoint).ToLookup(w => w.Spec.Node));
@@ -81,40 +90,36 @@ internal sealed class WorkloadTables
         foreach (var w in diff.Removed)
         {
             touched.Add(w.Identity);
-            foreach (var block in NodeRuleCompiler.HostsOf(w.Spec))
+            foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                var text = block.ToString();
                 if (!owners.TryGetValue(text, out var listing))
                     continue;
-                texts.Add(text);
-                touched.Add(listing[^1].Workload.Identity);
-                var left = listing.RemoveAll(o => ReferenceEquals(o.Workload, w));
-                if (left.IsEmpty)
+                // The owner before and after both change what they resolve.
+                touched.Add(listing[^1].Identity);
+                listing.RemoveAll(o => ReferenceEquals(o, w));
+                if (listing.Count == 0)
                     owners.Remove(text);
                 else
-                {
-                    owners[text] = left;
-                    touched.Add(left[^1].Workload.Identity);
-                }
+                    touched.Add(listing[^1].Identity);
             }
         }
         foreach (var w in diff.Added)
         {
             touched.Add(w.Identity);
-            foreach (var block in NodeRuleCompiler.HostsOf(w.Spec))
+            foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                var text = block.ToString();
-                texts.Add(text);
-                var listing = owners.TryGetValue(text, out var found) ? found : [];
-                if (!listing.IsEmpty)
-                    touched.Add(listing[^1].Workload.Identity);
-                var at = 0;
-                while (at < listing.Length && string.CompareOrdinal(listing[at].Workload.Spec.Id, w.Spec.Id) < 0)
-                    at++;
-                owners[text] = listing.Insert(at, (w, block));
+                if (!owners.TryGetValue(text, out var listing))
+                {
+                    owners[text] = [w];
+                    continue;
+                }
+                touched.Add(listing[^1].Identity);
+                var at = listing.Count;
+                while (at > 0 && string.CompareOrdinal(listing[at - 1].Spec.Id, w.Spec.Id) > 0)
+                    at--;
+                listing.Insert(at, w);
             }
         }
-        var ownersNow = owners.ToImmutable();
 
         // An identity's addresses: its workloads' addresses that it owns. Rebuilt for every identity that
         // gained or lost a workload, or whose claim on an address changed.
@@ -124,18 +129,20 @@ internal sealed class WorkloadTables
             var hosts = new List<ClusterHost>();
             foreach (var w in byIdentity.GetValueOrDefault(identity) ?? [])
             {
-                foreach (var block in NodeRuleCompiler.HostsOf(w.Spec))
+                foreach (var (block, text) in AddressesOf(w.Spec))
                 {
-                    var text = block.ToString();
-                    if (ownersNow.TryGetValue(text, out var listing) && ReferenceEquals(listing[^1].Workload, w))
+                    if (owners.TryGetValue(text, out var listing) && ReferenceEquals(listing[^1], w))
                         hosts.Add(new ClusterHost(new IpCacheRule(text, identity), block));
                 }
             }
             hosts.Sort(ByText);
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
         }
-        return new WorkloadTables(byIdentity, byNode, ownersNow, hostsByIdentity);
+        return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity);
     }
+
+    private static (CidrBlock Block, string Text)[] AddressesOf(WorkloadSpec spec) =>
+        Addresses.GetValue(spec, s => NodeRuleCompiler.HostsOf(s).Select(b => (b, b.ToString())).ToArray());
 
     /// <summary>Each key's list without its removed records, plus its added ones, ordered by id (an emptied key is dropped).</summary>
     private static void Patch<TKey>(Dictionary<TKey, WorkloadRecord[]> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
