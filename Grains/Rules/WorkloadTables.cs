@@ -81,6 +81,8 @@ internal sealed class WorkloadTables
         var owners = Interlocked.Exchange(ref _owners, null)
             ?? throw new InvalidOperationException("These tables were already derived from; build from the snapshot instead.");
         touched = [];
+        // Only the addresses of records that left or came can change owner.
+        var texts = new HashSet<string>(StringComparer.Ordinal);
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
         var byNode = new Dictionary<string, WorkloadRecord[]>(_byNode, StringComparer.Ordinal);
         Patch(byIdentity, diff.Removed.ToLookup(w => w.Identity), diff.Added.ToLookup(w => w.Identity));
@@ -92,6 +94,7 @@ internal sealed class WorkloadTables
             touched.Add(w.Identity);
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
+                texts.Add(text);
                 if (!owners.TryGetValue(text, out var listing))
                     continue;
                 // The owner before and after both change what they resolve.
@@ -108,6 +111,7 @@ internal sealed class WorkloadTables
             touched.Add(w.Identity);
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
+                texts.Add(text);
                 if (!owners.TryGetValue(text, out var listing))
                 {
                     owners[text] = [w];
@@ -121,21 +125,26 @@ internal sealed class WorkloadTables
             }
         }
 
-        // An identity's addresses: its workloads' addresses that it owns. Rebuilt for every identity that
-        // gained or lost a workload, or whose claim on an address changed.
+        // An identity's addresses: the addresses it owns. Only the changed addresses can have moved, so each
+        // touched identity keeps the rest of its list and gains the changed addresses it owns now.
+        var gained = new Dictionary<uint, List<ClusterHost>>();
+        foreach (var text in texts)
+        {
+            if (!owners.TryGetValue(text, out var listing))
+                continue;
+            var owner = listing[^1];
+            var block = Array.Find(AddressesOf(owner.Spec), a => a.Text == text).Block;
+            (gained.TryGetValue(owner.Identity, out var list) ? list : gained[owner.Identity] = []).Add(new ClusterHost(new IpCacheRule(text, owner.Identity), block));
+        }
         var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
         foreach (var identity in touched)
         {
-            var hosts = new List<ClusterHost>();
-            foreach (var w in byIdentity.GetValueOrDefault(identity) ?? [])
+            var hosts = (_hostsByIdentity.GetValueOrDefault(identity) ?? []).Where(h => !texts.Contains(h.Rule.Cidr)).ToList();
+            if (gained.TryGetValue(identity, out var added))
             {
-                foreach (var (block, text) in AddressesOf(w.Spec))
-                {
-                    if (owners.TryGetValue(text, out var listing) && ReferenceEquals(listing[^1], w))
-                        hosts.Add(new ClusterHost(new IpCacheRule(text, identity), block));
-                }
+                hosts.AddRange(added);
+                hosts.Sort(ByText);
             }
-            hosts.Sort(ByText);
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
         }
         return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity);
@@ -151,11 +160,33 @@ internal sealed class WorkloadTables
         foreach (var key in removed.Select(g => g.Key).Union(added.Select(g => g.Key)))
         {
             var gone = new HashSet<WorkloadRecord>(removed[key], ReferenceEqualityComparer.Instance);
-            var list = (map.GetValueOrDefault(key) ?? []).Where(w => !gone.Contains(w)).Concat(added[key]).ToArray();
-            Array.Sort(list, ById);
-            map.Set(key, list.Length == 0 ? null : list);
+            var list = (map.GetValueOrDefault(key) ?? []).Where(w => !gone.Contains(w)).ToList();
+            var coming = added[key].ToList();
+            if (coming.Count > 16)
+            {
+                list.AddRange(coming);
+                list.Sort(ById);
+            }
+            else
+            {
+                // A few records into an ordered list: insert each where it belongs.
+                foreach (var w in coming)
+                {
+                    var at = list.BinarySearch(w, IdOrder.Instance);
+                    list.Insert(at < 0 ? ~at : at, w);
+                }
+            }
+            map.Set(key, list.Count == 0 ? null : [.. list]);
         }
     }
+}
+
+/// <summary>Workloads by id, ordinal.</summary>
+file sealed class IdOrder : IComparer<WorkloadRecord>
+{
+    public static readonly IdOrder Instance = new();
+
+    public int Compare(WorkloadRecord? a, WorkloadRecord? b) => string.CompareOrdinal(a!.Spec.Id, b!.Spec.Id);
 }
 
 /// <summary>Sets or removes a dictionary entry (null removes).</summary>
