@@ -115,7 +115,10 @@ internal static class SiloConfiguration
             // window, for one membership read per silo per 10 s.
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
-        silo.AddDashboard();
+        // The dashboard samples every Orleans counter each period, and some of them walk per-activation tables:
+        // at 50,000 workloads (as many activations) the default 1 s period cost ~9 % of the silo's CPU under
+        // write load. 5 s keeps the charts live for operators at a fifth of that.
+        silo.AddDashboard(o => o.CounterUpdateIntervalMs = 5000);
         // Replaces Orleans' default (JSON) for every provider that does not name its own serializer.
         silo.Services.AddSingleton<IGrainStorageSerializer>(GrainStateSerialization.Create);
         // Silos without a store identity (tests on memory storage) still activate node grains; their agents

@@ -63,7 +63,9 @@ internal static class PolicyLatencyCommand
             Enumerable.Range(0, workloadCount).Where(i => i % nodeCount < realCount).Select(i => Workload(i, 0).Interface!).ToList());
         var httpPort = FreePort();
         var gatewayPort = FreePort();
-        var builder = WebApplication.CreateBuilder();
+        // The product's content root (Silo/Hosting/SiloHost.cs): the working directory would have the host watch a
+        // source tree for configuration changes, and every build beside the benchmark would cost it CPU.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>

@@ -43,7 +43,9 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
             Data = data.FullName,
             Name = "bench",
         };
-        var builder = WebApplication.CreateBuilder();
+        // The product's content root (Silo/Hosting/SiloHost.cs): the working directory would have the host watch a
+        // source tree for configuration changes, and every build beside the benchmark would cost it CPU.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
