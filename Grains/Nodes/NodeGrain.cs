@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Rules;
@@ -66,8 +67,13 @@ internal sealed partial class NodeGrain(
     /// </summary>
     internal static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(30);
 
-    /// <summary>Changes that arrive within this window are computed and pushed together.</summary>
+    /// <summary>
+    /// Changes that arrive within this window of a computation are computed and pushed together; a change
+    /// to a node that has not computed for this long is computed at once (an isolated change waits for nothing).
+    /// </summary>
     internal static readonly TimeSpan RecomputeDelay = TimeSpan.FromMilliseconds(10);
+
+    private long _lastComputed;
 
     private NodeSnapshot? _current;
     private ClusterInputs? _inputs;
@@ -152,7 +158,7 @@ internal sealed partial class NodeGrain(
             _scheduled = null;
             if (_dirty)
                 await ComputeAsync(await ScheduledInputsAsync());
-        }, RecomputeDelay, Timeout.InfiniteTimeSpan);
+        }, Stopwatch.GetElapsedTime(_lastComputed) < RecomputeDelay ? RecomputeDelay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
@@ -206,6 +212,7 @@ internal sealed partial class NodeGrain(
     private async Task<NodeRules> ComputeAsync(ClusterInputs? inputs = null)
     {
         _dirty = false;
+        _lastComputed = Stopwatch.GetTimestamp();
         inputs ??= await inputsLoader.LoadAsync();
         _inputs = inputs;
         var compiled = NodeRuleCompiler.Compile(this.GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
