@@ -114,7 +114,7 @@ internal static class NodeRuleCompiler
                     applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null));
             }
             var mode = EffectiveMode(w, settings);
-            endpoints.Add(new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, mode, isolated.Ingress, isolated.Egress, w.Spec.Addresses));
+            endpoints.Add(EndpointOf(w, mode, isolated.Ingress, isolated.Egress));
             var specDigest = DigestOf(w.Spec);
             endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)mode).Add((isolated.Ingress ? 1u : 0u) | (isolated.Egress ? 2u : 0u));
 
@@ -171,6 +171,22 @@ internal static class NodeRuleCompiler
         // content, and revision, untouched.
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
         return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value);
+    }
+
+    /// <summary>The endpoint rule last made for each workload record, reused while it is still right.</summary>
+    private static readonly ConditionalWeakTable<WorkloadRecord, EndpointRule> Endpoints = [];
+
+    /// <summary>
+    /// A workload's endpoint rule: the instance made by the previous computation when nothing in it changed, so a
+    /// node's delta recognises unchanged endpoints by reference instead of comparing their fields.
+    /// </summary>
+    private static EndpointRule EndpointOf(WorkloadRecord w, EnforcementMode mode, bool ingressIsolated, bool egressIsolated)
+    {
+        if (Endpoints.TryGetValue(w, out var made) && made.Mode == mode && made.IngressIsolated == ingressIsolated && made.EgressIsolated == egressIsolated)
+            return made;
+        made = new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, mode, ingressIsolated, egressIsolated, w.Spec.Addresses);
+        Endpoints.AddOrUpdate(w, made);
+        return made;
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>
