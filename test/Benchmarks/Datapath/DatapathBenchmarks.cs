@@ -30,7 +30,7 @@ internal sealed record BenchFigure(string Name, string Method, double Nanosecond
 /// 198.18.0.1 (identity 100) sending TCP to 198.18.0.2:80 (identity from the ipcache),
 /// egress and ingress isolated, one exact allow rule; filler entries make the maps large.
 /// </summary>
-internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
+internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
 {
     private const int IfIndex = 1; // lo
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
@@ -64,6 +64,8 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags));
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
+        figures.AddRange(Stages(fromFd, events));
 
         // The rule as a port range instead: the exact probe misses, the range trie answers.
         var exact = new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress);
@@ -112,19 +114,20 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     /// entry, the rest would be hits), so each run is a fresh tuple with repeat 1, and the
     /// empty program is run the same way; both medians carry the same fixed timer cost.
     /// </summary>
-    private BenchFigure NewFlow(string name, int programFd, FlowEventReader events, int sportBase)
+    private BenchFigure NewFlow(string name, int programFd, FlowEventReader events, int sportBase, byte flags = Frames.Syn, bool drain = true)
     {
         var program = new List<double>(settings.NewFlows);
         var baseline = new List<double>(settings.NewFlows);
         for (var i = 0; i < settings.NewFlows; i++)
         {
-            var frame = Frames.Tcp(Local, (ushort)(sportBase + i % 20_000), Peer, ServicePort, Frames.Syn);
+            var frame = Frames.Tcp(Local, (ushort)(sportBase + i % 20_000), Peer, ServicePort, flags);
             baseline.Add(TestRun.Run(empty.Fd, frame, IfIndex, 1).Nanoseconds);
             program.Add(Expect(TestRun.Run(programFd, frame, IfIndex, 1), name).Nanoseconds);
-            if (i % 4096 == 4095)
+            if (drain && i % 4096 == 4095)
                 events.Drain(); // keep the ring from filling: a full ring would skip the event cost
         }
-        events.Drain();
+        if (drain)
+            events.Drain();
         var figure = new BenchFigure(name, $"repeat 1, median of {settings.NewFlows:N0} new tuples", Median(program), Median(baseline));
         log.WriteLine($"  {figure.Name}: {figure.Nanoseconds:F0} ns (empty {figure.EmptyNanoseconds:F0} ns)");
         return figure;
