@@ -148,8 +148,9 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	}
 
 	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
-	reason = ms_policy_decide(ifindex, dir, ep->flags, c.info.remote_identity,
-				  &c.pkt, &c.info.rule_id);
+	reason = ms_policy_decide(ifindex, dir, ep->flags,
+				  dir == MS_DIR_INGRESS ? ep->absent_ingress : ep->absent_egress,
+				  c.info.remote_identity, &c.pkt, &c.info.rule_id);
 	if (!ms_reason_denies(reason)) {
 		int rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
 				      c.info.remote_identity);

@@ -56,8 +56,9 @@ internal static class DatapathBenchCommand
                 ConntrackMaxEntries = (uint)Math.Max(settings.ConntrackEntries, 4096),
                 EventRateLimit = EventRateLimit.Unlimited, // measure the event cost of every new flow
             });
-            var figures = new DatapathBenchmarks(datapath, empty, settings, Console.Out).RunAll();
-            var table = Markdown(figures);
+            var benchmarks = new DatapathBenchmarks(datapath, empty, settings, Console.Out);
+            var figures = benchmarks.RunAll();
+            var table = Markdown(figures) + string.Concat(benchmarks.Notes.Select(n => Environment.NewLine + n + Environment.NewLine));
             Console.WriteLine();
             Console.WriteLine(table);
             if (markdownPath is not null)

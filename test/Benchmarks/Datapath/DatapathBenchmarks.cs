@@ -39,9 +39,13 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
     private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
     private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
-    /// <summary>The endpoint as the agent writes it: its one address in the entry too (no source-map probe).</summary>
+    /// <summary>
+    /// The endpoint as the agent writes it: its one address in the entry too (no source-map probe), and
+    /// every policy key it has names a peer and a port (the other shapes are absent, so not probed).
+    /// </summary>
     private static EndpointValue Endpoint(EndpointFlags flags) =>
-        new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local]);
+        new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local])
+            .WithPolicyKeys(PolicyKeyShapes.PeerPort, PolicyKeyShapes.PeerPort);
 
     public IReadOnlyList<BenchFigure> RunAll()
     {
@@ -60,8 +64,12 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
             figures.Add(NewFlow($"new flow, {size:N0} policy + {settings.IpCacheEntries:N0} ipcache entries", fromFd, events, sportBase: 10_000));
         }
 
-        // Same table, but the endpoint may have deny rules: every wider key is probed for one.
+        // Same table, but the endpoint may have deny rules: every wider key shape it has is probed for one.
         datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags));
+        datapath.Conntrack.Clear();
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible, keys of one shape (1 key probed)", fromFd, events, sportBase: 10_000));
+        // The worst case: the endpoint has keys of every shape (or says nothing), so all six are probed.
+        datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags).WithPolicyKeys(PolicyKeyShapes.All, PolicyKeyShapes.All));
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
@@ -85,7 +93,24 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         var filled = FillConntrack(settings.ConntrackEntries);
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
+        Notes.Add(CollectionCost(filled));
         return figures;
+    }
+
+    /// <summary>Lines about user-space costs, printed under the table.</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>What one pass of the agent's conntrack collector costs over the full table (its timer runs it).</summary>
+    private string CollectionCost(int entries)
+    {
+        var collector = new ConntrackCollector(datapath);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var result = collector.Collect();
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var line = $"conntrack collection, one pass over {entries:N0} entries: {wall.Elapsed.TotalMilliseconds:F0} ms wall, {cpuUsed.TotalMilliseconds:F0} ms CPU, {result.Scanned:N0} scanned";
+        log.WriteLine("  " + line);
+        return line;
     }
 
     private BenchFigure Established(string name, int programFd, ushort sport)

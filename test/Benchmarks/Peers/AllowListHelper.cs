@@ -23,7 +23,7 @@ internal static class AllowListHelper
         var peers = File.ReadAllLines(peersFile).Where(l => l.Length > 0).Select(IPAddress.Parse).ToList();
         using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory });
         var ifindex = (uint)NetworkInterfaces.IndexOf(name);
-        var policy = new List<PolicyKey>(peers.Count);
+        var policy = new List<PolicyKey>(peers.Count * ports.Count);
         for (var p = 0; p < peers.Count; p++)
         {
             var identity = PeerIdentityBase + (uint)p;
@@ -39,7 +39,8 @@ internal static class AllowListHelper
         datapath.SourceAddresses.Update(new SourceAddressKey(ifindex, address), default);
         // As the agent writes it: only allow rules, so the first allow decides.
         var flags = EndpointFlags.IngressIsolated | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
-        datapath.Endpoints.Update(ifindex, new EndpointValue(ServerIdentity, EndpointMode.Protect, flags).WithSources([address]));
+        datapath.Endpoints.Update(ifindex, new EndpointValue(ServerIdentity, EndpointMode.Protect, flags).WithSources([address])
+            .WithPolicyKeys(PolicyKeyShapes.PeerPort, PolicyKeyShapes.None));
         datapath.Attach((int)ifindex);
         Console.WriteLine($"attached to {name} (ifindex {ifindex}): {peers.Count} peers allowed to TCP ports {string.Join(',', ports)} ({policy.Count} policy entries)");
     }
