@@ -191,6 +191,15 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
 	return reply ? MS_REASON_CT_REPLY : MS_REASON_CT_ESTABLISHED;
 }
 
+/* A TCP SYN that opens a connection (no ACK, not fragmented): almost never of a
+ * live flow, so its lookup is deferred to the insert (BPF_NOEXIST finds an
+ * existing entry anyway) and a new connection pays one conntrack access, not two. */
+static __always_inline bool ms_ct_deferrable(const struct ms_packet *pkt)
+{
+	return pkt->proto == IPPROTO_TCP && pkt->frag == MS_FRAG_NONE &&
+	       ms_tcp_is_open(pkt->tcp_flags);
+}
+
 /* Whether what the workload sends on this flow may skip the source check: its
  * address in the flow was checked when it opened the flow, or on its first
  * reply to a flow the peer opened (MS_CT_F_LOCAL_CHECKED). */
@@ -241,10 +250,11 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
  * ESTABLISHED (e.g. after an LRU eviction); SYN-ACK, FIN and RST without
  * state pass when allowed but are never tracked, so they open nothing. */
 /* Returns 1 when an entry was written, 0 when the packet opens nothing, a
- * negative errno when the insert failed. */
+ * negative errno when the insert failed (-EEXIST: BPF_NOEXIST and an entry,
+ * live or not, is there). */
 static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len, __u64 now,
-					__u32 rule_id, __u32 remote_identity)
+					__u32 rule_id, __u32 remote_identity, __u64 update_flags)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry e = {};
@@ -269,6 +279,6 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 	e.rule_id = rule_id;
 	e.remote_identity = remote_identity;
 	/* A failed insert only costs a re-evaluation of the next packet. */
-	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
+	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, update_flags);
 	return rc ? (int)rc : 1;
 }

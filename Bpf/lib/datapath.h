@@ -12,6 +12,13 @@
  *
  * A live flow needs no endpoint entry: its verdict was given when it was
  * created, and packets of an interface without an endpoint pass anyway.
+ *
+ * A connection-opening TCP SYN skips the first conntrack lookup
+ * (ms_ct_deferrable): its entry is inserted with BPF_NOEXIST. Wherever the
+ * new-flow path would decide otherwise than a live entry would (no endpoint, a
+ * spoofed source, a denial, an insert that finds an entry or fails), it looks
+ * the flow up first, so verdicts, reasons, counters and events are exactly
+ * those of the lookup-first order.
  */
 #pragma once
 
@@ -86,14 +93,51 @@ static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 	return ep;
 }
 
+/* The fast path: the packet's flow is live and needs no source check (the
+ * workload opened it, or already answered on it). Returns its verdict, or -1
+ * with *ct the live entry, if any. */
+static __always_inline int ms_fast_path(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir,
+					struct ms_ct_entry **ct, bool *reply)
+{
+	*ct = ms_ct_find(c->info.ifindex, dir, &c->pkt, c->now, reply);
+	if (*ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(*ct)))
+		return ms_decided(c, ms_ct_account(*ct, *reply, &c->pkt, skb->len, c->now,
+						   &c->info.rule_id));
+	return -1;
+}
+
+/* A packet on a live flow the fast path did not take: the workload's first
+ * packet on a flow the peer opened. Its address passed the source check, so
+ * later ones take the fast path. */
+static __always_inline int ms_local_checked(struct ms_ctx *c, struct __sk_buff *skb,
+					    struct ms_ct_entry *ct, bool reply)
+{
+	ct->flags |= MS_CT_F_LOCAL_CHECKED;
+	return ms_decided(c, ms_ct_account(ct, reply, &c->pkt, skb->len, c->now,
+					   &c->info.rule_id));
+}
+
+/* The new-flow path's end for a deferred SYN whose insert did not happen: the
+ * flow's live entry decides if there is one (its lookup was skipped). */
+static __always_inline int ms_deferred_flow(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir)
+{
+	struct ms_ct_entry *ct;
+	bool reply = false;
+	int verdict = ms_fast_path(c, skb, dir, &ct, &reply);
+
+	if (verdict < 0 && ct)
+		verdict = ms_local_checked(c, skb, ct, reply);
+	return verdict;
+}
+
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
 	struct ms_endpoint *ep;
 	struct ms_ct_entry *ct = NULL;
 	__u32 ifindex = skb->ifindex;
-	bool reply = false;
-	int reason;
+	bool reply = false, deferred;
+	int reason, verdict;
 
 	c.info.ifindex = ifindex;
 	c.info.direction = dir;
@@ -107,20 +151,25 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	}
 
 	c.now = ms_now();
-	if (c.pkt.frag != MS_FRAG_LATER) {
-		ct = ms_ct_find(ifindex, dir, &c.pkt, c.now, &reply);
-		if (ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(ct)))
-			return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
-							     &c.info.rule_id));
+	deferred = ms_ct_deferrable(&c.pkt);
+	if (c.pkt.frag != MS_FRAG_LATER && !deferred) {
+		verdict = ms_fast_path(&c, skb, dir, &ct, &reply);
+		if (verdict >= 0)
+			return verdict;
 	}
 
 	ep = ms_endpoint_of(&c);
-	if (!ep)
+	if (!ep) {
+		if (deferred && (verdict = ms_fast_path(&c, skb, dir, &ct, &reply)) >= 0)
+			return verdict;
 		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
+	}
 
 	if (dir == MS_DIR_EGRESS) {
 		reason = ms_source_check(ifindex, ep, &c.pkt);
 		if (reason) {
+			if (deferred && (verdict = ms_fast_path(&c, skb, dir, &ct, &reply)) >= 0)
+				return verdict;
 			c.report = 1;
 			return ms_finish(&c, reason);
 		}
@@ -132,13 +181,8 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		return ms_finish(&c, reason);
 	}
 
-	if (ct) {
-		/* The workload's first packet on a flow the peer opened: its address
-		 * passed the check above, so later ones take the fast path. */
-		ct->flags |= MS_CT_F_LOCAL_CHECKED;
-		return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
-						     &c.info.rule_id));
-	}
+	if (ct)
+		return ms_local_checked(&c, skb, ct, reply);
 
 	if (c.pkt.icmp_error) {
 		reason = ms_ct_related(ifindex, dir, &c.pkt, c.now, &c.info.rule_id,
@@ -153,12 +197,24 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 				  c.info.remote_identity, &c.pkt, &c.info.rule_id);
 	if (!ms_reason_denies(reason)) {
 		int rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
-				      c.info.remote_identity);
+				      c.info.remote_identity, deferred ? BPF_NOEXIST : BPF_ANY);
 
+		if (rc < 0 && deferred) {
+			verdict = ms_deferred_flow(&c, skb, dir);
+			if (verdict >= 0)
+				return verdict;
+			/* The entry there is expired or closed: replaced, as without deferral. */
+			rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
+					  c.info.remote_identity, BPF_ANY);
+		}
 		if (rc > 0)
 			ms_stats_bump(MS_STATS_CT_CREATED);
 		else if (rc < 0)
 			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
+	} else if (deferred) {
+		verdict = ms_deferred_flow(&c, skb, dir);
+		if (verdict >= 0)
+			return verdict;
 	}
 	c.report = 1;
 	return ms_decided(&c, reason);

@@ -97,6 +97,16 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
         MapSync.Apply(Datapath.PolicyRanges, PolicyRanges.Encode(_ranges));
     }
 
+    /// <summary>A live conntrack entry (last seen now) of <paramref name="flow"/>, as the programs would have left it.</summary>
+    public void LiveFlow(OpenedFlow flow, ConntrackState state, uint ruleId)
+    {
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        Datapath.Conntrack.Update(flow.Key, new ConntrackValue
+        {
+            CreatedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,
+        });
+    }
+
     /// <summary>The flow a packet with this tuple opens in the program of <paramref name="direction"/>.</summary>
     public OpenedFlow Flow(TrafficDirection direction, byte protocol, string source, ushort sourcePort, string destination, ushort destinationPort) =>
         new(direction, new ConntrackKey(IfIndex, direction, protocol, IPAddress.Parse(source), sourcePort, IPAddress.Parse(destination), destinationPort));
