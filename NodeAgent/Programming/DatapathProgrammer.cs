@@ -72,7 +72,7 @@ internal sealed partial class DatapathProgrammer(
         if (full)
             _lastFull = now;
         // The data path checks a workload's address once per flow: flows still carrying an address
-        // it no longer owns go now (the collector's periodic pass repeats the check).
+        // it no longer owns go now (the collector re-checks on its next pass, which this makes due).
         if (narrowed.Count > 0)
             LogPurged(conntrack.PurgeRevokedSources(narrowed), narrowed.Count);
 
