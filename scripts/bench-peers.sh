@@ -11,6 +11,7 @@
 # flow per transaction) and iperf3 TCP throughput. Rounds rotate the order of the modes;
 # every figure is the median over the rounds, with the spread (min-max) and the ratio to
 # "none" (median of the per-round ratios: drift between rounds disturbs it less).
+# BENCH_HELPER overrides the helper command (e.g. another build's, for before/after runs).
 # For microseg, the kernel's own run-time statistics (kernel.bpf_stats_enabled, on only
 # during this script, restored on exit) give the programs' ns per packet in the CRR runs.
 #
@@ -32,6 +33,7 @@ ns_c="$prefix-c" ns_s="$prefix-s" br="${prefix}br" host_c="${prefix}c" host_s="$
 pin_dir="/sys/fs/bpf/microseg/peers-$prefix"
 work=$(mktemp -d "/tmp/$prefix.XXXX")
 helper=(dotnet run -c "${CONFIG:-Release}" --no-build --project test/Benchmarks/Benchmarks.csproj -- datapath)
+[[ -n "${BENCH_HELPER:-}" ]] && read -r -a helper <<<"$BENCH_HELPER"
 stats_before=$(sysctl -n kernel.bpf_stats_enabled)
 
 cleanup() {
