@@ -70,17 +70,6 @@ static __always_inline int ms_finish(struct ms_ctx *c, int reason)
 	return verdict == MS_VERDICT_DENIED ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
-/* ms_finish for a packet that conntrack or policy decided: a first fragment
- * leaves its verdict for the later ones. */
-static __always_inline int ms_decided(struct ms_ctx *c, int reason)
-{
-	if (c->pkt.frag == MS_FRAG_FIRST &&
-	    !ms_frag_track(c->info.ifindex, c->info.direction, &c->pkt, c->now,
-			   ms_reason_denies(reason), c->info.rule_id))
-		ms_stats_bump(MS_STATS_FRAG_TRACKED);
-	return ms_finish(c, reason);
-}
-
 /* The endpoint of the interface, with its mode and identity noted in c. */
 static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 {
@@ -94,16 +83,15 @@ static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 }
 
 /* The fast path: the packet's flow is live and needs no source check (the
- * workload opened it, or already answered on it). Returns its verdict, or -1
- * with *ct the live entry, if any. */
+ * workload opened it, or already answered on it). Accounts the packet and
+ * returns its reason, or 0 with *ct the live entry, if any. */
 static __always_inline int ms_fast_path(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir,
 					struct ms_ct_entry **ct, bool *reply)
 {
 	*ct = ms_ct_find(c->info.ifindex, dir, &c->pkt, c->now, reply);
 	if (*ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(*ct)))
-		return ms_decided(c, ms_ct_account(*ct, *reply, &c->pkt, skb->len, c->now,
-						   &c->info.rule_id));
-	return -1;
+		return ms_ct_account(*ct, *reply, &c->pkt, skb->len, c->now, &c->info.rule_id);
+	return 0;
 }
 
 /* A packet on a live flow the fast path did not take: the workload's first
@@ -113,23 +101,24 @@ static __always_inline int ms_local_checked(struct ms_ctx *c, struct __sk_buff *
 					    struct ms_ct_entry *ct, bool reply)
 {
 	ct->flags |= MS_CT_F_LOCAL_CHECKED;
-	return ms_decided(c, ms_ct_account(ct, reply, &c->pkt, skb->len, c->now,
-					   &c->info.rule_id));
+	return ms_ct_account(ct, reply, &c->pkt, skb->len, c->now, &c->info.rule_id);
 }
 
-/* The new-flow path's end for a deferred SYN whose insert did not happen: the
- * flow's live entry decides if there is one (its lookup was skipped). */
+/* For a deferred SYN that the new-flow path would not insert: the reason its
+ * live entry gives (its lookup was skipped), or 0 if it has none. */
 static __always_inline int ms_deferred_flow(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ct_entry *ct;
 	bool reply = false;
-	int verdict = ms_fast_path(c, skb, dir, &ct, &reply);
+	int reason = ms_fast_path(c, skb, dir, &ct, &reply);
 
-	if (verdict < 0 && ct)
-		verdict = ms_local_checked(c, skb, ct, reply);
-	return verdict;
+	if (!reason && ct)
+		reason = ms_local_checked(c, skb, ct, reply);
+	return reason;
 }
 
+/* One exit: "decided" (conntrack or policy gave the reason; a first fragment
+ * leaves it for the later ones) falls through to "finish". */
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
@@ -137,7 +126,7 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	struct ms_ct_entry *ct = NULL;
 	__u32 ifindex = skb->ifindex;
 	bool reply = false, deferred;
-	int reason, verdict;
+	int reason, live;
 
 	c.info.ifindex = ifindex;
 	c.info.direction = dir;
@@ -147,48 +136,55 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		/* Unmanaged interfaces pass whatever they carry. */
 		if (!ms_endpoint_of(&c))
 			reason = MS_REASON_NO_ENDPOINT;
-		return ms_finish(&c, reason);
+		goto finish;
 	}
 
 	c.now = ms_now();
 	deferred = ms_ct_deferrable(&c.pkt);
 	if (c.pkt.frag != MS_FRAG_LATER && !deferred) {
-		verdict = ms_fast_path(&c, skb, dir, &ct, &reply);
-		if (verdict >= 0)
-			return verdict;
+		reason = ms_fast_path(&c, skb, dir, &ct, &reply);
+		if (reason)
+			goto decided;
 	}
 
 	ep = ms_endpoint_of(&c);
 	if (!ep) {
-		if (deferred && (verdict = ms_fast_path(&c, skb, dir, &ct, &reply)) >= 0)
-			return verdict;
-		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
+		reason = deferred ? ms_fast_path(&c, skb, dir, &ct, &reply) : 0;
+		if (reason)
+			goto decided;
+		reason = MS_REASON_NO_ENDPOINT;
+		goto finish;
 	}
 
 	if (dir == MS_DIR_EGRESS) {
 		reason = ms_source_check(ifindex, ep, &c.pkt);
 		if (reason) {
-			if (deferred && (verdict = ms_fast_path(&c, skb, dir, &ct, &reply)) >= 0)
-				return verdict;
+			live = deferred ? ms_fast_path(&c, skb, dir, &ct, &reply) : 0;
+			if (live) {
+				reason = live;
+				goto decided;
+			}
 			c.report = 1;
-			return ms_finish(&c, reason);
+			goto finish;
 		}
 	}
 
 	if (c.pkt.frag == MS_FRAG_LATER) {
 		reason = ms_frag_follow(ifindex, dir, &c.pkt, c.now, &c.info.rule_id);
 		c.report = reason == MS_REASON_FRAGMENT_UNKNOWN;
-		return ms_finish(&c, reason);
+		goto finish;
 	}
 
-	if (ct)
-		return ms_local_checked(&c, skb, ct, reply);
+	if (ct) {
+		reason = ms_local_checked(&c, skb, ct, reply);
+		goto decided;
+	}
 
 	if (c.pkt.icmp_error) {
 		reason = ms_ct_related(ifindex, dir, &c.pkt, c.now, &c.info.rule_id,
 				       &c.info.remote_identity);
 		if (reason)
-			return ms_decided(&c, reason);
+			goto decided;
 	}
 
 	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
@@ -200,9 +196,11 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 				      c.info.remote_identity, deferred ? BPF_NOEXIST : BPF_ANY);
 
 		if (rc < 0 && deferred) {
-			verdict = ms_deferred_flow(&c, skb, dir);
-			if (verdict >= 0)
-				return verdict;
+			live = ms_deferred_flow(&c, skb, dir);
+			if (live) {
+				reason = live;
+				goto decided;
+			}
 			/* The entry there is expired or closed: replaced, as without deferral. */
 			rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
 					  c.info.remote_identity, BPF_ANY);
@@ -212,10 +210,17 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		else if (rc < 0)
 			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
 	} else if (deferred) {
-		verdict = ms_deferred_flow(&c, skb, dir);
-		if (verdict >= 0)
-			return verdict;
+		live = ms_deferred_flow(&c, skb, dir);
+		if (live) {
+			reason = live;
+			goto decided;
+		}
 	}
 	c.report = 1;
-	return ms_decided(&c, reason);
+decided:
+	if (c.pkt.frag == MS_FRAG_FIRST &&
+	    !ms_frag_track(ifindex, dir, &c.pkt, c.now, ms_reason_denies(reason), c.info.rule_id))
+		ms_stats_bump(MS_STATS_FRAG_TRACKED);
+finish:
+	return ms_finish(&c, reason);
 }
