@@ -149,18 +149,25 @@ static __always_inline void ms_ct_touch(struct ms_ct_entry *e, __u64 now)
 
 /* The live entry of the packet's flow, or NULL. *reply: the packet goes the
  * other way than the flow's first packet. Nothing is accounted yet: the caller
- * may still refuse the packet (a source check on a flow the peer opened). */
+ * may still refuse the packet (a source check on a flow the peer opened).
+ * *dead: the flow's entry when it is there but not live (expired, or closed
+ * and reopened by a SYN), for ms_ct_create to reuse. */
 static __always_inline struct ms_ct_entry *ms_ct_find(__u32 ifindex, __u8 dir,
 						      const struct ms_packet *pkt,
-						      __u64 now, bool *reply)
+						      __u64 now, bool *reply,
+						      struct ms_ct_entry **dead)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry *e;
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (!e || !ms_ct_live(e, pkt, now))
+	if (!e)
 		return NULL;
+	if (!ms_ct_live(e, pkt, now)) {
+		*dead = e;
+		return NULL;
+	}
 	*reply = e->direction != dir;
 	return e;
 }
@@ -189,15 +196,6 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
 		ms_ct_tcp_advance(e, pkt->tcp_flags, reply);
 	*rule_id = e->rule_id;
 	return reply ? MS_REASON_CT_REPLY : MS_REASON_CT_ESTABLISHED;
-}
-
-/* A TCP SYN that opens a connection (no ACK, not fragmented): almost never of a
- * live flow, so its lookup is deferred to the insert (BPF_NOEXIST finds an
- * existing entry anyway) and a new connection pays one conntrack access, not two. */
-static __always_inline bool ms_ct_deferrable(const struct ms_packet *pkt)
-{
-	return pkt->proto == IPPROTO_TCP && pkt->frag == MS_FRAG_NONE &&
-	       ms_tcp_is_open(pkt->tcp_flags);
 }
 
 /* Whether what the workload sends on this flow may skip the source check: its
@@ -249,12 +247,15 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
  * plain segment (ACK/data) that policy allows is picked up mid-stream as
  * ESTABLISHED (e.g. after an LRU eviction); SYN-ACK, FIN and RST without
  * state pass when allowed but are never tracked, so they open nothing. */
-/* Returns 1 when an entry was written, 0 when the packet opens nothing, a
- * negative errno when the insert failed (-EEXIST: BPF_NOEXIST and an entry,
- * live or not, is there). */
+/* A dead entry of the same flow (ms_ct_find) is rewritten in place: a port
+ * reused within the table's memory (busy clients cycle their ports in
+ * seconds) costs a 64-byte store instead of an LRU insert, which takes a
+ * cold element and replaces the old one. Returns 1 when an entry was written,
+ * 0 when the packet opens nothing, a negative errno when the insert failed. */
 static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len, __u64 now,
-					__u32 rule_id, __u32 remote_identity, __u64 update_flags)
+					__u32 rule_id, __u32 remote_identity,
+					struct ms_ct_entry *dead)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry e = {};
@@ -270,7 +271,6 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 			e.flags = MS_CT_F_MIDSTREAM;
 		}
 	}
-	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	e.direction = dir;
 	e.created_ns = now;
 	e.last_seen_ns = now;
@@ -278,7 +278,12 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 	e.bytes_orig = len;
 	e.rule_id = rule_id;
 	e.remote_identity = remote_identity;
+	if (dead) {
+		*dead = e;
+		return 1;
+	}
+	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	/* A failed insert only costs a re-evaluation of the next packet. */
-	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, update_flags);
+	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
 	return rc ? (int)rc : 1;
 }

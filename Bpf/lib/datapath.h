@@ -13,12 +13,8 @@
  * A live flow needs no endpoint entry: its verdict was given when it was
  * created, and packets of an interface without an endpoint pass anyway.
  *
- * A connection-opening TCP SYN skips the first conntrack lookup
- * (ms_ct_deferrable): its entry is inserted with BPF_NOEXIST. Wherever the
- * new-flow path would decide otherwise than a live entry would (no endpoint, a
- * spoofed source, a denial, an insert that finds an entry or fails), it looks
- * the flow up first, so verdicts, reasons, counters and events are exactly
- * those of the lookup-first order.
+ * A new flow whose entry is still in the table (expired, or closed and
+ * reopened: a reused port) gets that entry rewritten in place, not a new one.
  */
 #pragma once
 
@@ -82,51 +78,16 @@ static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 	return ep;
 }
 
-/* The fast path: the packet's flow is live and needs no source check (the
- * workload opened it, or already answered on it). Accounts the packet and
- * returns its reason, or 0 with *ct the live entry, if any. */
-static __always_inline int ms_fast_path(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir,
-					struct ms_ct_entry **ct, bool *reply)
-{
-	*ct = ms_ct_find(c->info.ifindex, dir, &c->pkt, c->now, reply);
-	if (*ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(*ct)))
-		return ms_ct_account(*ct, *reply, &c->pkt, skb->len, c->now, &c->info.rule_id);
-	return 0;
-}
-
-/* A packet on a live flow the fast path did not take: the workload's first
- * packet on a flow the peer opened. Its address passed the source check, so
- * later ones take the fast path. */
-static __always_inline int ms_local_checked(struct ms_ctx *c, struct __sk_buff *skb,
-					    struct ms_ct_entry *ct, bool reply)
-{
-	ct->flags |= MS_CT_F_LOCAL_CHECKED;
-	return ms_ct_account(ct, reply, &c->pkt, skb->len, c->now, &c->info.rule_id);
-}
-
-/* For a deferred SYN that the new-flow path would not insert: the reason its
- * live entry gives (its lookup was skipped), or 0 if it has none. */
-static __always_inline int ms_deferred_flow(struct ms_ctx *c, struct __sk_buff *skb, __u8 dir)
-{
-	struct ms_ct_entry *ct;
-	bool reply = false;
-	int reason = ms_fast_path(c, skb, dir, &ct, &reply);
-
-	if (!reason && ct)
-		reason = ms_local_checked(c, skb, ct, reply);
-	return reason;
-}
-
-/* One exit: "decided" (conntrack or policy gave the reason; a first fragment
- * leaves it for the later ones) falls through to "finish". */
+/* One exit: "account" (a live flow) falls through to "decided" (conntrack or
+ * policy gave the reason), which falls through to "finish". */
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
 	struct ms_endpoint *ep;
-	struct ms_ct_entry *ct = NULL;
+	struct ms_ct_entry *ct = NULL, *dead = NULL;
 	__u32 ifindex = skb->ifindex;
-	bool reply = false, deferred;
-	int reason, live;
+	bool reply = false;
+	int reason, rc;
 
 	c.info.ifindex = ifindex;
 	c.info.direction = dir;
@@ -140,18 +101,15 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	}
 
 	c.now = ms_now();
-	deferred = ms_ct_deferrable(&c.pkt);
-	if (c.pkt.frag != MS_FRAG_LATER && !deferred) {
-		reason = ms_fast_path(&c, skb, dir, &ct, &reply);
-		if (reason)
-			goto decided;
+	if (c.pkt.frag != MS_FRAG_LATER) {
+		ct = ms_ct_find(ifindex, dir, &c.pkt, c.now, &reply, &dead);
+		/* The fast path: the workload opened the flow, or already answered on it. */
+		if (ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(ct)))
+			goto account;
 	}
 
 	ep = ms_endpoint_of(&c);
 	if (!ep) {
-		reason = deferred ? ms_fast_path(&c, skb, dir, &ct, &reply) : 0;
-		if (reason)
-			goto decided;
 		reason = MS_REASON_NO_ENDPOINT;
 		goto finish;
 	}
@@ -159,11 +117,6 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	if (dir == MS_DIR_EGRESS) {
 		reason = ms_source_check(ifindex, ep, &c.pkt);
 		if (reason) {
-			live = deferred ? ms_fast_path(&c, skb, dir, &ct, &reply) : 0;
-			if (live) {
-				reason = live;
-				goto decided;
-			}
 			c.report = 1;
 			goto finish;
 		}
@@ -176,8 +129,10 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	}
 
 	if (ct) {
-		reason = ms_local_checked(&c, skb, ct, reply);
-		goto decided;
+		/* The workload's first packet on a flow the peer opened: its address
+		 * passed the check above, so later ones take the fast path. */
+		ct->flags |= MS_CT_F_LOCAL_CHECKED;
+		goto account;
 	}
 
 	if (c.pkt.icmp_error) {
@@ -192,32 +147,20 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 				  dir == MS_DIR_INGRESS ? ep->absent_ingress : ep->absent_egress,
 				  c.info.remote_identity, &c.pkt, &c.info.rule_id);
 	if (!ms_reason_denies(reason)) {
-		int rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
-				      c.info.remote_identity, deferred ? BPF_NOEXIST : BPF_ANY);
-
-		if (rc < 0 && deferred) {
-			live = ms_deferred_flow(&c, skb, dir);
-			if (live) {
-				reason = live;
-				goto decided;
-			}
-			/* The entry there is expired or closed: replaced, as without deferral. */
-			rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
-					  c.info.remote_identity, BPF_ANY);
-		}
+		rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
+				  c.info.remote_identity, dead);
 		if (rc > 0)
 			ms_stats_bump(MS_STATS_CT_CREATED);
 		else if (rc < 0)
 			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
-	} else if (deferred) {
-		live = ms_deferred_flow(&c, skb, dir);
-		if (live) {
-			reason = live;
-			goto decided;
-		}
 	}
 	c.report = 1;
+	goto decided;
+
+account:
+	reason = ms_ct_account(ct, reply, &c.pkt, skb->len, c.now, &c.info.rule_id);
 decided:
+	/* A first fragment leaves its verdict for the later ones. */
 	if (c.pkt.frag == MS_FRAG_FIRST &&
 	    !ms_frag_track(ifindex, dir, &c.pkt, c.now, ms_reason_denies(reason), c.info.rule_id))
 		ms_stats_bump(MS_STATS_FRAG_TRACKED);

@@ -97,10 +97,10 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
         MapSync.Apply(Datapath.PolicyRanges, PolicyRanges.Encode(_ranges));
     }
 
-    /// <summary>A live conntrack entry (last seen now) of <paramref name="flow"/>, as the programs would have left it.</summary>
-    public void LiveFlow(OpenedFlow flow, ConntrackState state, uint ruleId)
+    /// <summary>A conntrack entry of <paramref name="flow"/> last seen <paramref name="idleSeconds"/> ago, as the programs would have left it.</summary>
+    public void TrackedFlow(OpenedFlow flow, ConntrackState state, uint ruleId, int idleSeconds = 0)
     {
-        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds() - (ulong)idleSeconds * 1_000_000_000UL;
         Datapath.Conntrack.Update(flow.Key, new ConntrackValue
         {
             CreatedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,
