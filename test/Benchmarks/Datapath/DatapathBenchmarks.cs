@@ -73,6 +73,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
+        figures.Add(ReusedPorts(fromFd, events));
         figures.AddRange(Stages(fromFd, events));
 
         // The rule as a port range instead: the exact probe misses, the range trie answers.
@@ -162,6 +163,20 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         var figure = new BenchFigure(name, $"repeat 1, median of {settings.NewFlows:N0} new tuples", Median(program), Median(baseline));
         log.WriteLine($"  {figure.Name}: {figure.Nanoseconds:F0} ns (empty {figure.EmptyNanoseconds:F0} ns)");
         return figure;
+    }
+
+    /// <summary>
+    /// New flows on ports whose previous connection is still in the table, closed (a busy client
+    /// cycles its ports in seconds; a closed entry stays until its timeout and the collector).
+    /// </summary>
+    private BenchFigure ReusedPorts(int fromFd, FlowEventReader events)
+    {
+        datapath.Conntrack.Clear();
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+        for (var i = 0; i < Math.Min(settings.NewFlows, 20_000); i++)
+            datapath.Conntrack.Update(new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed);
+        return NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, on a reused port (its closed entry is in the table)", fromFd, events, sportBase: 10_000);
     }
 
     /// <summary>Workload addresses, where the agent puts them: single addresses in the host table.</summary>
