@@ -75,6 +75,8 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
         figures.Add(ReusedPorts(fromFd, events));
         figures.AddRange(Stages(fromFd, events));
+        figures.AddRange(PairedSavings(fromFd, events));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
 
         // The rule as a port range instead: the exact probe misses, the range trie answers.
         var exact = new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress);
