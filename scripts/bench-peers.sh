@@ -54,22 +54,8 @@ done
 cc -O2 -Wall -Werror -o "$work/crr" test/Benchmarks/Peers/crr.c
 
 # ---- topology
-ip link add "$br" type bridge
-ip link set "$br" up
-for side in c s; do
-  ns="$prefix-$side" host="$prefix$side"
-  addr=$([[ $side == c ]] && echo $client_addr/24 || echo $server_addr/24)
-  ip netns add "$ns"
-  ip link add "$host" type veth peer name "${host}p"
-  ip link set "${host}p" netns "$ns"
-  ip -n "$ns" link set "${host}p" name eth0
-  ip -n "$ns" addr add "$addr" dev eth0
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
-  echo 1 > "/proc/sys/net/ipv6/conf/$host/disable_ipv6"
-  ip link set "$host" master "$br"
-  ip link set "$host" up
-done
+source scripts/bench-netns.sh
+bench_pair "$prefix" c=$client_addr/24 s=$server_addr/24
 # The client closes first and keeps TIME_WAIT: let it reuse ports (its namespace only).
 ip netns exec "$ns_c" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65535"
 
