@@ -35,22 +35,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ip link add "$br" type bridge
-ip link set "$br" up
-for side in a b; do
-  ns="$prefix-$side" host="$prefix$side"
-  addr=$([[ $side == a ]] && echo 198.18.250.1/24 || echo 198.18.250.2/24)
-  ip netns add "$ns"
-  ip link add "$host" type veth peer name "${host}p"
-  ip link set "${host}p" netns "$ns"
-  ip -n "$ns" link set "${host}p" name eth0
-  ip -n "$ns" addr add "$addr" dev eth0
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
-  echo 1 > "/proc/sys/net/ipv6/conf/$host/disable_ipv6"
-  ip link set "$host" master "$br"
-  ip link set "$host" up
-done
+source scripts/bench-netns.sh
+bench_pair "$prefix" a=198.18.250.1/24 b=198.18.250.2/24
 
 ip netns exec "$ns_b" iperf3 -s -B 198.18.250.2 >/dev/null 2>&1 &
 server_pid=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark: the data plane per packet (bpf_prog_test_run against an empty TC
 # program measured in the same run), iperf3 through veths with and without the programs,
-# and the C# benchmarks (BenchmarkDotNet). Reports land in out/bench.
+# the four-way peer comparison (no filter, nftables, iptables, MicroSeg), and the C# benchmarks (BenchmarkDotNet). Reports land in out/bench.
 # A filter runs only matching BenchmarkDotNet benchmarks, e.g. scripts/bench.sh '*Recompute*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ if [ $# -eq 0 ]; then
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- datapath run --markdown out/bench/datapath.md
   echo "== data plane: iperf3 through veths, without and with the programs"
   scripts/bench-iperf.sh 5 3 | tee out/bench/iperf.txt
+  echo "== data plane: one 10k-peer allow list by no filter, nftables, iptables and MicroSeg (new TCP connections/s, iperf3)"
+  scripts/bench-peers.sh 5 5 | tee out/bench/peers.md
   echo "== Orleans grain calls: local, cross-silo (2 silos), external client; bare Orleans silos, then the product's silo configuration"
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- grain-calls --silo bare --markdown out/bench/grain-calls-bare.md
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- grain-calls --silo microseg --markdown out/bench/grain-calls.md

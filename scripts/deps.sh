@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   clang llvm libbpf-dev libbpf1 bpftool   # BPF object build and loading
   iproute2 iputils-ping iperf3            # network namespaces, veths, tc; real-traffic tests
+  nftables iptables gcc                   # the peer benchmark (scripts/bench-peers.sh)
   netcat-openbsd                          # the README walkthrough
   postgresql                              # cluster-mode storage and membership
   chromium                                # dashboard tests (Playwright drives Debian's Chromium)

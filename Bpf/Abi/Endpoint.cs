@@ -19,6 +19,14 @@ public struct EndpointValue
     /// <summary>One IPv6 address of the workload (valid with <see cref="EndpointSourceFlags.Ipv6"/>).</summary>
     public IpAddressBytes Source6;
 
+    /// <summary>Key shapes with no ingress entry in <see cref="Datapath.Policy"/>: not probed (see <see cref="PolicyKeyShapes"/>).</summary>
+    public PolicyKeyShapes AbsentIngress;
+
+    /// <summary>Key shapes with no egress entry in <see cref="Datapath.Policy"/>: not probed.</summary>
+    public PolicyKeyShapes AbsentEgress;
+
+    private ushort _pad2;
+
     /// <summary>An endpoint whose entry holds none of its addresses: every source is looked up in ms_source_addrs.</summary>
     public EndpointValue(uint identity, EndpointMode mode, EndpointFlags flags)
     {
@@ -29,6 +37,21 @@ public struct EndpointValue
         _pad = 0;
         Source4 = 0;
         Source6 = default;
+        AbsentIngress = PolicyKeyShapes.None;
+        AbsentEgress = PolicyKeyShapes.None;
+        _pad2 = 0;
+    }
+
+    /// <summary>
+    /// This entry saying which key shapes have no entry in <see cref="Datapath.Policy"/> for this endpoint,
+    /// per direction, given the shapes (<see cref="PolicyKeyShape.Of"/>) of every key the endpoint has there.
+    /// </summary>
+    public readonly EndpointValue WithPolicyKeys(PolicyKeyShapes presentIngress, PolicyKeyShapes presentEgress)
+    {
+        var value = this;
+        value.AbsentIngress = PolicyKeyShapes.All & ~presentIngress;
+        value.AbsentEgress = PolicyKeyShapes.All & ~presentEgress;
+        return value;
     }
 
     /// <summary>

@@ -84,6 +84,10 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_map_get_next_key")]
     public static partial int MapGetNextKey(int fd, void* key, void* nextKey);
 
+    /// <summary>BPF_MAP_LOOKUP_BATCH; <paramref name="count"/> in: room, out: entries read (also with -ENOENT, the last batch).</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map_lookup_batch")]
+    public static partial int MapLookupBatch(int fd, void* inBatch, void* outBatch, void* keys, void* values, uint* count, void* opts);
+
     [LibraryImport(Library, EntryPoint = "libbpf_num_possible_cpus")]
     public static partial int NumPossibleCpus();
 

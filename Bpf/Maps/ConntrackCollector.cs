@@ -20,10 +20,12 @@ public sealed record ConntrackCollection(int Scanned, IReadOnlyList<EndedFlow> E
 /// Conntrack garbage collection from user space: deletes entries idle past their timeout
 /// (<see cref="Datapath.ConntrackTimeouts"/>, the same the programs use) and returns them as
 /// ended flows, for flow-end reporting. The data path already ignores expired entries, so
-/// collection only frees space and reports; run it periodically (e.g. every 10 s) from
-/// one thread. An entry refreshed by a packet between scan and delete is re-checked first.
-/// Each pass also deletes the live flows a workload could keep using from an address it no
-/// longer owns (see <see cref="PurgeRevokedSources"/>, which does only that, at once).
+/// collection only frees space and reports; a pass reads the table in batches (one syscall per
+/// 4,096 entries) and touches only the entries it deletes, each re-checked first (a packet may
+/// have refreshed it since the read). Each pass also deletes the live flows a workload could keep
+/// using from an address it no longer owns (see <see cref="PurgeRevokedSources"/>, which does only
+/// that, at once). A pass costs time in proportion to the table, so a periodic caller asks
+/// <see cref="PassNeeded"/> first: only a filling table or a pending re-check needs one.
 /// </summary>
 public sealed class ConntrackCollector
 {
@@ -35,23 +37,45 @@ public sealed class ConntrackCollector
         _datapath = datapath;
     }
 
+    // Entries left by the last pass and the data path's creation counter when it started; null before the first.
+    private long? _entriesAfterPass;
+    private ulong _createdAtPass;
+    private volatile bool _recheckPending;
+
+    /// <summary>
+    /// Whether a <see cref="Collect"/> pass is needed now: before the first pass, after
+    /// <see cref="PurgeRevokedSources"/> deleted flows (the next pass re-checks, catching a flow opened
+    /// while the address went), or when the table may hold <paramref name="atFill"/> of
+    /// <paramref name="capacity"/> entries: the entries the last pass left plus every entry created
+    /// since (the data path counts them), an overestimate that never lets the table fill unnoticed.
+    /// Costs one read of the per-CPU counters, whatever the table's size.
+    /// </summary>
+    public bool PassNeeded(uint capacity, double atFill)
+    {
+        if (_recheckPending || _entriesAfterPass is not { } left)
+            return true;
+        var created = _datapath.ReadCounters().ConntrackCreated - _createdAtPass;
+        return left + (double)created >= atFill * capacity;
+    }
+
     /// <summary>One full pass over ms_conntrack.</summary>
     public ConntrackCollection Collect()
     {
+        _recheckPending = false;
+        var createdAtStart = _datapath.ReadCounters().ConntrackCreated;
         var timeouts = _datapath.ConntrackTimeouts;
         var revocations = new RevokedSources(_datapath);
-        var scanned = 0;
+        var entries = _datapath.Conntrack.ReadAll();
         var revoked = 0;
         var ended = new List<EndedFlow>();
-        foreach (var key in _datapath.Conntrack.Keys())
+        foreach (var (key, seen) in entries)
         {
-            scanned++;
-            // Look up again right before deciding: the key list is a snapshot.
+            if (!Expired(timeouts, key, seen) && !revocations.IsRevoked(key, seen))
+                continue;
+            // Look up again right before deciding: the batch is a snapshot.
             if (!_datapath.Conntrack.TryLookup(key, out var value))
                 continue;
-            var now = LibC.MonotonicNanoseconds();
-            var timeout = (ulong)timeouts.For(key.Protocol, value.State).Ticks * 100;
-            if (now > value.LastSeenNs && now - value.LastSeenNs > timeout)
+            if (Expired(timeouts, key, value))
             {
                 if (_datapath.Conntrack.Delete(key))
                     ended.Add(new EndedFlow(key, value));
@@ -61,16 +85,26 @@ public sealed class ConntrackCollector
                 revoked++;
             }
         }
-        return new ConntrackCollection(scanned, ended, revoked);
+        _createdAtPass = createdAtStart;
+        _entriesAfterPass = entries.Count - ended.Count - revoked;
+        return new ConntrackCollection(entries.Count, ended, revoked);
+    }
+
+    private static bool Expired(ConntrackTimeouts timeouts, in ConntrackKey key, in ConntrackValue value)
+    {
+        var now = LibC.MonotonicNanoseconds();
+        var timeout = (ulong)timeouts.For(key.Protocol, value.State).Ticks * 100;
+        return now > value.LastSeenNs && now - value.LastSeenNs > timeout;
     }
 
     /// <summary>
     /// Deletes the flows of the given endpoints that skip the source check (the data path checks a
     /// workload's address once per flow) although the workload no longer owns its address in them,
     /// so a revoked address cannot keep a live flow. Call it right after taking addresses away from
-    /// an endpoint (or clearing its <see cref="EndpointFlags.NoSourceCheck"/>); <see cref="Collect"/>
-    /// repeats the check on every pass, which also catches a flow opened while the address went.
-    /// Returns how many entries were deleted. Walks the whole table: use it for the rare revocation.
+    /// an endpoint (or clearing its <see cref="EndpointFlags.NoSourceCheck"/>). It makes the next
+    /// <see cref="Collect"/> pass due (<see cref="PassNeeded"/>), which repeats the check and so catches
+    /// a flow opened while the address went; every pass repeats it too.
+    /// Returns how many entries were deleted. Reads the whole table: use it for the rare revocation.
     /// </summary>
     public int PurgeRevokedSources(IReadOnlySet<uint> ifindexes)
     {
@@ -79,12 +113,13 @@ public sealed class ConntrackCollector
             return 0;
         var revocations = new RevokedSources(_datapath);
         var deleted = 0;
-        foreach (var key in _datapath.Conntrack.Keys())
+        foreach (var (key, seen) in _datapath.Conntrack.ReadAll())
         {
-            if (ifindexes.Contains(key.IfIndex) && _datapath.Conntrack.TryLookup(key, out var value)
+            if (ifindexes.Contains(key.IfIndex) && revocations.IsRevoked(key, seen) && _datapath.Conntrack.TryLookup(key, out var value)
                 && revocations.IsRevoked(key, value) && _datapath.Conntrack.Delete(key))
                 deleted++;
         }
+        _recheckPending = true;
         return deleted;
     }
 }

@@ -15,7 +15,7 @@
 /* Version of the layout of every pinned map's key and value. Bump it with any
  * change of one: the size of ms_abi is this number, so the loader refuses pins
  * made with another layout, even one of the same byte sizes. */
-#define MS_ABI_VERSION 3
+#define MS_ABI_VERSION 4
 
 /* Address families as stored in keys and events (not AF_*: stable and small). */
 enum ms_family {
@@ -144,6 +144,20 @@ struct ms_ipcache_value {
 #define MS_EP_SOURCE_IPV6 0x2 /* source6 is one of the workload's addresses */
 #define MS_EP_SOURCES_COMPLETE 0x4 /* no other address: ms_source_addrs is not probed */
 
+/* ms_endpoint.absent_ingress / absent_egress: the shapes of ms_policy key (which of
+ * peer, protocol and port a key names) that hold no entry for this endpoint in that
+ * direction, so a new flow does not probe them: an endpoint whose rules all name a
+ * peer and a port pays one probe, with or without deny rules. 0 = every shape is
+ * probed (always correct). The agent clears a bit before it writes the first entry
+ * of that shape and sets it only after the last one is gone. Exact-port probes are
+ * made only for protocols with ports. */
+#define MS_KEY_PEER_PORT 0x01  /* (peer, protocol, port) */
+#define MS_KEY_PEER_PROTO 0x02 /* (peer, protocol, any port) */
+#define MS_KEY_ANY_PORT 0x04   /* (any peer, protocol, port) */
+#define MS_KEY_ANY_PROTO 0x08  /* (any peer, protocol, any port) */
+#define MS_KEY_PEER_ALL 0x10   /* (peer, any protocol) */
+#define MS_KEY_ANY_ALL 0x20    /* (any peer, any protocol) */
+
 /* ---- ms_endpoints: HASH, host-side ifindex -> endpoint ---- */
 struct ms_endpoint {
 	__u32 identity;
@@ -153,6 +167,9 @@ struct ms_endpoint {
 	__u8 pad;
 	__u8 source4[4];   /* network order, valid with MS_EP_SOURCE_IPV4 */
 	__u8 source6[16];  /* network order, valid with MS_EP_SOURCE_IPV6 */
+	__u8 absent_ingress; /* MS_KEY_* without an entry in that direction */
+	__u8 absent_egress;
+	__u8 pad2[2];
 };
 
 /* ---- ms_source_addrs: HASH, (ifindex, address) of each workload's own addresses ----

@@ -149,18 +149,25 @@ static __always_inline void ms_ct_touch(struct ms_ct_entry *e, __u64 now)
 
 /* The live entry of the packet's flow, or NULL. *reply: the packet goes the
  * other way than the flow's first packet. Nothing is accounted yet: the caller
- * may still refuse the packet (a source check on a flow the peer opened). */
+ * may still refuse the packet (a source check on a flow the peer opened).
+ * *dead: the flow's entry when it is there but not live (expired, or closed
+ * and reopened by a SYN), for ms_ct_create to reuse. */
 static __always_inline struct ms_ct_entry *ms_ct_find(__u32 ifindex, __u8 dir,
 						      const struct ms_packet *pkt,
-						      __u64 now, bool *reply)
+						      __u64 now, bool *reply,
+						      struct ms_ct_entry **dead)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry *e;
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	e = bpf_map_lookup_elem(&ms_conntrack, &key);
-	if (!e || !ms_ct_live(e, pkt, now))
+	if (!e)
 		return NULL;
+	if (!ms_ct_live(e, pkt, now)) {
+		*dead = e;
+		return NULL;
+	}
 	*reply = e->direction != dir;
 	return e;
 }
@@ -240,11 +247,15 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
  * plain segment (ACK/data) that policy allows is picked up mid-stream as
  * ESTABLISHED (e.g. after an LRU eviction); SYN-ACK, FIN and RST without
  * state pass when allowed but are never tracked, so they open nothing. */
-/* Returns 1 when an entry was written, 0 when the packet opens nothing, a
- * negative errno when the insert failed. */
+/* A dead entry of the same flow (ms_ct_find) is rewritten in place: a port
+ * reused within the table's memory (busy clients cycle their ports in
+ * seconds) costs a 64-byte store instead of an LRU insert, which takes a
+ * cold element and replaces the old one. Returns 1 when an entry was written,
+ * 0 when the packet opens nothing, a negative errno when the insert failed. */
 static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len, __u64 now,
-					__u32 rule_id, __u32 remote_identity)
+					__u32 rule_id, __u32 remote_identity,
+					struct ms_ct_entry *dead)
 {
 	struct ms_ct_key key;
 	struct ms_ct_entry e = {};
@@ -260,7 +271,6 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 			e.flags = MS_CT_F_MIDSTREAM;
 		}
 	}
-	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	e.direction = dir;
 	e.created_ns = now;
 	e.last_seen_ns = now;
@@ -268,6 +278,11 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 	e.bytes_orig = len;
 	e.rule_id = rule_id;
 	e.remote_identity = remote_identity;
+	if (dead) {
+		*dead = e;
+		return 1;
+	}
+	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	/* A failed insert only costs a re-evaluation of the next packet. */
 	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
 	return rc ? (int)rc : 1;

@@ -12,6 +12,9 @@
  *
  * A live flow needs no endpoint entry: its verdict was given when it was
  * created, and packets of an interface without an endpoint pass anyway.
+ *
+ * A new flow whose entry is still in the table (expired, or closed and
+ * reopened: a reused port) gets that entry rewritten in place, not a new one.
  */
 #pragma once
 
@@ -63,17 +66,6 @@ static __always_inline int ms_finish(struct ms_ctx *c, int reason)
 	return verdict == MS_VERDICT_DENIED ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
-/* ms_finish for a packet that conntrack or policy decided: a first fragment
- * leaves its verdict for the later ones. */
-static __always_inline int ms_decided(struct ms_ctx *c, int reason)
-{
-	if (c->pkt.frag == MS_FRAG_FIRST &&
-	    !ms_frag_track(c->info.ifindex, c->info.direction, &c->pkt, c->now,
-			   ms_reason_denies(reason), c->info.rule_id))
-		ms_stats_bump(MS_STATS_FRAG_TRACKED);
-	return ms_finish(c, reason);
-}
-
 /* The endpoint of the interface, with its mode and identity noted in c. */
 static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 {
@@ -86,14 +78,16 @@ static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 	return ep;
 }
 
+/* One exit: "account" (a live flow) falls through to "decided" (conntrack or
+ * policy gave the reason), which falls through to "finish". */
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
 	struct ms_endpoint *ep;
-	struct ms_ct_entry *ct = NULL;
+	struct ms_ct_entry *ct = NULL, *dead = NULL;
 	__u32 ifindex = skb->ifindex;
 	bool reply = false;
-	int reason;
+	int reason, rc;
 
 	c.info.ifindex = ifindex;
 	c.info.direction = dir;
@@ -103,62 +97,73 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 		/* Unmanaged interfaces pass whatever they carry. */
 		if (!ms_endpoint_of(&c))
 			reason = MS_REASON_NO_ENDPOINT;
-		return ms_finish(&c, reason);
+		goto finish;
 	}
 
 	c.now = ms_now();
 	if (c.pkt.frag != MS_FRAG_LATER) {
-		ct = ms_ct_find(ifindex, dir, &c.pkt, c.now, &reply);
+		ct = ms_ct_find(ifindex, dir, &c.pkt, c.now, &reply, &dead);
+		/* The fast path: the workload opened the flow, or already answered on it. */
 		if (ct && (dir == MS_DIR_INGRESS || ms_ct_local_checked(ct)))
-			return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
-							     &c.info.rule_id));
+			goto account;
 	}
 
 	ep = ms_endpoint_of(&c);
-	if (!ep)
-		return ms_finish(&c, MS_REASON_NO_ENDPOINT);
+	if (!ep) {
+		reason = MS_REASON_NO_ENDPOINT;
+		goto finish;
+	}
 
 	if (dir == MS_DIR_EGRESS) {
 		reason = ms_source_check(ifindex, ep, &c.pkt);
 		if (reason) {
 			c.report = 1;
-			return ms_finish(&c, reason);
+			goto finish;
 		}
 	}
 
 	if (c.pkt.frag == MS_FRAG_LATER) {
 		reason = ms_frag_follow(ifindex, dir, &c.pkt, c.now, &c.info.rule_id);
 		c.report = reason == MS_REASON_FRAGMENT_UNKNOWN;
-		return ms_finish(&c, reason);
+		goto finish;
 	}
 
 	if (ct) {
 		/* The workload's first packet on a flow the peer opened: its address
 		 * passed the check above, so later ones take the fast path. */
 		ct->flags |= MS_CT_F_LOCAL_CHECKED;
-		return ms_decided(&c, ms_ct_account(ct, reply, &c.pkt, skb->len, c.now,
-						     &c.info.rule_id));
+		goto account;
 	}
 
 	if (c.pkt.icmp_error) {
 		reason = ms_ct_related(ifindex, dir, &c.pkt, c.now, &c.info.rule_id,
 				       &c.info.remote_identity);
 		if (reason)
-			return ms_decided(&c, reason);
+			goto decided;
 	}
 
 	c.info.remote_identity = ms_remote_identity(&c.pkt, dir);
-	reason = ms_policy_decide(ifindex, dir, ep->flags, c.info.remote_identity,
-				  &c.pkt, &c.info.rule_id);
+	reason = ms_policy_decide(ifindex, dir, ep->flags,
+				  dir == MS_DIR_INGRESS ? ep->absent_ingress : ep->absent_egress,
+				  c.info.remote_identity, &c.pkt, &c.info.rule_id);
 	if (!ms_reason_denies(reason)) {
-		int rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
-				      c.info.remote_identity);
-
+		rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
+				  c.info.remote_identity, dead);
 		if (rc > 0)
 			ms_stats_bump(MS_STATS_CT_CREATED);
 		else if (rc < 0)
 			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
 	}
 	c.report = 1;
-	return ms_decided(&c, reason);
+	goto decided;
+
+account:
+	reason = ms_ct_account(ct, reply, &c.pkt, skb->len, c.now, &c.info.rule_id);
+decided:
+	/* A first fragment leaves its verdict for the later ones. */
+	if (c.pkt.frag == MS_FRAG_FIRST &&
+	    !ms_frag_track(ifindex, dir, &c.pkt, c.now, ms_reason_denies(reason), c.info.rule_id))
+		ms_stats_bump(MS_STATS_FRAG_TRACKED);
+finish:
+	return ms_finish(&c, reason);
 }

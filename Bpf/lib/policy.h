@@ -10,6 +10,9 @@
  * (ICMP, other protocols) the port-specific probes are the same keys as the
  * any-port ones and are skipped.
  *
+ * Key shapes the endpoint says are absent (ms_endpoint.absent_ingress, absent_egress) are not
+ * probed: they cannot match, so skipping them changes no verdict.
+ *
  * Port ranges live in ms_policy_ranges (an LPM trie over the port's bits) and
  * rank between an exact port and "any port" of the same peer. They are probed
  * only when the endpoint says it has some (MS_EP_*_RANGES): the exact-key hash
@@ -75,9 +78,9 @@ static __always_inline void ms_policy_note(const struct ms_policy_value *v,
 
 static __always_inline void ms_policy_probe(struct ms_policy_key *key, __u32 remote,
 					    __u8 proto, __u16 port,
-					    struct ms_policy_match *m)
+					    struct ms_policy_match *m, bool present)
 {
-	if (ms_policy_done(m))
+	if (!present || ms_policy_done(m))
 		return;
 	key->remote_identity = remote;
 	key->proto = proto;
@@ -98,8 +101,8 @@ static __always_inline void ms_policy_probe_range(struct ms_policy_range_key *ke
 /* Returns the reason (POLICY_ALLOW/POLICY_DENY/DEFAULT_DENY/DEFAULT_ALLOW)
  * and the deciding rule id (0 for defaults). */
 static __always_inline int ms_policy_decide(__u32 ifindex, __u8 dir, __u8 ep_flags,
-					    __u32 remote, const struct ms_packet *pkt,
-					    __u32 *rule_id)
+					    __u8 absent, __u32 remote,
+					    const struct ms_packet *pkt, __u32 *rule_id)
 {
 	struct ms_policy_key key = { .ifindex = ifindex, .direction = dir };
 	struct ms_policy_match m = {};
@@ -122,18 +125,16 @@ static __always_inline int ms_policy_decide(__u32 ifindex, __u8 dir, __u8 ep_fla
 	};
 
 	m.allow_only = ep_flags & allow_only;
-	if (port)
-		ms_policy_probe(&key, remote, pkt->proto, port, &m);
+	ms_policy_probe(&key, remote, pkt->proto, port, &m, port && !(absent & MS_KEY_PEER_PORT));
 	if (ranges)
 		ms_policy_probe_range(&range, remote, &m);
-	ms_policy_probe(&key, remote, pkt->proto, 0, &m);
-	if (port)
-		ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, port, &m);
+	ms_policy_probe(&key, remote, pkt->proto, 0, &m, !(absent & MS_KEY_PEER_PROTO));
+	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, port, &m, port && !(absent & MS_KEY_ANY_PORT));
 	if (ranges)
 		ms_policy_probe_range(&range, MS_IDENTITY_ANY, &m);
-	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, 0, &m);
-	ms_policy_probe(&key, remote, 0, 0, &m);
-	ms_policy_probe(&key, MS_IDENTITY_ANY, 0, 0, &m);
+	ms_policy_probe(&key, MS_IDENTITY_ANY, pkt->proto, 0, &m, !(absent & MS_KEY_ANY_PROTO));
+	ms_policy_probe(&key, remote, 0, 0, &m, !(absent & MS_KEY_PEER_ALL));
+	ms_policy_probe(&key, MS_IDENTITY_ANY, 0, 0, &m, !(absent & MS_KEY_ANY_ALL));
 
 	if (m.denied) {
 		*rule_id = m.deny_rule;

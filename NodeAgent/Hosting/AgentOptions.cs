@@ -36,7 +36,7 @@ internal sealed record AgentOptions
     /// <summary>How often interfaces that were missing are looked for again. Default 2 s.</summary>
     public TimeSpan MissingInterfaceRetry { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often expired conntrack entries are collected and reported as ended flows. Default 10 s.</summary>
+    /// <summary>How often the agent checks (at a constant cost) whether the conntrack table needs a collection pass; a pass runs only when it may be half full or after addresses were taken away. Default 10 s.</summary>
     public TimeSpan ConntrackCollectPeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>HOST:PORT to serve Prometheus metrics on (<c>GET /metrics</c>). Default: none (no listener).</summary>

@@ -6,8 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace MicroSeg.NodeAgent.Programming;
 
 /// <summary>
-/// Periodically deletes expired conntrack entries (the data path already ignores them; this frees
-/// space before the LRU has to evict live flows) and counts the flows that ended.
+/// Deletes expired conntrack entries when the table needs room (the data path already ignores them;
+/// this frees space before the LRU has to evict live flows) and counts the flows that ended. Every
+/// period it asks the collector whether a pass is needed (a constant-cost counter read): only a
+/// table that may be <see cref="CollectAtFill"/> full, or a pending re-check after addresses were
+/// taken away, costs a pass over the table; a quiet or lightly used node pays nothing per entry.
 /// </summary>
 internal sealed partial class ConntrackCollectionService(
     ConntrackCollector collector,
@@ -15,6 +18,9 @@ internal sealed partial class ConntrackCollectionService(
     TimeProvider time,
     ILogger<ConntrackCollectionService> logger) : BackgroundService
 {
+    /// <summary>A pass runs once the table may hold this share of its capacity.</summary>
+    internal const double CollectAtFill = 0.5;
+
     private long _endedTotal;
 
     /// <summary>Flows ended since the agent started.</summary>
@@ -29,6 +35,8 @@ internal sealed partial class ConntrackCollectionService(
             {
                 try
                 {
+                    if (!collector.PassNeeded(options.ConntrackEntries, CollectAtFill))
+                        continue;
                     var result = collector.Collect();
                     Interlocked.Add(ref _endedTotal, result.Ended.Count);
                     if (result.Ended.Count > 0 || result.Revoked > 0)

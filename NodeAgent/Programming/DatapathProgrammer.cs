@@ -51,7 +51,8 @@ internal sealed partial class DatapathProgrammer(
         var pinnedEndpoints = full ? datapath.Endpoints.Keys() : null;
 
         // An endpoint that must be probed further (losing an allow-only flag before it gets deny entries,
-        // gaining a ranges flag before it gets range entries) is updated before any policy entry is
+        // gaining a ranges flag before it gets range entries, losing an absent key shape before it gets
+        // keys of that shape) is updated before any policy entry is
         // written, so the data path never skips an entry that is already in a map. Flags that narrow
         // the probing arrive with the endpoints, after the entries they speak of are gone.
         WidenProbingFirst(desired.Endpoints, full ? null : previous!.Endpoints);
@@ -71,7 +72,7 @@ internal sealed partial class DatapathProgrammer(
         if (full)
             _lastFull = now;
         // The data path checks a workload's address once per flow: flows still carrying an address
-        // it no longer owns go now (the collector's periodic pass repeats the check).
+        // it no longer owns go now (the collector re-checks on its next pass, which this makes due).
         if (narrowed.Count > 0)
             LogPurged(conntrack.PurgeRevokedSources(narrowed), narrowed.Count);
 
@@ -122,9 +123,15 @@ internal sealed partial class DatapathProgrammer(
             var known = written is null ? datapath.Endpoints.TryLookup(ifindex, out var current) : written.TryGetValue(ifindex, out current);
             if (!known)
                 continue; // a new endpoint is written after every entry it depends on
-            var widened = (current.Flags & (wanted.Flags | ~allowOnly)) | (wanted.Flags & ranges);
-            if (widened != current.Flags)
-                datapath.Endpoints.Update(ifindex, current with { Flags = widened });
+            var widened = current with
+            {
+                Flags = (current.Flags & (wanted.Flags | ~allowOnly)) | (wanted.Flags & ranges),
+                // A key shape about to get entries is probed before they are written.
+                AbsentIngress = current.AbsentIngress & wanted.AbsentIngress,
+                AbsentEgress = current.AbsentEgress & wanted.AbsentEgress,
+            };
+            if (widened.Flags != current.Flags || widened.AbsentIngress != current.AbsentIngress || widened.AbsentEgress != current.AbsentEgress)
+                datapath.Endpoints.Update(ifindex, widened);
         }
     }
 

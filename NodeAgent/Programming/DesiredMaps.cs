@@ -103,8 +103,29 @@ internal sealed record DesiredMaps(
             else
                 policy[new PolicyKey(ifindex, entry.RemoteIdentity, entry.Port, entry.Protocol, direction)] = value;
         }
+        WithPolicyKeyShapes(endpoints, policy.Keys);
         return new DesiredMaps(endpoints, ipcache, hosts, policy, Bpf.PolicyRanges.Encode(ranges), sources, present, missing, refused, names);
     }
 
     private static bool IsRange(PolicyEntry entry) => entry.EndPort > entry.Port;
+
+    /// <summary>Tells each endpoint which policy key shapes it has no key of, per direction, so new flows skip those probes.</summary>
+    private static void WithPolicyKeyShapes(Dictionary<uint, EndpointValue> endpoints, IEnumerable<PolicyKey> keys)
+    {
+        var present = new Dictionary<uint, (PolicyKeyShapes Ingress, PolicyKeyShapes Egress)>();
+        foreach (var key in keys)
+        {
+            var shapes = present.GetValueOrDefault(key.IfIndex);
+            if (key.Direction == BpfDirection.Ingress)
+                shapes.Ingress |= PolicyKeyShape.Of(key);
+            else
+                shapes.Egress |= PolicyKeyShape.Of(key);
+            present[key.IfIndex] = shapes;
+        }
+        foreach (var ifindex in endpoints.Keys.ToList())
+        {
+            var shapes = present.GetValueOrDefault(ifindex);
+            endpoints[ifindex] = endpoints[ifindex].WithPolicyKeys(shapes.Ingress, shapes.Egress);
+        }
+    }
 }

@@ -10,6 +10,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// <code>
 ///   datapath run [--quick] [--markdown FILE]
 ///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
+///   datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE   a server admitting PORT from the listed peers only
 ///   datapath detach PIN_DIR IFNAME...   remove our filters, then the pins
 /// </code>
 /// </summary>
@@ -24,11 +25,15 @@ internal static class DatapathBenchCommand
             case ["attach", var pinDirectory, .. var names] when names.Length > 0:
                 IperfHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
+            case ["attach-allowlist", var pinDirectory, var server, var ports, var peersFile]:
+                Peers.AllowListHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, server,
+                    [.. ports.Split(',').Select(p => ushort.Parse(p, System.Globalization.CultureInfo.InvariantCulture))], peersFile);
+                return 0;
             case ["detach", var pinDirectory, .. var names]:
                 IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath attach|detach PIN_DIR IFNAME...");
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE");
                 return 2;
         }
     }
@@ -51,8 +56,9 @@ internal static class DatapathBenchCommand
                 ConntrackMaxEntries = (uint)Math.Max(settings.ConntrackEntries, 4096),
                 EventRateLimit = EventRateLimit.Unlimited, // measure the event cost of every new flow
             });
-            var figures = new DatapathBenchmarks(datapath, empty, settings, Console.Out).RunAll();
-            var table = Markdown(figures);
+            var benchmarks = new DatapathBenchmarks(datapath, empty, settings, Console.Out);
+            var figures = benchmarks.RunAll();
+            var table = Markdown(figures) + string.Concat(benchmarks.Notes.Select(n => Environment.NewLine + n + Environment.NewLine));
             Console.WriteLine();
             Console.WriteLine(table);
             if (markdownPath is not null)

@@ -30,7 +30,7 @@ internal sealed record BenchFigure(string Name, string Method, double Nanosecond
 /// 198.18.0.1 (identity 100) sending TCP to 198.18.0.2:80 (identity from the ipcache),
 /// egress and ingress isolated, one exact allow rule; filler entries make the maps large.
 /// </summary>
-internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
+internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
 {
     private const int IfIndex = 1; // lo
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
@@ -39,9 +39,13 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
     private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
-    /// <summary>The endpoint as the agent writes it: its one address in the entry too (no source-map probe).</summary>
+    /// <summary>
+    /// The endpoint as the agent writes it: its one address in the entry too (no source-map probe), and
+    /// every policy key it has names a peer and a port (the other shapes are absent, so not probed).
+    /// </summary>
     private static EndpointValue Endpoint(EndpointFlags flags) =>
-        new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local]);
+        new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local])
+            .WithPolicyKeys(PolicyKeyShapes.PeerPort, PolicyKeyShapes.PeerPort);
 
     public IReadOnlyList<BenchFigure> RunAll()
     {
@@ -60,10 +64,19 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
             figures.Add(NewFlow($"new flow, {size:N0} policy + {settings.IpCacheEntries:N0} ipcache entries", fromFd, events, sportBase: 10_000));
         }
 
-        // Same table, but the endpoint may have deny rules: every wider key is probed for one.
+        // Same table, but the endpoint may have deny rules: every wider key shape it has is probed for one.
         datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags));
         datapath.Conntrack.Clear();
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible, keys of one shape (1 key probed)", fromFd, events, sportBase: 10_000));
+        // The worst case: the endpoint has keys of every shape (or says nothing), so all six are probed.
+        datapath.Endpoints.Update(IfIndex, Endpoint(IsolatedFlags).WithPolicyKeys(PolicyKeyShapes.All, PolicyKeyShapes.All));
+        datapath.Conntrack.Clear();
         figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, deny rules possible (all 6 keys probed)", fromFd, events, sportBase: 10_000));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
+        figures.Add(ReusedPorts(fromFd, events));
+        figures.AddRange(Stages(fromFd, events));
+        figures.AddRange(PairedSavings(fromFd, events));
+        datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
 
         // The rule as a port range instead: the exact probe misses, the range trie answers.
         var exact = new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress);
@@ -83,7 +96,30 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
         var filled = FillConntrack(settings.ConntrackEntries);
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
+        Notes.Add(CollectionCost(filled));
         return figures;
+    }
+
+    /// <summary>Lines about user-space costs, printed under the table.</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>What one pass of the agent's conntrack collector costs over the full table (its timer runs it).</summary>
+    private string CollectionCost(int entries)
+    {
+        var collector = new ConntrackCollector(datapath);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var result = collector.Collect();
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        // What the agent's timer pays every period when no pass is needed.
+        const int Checks = 100;
+        var check = Stopwatch.StartNew();
+        for (var i = 0; i < Checks; i++)
+            collector.PassNeeded((uint)entries * 4, 0.5);
+        var line = $"conntrack collection, one pass over {entries:N0} live entries: {wall.Elapsed.TotalMilliseconds:F0} ms wall, {cpuUsed.TotalMilliseconds:F0} ms CPU, {result.Scanned:N0} scanned; "
+            + $"the periodic check whether a pass is needed: {check.Elapsed.TotalMicroseconds / Checks:F0} µs";
+        log.WriteLine("  " + line);
+        return line;
     }
 
     private BenchFigure Established(string name, int programFd, ushort sport)
@@ -112,22 +148,37 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     /// entry, the rest would be hits), so each run is a fresh tuple with repeat 1, and the
     /// empty program is run the same way; both medians carry the same fixed timer cost.
     /// </summary>
-    private BenchFigure NewFlow(string name, int programFd, FlowEventReader events, int sportBase)
+    private BenchFigure NewFlow(string name, int programFd, FlowEventReader events, int sportBase, byte flags = Frames.Syn, bool drain = true)
     {
         var program = new List<double>(settings.NewFlows);
         var baseline = new List<double>(settings.NewFlows);
         for (var i = 0; i < settings.NewFlows; i++)
         {
-            var frame = Frames.Tcp(Local, (ushort)(sportBase + i % 20_000), Peer, ServicePort, Frames.Syn);
+            var frame = Frames.Tcp(Local, (ushort)(sportBase + i % 20_000), Peer, ServicePort, flags);
             baseline.Add(TestRun.Run(empty.Fd, frame, IfIndex, 1).Nanoseconds);
             program.Add(Expect(TestRun.Run(programFd, frame, IfIndex, 1), name).Nanoseconds);
-            if (i % 4096 == 4095)
+            if (drain && i % 4096 == 4095)
                 events.Drain(); // keep the ring from filling: a full ring would skip the event cost
         }
-        events.Drain();
+        if (drain)
+            events.Drain();
         var figure = new BenchFigure(name, $"repeat 1, median of {settings.NewFlows:N0} new tuples", Median(program), Median(baseline));
         log.WriteLine($"  {figure.Name}: {figure.Nanoseconds:F0} ns (empty {figure.EmptyNanoseconds:F0} ns)");
         return figure;
+    }
+
+    /// <summary>
+    /// New flows on ports whose previous connection is still in the table, closed (a busy client
+    /// cycles its ports in seconds; a closed entry stays until its timeout and the collector).
+    /// </summary>
+    private BenchFigure ReusedPorts(int fromFd, FlowEventReader events)
+    {
+        datapath.Conntrack.Clear();
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+        for (var i = 0; i < Math.Min(settings.NewFlows, 20_000); i++)
+            datapath.Conntrack.Update(new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed);
+        return NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, on a reused port (its closed entry is in the table)", fromFd, events, sportBase: 10_000);
     }
 
     /// <summary>Workload addresses, where the agent puts them: single addresses in the host table.</summary>
@@ -164,7 +215,9 @@ internal sealed class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyPr
     private int FillConntrack(int entries)
     {
         var sw = Stopwatch.StartNew();
-        var value = new ConntrackValue();
+        // Live flows (established, just seen): a collection pass finds nothing to delete, so it shows the scan's cost.
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        var value = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Established, Direction = TrafficDirection.Egress };
         for (var i = 0; i < entries; i++)
         {
             var key = new ConntrackKey(IfIndex + 1000, TrafficDirection.Egress, 6, Local, (ushort)(1 + (i & 0xFFFF)),

@@ -27,6 +27,7 @@ internal static class IperfHelper
             else
                 datapath.SourceAddresses.Update(new SourceAddressKey((uint)ifindex, System.Net.IPAddress.Parse(address)), default);
             var endpoint = new EndpointValue(Identity, EndpointMode.Protect, flags);
+            endpoint = endpoint.WithPolicyKeys(PolicyKeyShapes.AnyPeerProtocol, PolicyKeyShapes.AnyPeerProtocol);
             datapath.Endpoints.Update((uint)ifindex, address is null ? endpoint : endpoint.WithSources([System.Net.IPAddress.Parse(address)]));
             foreach (var direction in new[] { TrafficDirection.Ingress, TrafficDirection.Egress })
                 datapath.Policy.Update(new PolicyKey((uint)ifindex, ReservedIdentity.Any, 0, 6, direction), new PolicyValue(1, PolicyAction.Allow));

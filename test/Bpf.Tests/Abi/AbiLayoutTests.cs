@@ -22,7 +22,7 @@ public sealed class AbiLayoutTests
         ["ms_endpoint"] = (typeof(EndpointValue), new()
         {
             ["identity"] = "Identity", ["mode"] = "Mode", ["flags"] = "Flags", ["source_flags"] = "SourceFlags",
-            ["source4"] = "Source4", ["source6"] = "Source6",
+            ["source4"] = "Source4", ["source6"] = "Source6", ["absent_ingress"] = "AbsentIngress", ["absent_egress"] = "AbsentEgress",
         }),
         ["ms_source_key"] = (typeof(SourceAddressKey), new() { ["ifindex"] = "IfIndex", ["family"] = "Family", ["addr"] = "Address" }),
         ["ms_source_value"] = (typeof(SourceAddressValue), new() { ["flags"] = "Flags" }),

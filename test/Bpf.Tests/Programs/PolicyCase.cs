@@ -97,6 +97,16 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
         MapSync.Apply(Datapath.PolicyRanges, PolicyRanges.Encode(_ranges));
     }
 
+    /// <summary>A conntrack entry of <paramref name="flow"/> last seen <paramref name="idleSeconds"/> ago, as the programs would have left it.</summary>
+    public void TrackedFlow(OpenedFlow flow, ConntrackState state, uint ruleId, int idleSeconds = 0)
+    {
+        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds() - (ulong)idleSeconds * 1_000_000_000UL;
+        Datapath.Conntrack.Update(flow.Key, new ConntrackValue
+        {
+            CreatedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,
+        });
+    }
+
     /// <summary>The flow a packet with this tuple opens in the program of <paramref name="direction"/>.</summary>
     public OpenedFlow Flow(TrafficDirection direction, byte protocol, string source, ushort sourcePort, string destination, ushort destinationPort) =>
         new(direction, new ConntrackKey(IfIndex, direction, protocol, IPAddress.Parse(source), sourcePort, IPAddress.Parse(destination), destinationPort));

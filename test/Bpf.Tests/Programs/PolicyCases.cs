@@ -21,7 +21,7 @@ internal static partial class PolicyCases
     private static readonly byte[] PeerToLocal80 = PacketBuilder.Ip(Peer, Local).Tcp(40000, 80);
     private static readonly byte[] LocalToPeer80Reply = PacketBuilder.Ip(Local, Peer).Tcp(80, 40000, 0x12);
 
-    public static IEnumerable<PolicyCase> All => [.. Basics, .. AntiSpoofing, .. Protocols, .. Fragments, .. Related, .. Ranges];
+    public static IEnumerable<PolicyCase> All => [.. Basics, .. AntiSpoofing, .. Protocols, .. Fragments, .. Related, .. Ranges, .. Syn];
 
     private static IEnumerable<PolicyCase> Basics =>
     [

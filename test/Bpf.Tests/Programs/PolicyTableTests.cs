@@ -13,12 +13,63 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void RunProgram_TableRow_MatchesVerdictCountersEventsAndConntrack(string name)
+    public void RunProgram_TableRow_MatchesVerdictCountersEventsAndConntrack(string name) => Run(name, withAbsentKeyShapes: false);
+
+    /// <summary>
+    /// The same rows with each endpoint entry saying which policy key shapes it has no key of, as the
+    /// agent writes it: skipping those probes must change no verdict, reason, event or flow.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void RunProgram_TableRowWithAbsentKeyShapes_MatchesTheSame(string name) => Run(name, withAbsentKeyShapes: true);
+
+    [Fact]
+    public void RunProgram_ShapeMarkedAbsent_IsNotProbed()
+    {
+        fixture.Reset();
+        var context = new CaseContext(fixture.Datapath, (uint)fixture.PodA.HostIfIndex);
+        context.Endpoint(EndpointFlags.IngressIsolated);
+        context.Identity("198.18.0.2/32", 200);
+        context.Rule(TrafficDirection.Ingress, 200, 6, 80, PolicyAction.Allow, 11);
+        context.Rule(TrafficDirection.Ingress, ReservedIdentity.Any, 6, 80, PolicyAction.Deny, 12);
+        var frame = PacketBuilder.Ip("198.18.0.2", "198.18.0.1").Tcp(40000, 80);
+        var ifindex = fixture.PodA.HostIfIndex;
+
+        // Told the truth, the endpoint probes the any-peer key too: deny beats allow.
+        WithAbsentKeyShapes();
+        Assert.Equal(ProgramRunResult.TcActShot, fixture.Datapath.RunProgram(DatapathProgram.ToWorkload, frame, ifindex).ReturnValue);
+
+        // Told that no any-peer port key exists, it does not look (which is why the agent clears a
+        // shape's bit before it writes such a key).
+        fixture.Datapath.Endpoints.TryLookup((uint)ifindex, out var endpoint);
+        fixture.Datapath.Endpoints.Update((uint)ifindex, endpoint with { AbsentIngress = endpoint.AbsentIngress | PolicyKeyShapes.AnyPeerPort });
+        Assert.Equal(ProgramRunResult.TcActOk, fixture.Datapath.RunProgram(DatapathProgram.ToWorkload, frame, ifindex).ReturnValue);
+        fixture.Events.Drain();
+    }
+
+    /// <summary>Rewrites every endpoint entry with the key shapes absent from ms_policy, as the agent computes them.</summary>
+    private void WithAbsentKeyShapes()
+    {
+        var keys = fixture.Datapath.Policy.Keys();
+        foreach (var ifindex in fixture.Datapath.Endpoints.Keys())
+        {
+            fixture.Datapath.Endpoints.TryLookup(ifindex, out var endpoint);
+            var ingress = keys.Where(k => k.IfIndex == ifindex && k.Direction == TrafficDirection.Ingress)
+                .Aggregate(PolicyKeyShapes.None, (shapes, k) => shapes | PolicyKeyShape.Of(k));
+            var egress = keys.Where(k => k.IfIndex == ifindex && k.Direction == TrafficDirection.Egress)
+                .Aggregate(PolicyKeyShapes.None, (shapes, k) => shapes | PolicyKeyShape.Of(k));
+            fixture.Datapath.Endpoints.Update(ifindex, endpoint.WithPolicyKeys(ingress, egress));
+        }
+    }
+
+    private void Run(string name, bool withAbsentKeyShapes)
     {
         var row = PolicyCases.Get(name);
         fixture.Reset();
         var context = new CaseContext(fixture.Datapath, (uint)fixture.PodA.HostIfIndex);
         row.Arrange(context);
+        if (withAbsentKeyShapes)
+            WithAbsentKeyShapes();
 
         foreach (var (step, index) in row.Steps.Select((s, i) => (s, i)))
         {

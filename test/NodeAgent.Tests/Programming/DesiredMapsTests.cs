@@ -148,6 +148,22 @@ public sealed class DesiredMapsTests
     }
 
     [Fact]
+    public void From_PolicyKeys_EndpointMarksOnlyTheShapesItHasNoKeyOfAsAbsent()
+    {
+        var maps = From(Rules(
+            new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 80, GrainAction.Allow, 4, "p/ingress/0"),
+            new PolicyEntry("a", GrainDirection.Ingress, 0, 6, 22, GrainAction.Deny, 5, "d/ingress/0"),
+            new PolicyEntry("a", GrainDirection.Egress, 0, 0, 0, GrainAction.Allow, 6, "p/egress/0"),
+            new PolicyEntry("b", GrainDirection.Egress, 257, 17, 0, GrainAction.Allow, 7, "q/egress/0"),
+            new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 1000, GrainAction.Allow, 8, "r/ingress/0", EndPort: 2000)));
+
+        Assert.Equal(PolicyKeyShapes.All & ~(PolicyKeyShapes.PeerPort | PolicyKeyShapes.AnyPeerPort), maps.Endpoints[7].AbsentIngress);
+        Assert.Equal(PolicyKeyShapes.All & ~PolicyKeyShapes.AnyPeerAll, maps.Endpoints[7].AbsentEgress);
+        Assert.Equal(PolicyKeyShapes.All, maps.Endpoints[8].AbsentIngress);
+        Assert.Equal(PolicyKeyShapes.All & ~PolicyKeyShapes.PeerProtocol, maps.Endpoints[8].AbsentEgress);
+    }
+
+    [Fact]
     public void From_NoRanges_LeavesRangeFlagsOff()
     {
         var maps = From(Rules(new PolicyEntry("a", GrainDirection.Ingress, 257, 6, 80, GrainAction.Allow, 4, "p/ingress/0")));

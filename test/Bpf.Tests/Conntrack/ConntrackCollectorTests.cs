@@ -1,0 +1,69 @@
+using System.Net;
+using MicroSeg.Bpf.Tests.Fixtures;
+using MicroSeg.Bpf.Tests.Packets;
+
+namespace MicroSeg.Bpf.Tests.Conntrack;
+
+/// <summary>When the collector's pass is needed, and the batched read it makes.</summary>
+public sealed class ConntrackCollectorTests(DatapathFixture fixture) : IClassFixture<DatapathFixture>
+{
+    private const string Local = "198.18.0.1", Peer = "198.18.0.2";
+    private const byte Tcp = 6;
+
+    private uint IfIndex => (uint)fixture.PodA.HostIfIndex;
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(7)]
+    public void ReadAll_MoreEntriesThanABatch_ReturnsEachOnceWithItsValue(int batchSize)
+    {
+        fixture.Reset();
+        for (ushort port = 1; port <= 3000; port++)
+            fixture.Datapath.Conntrack.Update(Flow(port), new ConntrackValue { PacketsOriginal = port, RuleId = 7 });
+        // The LRU may have made room early: what get_next_key walks is the truth to compare with.
+        var walked = fixture.Datapath.Conntrack.Keys().Select(k => k.LocalPort).Order().ToList();
+
+        var entries = fixture.Datapath.Conntrack.ReadAll(batchSize);
+
+        Assert.True(walked.Count > batchSize, $"only {walked.Count} entries: not more than a batch");
+        Assert.Equal(walked, entries.Select(e => e.Key.LocalPort).Order());
+        Assert.All(entries, e => Assert.Equal((ulong)e.Key.LocalPort, e.Value.PacketsOriginal));
+    }
+
+    [Fact]
+    public void PassNeeded_FirstAlways_ThenOnlyWhenNewFlowsMayFillTheTableOrAfterAPurge()
+    {
+        fixture.Reset();
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Local)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None));
+        var collector = new ConntrackCollector(fixture.Datapath);
+
+        Assert.True(collector.PassNeeded(capacity: 1024, atFill: 0.5));
+        collector.Collect();
+        Assert.False(collector.PassNeeded(capacity: 1024, atFill: 0.5));
+
+        for (ushort port = 40000; port < 40003; port++)
+        {
+            var result = fixture.Datapath.RunProgram(DatapathProgram.FromWorkload, PacketBuilder.Ip(Local, Peer).Tcp(port, 80), (int)IfIndex);
+            Assert.Equal(ProgramRunResult.TcActOk, result.ReturnValue);
+        }
+        fixture.Events.Drain();
+        // Three flows created: they may half fill a table of 4, not one of 1024.
+        Assert.True(collector.PassNeeded(capacity: 4, atFill: 0.5));
+        Assert.False(collector.PassNeeded(capacity: 1024, atFill: 0.5));
+
+        // The pass counts what it left: the three live flows still weigh on a table of 4.
+        Assert.Equal(3, collector.Collect().Scanned);
+        Assert.True(collector.PassNeeded(capacity: 4, atFill: 0.5));
+        Assert.False(collector.PassNeeded(capacity: 8, atFill: 0.5));
+
+        // A purge makes the next pass due, whatever the table holds.
+        collector.PurgeRevokedSources(new HashSet<uint> { IfIndex });
+        Assert.True(collector.PassNeeded(capacity: 1024, atFill: 0.5));
+        collector.Collect();
+        Assert.False(collector.PassNeeded(capacity: 1024, atFill: 0.5));
+    }
+
+    private ConntrackKey Flow(ushort localPort) =>
+        new(IfIndex, TrafficDirection.Egress, Tcp, IPAddress.Parse(Local), localPort, IPAddress.Parse(Peer), 80);
+}
