@@ -17,7 +17,8 @@ public class ModelDerivationBenchmarks
     private const int Apps = 50;
     private IReadOnlyList<WorkloadRecord> _before = [];
     private IReadOnlyList<WorkloadRecord> _after = [];
-    private ClusterRuleModel _previous = null!;
+    private ClusterRuleModel _latest = null!;
+    private bool _flipped;
     private PolicySpec[] _policies = [];
     private static readonly IReadOnlyList<NamespaceSpec> Namespaces = [];
 
@@ -39,17 +40,23 @@ public class ModelDerivationBenchmarks
             Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = $"app{i % Apps}" } },
             Ingress = [new PolicyRule { From = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = $"app{(i + 1) % Apps}" } } }] }],
         }).ToArray();
-        _previous = ClusterRuleModel.Next(null, _before, _policies, Namespaces);
+        _latest = ClusterRuleModel.Next(null, _before, _policies, Namespaces);
         // Warm the caches a fan-out fills, as the silo's previous model has them.
         for (var n = 0; n < 100; n++)
-            NodeRuleCompiler.Compile($"n{n}", _previous, new NodeIdAllocations());
+            NodeRuleCompiler.Compile($"n{n}", _latest, new NodeIdAllocations());
     }
 
     [Benchmark(Baseline = true, Description = "model built from scratch, one node compiled")]
     public int Fresh() => NodeRuleCompiler.Compile("n7", ClusterRuleModel.Next(null, _after, _policies, Namespaces), new NodeIdAllocations()).IpCache.Count;
 
+    /// <summary>As the silo does: each model derived from the latest, the workload flipping back and forth.</summary>
     [Benchmark(Description = "model derived from the previous one, one node compiled")]
-    public int Derived() => NodeRuleCompiler.Compile("n7", ClusterRuleModel.Next(_previous, _after, _policies, Namespaces), new NodeIdAllocations()).IpCache.Count;
+    public int Derived()
+    {
+        _flipped = !_flipped;
+        _latest = ClusterRuleModel.Next(_latest, _flipped ? _after : _before, _policies, Namespaces);
+        return NodeRuleCompiler.Compile("n7", _latest, new NodeIdAllocations()).IpCache.Count;
+    }
 
     private static WorkloadRecord Workload(int i, int tier) => new(new WorkloadSpec
     {
