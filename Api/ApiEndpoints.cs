@@ -46,6 +46,7 @@ public static class ApiEndpoints
         SettingsEndpoints.Map(api);
         NodeEndpoints.Map(api);
         ClusterEndpoints.Map(api);
+        FlowEndpoints.Map(api);
         HealthEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -2,6 +2,7 @@ using System.Net;
 using MicroSeg.Grains;
 using MicroSeg.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MicroSeg.Silo.Flows;
 using MicroSeg.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -64,6 +65,7 @@ internal static class SiloConfiguration
             // only serializes exception types from namespaces it is told about; without this the reply fails
             // with "Could not find a codec for type Npgsql.PostgresException".
             silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+            silo.AddPostgresFlowHistory(postgres);
         }
         else
         {
@@ -71,6 +73,7 @@ internal static class SiloConfiguration
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
+            silo.AddSqliteFlowHistory(Path.GetDirectoryName(database)!);
             AddMemoryFanout(silo);
         }
         ConfigureShared(silo);
