@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MicroSeg.Api.Flows;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
@@ -15,9 +14,6 @@ namespace MicroSeg.Api.Endpoints;
 /// <summary>/api/v1/flows and /api/v1/topology: what talked to what, and what decided it.</summary>
 internal static class FlowEndpoints
 {
-    /// <summary>How often a follower looks for new flows (agents report every few seconds).</summary>
-    internal static readonly TimeSpan FollowPollPeriod = TimeSpan.FromMilliseconds(500);
-
     /// <summary>Label key that groups workloads at level=app unless ?label= names another.</summary>
     public const string DefaultAppLabel = "app";
 
@@ -29,8 +25,8 @@ internal static class FlowEndpoints
             .WithSummary("The traffic graph at level=workload|app|namespace (app groups by the 'app' label, or by ?label=KEY), from edges seen since ?since=.");
     }
 
-    private static async Task<Results<Ok<FlowListView>, ServerSentEventsResult<FlowView>, ProblemHttpResult>> GetFlowsAsync(
-        HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<FlowListView>, FlowEventStream, ProblemHttpResult>> GetFlowsAsync(
+        HttpRequest request, IGrainFactory grains)
     {
         var (query, follow, errors) = FlowQueryParser.Parse(request.Query);
         if (errors.Count > 0)
@@ -38,38 +34,11 @@ internal static class FlowEndpoints
         var history = grains.GetGrain<IFlowHistoryGrain>(0);
         if (follow)
         {
-            var from = await history.GetLatestIdAsync();
-            return TypedResults.ServerSentEvents(FollowAsync(history, query, from, ct), eventType: "flow");
+            return new FlowEventStream(history, query, FlowEventStream.ResumeFrom(request) ?? await history.GetLatestIdAsync());
         }
         var page = await history.QueryAsync(query);
         return TypedResults.Ok(new FlowListView(page.Items.Select(FlowView.From).ToList(),
             page.Next is { } next ? FlowQueryParser.Cursor.Write(next) : null));
-    }
-
-    /// <summary>New flows matching <paramref name="query"/>, oldest first, until the client leaves.</summary>
-    private static async IAsyncEnumerable<FlowView> FollowAsync(IFlowHistoryGrain history, FlowQuery query, long after, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var next = query with { Before = null, Limit = FlowQuery.MaxLimit };
-        while (!ct.IsCancellationRequested)
-        {
-            var page = await history.QueryAsync(next with { After = after });
-            foreach (var record in page.Items)
-            {
-                after = record.Id;
-                yield return FlowView.From(record);
-            }
-            if (page.Next is null)
-            {
-                try
-                {
-                    await Task.Delay(FollowPollPeriod, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
-            }
-        }
     }
 
     private static async Task<Results<Ok<TopologyView>, ProblemHttpResult>> GetTopologyAsync(
