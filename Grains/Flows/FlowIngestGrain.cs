@@ -38,8 +38,16 @@ internal sealed partial class FlowIngestGrain(
                 resolved.Add(flow);
         }
         if (resolved.Count > 0)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await history.AppendAsync(resolved.Select(f => f.Record).ToList(), CancellationToken.None);
+            FlowMeters.HistoryWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
         _lastSequence = batch.Sequence;
+        FlowMeters.Batches.Add(1);
+        FlowMeters.Samples.Add(batch.Samples.Count);
+        FlowMeters.Records.Add(resolved.Count);
+        FlowMeters.Duplicates.Add(batch.Samples.Count - resolved.Count);
 
         try
         {

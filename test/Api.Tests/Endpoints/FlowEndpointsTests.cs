@@ -97,6 +97,11 @@ public sealed class FlowEndpointsTests(ApiFixture fixture)
         Assert.Equal(5, (long)cToB["verdicts"]!["deny"]!);
         Assert.Contains(edges, e => (string?)e!["src"] == a && (string?)e["dst"] == "198.18.99.0/24");
         Assert.Contains(topology["nodes"]!.AsArray(), n => (string?)n!["id"] == "198.18.99.0/24" && (string?)n["level"] == "external");
+        // The control plane's flow figures are on the silo's /metrics with Orleans' meters.
+        var metrics = await Http.GetStringAsync("/metrics");
+        Assert.Contains("microseg_flows_records_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("microseg_flows_duplicates_total{", metrics, StringComparison.Ordinal);
+
         var byNamespace = (await Http.GetFromJsonAsync<JsonNode>("/api/v1/topology?level=namespace"))!;
         Assert.Contains(byNamespace["edges"]!.AsArray(), e => (string?)e!["src"] == "default" && (string?)e["dst"] == "default");
     }
