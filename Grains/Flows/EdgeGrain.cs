@@ -64,8 +64,10 @@ internal sealed class EdgeGrain(
     {
         var s = state.State;
         var (src, dst) = Ends();
-        return new EdgeSummary(s.Src ?? src, s.Dst ?? dst, s.FirstSeen, s.LastSeen, [.. s.Ports],
-            new Dictionary<string, long>(s.Verdicts, StringComparer.Ordinal), [.. s.Policies], s.Connections, s.Packets, s.Bytes);
+        // Plain lists, not collection expressions: the topology index stores summaries through the grain-storage
+        // serializer, which must find the collection types again when it reads them back.
+        return new EdgeSummary(s.Src ?? src, s.Dst ?? dst, s.FirstSeen, s.LastSeen, s.Ports.ToList(),
+            new Dictionary<string, long>(s.Verdicts, StringComparer.Ordinal), s.Policies.ToList(), s.Connections, s.Packets, s.Bytes);
     }
 
     /// <summary>The ends as the key names them, for an edge with no flows yet.</summary>

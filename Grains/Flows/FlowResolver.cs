@@ -41,10 +41,10 @@ internal static class FlowResolver
 
         var localEnd = local is null
             ? new EdgeEnd(sample.Workload, null, new Dictionary<string, string>())
-            : new EdgeEnd(local.Spec.Id, local.Spec.Namespace, local.Spec.Labels);
+            : new EdgeEnd(local.Spec.Id, local.Spec.Namespace, new Dictionary<string, string>(local.Spec.Labels));
         var remoteEnd = remote is null
             ? new EdgeEnd(ExternalBlock(remoteAddress), null, new Dictionary<string, string>())
-            : new EdgeEnd(remote.Spec.Id, remote.Spec.Namespace, remote.Spec.Labels);
+            : new EdgeEnd(remote.Spec.Id, remote.Spec.Namespace, new Dictionary<string, string>(remote.Spec.Labels));
         var localPoint = new FlowEndpoint(local?.Spec.Id ?? sample.Workload, local?.Spec.Namespace, ingress ? sample.Destination : sample.Source);
         var remotePoint = new FlowEndpoint(remote?.Spec.Id, remote?.Spec.Namespace, remoteAddress);
         var (src, dst) = ingress ? (remotePoint, localPoint) : (localPoint, remotePoint);

@@ -13,7 +13,8 @@ namespace MicroSeg.NodeAgent.Flows;
 /// Sums flow events of one interval by (endpoint, direction, source, destination, destination port, protocol,
 /// verdict, deciding rule, reason). A connection is one source address and port: the data plane reports a new
 /// allowed flow once, but a denied one at every packet (each SYN retry), so the connection is counted the first
-/// time it is seen within the last two intervals. Used from one thread.
+/// time it is seen within the last two intervals. Packets and bytes of allowed connections come from conntrack
+/// (<see cref="AddCounters"/>); those of denied and would-deny ones are the events themselves. Used from one thread.
 /// </summary>
 internal sealed class FlowAggregator(int maxKeys)
 {
@@ -41,7 +42,8 @@ internal sealed class FlowAggregator(int maxKeys)
             }
             _current[key] = tally = new Tally { FirstNs = e.TimestampNs, Source = e.SourceAddress, Destination = e.DestinationAddress };
         }
-        tally.Packets++;
+        if (e.Verdict != BpfVerdict.Allowed)
+            tally.Packets++;
         tally.FirstNs = Math.Min(tally.FirstNs, e.TimestampNs);
         tally.LastNs = Math.Max(tally.LastNs, e.TimestampNs);
         tally.Revision = Math.Max(tally.Revision, e.PolicyRevision);
@@ -50,6 +52,30 @@ internal sealed class FlowAggregator(int maxKeys)
             return false;
         tally.Connections++;
         return true;
+    }
+
+    /// <summary>
+    /// Adds what an allowed connection carried since the last conntrack scan, under the key of the event that
+    /// opened it (the endpoint's program that saw its first packet decided it).
+    /// </summary>
+    public void AddCounters(in ConntrackKey key, in ConntrackValue value, long packets, long bytes)
+    {
+        var opened = value.Direction == BpfDirection.Egress;
+        var (source, destination) = opened ? (key.LocalAddress, key.RemoteAddress) : (key.RemoteAddress, key.LocalAddress);
+        var k = new Key(key.IfIndex, value.Direction, key.Family, Wide(source), Wide(destination), opened ? key.RemotePort : key.LocalPort, key.Protocol,
+            BpfVerdict.Allowed, value.RuleId, value.RuleId != 0 ? FlowReason.PolicyAllow : FlowReason.DefaultAllow);
+        if (!_current.TryGetValue(k, out var tally))
+        {
+            if (_current.Count >= maxKeys)
+            {
+                Overflowed++;
+                return;
+            }
+            _current[k] = tally = new Tally { FirstNs = value.LastSeenNs, LastNs = value.LastSeenNs, Source = source, Destination = destination };
+        }
+        tally.Packets += packets;
+        tally.Bytes += bytes;
+        tally.LastNs = Math.Max(tally.LastNs, value.LastSeenNs);
     }
 
     /// <summary>
@@ -70,7 +96,7 @@ internal sealed class FlowAggregator(int maxKeys)
             samples.Add(new FlowSample(workload, k.Direction == BpfDirection.Ingress ? NodeDirection.Ingress : NodeDirection.Egress,
                 t.Source.ToIPAddress(k.Family).ToString(), t.Destination.ToIPAddress(k.Family).ToString(), k.Port, k.Protocol,
                 VerdictOf(k.Verdict), k.RuleId, MonitorCounters.ReasonName(k.Reason), (long)t.Revision, wallTime(t.FirstNs), wallTime(t.LastNs),
-                t.Connections, t.Packets, 0));
+                t.Connections, t.Packets, t.Bytes));
         }
         _current = [];
         (_seenBefore, _seen) = (_seen, _seenBefore);
@@ -99,6 +125,7 @@ internal sealed class FlowAggregator(int maxKeys)
         public ulong Revision;
         public long Packets;
         public long Connections;
+        public long Bytes;
         public IpAddressBytes Source;
         public IpAddressBytes Destination;
     }

@@ -12,6 +12,8 @@ namespace MicroSeg.NodeAgent.Flows;
 /// Drains the data plane's flow events continuously on a thread of its own (ring_buffer__poll waits in epoll, no
 /// busy polling), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each interval's samples in the
 /// <see cref="FlowOutbox"/>. It never waits for the control plane: sending is <see cref="FlowSender"/>'s job.
+/// A second thread reads conntrack counters once per interval (<see cref="ConntrackAccounting"/>) and hands their
+/// growth over, to be summed with the events.
 /// </summary>
 internal sealed partial class FlowCollectionService(
     Datapath datapath,
@@ -25,8 +27,29 @@ internal sealed partial class FlowCollectionService(
     /// <summary>Longest wait in the kernel, so a stop or an interval's end is noticed promptly.</summary>
     private static readonly TimeSpan PollWait = TimeSpan.FromMilliseconds(200);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<ConntrackAccounting.CounterGrowth>> _growth = new();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+        Task.Factory.StartNew(() => ScanConntrack(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+
+    private void ScanConntrack(CancellationToken stoppingToken)
+    {
+        var accounting = new ConntrackAccounting(datapath, options.FlowConntrackTracked);
+        while (!stoppingToken.WaitHandle.WaitOne(options.FlowInterval))
+        {
+            try
+            {
+                // At most a few intervals wait: a flow thread that stopped taking them must not grow memory.
+                if (_growth.Count < 4)
+                    _growth.Enqueue(accounting.Scan());
+            }
+            catch (BpfException ex)
+            {
+                LogPollFailed(ex.Message);
+            }
+        }
+    }
 
     private void Run(CancellationToken stoppingToken)
     {
@@ -73,6 +96,11 @@ internal sealed partial class FlowCollectionService(
 
     private void Flush(FlowAggregator aggregator)
     {
+        while (_growth.TryDequeue(out var growth))
+        {
+            foreach (var g in growth)
+                aggregator.AddCounters(g.Key, g.Value, g.Packets, g.Bytes);
+        }
         var monotonicNow = MonotonicNs();
         var wallNow = time.GetUtcNow();
         var samples = aggregator.Flush(names.WorkloadOf,

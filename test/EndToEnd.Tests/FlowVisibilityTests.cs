@@ -58,6 +58,9 @@ public sealed class FlowVisibilityTests(ITestOutputHelper output)
         output.WriteLine($"flows visible {trafficDone.Elapsed.TotalSeconds:F1} s after the traffic");
         Assert.True(trafficDone.Elapsed < Visible, $"flows took {trafficDone.Elapsed.TotalSeconds:F1} s to show");
         AssertDecided(flows, node);
+        // Packets and bytes of the allowed connections come from conntrack, read once per interval.
+        var counted = await WaitForFlowsAsync(system, "/api/v1/flows?dst=b&verdict=allow&limit=1000", items => Bytes(items, "a") > 0);
+        Assert.True(counted.Where(f => (string?)f!["src"]!["workload"] == "a").Sum(f => (long)f!["packets"]!) >= 20, counted.ToJsonString());
 
         var topology = await api.SendOkAsync(HttpMethod.Get, "/api/v1/topology?level=app");
         output.WriteLine(topology!.ToJsonString());
@@ -83,6 +86,8 @@ public sealed class FlowVisibilityTests(ITestOutputHelper output)
         var after = (await api.SendOkAsync(HttpMethod.Get, "/api/v1/flows?dst=b&limit=1000"))!["items"]!.AsArray();
         Assert.True(Connections(after, "a", "allow") >= 20 && Connections(after, "c", "deny") >= 5, after.ToJsonString());
         AssertDecided(after, node);
+        var topologyAfter = (await api.SendOkAsync(HttpMethod.Get, "/api/v1/topology?level=app"))!["edges"]!.AsArray();
+        Assert.Contains(topologyAfter, e => (string?)e!["src"] == "c" && (string?)e["dst"] == "b" && (long)e["verdicts"]!["deny"]! >= 5);
 
         // Monitor mode: the same policy no longer drops c->b, and says it would have.
         await api.SendOkAsync(HttpMethod.Put, "/api/v1/workloads/b", new
@@ -130,6 +135,9 @@ public sealed class FlowVisibilityTests(ITestOutputHelper output)
             }
         }
     }
+
+    private static long Bytes(JsonArray items, string src) =>
+        items.Where(f => (string?)f!["src"]!["workload"] == src).Sum(f => (long)f!["bytes"]!);
 
     private static long Connections(JsonArray items, string src, string verdict) =>
         items.Where(f => (string?)f!["src"]!["workload"] == src && (string?)f["verdict"] == verdict).Sum(f => (long)f!["connections"]!);

@@ -75,6 +75,26 @@ public sealed class FlowAggregatorTests
         Assert.Equal(3, aggregator.Overflowed);
     }
 
+    [Fact]
+    public void AddCounters_ConntrackGrowthOfAnAllowedConnection_JoinsItsOpeningEvent()
+    {
+        var aggregator = new FlowAggregator(100);
+        var opened = Denied(40000, 1_000);
+        opened.Verdict = FlowVerdict.Allowed;
+        opened.Reason = FlowReason.PolicyAllow;
+        opened.RuleId = 17;
+        aggregator.Add(opened);
+        var key = new ConntrackKey(7, TrafficDirection.Ingress, 6, IPAddress.Parse("198.18.0.3"), 40000, IPAddress.Parse("198.18.0.2"), 80);
+        var value = new ConntrackValue { RuleId = 17, Direction = TrafficDirection.Ingress, LastSeenNs = 5_000 };
+
+        aggregator.AddCounters(key, value, 12, 3_400);
+
+        var sample = Assert.Single(Flush(aggregator));
+        Assert.Equal((1L, 12L, 3_400L), (sample.Connections, sample.Packets, sample.Bytes));
+        Assert.Equal(SampleVerdict.Allow, sample.Verdict);
+        Assert.Equal("policy-allow", sample.Reason);
+    }
+
     private static List<Grains.Interfaces.Flows.FlowSample> Flush(FlowAggregator aggregator) =>
         aggregator.Flush(i => i == 7 ? "b" : null, ns => Wall.AddTicks((long)ns / 100), out _);
 
