@@ -54,14 +54,7 @@ internal static class FlowEndpoints
         };
         if (topologyLevel == 0)
             errors.Add(new ValidationError("level", $"'{level}' is not a level; use workload, app or namespace."));
-        DateTimeOffset? from = null;
-        if (since is not null)
-        {
-            if (DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
-                from = t;
-            else
-                errors.Add(new ValidationError("since", $"'{since}' is not a time; use RFC 3339, e.g. 2026-12-06T10:00:00Z."));
-        }
+        var from = since is null ? null : FlowQueryParser.Time(since, "since", errors);
         if (label is not null && NameRules.CheckLabelKey(label) is { } labelError)
             errors.Add(new ValidationError("label", labelError));
         if (errors.Count > 0)

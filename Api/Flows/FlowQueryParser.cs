@@ -65,10 +65,12 @@ internal static class FlowQueryParser
         return values[0];
     }
 
-    private static DateTimeOffset? Time(IQueryCollection q, string name, List<ValidationError> errors)
+    private static DateTimeOffset? Time(IQueryCollection q, string name, List<ValidationError> errors) =>
+        Single(q, name, errors) is { } text ? Time(text, name, errors) : null;
+
+    /// <summary>An RFC 3339 time; an error naming <paramref name="name"/> otherwise.</summary>
+    internal static DateTimeOffset? Time(string text, string name, List<ValidationError> errors)
     {
-        if (Single(q, name, errors) is not { } text)
-            return null;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             return time;
         errors.Add(new ValidationError(name, $"'{text}' is not a time; use RFC 3339, e.g. 2026-12-06T10:00:00Z."));

@@ -14,19 +14,7 @@ public sealed class FlowVisibilityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Visible = TimeSpan.FromSeconds(15);
 
-    private static readonly object BAcceptsA = new
-    {
-        id = "b-accepts-a",
-        selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "b" } },
-        ingress = new[]
-        {
-            new
-            {
-                from = new[] { new { selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "a" } } } },
-                ports = new[] { new { protocol = "TCP", port = 80 } },
-            },
-        },
-    };
+    private static readonly object BAcceptsA = TestPolicies.BAcceptsAOn80Named("b-accepts-a");
 
     [Fact]
     public async Task Flows_AllowedAndDenied_ShowDecidingPolicy_Topology_Metrics_SurviveRestart_AndMonitorWouldDeny()
