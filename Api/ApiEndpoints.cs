@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -29,6 +31,10 @@ public static class ApiEndpoints
         services.AddSingleton<GrainCallStatistics>();
         services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallStatistics>());
         services.AddSingleton<ClusterStatisticsReader>();
+        services.AddSingleton<MeterExport>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("microseg-silo"))
+            .WithMetrics(m => m.AddMeter(MeterExport.Meters).AddPrometheusExporter());
         return services;
     }
 
@@ -37,6 +43,7 @@ public static class ApiEndpoints
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblemAsync });
         app.UseStatusCodePages();
+        app.Services.GetRequiredService<MeterExport>().Build(app);
         var api = app.MapGroup("/api/v1");
         WorkloadEndpoints.Map(api);
         PolicyEndpoints.Map(api);
@@ -46,6 +53,7 @@ public static class ApiEndpoints
         SettingsEndpoints.Map(api);
         NodeEndpoints.Map(api);
         ClusterEndpoints.Map(api);
+        FlowEndpoints.Map(api);
         HealthEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Routing;
 namespace MicroSeg.Api.Endpoints;
 
 /// <summary>
-/// /metrics: this silo's runtime statistics in the Prometheus text exposition format (0.0.4), written by hand.
-/// Each silo is scraped on its own; every series carries a <c>silo</c> label.
+/// /metrics: this silo's runtime statistics in the Prometheus text exposition format (0.0.4), followed by Orleans'
+/// own meters and MicroSeg's control-plane meters (flows), exported by OpenTelemetry (<see cref="MeterExport"/>).
+/// Each silo is scraped on its own; every series written here carries a <c>silo</c> label.
 /// </summary>
 internal static class MetricsEndpoints
 {
@@ -20,10 +21,11 @@ internal static class MetricsEndpoints
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", GetAsync).WithName("Metrics").WithSummary("Runtime statistics of this silo in Prometheus text format.").WithTags("Health");
 
-    private static async Task<ContentHttpResult> GetAsync(ClusterStatisticsReader reader, GrainCallStatistics calls, CancellationToken ct)
+    private static async Task<ContentHttpResult> GetAsync(ClusterStatisticsReader reader, GrainCallStatistics calls, MeterExport meters, HttpContext http, CancellationToken ct)
     {
         var (silo, types) = await reader.ReadLocalAsync(ct);
-        return TypedResults.Text(Write(silo, types, calls.Snapshot(), GrainCallStatistics.Window), ContentType);
+        var exported = await meters.ReadAsync(http.RequestServices, ct);
+        return TypedResults.Text(Write(silo, types, calls.Snapshot(), GrainCallStatistics.Window) + exported, ContentType);
     }
 
     /// <summary>Formats one silo's statistics as Prometheus metric families.</summary>

@@ -19,13 +19,22 @@ internal static class AgentCommand
             Description = "device-name globs ('*', '?'; comma-separated) the agent may attach to besides veth devices, e.g. 'eth1,bond*'; other devices are refused",
         };
 
-        var metrics = new Option<string?>("--metrics") { Description = "HOST:PORT to serve Prometheus metrics on (GET /metrics); off by default" };
+        var metrics = new Option<string?>("--metrics-listen", "--metrics")
+        {
+            Description = "HOST:PORT to serve Prometheus metrics on (GET /metrics); 'off' for none",
+            DefaultValueFactory = _ => defaults.Metrics,
+        };
+        var flowInterval = new Option<string>("--flow-interval")
+        {
+            Description = "how long flow events are summed before they go to the control plane, e.g. 5s, 500ms, 1m",
+            DefaultValueFactory = _ => "5s",
+        };
 
         var root = new RootCommand(
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, UninstallCommand.Create(defaults),
+            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.SetAction((parse, cancellationToken) =>
@@ -38,8 +47,15 @@ internal static class AgentCommand
                 PinRoot = parse.GetValue(pinRoot)!,
                 ConntrackEntries = parse.GetValue(conntrack),
                 Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Metrics = parse.GetValue(metrics),
+                Metrics = parse.GetValue(metrics) is "off" or "" ? null : parse.GetValue(metrics),
             };
+            if (Durations.TryParse(parse.GetValue(flowInterval)!, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
+                options = options with { FlowInterval = interval };
+            else
+            {
+                Console.Error.WriteLine($"microseg-agent: --flow-interval '{parse.GetValue(flowInterval)}' is not a duration from 100ms to 10m, e.g. 5s.");
+                return Task.FromResult(2);
+            }
             if (Validate(options) is { } error)
             {
                 Console.Error.WriteLine($"microseg-agent: {error}");
@@ -70,7 +86,7 @@ internal static class AgentCommand
                 return patternError;
         }
         if (options.Metrics is { } m && (m.LastIndexOf(':') is var c && (c <= 0 || !int.TryParse(m.AsSpan(c + 1), out var p) || p is < 1 or > 65535)))
-            return $"--metrics '{m}' is not HOST:PORT with a port in 1-65535.";
+            return $"--metrics-listen '{m}' is not HOST:PORT with a port in 1-65535.";
         if (options.ConntrackEntries < 1024)
             return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
         return null;

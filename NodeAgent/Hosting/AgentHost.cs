@@ -1,4 +1,5 @@
 using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Flows;
 using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 using MicroSeg.NodeAgent.Rules;
@@ -72,14 +73,19 @@ internal static class AgentHost
         builder.Services.AddSingleton<MonitorCounters>();
         builder.Services.AddSingleton<IRevisionAppliedListener>(sp => sp.GetRequiredService<MonitorCounters>());
         builder.Services.AddSingleton(sp => new ConntrackCollector(sp.GetRequiredService<Datapath>()));
+        builder.Services.AddSingleton(new FlowOutbox(options.FlowBufferSamples));
+        builder.Services.AddSingleton<FlowCounters>();
+        builder.Services.AddSingleton<AgentFlowMetrics>();
 
         // Hosted services start in registration order. The data plane comes first so it enforces whatever is
         // pinned even while no gateway answers; the cluster client's start then waits for a gateway, and only
         // after it the subscription, which needs the cluster's grain manifest.
         builder.Services.AddHostedService<DatapathService>();
         builder.Services.AddHostedService<LinkWatcher>();
-        builder.Services.AddHostedService<ConntrackCollectionService>();
+        builder.Services.AddSingleton<ConntrackCollectionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConntrackCollectionService>());
         builder.Services.AddHostedService<AgentMetricsEndpoint>();
+        builder.Services.AddHostedService<FlowCollectionService>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -95,6 +101,7 @@ internal static class AgentHost
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayConnectionEvents>());
         builder.Services.AddSingleton<NodeSubscription>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeSubscription>());
+        builder.Services.AddHostedService<FlowSender>();
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

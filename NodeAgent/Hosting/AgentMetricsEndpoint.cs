@@ -16,6 +16,7 @@ internal sealed partial class AgentMetricsEndpoint(
     AgentOptions options,
     ControlPlaneGuard guard,
     MonitorCounters monitor,
+    AgentFlowMetrics flows,
     ILogger<AgentMetricsEndpoint> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -61,7 +62,7 @@ internal sealed partial class AgentMetricsEndpoint(
         }
         try
         {
-            var body = Encoding.UTF8.GetBytes(AgentMetricsText.Write(options.Node, guard.Current, monitor.Read()));
+            var body = Encoding.UTF8.GetBytes(AgentMetricsText.Write(options.Node, guard.Current, monitor.Read(), flows.Read()));
             response.ContentType = AgentMetricsText.ContentType;
             response.OutputStream.Write(body);
         }

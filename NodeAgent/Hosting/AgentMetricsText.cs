@@ -5,11 +5,11 @@ using MicroSeg.Grains.Interfaces.Nodes;
 namespace MicroSeg.NodeAgent.Hosting;
 
 /// <summary>The agent's metrics in the Prometheus text format (0.0.4). Every series carries the node's name.</summary>
-internal static class AgentMetricsText
+internal static partial class AgentMetricsText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(string node, ControlPlaneHold? hold, MonitorCounts monitor)
+    public static string Write(string node, ControlPlaneHold? hold, MonitorCounts monitor, AgentFlowMetrics.Snapshot? flows = null)
     {
         var text = new StringBuilder();
         Family(text, "microseg_agent_control_plane_held", "gauge",
@@ -35,6 +35,8 @@ internal static class AgentMetricsText
                 ("rule", c.Rule ?? ""), ("workload", c.WorkloadId ?? ""), ("interface", c.Interface),
                 ("direction", c.Direction == TrafficDirection.Ingress ? "ingress" : "egress"), ("reason", c.Reason));
         }
+        if (flows is not null)
+            WriteFlows(text, node, flows);
         return text.ToString();
     }
 

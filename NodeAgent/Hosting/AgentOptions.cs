@@ -39,8 +39,20 @@ internal sealed record AgentOptions
     /// <summary>How often the agent checks (at a constant cost) whether the conntrack table needs a collection pass; a pass runs only when it may be half full or after addresses were taken away. Default 10 s.</summary>
     public TimeSpan ConntrackCollectPeriod { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>HOST:PORT to serve Prometheus metrics on (<c>GET /metrics</c>). Default: none (no listener).</summary>
-    public string? Metrics { get; init; }
+    /// <summary>HOST:PORT to serve Prometheus metrics on (<c>GET /metrics</c>); null or empty for none. Default 127.0.0.1:9464.</summary>
+    public string? Metrics { get; init; } = "127.0.0.1:9464";
+
+    /// <summary>How long flow events are summed before the sums go to the control plane. Default 5 s.</summary>
+    public TimeSpan FlowInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most distinct flow keys summed in one interval; events of further keys are counted, not reported. Default 100,000.</summary>
+    public int FlowMaxKeys { get; init; } = 100_000;
+
+    /// <summary>Most conntrack entries whose counters are remembered between scans (for packets and bytes of allowed connections). Default 262,144.</summary>
+    public int FlowConntrackTracked { get; init; } = 1 << 18;
+
+    /// <summary>Most flow samples waiting for a slow or unreachable control plane; the oldest beyond are dropped and counted. Default 200,000.</summary>
+    public int FlowBufferSamples { get; init; } = 200_000;
 
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

@@ -26,6 +26,9 @@ internal sealed partial class ConntrackCollectionService(
     /// <summary>Flows ended since the agent started.</summary>
     public long EndedTotal => Interlocked.Read(ref _endedTotal);
 
+    /// <summary>Entries the last pass found (live ones plus those it ended); -1 before the first pass.</summary>
+    public int LastScanned { get; private set; } = -1;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.ConntrackCollectPeriod, time);
@@ -39,6 +42,7 @@ internal sealed partial class ConntrackCollectionService(
                         continue;
                     var result = collector.Collect();
                     Interlocked.Add(ref _endedTotal, result.Ended.Count);
+                    LastScanned = result.Scanned;
                     if (result.Ended.Count > 0 || result.Revoked > 0)
                         LogCollected(result.Scanned, result.Ended.Count, result.Revoked);
                 }

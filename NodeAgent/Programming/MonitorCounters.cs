@@ -30,6 +30,12 @@ internal sealed partial class MonitorCounters(Datapath datapath) : IRevisionAppl
         _names = new Names(rulesById, endpoints);
     }
 
+    /// <summary>The workload whose interface has <paramref name="ifindex"/> in the revision last programmed, or null.</summary>
+    public string? WorkloadOf(uint ifindex) => _names.Endpoints.TryGetValue((int)ifindex, out var endpoint) ? endpoint.Workload : null;
+
+    /// <summary>The rule ("policy-id/direction/index") of <paramref name="ruleId"/> in the revision last programmed, or null.</summary>
+    public string? RuleOf(uint ruleId) => _names.Rules.GetValueOrDefault(ruleId);
+
     /// <summary>Reads the counters from the kernel now.</summary>
     public MonitorCounts Read()
     {
@@ -52,17 +58,9 @@ internal sealed partial class MonitorCounters(Datapath datapath) : IRevisionAppl
         var (workload, device) = names.Endpoints.TryGetValue((int)key.IfIndex, out var endpoint)
             ? endpoint
             : ((string?)null, $"ifindex {key.IfIndex}");
-        return new WouldDenyCount(rule is null ? null : PolicyOf(rule), rule, key.RuleId, workload, device,
+        return new WouldDenyCount(rule is null ? null : RuleSources.PolicyOf(rule), rule, key.RuleId, workload, device,
             key.Direction == BpfDirection.Ingress ? NodeDirection.Ingress : NodeDirection.Egress,
             ReasonName(key.Reason), (long)packets);
-    }
-
-    /// <summary>"policy-id/ingress/0" → "policy-id" (policy ids may not contain '/', rule sources end in two segments).</summary>
-    private static string PolicyOf(string source)
-    {
-        var last = source.LastIndexOf('/');
-        var direction = last > 0 ? source.LastIndexOf('/', last - 1) : -1;
-        return direction > 0 ? source[..direction] : source;
     }
 
     /// <summary>FlowReason.DefaultDeny → "default-deny".</summary>

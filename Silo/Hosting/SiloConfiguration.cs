@@ -3,6 +3,7 @@ using MicroSeg.Grains;
 using MicroSeg.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MicroSeg.Silo.Flows;
 using MicroSeg.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -66,6 +67,7 @@ internal static class SiloConfiguration
             // only serializes exception types from namespaces it is told about; without this the reply fails
             // with "Could not find a codec for type Npgsql.PostgresException".
             silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+            silo.AddPostgresFlowHistory(postgres);
         }
         else
         {
@@ -73,6 +75,7 @@ internal static class SiloConfiguration
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
+            silo.AddSqliteFlowHistory(Path.GetDirectoryName(database)!);
             AddMemoryFanout(silo);
         }
         ConfigureShared(silo);

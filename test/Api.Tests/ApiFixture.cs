@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MicroSeg.Silo.Flows;
 using MicroSeg.Silo.Hosting;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
@@ -14,6 +15,7 @@ namespace MicroSeg.Api.Tests;
 public sealed class ApiFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+    private readonly string _flowHistoryDir = Directory.CreateTempSubdirectory("microseg-api-flows-").FullName;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -33,6 +35,7 @@ public sealed class ApiFixture : IAsyncLifetime
             // Policy batches register a reminder (the production silo keeps them in SQLite or PostgreSQL).
             silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
+            silo.AddSqliteFlowHistory(_flowHistoryDir);
         });
         builder.Services.AddMicroSegApi();
         _app = builder.Build();
@@ -49,6 +52,8 @@ public sealed class ApiFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_flowHistoryDir, recursive: true);
     }
 
     private static int FreePort()

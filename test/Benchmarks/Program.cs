@@ -16,6 +16,10 @@ if (args is ["networkpolicy-import", .. var importArgs])
 if (args is ["grain-calls", .. var callArgs])
     return await MicroSeg.Benchmarks.Calls.GrainCallsCommand.RunAsync(callArgs);
 
+// "flows ...": connections the flow pipeline accounts for under load, visibility delay, history bytes per row.
+if (args is ["flows", .. var flowArgs])
+    return await MicroSeg.Benchmarks.Flows.FlowAccountingCommand.RunAsync(flowArgs);
+
 // "writes ...": PUT /api/v1/workloads/{id} on one embedded silo, writes/s and latency by workload count.
 if (args is ["writes", .. var writeArgs])
     return await MicroSeg.Benchmarks.Writes.WritesCommand.RunAsync(writeArgs);

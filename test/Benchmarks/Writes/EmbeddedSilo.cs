@@ -21,14 +21,21 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DirectoryInfo _data;
 
-    private EmbeddedSilo(WebApplication app, DirectoryInfo data, Uri api)
+    private EmbeddedSilo(WebApplication app, DirectoryInfo data, Uri api, int gatewayPort)
     {
         _app = app;
         _data = data;
         Api = api;
+        GatewayPort = gatewayPort;
     }
 
+    /// <summary>The port agents connect to.</summary>
+    public int GatewayPort { get; }
+
     public Uri Api { get; }
+
+    /// <summary>The silo's --data directory.</summary>
+    public string DataDirectory => _data.FullName;
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
@@ -53,7 +60,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
         var app = builder.Build();
         app.MapMicroSegApi();
         await app.StartAsync();
-        return new EmbeddedSilo(app, data, new Uri(options.Http));
+        return new EmbeddedSilo(app, data, new Uri(options.Http), options.GatewayPort);
     }
 
     public async ValueTask DisposeAsync()

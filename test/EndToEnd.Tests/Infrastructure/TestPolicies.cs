@@ -4,9 +4,12 @@ namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 internal static class TestPolicies
 {
     /// <summary>"app=b accepts TCP 80 from app=a": isolates b for ingress only.</summary>
-    public static readonly object BAcceptsAOn80 = new
+    public static readonly object BAcceptsAOn80 = BAcceptsAOn80Named("b-accepts-a-80");
+
+    /// <summary>"app=b accepts TCP 80 from app=a" under the given policy id.</summary>
+    public static object BAcceptsAOn80Named(string id) => new
     {
-        id = "b-accepts-a-80",
+        id,
         selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "b" } },
         ingress = new[]
         {

@@ -1,5 +1,6 @@
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Addresses;
+using MicroSeg.Grains.Interfaces.Flows;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -65,6 +66,16 @@ internal static class Samples
     private static readonly NodeAck Ack = new("epoch", 42, ["veth-web1"], ["veth-gone"], "boom", [new RefusedInterface("eth0", "not a veth device")], Hold, Monitor);
     private static readonly WorkloadRecord Record = new(Workload, 300);
 
+    private static readonly FlowSample FlowSampleOne = new("b", TrafficDirection.Ingress, "198.18.0.3", "198.18.0.2", 80, 6, FlowVerdict.Deny, 0, "default-deny", 42,
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(3), 5, 15, 0);
+
+    private static readonly FlowRecord Flow = new(41, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(3), "node-a",
+        new FlowEndpoint("c", "default", "198.18.0.3"), new FlowEndpoint("b", "default", "198.18.0.2", 80), "TCP", "deny", "b-accepts-a", "default-deny", 5, 15, 0);
+
+    private static readonly EdgeSummary Edge = new(new EdgeEnd("c", "default", new Dictionary<string, string> { ["app"] = "c" }),
+        new EdgeEnd("b", "default", new Dictionary<string, string> { ["app"] = "b" }), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(3),
+        ["TCP/80"], new Dictionary<string, long> { ["deny"] = 5 }, ["b-accepts-a"], 5, 15, 0);
+
     public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
     {
         ["WorkloadSpec"] = Workload,
@@ -104,5 +115,20 @@ internal static class Samples
         ["MonitorCounts"] = Monitor,
         ["WouldDenyCount"] = WouldDeny,
         ["AddressClaim"] = new AddressClaim("198.18.0.1/32", "web-1", 3, DateTimeOffset.UnixEpoch),
+        ["FlowSample"] = FlowSampleOne,
+        ["FlowBatch"] = new FlowBatch("node-a", 7, [FlowSampleOne], 3),
+        ["FlowVerdict"] = FlowVerdict.WouldDeny,
+        ["FlowRecord"] = Flow,
+        ["FlowEndpoint"] = Flow.Dst,
+        ["FlowQuery"] = new FlowQuery("a", "b", "shop", "deny", "b-accepts-a", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), 50, 99, null),
+        ["FlowPage"] = new FlowPage([Flow], 41),
+        ["EdgeSummary"] = Edge,
+        ["EdgeEnd"] = Edge.Src,
+        ["TopologyLevel"] = TopologyLevel.App,
+        ["TopologyView"] = new TopologyView([new TopologyNode("b", "app", new Dictionary<string, string> { ["app"] = "b" })],
+            [new TopologyEdge("a", "b", ["TCP/80"], new Dictionary<string, long> { ["allow"] = 20, ["deny"] = 0, ["would-deny"] = 0 }, ["b-accepts-a"], DateTimeOffset.UnixEpoch)]),
+        ["TopologyNode"] = new TopologyNode("198.18.9.0/24", "external", new Dictionary<string, string>()),
+        ["TopologyEdge"] = new TopologyEdge("c", "b", ["TCP/80"], new Dictionary<string, long> { ["deny"] = 5 }, [], DateTimeOffset.UnixEpoch),
     };
+
 }

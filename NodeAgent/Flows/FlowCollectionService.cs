@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Hosting;
+using MicroSeg.NodeAgent.Programming;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodeDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
+
+namespace MicroSeg.NodeAgent.Flows;
+
+/// <summary>
+/// Drains the data plane's flow events continuously on a thread of its own (ring_buffer__poll waits in epoll, no
+/// busy polling), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each interval's samples in the
+/// <see cref="FlowOutbox"/>. It never waits for the control plane: sending is <see cref="FlowSender"/>'s job.
+/// A second thread reads conntrack counters once per interval (<see cref="ConntrackAccounting"/>) and hands their
+/// growth over, to be summed with the events.
+/// </summary>
+internal sealed partial class FlowCollectionService(
+    Datapath datapath,
+    MonitorCounters names,
+    FlowOutbox outbox,
+    FlowCounters counters,
+    AgentOptions options,
+    TimeProvider time,
+    ILogger<FlowCollectionService> logger) : BackgroundService
+{
+    /// <summary>Longest wait in the kernel, so a stop or an interval's end is noticed promptly.</summary>
+    private static readonly TimeSpan PollWait = TimeSpan.FromMilliseconds(200);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<ConntrackAccounting.CounterGrowth>> _growth = new();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+        Task.Factory.StartNew(() => ScanConntrack(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+
+    private void ScanConntrack(CancellationToken stoppingToken)
+    {
+        var accounting = new ConntrackAccounting(datapath, options.FlowConntrackTracked);
+        while (!stoppingToken.WaitHandle.WaitOne(options.FlowInterval))
+        {
+            try
+            {
+                // At most a few intervals wait: a flow thread that stopped taking them must not grow memory.
+                if (_growth.Count < 4)
+                    _growth.Enqueue(accounting.Scan());
+            }
+            catch (BpfException ex)
+            {
+                LogPollFailed(ex.Message);
+            }
+        }
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        FlowEventReader reader;
+        try
+        {
+            reader = datapath.OpenEvents();
+        }
+        catch (BpfException ex)
+        {
+            LogCannotRead(ex.Message);
+            return;
+        }
+        using (reader)
+        {
+            var aggregator = new FlowAggregator(options.FlowMaxKeys);
+            var intervalStart = time.GetTimestamp();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var left = options.FlowInterval - time.GetElapsedTime(intervalStart);
+                try
+                {
+                    foreach (var e in reader.Poll(left < PollWait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : PollWait))
+                    {
+                        var added = aggregator.Add(e);
+                        counters.Event(FlowAggregator.VerdictOf(e.Verdict), e.Direction == TrafficDirection.Ingress ? NodeDirection.Ingress : NodeDirection.Egress,
+                            e.RuleId, added);
+                    }
+                }
+                catch (BpfException ex)
+                {
+                    LogPollFailed(ex.Message);
+                    stoppingToken.WaitHandle.WaitOne(PollWait);
+                }
+                if (time.GetElapsedTime(intervalStart) < options.FlowInterval)
+                    continue;
+                intervalStart = time.GetTimestamp();
+                Flush(aggregator);
+            }
+            // What the last partial interval saw still goes out while the sender runs.
+            Flush(aggregator);
+        }
+    }
+
+    private void Flush(FlowAggregator aggregator)
+    {
+        while (_growth.TryDequeue(out var growth))
+        {
+            foreach (var g in growth)
+                aggregator.AddCounters(g.Key, g.Value, g.Packets, g.Bytes);
+        }
+        var monotonicNow = MonotonicNs();
+        var wallNow = time.GetUtcNow();
+        var samples = aggregator.Flush(names.WorkloadOf,
+            ns => wallNow - TimeSpan.FromTicks((long)(monotonicNow > ns ? monotonicNow - ns : 0) / 100), out var unattributed);
+        counters.Flushed(unattributed, aggregator.Overflowed);
+        outbox.Add(samples);
+    }
+
+    /// <summary>CLOCK_MONOTONIC in ns, the clock of the events' timestamps (Stopwatch reads it on Linux).</summary>
+    private static ulong MonotonicNs() => (ulong)(Stopwatch.GetTimestamp() * (1_000_000_000.0 / Stopwatch.Frequency));
+
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Error, Message = "Cannot read flow events: {Error}; flows of this node are not reported")]
+    private partial void LogCannotRead(string error);
+
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "Reading flow events failed: {Error}")]
+    private partial void LogPollFailed(string error);
+}

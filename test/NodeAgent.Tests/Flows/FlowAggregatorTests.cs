@@ -1,0 +1,115 @@
+using System.Net;
+using MicroSeg.Bpf;
+using MicroSeg.NodeAgent.Flows;
+using SampleVerdict = MicroSeg.Grains.Interfaces.Flows.FlowVerdict;
+using NodeDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
+
+namespace MicroSeg.NodeAgent.Tests.Flows;
+
+public sealed class FlowAggregatorTests
+{
+    private static readonly DateTimeOffset Wall = new(2026, 12, 6, 4, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Flush_DeniedSynRetries_OneConnectionPerSourcePort_EveryPacketCounted()
+    {
+        var aggregator = new FlowAggregator(100);
+        for (var retry = 0; retry < 3; retry++)
+            aggregator.Add(Denied(40000, 1_000 + (ulong)retry));
+        aggregator.Add(Denied(40001, 2_000));
+
+        var sample = Assert.Single(Flush(aggregator));
+
+        Assert.Equal(2, sample.Connections);
+        Assert.Equal(4, sample.Packets);
+        Assert.Equal("b", sample.Workload);
+        Assert.Equal(NodeDirection.Ingress, sample.Direction);
+        Assert.Equal(SampleVerdict.Deny, sample.Verdict);
+        Assert.Equal("default-deny", sample.Reason);
+        Assert.Equal("198.18.0.3", sample.Source);
+        Assert.Equal("198.18.0.2", sample.Destination);
+        Assert.Equal(80, sample.Port);
+        Assert.True(sample.FirstSeen < sample.LastSeen);
+    }
+
+    [Fact]
+    public void Flush_RetryInTheNextInterval_IsNotANewConnection()
+    {
+        var aggregator = new FlowAggregator(100);
+        aggregator.Add(Denied(40000, 1_000));
+        Flush(aggregator);
+
+        aggregator.Add(Denied(40000, 3_000));
+        var sample = Assert.Single(Flush(aggregator));
+
+        Assert.Equal(0, sample.Connections);
+        Assert.Equal(1, sample.Packets);
+    }
+
+    [Fact]
+    public void Flush_EventOfUnknownInterface_LeftOutAndCounted()
+    {
+        var aggregator = new FlowAggregator(100);
+        var e = Denied(40000, 1_000);
+        e.IfIndex = 99;
+        aggregator.Add(e);
+
+        var samples = aggregator.Flush(i => i == 7 ? "b" : null, _ => Wall, out var unattributed);
+
+        Assert.Empty(samples);
+        Assert.Equal(1, unattributed);
+    }
+
+    [Fact]
+    public void Add_MoreKeysThanAllowed_CountsTheRest()
+    {
+        var aggregator = new FlowAggregator(2);
+        for (ushort port = 1; port <= 5; port++)
+        {
+            var e = Denied(40000, 1_000);
+            e.DestinationPort = port;
+            aggregator.Add(e);
+        }
+
+        Assert.Equal(2, Flush(aggregator).Count);
+        Assert.Equal(3, aggregator.Overflowed);
+    }
+
+    [Fact]
+    public void AddCounters_ConntrackGrowthOfAnAllowedConnection_JoinsItsOpeningEvent()
+    {
+        var aggregator = new FlowAggregator(100);
+        var opened = Denied(40000, 1_000);
+        opened.Verdict = FlowVerdict.Allowed;
+        opened.Reason = FlowReason.PolicyAllow;
+        opened.RuleId = 17;
+        aggregator.Add(opened);
+        var key = new ConntrackKey(7, TrafficDirection.Ingress, 6, IPAddress.Parse("198.18.0.3"), 40000, IPAddress.Parse("198.18.0.2"), 80);
+        var value = new ConntrackValue { RuleId = 17, Direction = TrafficDirection.Ingress, LastSeenNs = 5_000 };
+
+        aggregator.AddCounters(key, value, 12, 3_400);
+
+        var sample = Assert.Single(Flush(aggregator));
+        Assert.Equal((1L, 12L, 3_400L), (sample.Connections, sample.Packets, sample.Bytes));
+        Assert.Equal(SampleVerdict.Allow, sample.Verdict);
+        Assert.Equal("policy-allow", sample.Reason);
+    }
+
+    private static List<Grains.Interfaces.Flows.FlowSample> Flush(FlowAggregator aggregator) =>
+        aggregator.Flush(i => i == 7 ? "b" : null, ns => Wall.AddTicks((long)ns / 100), out _);
+
+    private static FlowEvent Denied(ushort sourcePort, ulong timestampNs) => new()
+    {
+        TimestampNs = timestampNs,
+        IfIndex = 7,
+        Direction = TrafficDirection.Ingress,
+        Family = IpFamily.IPv4,
+        Protocol = 6,
+        SourcePort = sourcePort,
+        DestinationPort = 80,
+        Verdict = FlowVerdict.Denied,
+        Reason = FlowReason.DefaultDeny,
+        SourceAddress = IpAddressBytes.From(IPAddress.Parse("198.18.0.3")),
+        DestinationAddress = IpAddressBytes.From(IPAddress.Parse("198.18.0.2")),
+    };
+}
