@@ -2,13 +2,17 @@ using MicroSeg.Api.Diagnostics;
 using MicroSeg.Api.Endpoints;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
+using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Validation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -29,6 +33,15 @@ public static class ApiEndpoints
         services.AddSingleton<GrainCallStatistics>();
         services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallStatistics>());
         services.AddSingleton<ClusterStatisticsReader>();
+        services.AddOptions<ApiSecurityOptions>();
+        // Host filtering runs only when AllowedHosts is set (a loopback-bound silo); it reads its list from our options.
+        services.AddOptions<HostFilteringOptions>().Configure<IOptions<ApiSecurityOptions>>((hosts, security) =>
+        {
+            hosts.AllowedHosts = [.. security.Value.AllowedHosts];
+            hosts.AllowEmptyHosts = false;
+        });
+        services.AddAuthentication(ApiAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiAuthentication>(ApiAuthentication.SchemeName, null);
+        ApiPolicies.Add(services.AddAuthorizationBuilder());
         return services;
     }
 
@@ -37,7 +50,12 @@ public static class ApiEndpoints
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblemAsync });
         app.UseStatusCodePages();
-        var api = app.MapGroup("/api/v1");
+        var security = app.Services.GetRequiredService<IOptions<ApiSecurityOptions>>().Value;
+        if (security.AllowedHosts.Count > 0)
+            app.UseHostFiltering();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        var api = app.MapGroup("/api/v1").RequireApiAccess();
         WorkloadEndpoints.Map(api);
         PolicyEndpoints.Map(api);
         NamespaceEndpoints.Map(api);
@@ -46,8 +64,12 @@ public static class ApiEndpoints
         SettingsEndpoints.Map(api);
         NodeEndpoints.Map(api);
         ClusterEndpoints.Map(api);
+        TokenEndpoints.Map(api);
+        AuditEndpoints.Map(api);
         HealthEndpoints.Map(app);
-        MetricsEndpoints.Map(app);
+        var metrics = MetricsEndpoints.Map(app);
+        if (!security.OpenMetrics)
+            metrics.RequireAuthorization(ApiPolicies.Viewer);
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
@@ -88,8 +110,12 @@ public static class ApiEndpoints
             SpecValidationException invalid => ApiProblems.Invalid(invalid.Errors.Count > 0 ? invalid.Errors : [new ValidationError("body", invalid.Message)]),
             _ when context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable => TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "The control plane is briefly unavailable; retry.",
-                detail: ex?.Message, type: "https://microseg.dev/problems/unavailable"),
-            _ => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request failed.", detail: ex?.Message),
+                detail: "a grain's silo or the database is not reachable right now (the silo log has the cause).", type: "https://microseg.dev/problems/unavailable"),
+            // The framework's own request errors (body too large, bad framing) describe the request, not our internals.
+            BadHttpRequestException bad => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request is malformed.", detail: bad.Message),
+            // Anything else stays in the silo log: exception text shows internals to whoever sent the request.
+            _ => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request failed.",
+                detail: $"an internal error occurred (trace id {context.TraceIdentifier}; the silo log has the cause)."),
         };
         await result.ExecuteAsync(context);
     }

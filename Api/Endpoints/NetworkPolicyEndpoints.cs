@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using System.Text.Json.Nodes;
 using MicroSeg.Api.Kubernetes;
 using MicroSeg.Api.Problems;
@@ -25,14 +26,14 @@ internal static class NetworkPolicyEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/networkpolicies").WithTags("NetworkPolicies");
-        group.MapPost("/", ApplyAsync).WithName("ApplyNetworkPolicies")
+        group.MapPost("/", ApplyAsync).RequireAuthorization(ApiPolicies.Admin).WithName("ApplyNetworkPolicies")
             .WithSummary("Applies NetworkPolicies (YAML or JSON, one or many documents, or a List) as kubectl apply would; all or nothing.")
             .WithDescription("An invalid document anywhere answers 400 naming documents[i] and the field, and changes nothing. A valid body is persisted as one batch before anything is applied; 200 once applied, 202 when it is accepted but still applying after the wait (it completes regardless).");
         group.MapGet("/", ListAsync).WithName("ListNetworkPolicies").WithSummary("Lists every imported NetworkPolicy.");
         group.MapGet("/{namespace}", ListAsync).WithName("ListNamespaceNetworkPolicies").WithSummary("Lists the NetworkPolicies of one namespace.");
         group.MapGet("/{namespace}/{name}", GetAsync).WithName("GetNetworkPolicy").WithSummary("Reads one NetworkPolicy as applied.");
-        group.MapPut("/{namespace}/{name}", PutAsync).WithName("PutNetworkPolicy").WithSummary("Creates or replaces one NetworkPolicy.");
-        group.MapDelete("/{namespace}/{name}", DeleteAsync).WithName("DeleteNetworkPolicy").WithSummary("Removes one NetworkPolicy.");
+        group.MapPut("/{namespace}/{name}", PutAsync).RequireAuthorization(ApiPolicies.Admin).WithName("PutNetworkPolicy").WithSummary("Creates or replaces one NetworkPolicy.");
+        group.MapDelete("/{namespace}/{name}", DeleteAsync).RequireAuthorization(ApiPolicies.Admin).WithName("DeleteNetworkPolicy").WithSummary("Removes one NetworkPolicy.");
     }
 
     private static async Task<Results<Ok<AppliedNetworkPolicy[]>, Accepted<AppliedNetworkPolicy[]>, ProblemHttpResult>> ApplyAsync(

@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
@@ -18,10 +19,10 @@ internal static class PolicyEndpoints
     {
         var group = api.MapGroup("/policies").WithTags("Policies");
         group.MapGet("/", ListAsync).WithName("ListPolicies").WithSummary("Lists every policy.");
-        group.MapPost("/", CreateAsync).WithName("CreatePolicy").WithSummary("Creates a policy; 409 if the id exists.");
+        group.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin).WithName("CreatePolicy").WithSummary("Creates a policy; 409 if the id exists.");
         group.MapGet("/{id}", GetAsync).WithName("GetPolicy").WithSummary("Reads one policy.");
-        group.MapPut("/{id}", PutAsync).WithName("PutPolicy").WithSummary("Creates or replaces a policy.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeletePolicy").WithSummary("Removes a policy.");
+        group.MapPut("/{id}", PutAsync).RequireAuthorization(ApiPolicies.Admin).WithName("PutPolicy").WithSummary("Creates or replaces a policy.");
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiPolicies.Admin).WithName("DeletePolicy").WithSummary("Removes a policy.");
     }
 
     private static async Task<Ok<IReadOnlyList<PolicySpec>>> ListAsync(IGrainFactory grains) =>

@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
@@ -19,7 +20,7 @@ internal static class SettingsEndpoints
         var group = api.MapGroup("/settings").WithTags("Settings");
         group.MapGet("/enforcement", GetAsync).WithName("GetEnforcementSettings")
             .WithSummary("The cluster default enforcement mode and the label groups with their own mode.");
-        group.MapPut("/enforcement", PutAsync).WithName("PutEnforcementSettings")
+        group.MapPut("/enforcement", PutAsync).RequireAuthorization(ApiPolicies.Admin).WithName("PutEnforcementSettings")
             .WithSummary("Replaces the enforcement settings; workloads follow within one recomputation.");
     }
 

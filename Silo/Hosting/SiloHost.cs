@@ -1,6 +1,8 @@
 using MicroSeg.Api;
 using MicroSeg.Dashboard;
 using MicroSeg.Grains.Nodes;
+using MicroSeg.Api.Security;
+using MicroSeg.Silo.Security;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 
@@ -54,6 +56,7 @@ internal static class SiloHost
         builder.Services.AddSingleton(identity);
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
         builder.Services.AddMicroSegApi();
+        ConfigureSecurity(builder.Services, options);
 
         var app = builder.Build();
         app.MapMicroSegApi();
@@ -75,6 +78,28 @@ internal static class SiloHost
         // failure to a supervisor, so it restarts the process.
         return cancellationToken.IsCancellationRequested ? 0 : 1;
     }
+
+    /// <summary>After UseOrleans: the bootstrap token is registered once the silo runs (hosted services start in order).</summary>
+    private static void ConfigureSecurity(IServiceCollection services, SiloCommandOptions options)
+    {
+        services.AddSingleton(new AdminTokenFile(options.AdminTokenFile ?? Path.Combine(options.Data, AdminTokenFile.DefaultName), options.Http));
+        services.AddHostedService<AdminTokenBootstrap>();
+        services.Configure<ApiSecurityOptions>(o =>
+        {
+            o.OpenMetrics = options.OpenMetrics;
+            if (IsLoopback(new Uri(options.Http)))
+            {
+                foreach (var host in LoopbackHosts)
+                    o.AllowedHosts.Add(host);
+            }
+        });
+    }
+
+    /// <summary>The names a loopback-bound API answers to: anything else in the Host header came through a rebound DNS name.</summary>
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    private static bool IsLoopback(Uri http) =>
+        http.IsLoopback || (System.Net.IPAddress.TryParse(http.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static string? Validate(SiloCommandOptions options)
     {

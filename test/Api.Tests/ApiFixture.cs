@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using MicroSeg.Api.Security;
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +42,21 @@ public sealed class ApiFixture : IAsyncLifetime
         _app = builder.Build();
         _app.MapMicroSegApi();
         await _app.StartAsync();
-        Client = _app.GetTestClient();
+        Client = await ClientAsync(ApiRole.Admin);
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient Anonymous() => _app!.GetTestClient();
+
+    /// <summary>A client holding a new token of <paramref name="role"/> (every test fixture client is an admin's).</summary>
+    public async Task<HttpClient> ClientAsync(ApiRole role)
+    {
+        var app = _app!;
+        var client = app.GetTestClient();
+        var secret = await ApiTokenIssuer.IssueAsync(app.Services.GetRequiredService<IGrainFactory>(), $"test-{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}",
+            role, "test fixture", DateTimeOffset.UtcNow);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        return client;
     }
 
     public async Task DisposeAsync()

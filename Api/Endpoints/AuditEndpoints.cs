@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using MicroSeg.Api.Problems;
+using MicroSeg.Api.Security;
+using MicroSeg.Grains.Interfaces.Audit;
+using MicroSeg.Grains.Interfaces.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Orleans;
+
+namespace MicroSeg.Api.Endpoints;
+
+/// <summary>An audit entry as the API shows it: before and after as JSON objects.</summary>
+public sealed record AuditView(DateTimeOffset Time, string Actor, string Action, string Kind, string Id, JsonNode? Before, JsonNode? After);
+
+/// <summary>/api/v1/audit: every change made through the API, for admins.</summary>
+internal static class AuditEndpoints
+{
+    /// <summary>The longest period one read may cover (one grain per hour is read).</summary>
+    internal static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(7);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/audit", ListAsync).WithTags("Audit").WithName("ListAudit").RequireAuthorization(ApiPolicies.Admin)
+            .WithSummary("Changes (who, when, what, before/after) from ?since= (default 24 hours ago) to ?until= (default now), oldest first; at most 7 days per read.");
+
+    private static async Task<Results<Ok<AuditView[]>, ProblemHttpResult>> ListAsync(DateTimeOffset? since, DateTimeOffset? until, IGrainFactory grains, TimeProvider time)
+    {
+        var to = until ?? time.GetUtcNow();
+        var from = since ?? to - TimeSpan.FromDays(1);
+        if (from > to || to - from > MaxPeriod)
+            return ApiProblems.Invalid([new ValidationError("since", $"the period {from:O} to {to:O} must be positive and at most {MaxPeriod.TotalDays:0} days.")]);
+        var hours = await Task.WhenAll(AuditKeys.Hours(from, to).Select(h => grains.GetGrain<IAuditLogGrain>(h).GetAsync()));
+        return TypedResults.Ok(hours.SelectMany(h => h)
+            .Where(e => e.Time >= from && e.Time <= to)
+            .Select(e => new AuditView(e.Time, e.Actor, e.Action, e.Kind, e.Id, Parse(e.Before), Parse(e.After)))
+            .ToArray());
+    }
+
+    private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+}

@@ -1,0 +1,15 @@
+namespace MicroSeg.Api.Security;
+
+/// <summary>Who may reach which part of the API.</summary>
+public sealed class ApiSecurityOptions
+{
+    /// <summary>When true, /metrics answers without a token (for scrapers that cannot send one). Default false: a viewer token is needed.</summary>
+    public bool OpenMetrics { get; set; }
+
+    /// <summary>
+    /// Host header values the API answers (e.g. "127.0.0.1", "localhost"); empty allows any. A silo bound to
+    /// loopback allows only loopback names, so a web page whose DNS name was re-pointed at 127.0.0.1 (DNS
+    /// rebinding) cannot read the API through the operator's browser.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+}
