@@ -60,7 +60,8 @@ internal static class SiloHost
 
         var app = builder.Build();
         app.MapMicroSegApi();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        // The dashboard shows every silo and any grain's state (GrainState): admins only, through the console's read-only session cookie.
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiPolicies.Admin);
         app.MapConsole();
         try
         {
