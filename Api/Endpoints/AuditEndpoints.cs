@@ -17,21 +17,21 @@ public sealed record AuditView(DateTimeOffset Time, string Actor, string Action,
 /// <summary>/api/v1/audit: every change made through the API, for admins.</summary>
 internal static class AuditEndpoints
 {
-    /// <summary>The longest period one read may cover (one grain per hour is read).</summary>
-    internal static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(7);
+    /// <summary>The longest period one read may cover (one grain per minute is read).</summary>
+    internal static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(1);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/audit", ListAsync).WithTags("Audit").WithName("ListAudit").RequireAuthorization(ApiPolicies.Admin)
-            .WithSummary("Changes (who, when, what, before/after) from ?since= (default 24 hours ago) to ?until= (default now), oldest first; at most 7 days per read.");
+            .WithSummary("Changes (who, when, what, before/after) from ?since= (default one hour ago) to ?until= (default now), oldest first; at most 24 hours per read.");
 
     private static async Task<Results<Ok<AuditView[]>, ProblemHttpResult>> ListAsync(DateTimeOffset? since, DateTimeOffset? until, IGrainFactory grains, TimeProvider time)
     {
         var to = until ?? time.GetUtcNow();
-        var from = since ?? to - TimeSpan.FromDays(1);
+        var from = since ?? to - TimeSpan.FromHours(1);
         if (from > to || to - from > MaxPeriod)
-            return ApiProblems.Invalid([new ValidationError("since", $"the period {from:O} to {to:O} must be positive and at most {MaxPeriod.TotalDays:0} days.")]);
-        var hours = await Task.WhenAll(AuditKeys.Hours(from, to).Select(h => grains.GetGrain<IAuditLogGrain>(h).GetAsync()));
-        return TypedResults.Ok(hours.SelectMany(h => h)
+            return ApiProblems.Invalid([new ValidationError("since", $"the period {from:O} to {to:O} must be positive and at most {MaxPeriod.TotalHours:0} hours.")]);
+        var minutes = await Task.WhenAll(AuditKeys.Minutes(from, to).Select(h => grains.GetGrain<IAuditLogGrain>(h).GetAsync()));
+        return TypedResults.Ok(minutes.SelectMany(m => m)
             .Where(e => e.Time >= from && e.Time <= to)
             .Select(e => new AuditView(e.Time, e.Actor, e.Action, e.Kind, e.Id, Parse(e.Before), Parse(e.After)))
             .ToArray());

@@ -44,12 +44,15 @@ internal static class NodeEndpoints
         return TypedResults.Ok(await grains.GetGrain<INodeGrain>(name).GetRulesAsync());
     }
 
-    private static async Task<Results<Ok<ControlPlaneHold>, ProblemHttpResult>> AcceptAsync(string name, IGrainFactory grains)
+    private static async Task<Results<Ok<ControlPlaneHold>, ProblemHttpResult>> AcceptAsync(string name, HttpContext context, IGrainFactory grains)
     {
         if (await UnknownAsync(name, grains) is { } problem)
             return problem;
         if (await grains.GetGrain<INodeGrain>(name).AcceptControlPlaneAsync() is { } hold)
+        {
+            await AuditTrail.RecordAsync(context, grains, "node", name, before: null, after: new { acceptedHold = hold });
             return TypedResults.Ok(hold);
+        }
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to accept.",
             detail: $"node '{name}': its agent reports no held state ('hold' is null in GET /api/v1/nodes/{name}); it applies what the control plane sends.",
             type: "https://microseg.dev/problems/nothing-to-accept");

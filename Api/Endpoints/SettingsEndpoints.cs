@@ -28,15 +28,18 @@ internal static class SettingsEndpoints
 
     private static async Task<Ok<EnforcementSettings>> GetAsync(IGrainFactory grains) => TypedResults.Ok(await Settings(grains).GetAsync());
 
-    private static async Task<Results<Ok<EnforcementSettings>, ProblemHttpResult>> PutAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<EnforcementSettings>, ProblemHttpResult>> PutAsync(HttpContext context, IGrainFactory grains, CancellationToken ct)
     {
+        var request = context.Request;
         var (body, errors) = await RequestBody.ReadAsync<EnforcementSettings>(request, ct);
         if (body is null)
             return ApiProblems.Invalid(errors);
         var settings = body with { LabelGroups = body.LabelGroups ?? [] };
         if (SettingsValidator.Validate(settings) is { Count: > 0 } invalid)
             return ApiProblems.Invalid(invalid);
+        var before = await Settings(grains).GetAsync();
         await Settings(grains).SetAsync(settings);
+        await AuditTrail.RecordAsync(context, grains, "settings", "enforcement", before, settings);
         return TypedResults.Ok(settings);
     }
 }

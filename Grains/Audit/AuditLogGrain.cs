@@ -6,7 +6,7 @@ using Orleans.Runtime;
 
 namespace MicroSeg.Grains.Audit;
 
-/// <summary>Persisted state of one hour of the audit log.</summary>
+/// <summary>Persisted state of one minute of the audit log.</summary>
 [GenerateSerializer, Alias("microseg.state.AuditLogState")]
 internal sealed class AuditLogState
 {
@@ -15,7 +15,7 @@ internal sealed class AuditLogState
 }
 
 /// <summary>
-/// One hour of the audit log. Reentrant so that a burst of changes (a bulk registration) shares storage
+/// One minute of the audit log. Reentrant so that a burst of changes (a bulk registration) shares storage
 /// writes instead of queueing one write per change; appends touch the list only within a turn.
 /// </summary>
 [Reentrant]
@@ -30,9 +30,9 @@ internal sealed class AuditLogGrain : Grain, IAuditLogGrain
         _writer = new CoalescedStateWriter<AuditLogState>(state);
     }
 
-    public Task AppendAsync(AuditEntry entry)
+    public Task AppendAsync(IReadOnlyList<AuditEntry> entries)
     {
-        _state.State.Entries.Add(entry);
+        _state.State.Entries.AddRange(entries);
         return _writer.WriteAsync();
     }
 
