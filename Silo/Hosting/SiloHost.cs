@@ -21,6 +21,9 @@ internal static class SiloHost
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
+        // Kestrel's default (30 MB) would let one request hold that much before any handler sees it; a batch of
+        // 10k NetworkPolicies is about 8 MB. Larger bodies answer 413.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -101,6 +104,9 @@ internal static class SiloHost
 
     private static bool IsLoopback(Uri http) =>
         http.IsLoopback || (System.Net.IPAddress.TryParse(http.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    /// <summary>The largest request body the API reads: 16 MiB.</summary>
+    internal const long MaxRequestBodyBytes = 16L << 20;
 
     private static string? Validate(SiloCommandOptions options)
     {
