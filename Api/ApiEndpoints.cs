@@ -40,7 +40,9 @@ public static class ApiEndpoints
             hosts.AllowedHosts = [.. security.Value.AllowedHosts];
             hosts.AllowEmptyHosts = false;
         });
-        services.AddAuthentication(ApiAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiAuthentication>(ApiAuthentication.SchemeName, null);
+        var authentication = services.AddAuthentication(OidcAuthentication.SelectingScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiAuthentication>(ApiAuthentication.SchemeName, null);
+        OidcAuthentication.Add(authentication);
         ApiPolicies.Add(services.AddAuthorizationBuilder());
         return services;
     }

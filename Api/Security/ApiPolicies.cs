@@ -33,7 +33,7 @@ public static class ApiPolicies
         foreach (var role in Enum.GetValues<ApiRole>())
         {
             var name = RoleName(role);
-            authorization.AddPolicy(name, p => p.AddAuthenticationSchemes(ApiAuthentication.SchemeName).RequireAuthenticatedUser().RequireRole(name));
+            authorization.AddPolicy(name, p => p.AddAuthenticationSchemes(OidcAuthentication.SelectingScheme).RequireAuthenticatedUser().RequireRole(name));
         }
     }
 }

@@ -12,4 +12,16 @@ public sealed class ApiSecurityOptions
     /// rebinding) cannot read the API through the operator's browser.
     /// </summary>
     public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>
+    /// Issuer (OpenID Connect authority) whose JWT bearer tokens are accepted beside MicroSeg tokens, e.g.
+    /// https://login.example.com/realms/ops; null (default) accepts MicroSeg tokens only.
+    /// </summary>
+    public string? OidcAuthority { get; set; }
+
+    /// <summary>Audience a JWT must be issued for (its <c>aud</c>); null accepts the issuer's default validation.</summary>
+    public string? OidcAudience { get; set; }
+
+    /// <summary>The JWT claim naming the MicroSeg role (viewer, operator or admin). Default "roles".</summary>
+    public string OidcRoleClaim { get; set; } = "roles";
 }

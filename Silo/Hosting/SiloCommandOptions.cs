@@ -27,6 +27,12 @@ internal sealed record SiloCommandOptions
     /// <summary>When true, /metrics answers without a token. Default false.</summary>
     public bool OpenMetrics { get; init; }
 
+    /// <summary>OIDC issuer whose JWTs the API accepts beside MicroSeg tokens; null accepts MicroSeg tokens only.</summary>
+    public string? OidcAuthority { get; init; }
+
+    /// <summary>Audience the JWTs must carry; null leaves the audience unchecked.</summary>
+    public string? OidcAudience { get; init; }
+
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;
 }

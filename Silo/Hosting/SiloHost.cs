@@ -63,8 +63,7 @@ internal static class SiloHost
 
         var app = builder.Build();
         app.MapMicroSegApi();
-        // The dashboard shows every silo and any grain's state (GrainState): admins only, through the console's read-only session cookie.
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiPolicies.Admin);
+        DashboardAccess.RequireAdminForData(app.MapOrleansDashboard(routePrefix: "/dashboard"));
         app.MapConsole();
         try
         {
@@ -86,11 +85,14 @@ internal static class SiloHost
     /// <summary>After UseOrleans: the bootstrap token is registered once the silo runs (hosted services start in order).</summary>
     private static void ConfigureSecurity(IServiceCollection services, SiloCommandOptions options)
     {
-        services.AddSingleton(new AdminTokenFile(options.AdminTokenFile ?? Path.Combine(options.Data, AdminTokenFile.DefaultName), options.Http));
+        services.AddSingleton(new AdminTokenFile(options.AdminTokenFile ?? Path.Combine(options.Data, AdminTokenFile.DefaultName), options.Http,
+            replacesLostToken: options.Postgres is null));
         services.AddHostedService<AdminTokenBootstrap>();
         services.Configure<ApiSecurityOptions>(o =>
         {
             o.OpenMetrics = options.OpenMetrics;
+            o.OidcAuthority = options.OidcAuthority;
+            o.OidcAudience = options.OidcAudience;
             if (IsLoopback(new Uri(options.Http)))
             {
                 foreach (var host in LoopbackHosts)
@@ -118,6 +120,8 @@ internal static class SiloHost
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
         if (options.Postgres is { Length: 0 })
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
+        if (options.OidcAuthority is { } oidc && (!Uri.TryCreate(oidc, UriKind.Absolute, out var issuer) || issuer.Scheme != "https"))
+            return $"--oidc-authority '{oidc}' is not an https:// URL.";
         if (!System.Net.IPAddress.TryParse(options.Advertise, out _))
             return $"--advertise '{options.Advertise}' is not an IP address.";
         return null;

@@ -3,8 +3,14 @@ using MicroSeg.Api.Security;
 namespace MicroSeg.Silo.Security;
 
 /// <summary>The file holding the bootstrap admin token's secret: one line, mode 0600.</summary>
-internal sealed class AdminTokenFile(string path, string http)
+/// <param name="path">The file.</param>
+/// <param name="http">The API's URL, for the signed-in console address.</param>
+/// <param name="replacesLostToken">True for the embedded silo: without the file, a new token replaces the admin token.</param>
+internal sealed class AdminTokenFile(string path, string http, bool replacesLostToken)
 {
+    /// <summary>Without the file, a new token replaces the cluster's admin token (embedded mode) rather than only creating one.</summary>
+    public bool ReplacesLostToken { get; } = replacesLostToken;
+
     /// <summary>The file's default name in the data directory.</summary>
     public const string DefaultName = "admin.token";
 

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using MicroSeg.Api.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,10 +43,39 @@ public sealed class ApiFixture : IAsyncLifetime
             SiloConfiguration.ConfigureShared(silo);
         });
         builder.Services.AddMicroSegApi();
+        // OIDC as a real issuer would configure it, minus the discovery download: the issuer's key is given.
+        builder.Services.Configure<ApiSecurityOptions>(o => o.OidcAuthority = OidcIssuer);
+        builder.Services.Configure<JwtBearerOptions>(OidcAuthentication.JwtScheme, o =>
+        {
+            var configuration = new OpenIdConnectConfiguration { Issuer = OidcIssuer };
+            configuration.SigningKeys.Add(OidcKey);
+            o.Configuration = configuration;
+        });
         _app = builder.Build();
         _app.MapMicroSegApi();
         await _app.StartAsync();
         Client = await ClientAsync(ApiRole.Admin);
+    }
+
+    /// <summary>The test OIDC issuer whose JWTs the API accepts.</summary>
+    public const string OidcIssuer = "https://issuer.test";
+
+    /// <summary>The test issuer's signing key.</summary>
+    public static readonly SymmetricSecurityKey OidcKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A client holding a JWT of <see cref="OidcIssuer"/> for <paramref name="subject"/> with these claims (e.g. roles).</summary>
+    public HttpClient JwtClient(string subject, IDictionary<string, object> claims, SecurityKey? key = null)
+    {
+        var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = OidcIssuer,
+            Claims = new Dictionary<string, object>(claims) { ["sub"] = subject },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(key ?? OidcKey, SecurityAlgorithms.HmacSha256),
+        });
+        var client = _app!.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        return client;
     }
 
     /// <summary>A client that sends no credentials.</summary>

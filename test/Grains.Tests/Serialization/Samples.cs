@@ -1,5 +1,7 @@
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Addresses;
+using MicroSeg.Grains.Interfaces.Audit;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -103,5 +105,7 @@ internal static class Samples
         ["MonitorCounts"] = Monitor,
         ["WouldDenyCount"] = WouldDeny,
         ["AddressClaim"] = new AddressClaim("198.18.0.1/32", "web-1", 3, DateTimeOffset.UnixEpoch),
+        ["ApiToken"] = new ApiToken("ci", ApiRole.Operator, DateTimeOffset.UnixEpoch, "admin"),
+        ["AuditEntry"] = new AuditEntry(DateTimeOffset.UnixEpoch, "admin", "PUT /api/v1/policies/web", "policy", "web", null, "{\"id\":\"web\"}"),
     };
 }
