@@ -56,21 +56,15 @@ public sealed class AdminTokenBootstrapTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task LoopbackSilo_RefusesForeignHostHeader()
     {
-        var port = FreePorts.Next();
-        var http = new Uri($"http://127.0.0.1:{port}");
-        var token = AdminTokenFile.Write(Path.Combine(_data, AdminTokenFile.Name));
-        using var silo = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{FreePorts.Next()}",
-            "--silo-port", $"{FreePorts.Next()}", "--data", _data);
-        using var api = new SiloApi(http, token);
-        await api.WaitHealthyAsync(silo, TimeSpan.FromSeconds(60));
-        using var client = new HttpClient { BaseAddress = http };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        await using var silo = await LoneSilo.StartAsync();
+        var port = silo.Http.Port;
+        using var client = new HttpClient { BaseAddress = silo.Http };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", silo.Api.Token);
         // A page of attacker.example whose name was re-pointed at 127.0.0.1 (DNS rebinding) sends its own name as Host.
         using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/v1/workloads") { Headers = { Host = $"attacker.example:{port}" } };
         Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(rebound)).StatusCode);
         using var local = new HttpRequestMessage(HttpMethod.Get, "/api/v1/workloads") { Headers = { Host = $"localhost:{port}" } };
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(local)).StatusCode);
-        await silo.StopAsync(TimeSpan.FromSeconds(20));
     }
 
     public void Dispose() => Directory.Delete(_data, recursive: true);

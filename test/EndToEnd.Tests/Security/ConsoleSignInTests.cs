@@ -12,34 +12,24 @@ namespace MicroSeg.EndToEnd.Tests.Security;
 public sealed class ConsoleSignInTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private readonly string _data = Directory.CreateTempSubdirectory("microseg-console-").FullName;
-    private readonly Uri _http = new($"http://127.0.0.1:{FreePorts.Next()}");
-    private ChildProcess _silo = null!;
-    private SiloApi _api = null!;
+    private LoneSilo _silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        var token = AdminTokenFile.Write(Path.Combine(_data, AdminTokenFile.Name));
-        _silo = ChildProcess.Start("silo", RepoPaths.Silo, "--http", _http.ToString(), "--gateway-port", $"{FreePorts.Next()}",
-            "--silo-port", $"{FreePorts.Next()}", "--data", _data);
-        _api = new SiloApi(_http, token);
-        await _api.WaitHealthyAsync(_silo, TimeSpan.FromSeconds(60));
-    }
+    public async Task InitializeAsync() => _silo = await LoneSilo.StartAsync();
 
     [Fact]
     public async Task SignedInUrl_ShowsWorkloads_WithoutTokenAsksForOne()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run 'make deps'");
-        await _api.SendOkAsync(HttpMethod.Put, "/api/v1/workloads/console-web", new
+        await _silo.Api.SendOkAsync(HttpMethod.Put, "/api/v1/workloads/console-web", new
         {
             node = "console-node", addresses = new[] { "198.18.82.1" }, labels = new Dictionary<string, string> { ["app"] = "console-web" },
         });
 
-        var signedIn = await RenderAsync($"{_http.ToString().TrimEnd('/')}/#token={_api.Token}");
+        var signedIn = await RenderAsync($"{_silo.Http.ToString().TrimEnd('/')}/#token={_silo.Api.Token}");
         Assert.Contains("console-web", signedIn, StringComparison.Ordinal);
         Assert.Contains("healthy", signedIn, StringComparison.Ordinal);
 
-        var anonymous = await RenderAsync(_http.ToString());
+        var anonymous = await RenderAsync(_silo.Http.ToString());
         Assert.DoesNotContain("console-web", anonymous, StringComparison.Ordinal);
         Assert.Contains("sign in with an API token", anonymous, StringComparison.Ordinal);
     }
@@ -67,11 +57,5 @@ public sealed class ConsoleSignInTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _silo.StopAsync(TimeSpan.FromSeconds(20));
-        _silo.Dispose();
-        _api.Dispose();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
 }

@@ -17,19 +17,13 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>Growth of the silo's resident memory that counts as "flat": the attacks used to take gigabytes.</summary>
     private const long FlatBytes = 200L << 20;
 
-    private readonly string _data = Directory.CreateTempSubdirectory("microseg-hostile-").FullName;
-    private ChildProcess _silo = null!;
-    private SiloApi _api = null!;
+    private LoneSilo _lone = null!;
 
-    public async Task InitializeAsync()
-    {
-        var http = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
-        var token = AdminTokenFile.Write(Path.Combine(_data, AdminTokenFile.Name));
-        _silo = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{FreePorts.Next()}",
-            "--silo-port", $"{FreePorts.Next()}", "--data", _data);
-        _api = new SiloApi(http, token);
-        await _api.WaitHealthyAsync(_silo, TimeSpan.FromSeconds(60));
-    }
+    private ChildProcess Silo => _lone.Process;
+
+    private SiloApi Api => _lone.Api;
+
+    public async Task InitializeAsync() => _lone = await LoneSilo.StartAsync();
 
     [Fact]
     public async Task DeepJson_AliasBomb_OversizedBody_AnswerErrors_SiloAliveAndMemoryFlat()
@@ -63,18 +57,18 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         using (var oversized = new HttpRequestMessage(HttpMethod.Post, "/api/v1/workloads")
         {
             Content = new StringContent(new string(' ', 17 << 20), Encoding.UTF8, "application/json"),
-            Headers = { ExpectContinue = true, Authorization = new("Bearer", _api.Token) },
+            Headers = { ExpectContinue = true, Authorization = new("Bearer", Api.Token) },
         })
         {
-            using var http = new HttpClient { BaseAddress = _api.BaseAddress };
+            using var http = new HttpClient { BaseAddress = Api.BaseAddress };
             using var response = await http.SendAsync(oversized);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         }
         var after = ResidentBytes();
 
         output.WriteLine($"silo resident memory: {before >> 20} MiB before 10 rounds, {after >> 20} MiB after");
-        Assert.False(_silo.HasExited, _silo.Tail());
-        using (var health = await _api.SendAsync(HttpMethod.Get, "/healthz"))
+        Assert.False(Silo.HasExited, Silo.Tail());
+        using (var health = await Api.SendAsync(HttpMethod.Get, "/healthz"))
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.True(after - before < FlatBytes, $"the silo grew from {before >> 20} MiB to {after >> 20} MiB");
     }
@@ -105,40 +99,37 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         string[] paths = ["/api/v1/workloads/", "/api/v1/policies/", "/api/v1/networkpolicies/default/", "/api/v1/nodes/", "/api/v1/namespaces/"];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            using var response = await _api.SendAsync(HttpMethod.Get, paths[i % paths.Length] + Guid.NewGuid().ToString("N"), cancellationToken: ct);
+            using var response = await Api.SendAsync(HttpMethod.Get, paths[i % paths.Length] + Guid.NewGuid().ToString("N"), cancellationToken: ct);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         });
     }
 
     private async Task<int> ActivationsAsync()
     {
-        var cluster = await _api.SendOkAsync(HttpMethod.Get, "/api/v1/cluster");
+        var cluster = await Api.SendOkAsync(HttpMethod.Get, "/api/v1/cluster");
         return cluster!["grainTypes"]!.AsArray().Sum(t => t!["activations"]!.GetValue<int>());
     }
 
     private async Task ExpectAsync((string Name, string Path, string Body, string Type) attack, HttpStatusCode expected)
     {
         var watch = Stopwatch.StartNew();
-        using var response = await _api.SendAsync(HttpMethod.Post, attack.Path, new StringContent(attack.Body, Encoding.UTF8, attack.Type));
+        using var response = await Api.SendAsync(HttpMethod.Post, attack.Path, new StringContent(attack.Body, Encoding.UTF8, attack.Type));
         var text = await response.Content.ReadAsStringAsync();
         output.WriteLine($"{attack.Name}: {(int)response.StatusCode} in {watch.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.True(response.StatusCode == expected, $"{attack.Name} answered {(int)response.StatusCode}: {text}\n{_silo.Tail()}");
+        Assert.True(response.StatusCode == expected, $"{attack.Name} answered {(int)response.StatusCode}: {text}\n{Silo.Tail()}");
         if (text.Length > 0)
             Assert.NotNull(JsonNode.Parse(text)!["title"]);
     }
 
     private long ResidentBytes()
     {
-        var line = File.ReadLines($"/proc/{_silo.Id}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{Silo.Id}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
     public async Task DisposeAsync()
     {
-        await _silo.StopAsync(TimeSpan.FromSeconds(20));
-        output.WriteLine(_silo.Tail(30));
-        _silo.Dispose();
-        _api.Dispose();
-        Directory.Delete(_data, recursive: true);
+        output.WriteLine(Silo.Tail(30));
+        await _lone.DisposeAsync();
     }
 }
