@@ -17,7 +17,7 @@ public sealed record AuditView(DateTimeOffset Time, string Actor, string Action,
 /// <summary>/api/v1/audit: every change made through the API, for admins.</summary>
 internal static class AuditEndpoints
 {
-    /// <summary>The longest period one read may cover (one grain per minute is read).</summary>
+    /// <summary>The longest period one read may cover (one index grain per minute is read).</summary>
     internal static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(1);
 
     public static void Map(RouteGroupBuilder api) =>
@@ -30,8 +30,9 @@ internal static class AuditEndpoints
         var from = since ?? to - TimeSpan.FromHours(1);
         if (from > to || to - from > MaxPeriod)
             return ApiProblems.Invalid([new ValidationError("since", $"the period {from:O} to {to:O} must be positive and at most {MaxPeriod.TotalHours:0} hours.")]);
-        var minutes = await Task.WhenAll(AuditKeys.Minutes(from, to).Select(h => grains.GetGrain<IAuditLogGrain>(h).GetAsync()));
-        return TypedResults.Ok(minutes.SelectMany(m => m)
+        var seconds = await Task.WhenAll(AuditKeys.Minutes(from, to).Select(m => grains.GetGrain<IAuditMinuteGrain>(m).GetSecondsAsync()));
+        var entries = await Task.WhenAll(seconds.SelectMany(s => s).Select(s => grains.GetGrain<IAuditLogGrain>(s).GetAsync()));
+        return TypedResults.Ok(entries.SelectMany(e => e)
             .Where(e => e.Time >= from && e.Time <= to)
             .Select(e => new AuditView(e.Time, e.Actor, e.Action, e.Kind, e.Id, Parse(e.Before), Parse(e.After)))
             .ToArray());

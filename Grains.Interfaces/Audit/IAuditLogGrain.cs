@@ -3,14 +3,14 @@ using Orleans.Concurrency;
 
 namespace MicroSeg.Grains.Interfaces.Audit;
 
-/// <summary>The audit entries of one UTC minute (key <see cref="AuditKeys.Minute"/>), stored durably, in order of arrival.</summary>
+/// <summary>The audit entries of one UTC second (key <see cref="AuditKeys.Second"/>), stored durably, in order of arrival.</summary>
 [Alias("microseg.IAuditLogGrain")]
 public interface IAuditLogGrain : IGrainWithStringKey
 {
     /// <summary>Appends the entries of one request; completes once they are stored.</summary>
     Task AppendAsync(IReadOnlyList<AuditEntry> entries);
 
-    /// <summary>Every entry of the minute.</summary>
+    /// <summary>Every entry of the second.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<AuditEntry>> GetAsync();
 }
