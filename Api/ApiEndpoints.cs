@@ -2,8 +2,11 @@ using MicroSeg.Api.Diagnostics;
 using MicroSeg.Api.Endpoints;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
+using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Validation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -35,6 +39,17 @@ public static class ApiEndpoints
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("microseg-silo"))
             .WithMetrics(m => m.AddMeter(MeterExport.Meters).AddPrometheusExporter());
+        services.AddOptions<ApiSecurityOptions>();
+        // Host filtering runs only when AllowedHosts is set (a loopback-bound silo); it reads its list from our options.
+        services.AddOptions<HostFilteringOptions>().Configure<IOptions<ApiSecurityOptions>>((hosts, security) =>
+        {
+            hosts.AllowedHosts = [.. security.Value.AllowedHosts];
+            hosts.AllowEmptyHosts = false;
+        });
+        var authentication = services.AddAuthentication(OidcAuthentication.SelectingScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiAuthentication>(ApiAuthentication.SchemeName, null);
+        OidcAuthentication.Add(authentication);
+        ApiPolicies.Add(services.AddAuthorizationBuilder());
         return services;
     }
 
@@ -44,7 +59,12 @@ public static class ApiEndpoints
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor, ExceptionHandler = WriteProblemAsync });
         app.UseStatusCodePages();
         app.Services.GetRequiredService<MeterExport>().Build(app);
-        var api = app.MapGroup("/api/v1");
+        var security = app.Services.GetRequiredService<IOptions<ApiSecurityOptions>>().Value;
+        if (security.AllowedHosts.Count > 0)
+            app.UseHostFiltering();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        var api = app.MapGroup("/api/v1").RequireApiAccess();
         WorkloadEndpoints.Map(api);
         PolicyEndpoints.Map(api);
         NamespaceEndpoints.Map(api);
@@ -54,8 +74,12 @@ public static class ApiEndpoints
         NodeEndpoints.Map(api);
         ClusterEndpoints.Map(api);
         FlowEndpoints.Map(api);
+        TokenEndpoints.Map(api);
+        AuditEndpoints.Map(api);
         HealthEndpoints.Map(app);
-        MetricsEndpoints.Map(app);
+        var metrics = MetricsEndpoints.Map(app);
+        if (!security.OpenMetrics)
+            metrics.RequireAuthorization(ApiPolicies.Viewer);
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
@@ -96,8 +120,12 @@ public static class ApiEndpoints
             SpecValidationException invalid => ApiProblems.Invalid(invalid.Errors.Count > 0 ? invalid.Errors : [new ValidationError("body", invalid.Message)]),
             _ when context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable => TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "The control plane is briefly unavailable; retry.",
-                detail: ex?.Message, type: "https://microseg.dev/problems/unavailable"),
-            _ => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request failed.", detail: ex?.Message),
+                detail: "a grain's silo or the database is not reachable right now (the silo log has the cause).", type: "https://microseg.dev/problems/unavailable"),
+            // The framework's own request errors (body too large, bad framing) describe the request, not our internals.
+            BadHttpRequestException bad => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request is malformed.", detail: bad.Message),
+            // Anything else stays in the silo log: exception text shows internals to whoever sent the request.
+            _ => TypedResults.Problem(statusCode: context.Response.StatusCode, title: "The request failed.",
+                detail: $"an internal error occurred (trace id {context.TraceIdentifier}; the silo log has the cause)."),
         };
         await result.ExecuteAsync(context);
     }

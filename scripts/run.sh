@@ -30,12 +30,18 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "$HTTP/healthz" >/dev/null || { echo "run: the silo did not become healthy on $HTTP" >&2; exit 1; }
 
+# The silo writes its admin token on first start (mode 0600); wait for it as for health.
+for _ in $(seq 1 20); do [ -s "$DATA/admin.token" ] && break; sleep 0.5; done
+[ -s "$DATA/admin.token" ] || { echo "run: the silo did not write $DATA/admin.token" >&2; exit 1; }
+
 out/bin/microseg-agent --node "$NODE" --gateway "127.0.0.1:$GATEWAY_PORT" &
 agent=$!
 
 echo
 echo "MicroSeg is running."
-echo "  dashboard and API: $HTTP   (try: curl $HTTP/api/v1/nodes)"
+echo "  console (signed in): $HTTP/#token=$(cat "$DATA/admin.token")"
+echo "  API token (admin): $DATA/admin.token, readable by root only"
+echo "    try: curl -H \"Authorization: Bearer \$(cat $DATA/admin.token)\" $HTTP/api/v1/nodes"
 echo "  this host's node name: $NODE   (use it as \"node\" when registering workloads)"
 echo "  data: $DATA   Press Ctrl-C to stop."
 echo

@@ -23,7 +23,9 @@ internal static class HealthEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return TypedResults.Json(new HealthReport("unhealthy", 0, ex.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Open to anyone: the exception's text (hosts, database names) stays in the silo's log.
+            return TypedResults.Json(new HealthReport("unhealthy", 0, $"the grain runtime or its storage did not answer ({ex.GetType().Name}); the silo log has the cause."),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

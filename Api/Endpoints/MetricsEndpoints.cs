@@ -18,7 +18,7 @@ internal static class MetricsEndpoints
     /// <summary>The content type Prometheus expects for the text format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", GetAsync).WithName("Metrics").WithSummary("Runtime statistics of this silo in Prometheus text format.").WithTags("Health");
 
     private static async Task<ContentHttpResult> GetAsync(ClusterStatisticsReader reader, GrainCallStatistics calls, MeterExport meters, HttpContext http, CancellationToken ct)

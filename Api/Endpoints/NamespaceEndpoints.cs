@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
@@ -36,8 +37,9 @@ internal static class NamespaceEndpoints
     private static async Task<Results<Ok<NamespaceSpec>, ProblemHttpResult>> GetAsync(string name, IGrainFactory grains) =>
         await Index(grains).GetAsync(name) is { } ns ? TypedResults.Ok(ns) : ApiProblems.NotFound("namespace", name);
 
-    private static async Task<Results<Created<NamespaceSpec>, ProblemHttpResult>> CreateAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Created<NamespaceSpec>, ProblemHttpResult>> CreateAsync(HttpContext context, IGrainFactory grains, CancellationToken ct)
     {
+        var request = context.Request;
         var (body, errors) = await RequestBody.ReadAsync<NamespaceRequest>(request, ct);
         if (body is null)
             return ApiProblems.Invalid(errors);
@@ -47,11 +49,14 @@ internal static class NamespaceEndpoints
         if (await Index(grains).GetAsync(spec.Name) is not null)
             return ApiProblems.Conflict("namespace", spec.Name);
         await Index(grains).SetAsync(spec);
-        return TypedResults.Created($"/api/v1/namespaces/{spec.Name}", (await Index(grains).GetAsync(spec.Name))!);
+        var created = (await Index(grains).GetAsync(spec.Name))!;
+        await AuditTrail.RecordAsync(context, grains, "namespace", spec.Name, before: null, after: created);
+        return TypedResults.Created($"/api/v1/namespaces/{spec.Name}", created);
     }
 
-    private static async Task<Results<Ok<NamespaceSpec>, ProblemHttpResult>> PutAsync(string name, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<NamespaceSpec>, ProblemHttpResult>> PutAsync(string name, HttpContext context, IGrainFactory grains, CancellationToken ct)
     {
+        var request = context.Request;
         var (body, errors) = await RequestBody.ReadAsync<NamespaceRequest>(request, ct);
         if (body is null)
             return ApiProblems.Invalid(errors);
@@ -60,10 +65,19 @@ internal static class NamespaceEndpoints
         var spec = new NamespaceSpec(name, body.Labels ?? new Dictionary<string, string>());
         if (NamespaceValidator.Validate(spec) is { Count: > 0 } invalid)
             return ApiProblems.Invalid(invalid);
+        var before = await Index(grains).GetAsync(name);
         await Index(grains).SetAsync(spec);
-        return TypedResults.Ok((await Index(grains).GetAsync(name))!);
+        var after = (await Index(grains).GetAsync(name))!;
+        await AuditTrail.RecordAsync(context, grains, "namespace", name, before, after);
+        return TypedResults.Ok(after);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, IGrainFactory grains) =>
-        await Index(grains).RemoveAsync(name) ? TypedResults.NoContent() : ApiProblems.NotFound("namespace", name);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpContext context, IGrainFactory grains)
+    {
+        var before = await Index(grains).GetAsync(name);
+        if (before is null || !await Index(grains).RemoveAsync(name))
+            return ApiProblems.NotFound("namespace", name);
+        await AuditTrail.RecordAsync(context, grains, "namespace", name, before, after: null);
+        return TypedResults.NoContent();
+    }
 }

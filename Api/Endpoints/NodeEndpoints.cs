@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -19,7 +20,7 @@ internal static class NodeEndpoints
         group.MapGet("/", ListAsync).WithName("ListNodes").WithSummary("Lists every known node with its agent status.");
         group.MapGet("/{name}", GetAsync).WithName("GetNode").WithSummary("Agent status and revisions of one node.");
         group.MapGet("/{name}/rules", GetRulesAsync).WithName("GetNodeRules").WithSummary("The effective rules on a node, each with the policy rule that produced it.");
-        group.MapPost("/{name}/accept", AcceptAsync).WithName("AcceptNodeControlPlane")
+        group.MapPost("/{name}/accept", AcceptAsync).RequireAuthorization(ApiPolicies.Admin).WithName("AcceptNodeControlPlane")
             .WithSummary("Lets the node's agent apply the state it holds back (status 'hold': another cluster identity, or far emptier than what it enforces).");
     }
 
@@ -43,12 +44,15 @@ internal static class NodeEndpoints
         return TypedResults.Ok(await grains.GetGrain<INodeGrain>(name).GetRulesAsync());
     }
 
-    private static async Task<Results<Ok<ControlPlaneHold>, ProblemHttpResult>> AcceptAsync(string name, IGrainFactory grains)
+    private static async Task<Results<Ok<ControlPlaneHold>, ProblemHttpResult>> AcceptAsync(string name, HttpContext context, IGrainFactory grains)
     {
         if (await UnknownAsync(name, grains) is { } problem)
             return problem;
         if (await grains.GetGrain<INodeGrain>(name).AcceptControlPlaneAsync() is { } hold)
+        {
+            await AuditTrail.RecordAsync(context, grains, "node", name, before: null, after: new { acceptedHold = hold });
             return TypedResults.Ok(hold);
+        }
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to accept.",
             detail: $"node '{name}': its agent reports no held state ('hold' is null in GET /api/v1/nodes/{name}); it applies what the control plane sends.",
             type: "https://microseg.dev/problems/nothing-to-accept");

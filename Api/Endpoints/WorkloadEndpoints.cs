@@ -1,3 +1,4 @@
+using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
@@ -37,8 +38,9 @@ internal static class WorkloadEndpoints
         return record is null ? ApiProblems.NotFound("workload", id) : TypedResults.Ok(WorkloadView.From(record));
     }
 
-    private static async Task<Results<Created<WorkloadView>, ProblemHttpResult>> CreateAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Created<WorkloadView>, ProblemHttpResult>> CreateAsync(HttpContext context, IGrainFactory grains, CancellationToken ct)
     {
+        var request = context.Request;
         var (body, errors) = await RequestBody.ReadAsync<WorkloadSpec>(request, ct);
         if (body is null)
             return ApiProblems.Invalid(errors);
@@ -55,13 +57,16 @@ internal static class WorkloadEndpoints
         {
             return ApiProblems.AddressInUse(ex);
         }
-        return created is null
-            ? ApiProblems.Conflict("workload", spec.Id)
-            : TypedResults.Created($"/api/v1/workloads/{spec.Id}", WorkloadView.From(created));
+        if (created is null)
+            return ApiProblems.Conflict("workload", spec.Id);
+        var view = WorkloadView.From(created);
+        await AuditTrail.RecordAsync(context, grains, "workload", spec.Id, before: null, after: view);
+        return TypedResults.Created($"/api/v1/workloads/{spec.Id}", view);
     }
 
-    private static async Task<Results<Ok<WorkloadView>, ProblemHttpResult>> PutAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<WorkloadView>, ProblemHttpResult>> PutAsync(string id, HttpContext context, IGrainFactory grains, CancellationToken ct)
     {
+        var request = context.Request;
         var (body, errors) = await RequestBody.ReadAsync<WorkloadSpec>(request, ct);
         if (body is null)
             return ApiProblems.Invalid(errors);
@@ -71,16 +76,28 @@ internal static class WorkloadEndpoints
         var invalid = WorkloadValidator.Validate(spec);
         if (invalid.Count > 0)
             return ApiProblems.Invalid(invalid);
+        var grain = grains.GetGrain<IWorkloadGrain>(id);
+        var before = await grain.GetAsync();
+        WorkloadView after;
         try
         {
-            return TypedResults.Ok(WorkloadView.From(await grains.GetGrain<IWorkloadGrain>(id).SetAsync(spec)));
+            after = WorkloadView.From(await grain.SetAsync(spec));
         }
         catch (AddressInUseException ex)
         {
             return ApiProblems.AddressInUse(ex);
         }
+        await AuditTrail.RecordAsync(context, grains, "workload", id, before is null ? null : WorkloadView.From(before), after);
+        return TypedResults.Ok(after);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IWorkloadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : ApiProblems.NotFound("workload", id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var grain = grains.GetGrain<IWorkloadGrain>(id);
+        var before = await grain.GetAsync();
+        if (before is null || !await grain.DeleteAsync())
+            return ApiProblems.NotFound("workload", id);
+        await AuditTrail.RecordAsync(context, grains, "workload", id, WorkloadView.From(before), after: null);
+        return TypedResults.NoContent();
+    }
 }

@@ -22,10 +22,10 @@ internal static class PolicyBatchSubmitter
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    public static async Task<SubmittedBatch> SubmitAsync(IGrainFactory grains, IReadOnlyList<PolicySpec> policies, TimeProvider time, CancellationToken waitToken)
+    /// <summary>Stages and commits <paramref name="policies"/>, whose ids in <paramref name="existed"/> exist now (<see cref="FindExistingAsync"/>).</summary>
+    public static async Task<SubmittedBatch> SubmitAsync(IGrainFactory grains, IReadOnlyList<PolicySpec> policies, IReadOnlySet<string> existed, TimeProvider time, CancellationToken waitToken)
     {
         var chunks = policies.Chunk(IPolicyBatchGrain.ChunkSize).ToList();
-        var existed = await FindExistingAsync(grains, chunks);
 
         // Nothing below may observe the request token until the batch is committed: a client that goes away
         // while chunks are staged leaves an uncommitted batch behind, which changes nothing and idles out.
@@ -66,10 +66,11 @@ internal static class PolicyBatchSubmitter
         }
     }
 
-    private static async Task<IReadOnlySet<string>> FindExistingAsync(IGrainFactory grains, List<PolicySpec[]> chunks)
+    /// <summary>The ids of <paramref name="policies"/> that exist now, asked of the policy index a chunk at a time.</summary>
+    public static async Task<IReadOnlySet<string>> FindExistingAsync(IGrainFactory grains, IReadOnlyList<PolicySpec> policies)
     {
         var index = grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster);
-        var found = await Task.WhenAll(chunks.Select(c => index.FindExistingAsync(c.Select(p => p.Id).ToList())));
+        var found = await Task.WhenAll(policies.Chunk(IPolicyBatchGrain.ChunkSize).Select(c => index.FindExistingAsync(c.Select(p => p.Id).ToList())));
         return found.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -37,6 +37,7 @@ public static class PolicyValidator
     {
         LabelValidator.Validate(selector.MatchLabels, $"{path}.matchLabels", add);
         var expressions = selector.MatchExpressions ?? [];
+        add($"{path}.matchExpressions", ObjectLimits.Check(expressions.Count, ObjectLimits.Expressions, "expressions"));
         for (var i = 0; i < expressions.Count; i++)
         {
             var e = expressions[i];
@@ -53,6 +54,7 @@ public static class PolicyValidator
                 continue;
             }
             var values = e.Values ?? [];
+            add($"{at}.values", ObjectLimits.Check(values.Count, ObjectLimits.Expressions, "values"));
             var needsValues = e.Operator is SelectorOperators.In or SelectorOperators.NotIn;
             if (needsValues && values.Count == 0)
                 add($"{at}.values", $"operator {e.Operator} needs at least one value.");
@@ -63,6 +65,7 @@ public static class PolicyValidator
 
     private static void ValidateRules(IReadOnlyList<PolicyRule>? rules, string path, bool isIngress, Action<string, string?> add)
     {
+        add(path, ObjectLimits.Check(rules?.Count ?? 0, ObjectLimits.Rules, "rules"));
         for (var i = 0; i < (rules?.Count ?? 0); i++)
         {
             var rule = rules![i];
@@ -77,6 +80,8 @@ public static class PolicyValidator
                 : ("to", rule.To, "from", rule.From);
             if (wrong is not null)
                 add($"{at}.{wrongName}", $"{path} rules name their peers in '{peersName}', not '{wrongName}'.");
+            add($"{at}.{peersName}", ObjectLimits.Check(peers?.Count ?? 0, ObjectLimits.Peers, "peers"));
+            add($"{at}.ports", ObjectLimits.Check(rule.Ports?.Count ?? 0, ObjectLimits.Ports, "ports"));
             for (var p = 0; p < (peers?.Count ?? 0); p++)
                 ValidatePeer(peers![p], $"{at}.{peersName}[{p}]", add);
             for (var p = 0; p < (rule.Ports?.Count ?? 0); p++)
@@ -113,6 +118,7 @@ public static class PolicyValidator
             return;
         }
         var except = peer.Except ?? [];
+        add($"{at}.except", ObjectLimits.Check(except.Count, ObjectLimits.Excepts, "except ranges"));
         for (var i = 0; i < except.Count; i++)
         {
             if (!(except[i] ?? "").Contains('/') || !CidrBlock.TryParse(except[i] ?? "", out var inner))

@@ -18,6 +18,7 @@ public static class SettingsValidator
         if (!Enum.IsDefined(settings.DefaultMode))
             Add("defaultMode", "use \"monitor\" or \"protect\".");
         var groups = settings.LabelGroups ?? [];
+        Add("labelGroups", ObjectLimits.Check(groups.Count, ObjectLimits.LabelGroups, "label groups"));
         for (var i = 0; i < groups.Count; i++)
         {
             if (groups[i] is not { } group)

@@ -22,6 +22,8 @@ public static class WorkloadValidator
             Add("interface", NameRules.CheckInterface(spec.Interface));
 
         var addresses = spec.Addresses ?? [];
+        Add("addresses", ObjectLimits.Check(addresses.Count, ObjectLimits.Addresses, "addresses"));
+        Add("ports", ObjectLimits.Check(spec.Ports?.Count ?? 0, ObjectLimits.NamedPorts, "named ports"));
         var seen = new HashSet<Policies.CidrBlock>();
         for (var i = 0; i < addresses.Count; i++)
         {
@@ -52,6 +54,7 @@ public static class LabelValidator
     /// <summary>Reports every invalid key and value of <paramref name="labels"/> under <paramref name="path"/>.</summary>
     public static void Validate(IReadOnlyDictionary<string, string>? labels, string path, Action<string, string?> add)
     {
+        add(path, ObjectLimits.Check(labels?.Count ?? 0, ObjectLimits.Labels, "labels"));
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
         {
             add($"{path}.{key}", NameRules.CheckLabelKey(key));

@@ -131,6 +131,14 @@ internal sealed partial class NodeGrain(
 
     public Task AcknowledgeAsync(NodeAck ack)
     {
+        // An acknowledgement of a revision this node never handed out is forged or corrupt: recording it would show
+        // "applied" for rules no agent holds, and a future revision would stick as applied.
+        if (ack.Epoch == state.State.Epoch && ack.Revision > _revisions.Current)
+        {
+            LogForgedAck(this.GetPrimaryKeyString(), ack.Revision, _revisions.Current);
+            throw new ArgumentOutOfRangeException(nameof(ack), ack.Revision,
+                $"node '{this.GetPrimaryKeyString()}' never issued revision {ack.Revision} (its latest is {_revisions.Current}).");
+        }
         _lastSeen = time.GetUtcNow();
         if (ack.Hold is { } hold && _lastAck?.Hold?.Id != hold.Id)
             LogAgentHolds(this.GetPrimaryKeyString(), hold.Reason, hold.AppliedClusterIdentity, hold.OfferedClusterIdentity, hold.AppliedEntries, hold.OfferedEntries);
@@ -302,6 +310,9 @@ internal sealed partial class NodeGrain(
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {Node}: operator accepted the held state {Hold} ({Reason})")]
     private partial void LogHoldAccepted(string node, string hold, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Node {Node}: refused an acknowledgement of revision {Revision}, never issued (latest {Latest})")]
+    private partial void LogForgedAck(string node, long revision, long latest);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Node {Node}: agent failed to apply revision {Revision}: {Error}")]
     private partial void LogAgentError(string node, long revision, string error);

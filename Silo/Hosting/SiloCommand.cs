@@ -14,11 +14,15 @@ internal static class SiloCommand
         var data = new Option<string>("--data") { Description = "directory of the embedded SQLite database", DefaultValueFactory = _ => defaults.Data };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: join that cluster instead of running the embedded single silo" };
         var name = new Option<string>("--name") { Description = "silo name", DefaultValueFactory = _ => defaults.Name };
+        var adminToken = new Option<string?>("--admin-token-file") { Description = "file holding the bootstrap admin API token; created (mode 0600) with a new token when missing. Default: <data>/admin.token" };
+        var openMetrics = new Option<bool>("--open-metrics") { Description = "serve /metrics without a token (default: a viewer token is needed)" };
+        var oidcAuthority = new Option<string?>("--oidc-authority") { Description = "OIDC issuer URL whose JWT bearer tokens the API accepts beside MicroSeg tokens (role in the 'roles' claim: viewer, operator or admin)" };
+        var oidcAudience = new Option<string?>("--oidc-audience") { Description = "audience ('aud') the OIDC tokens must carry" };
         var advertise = new Option<string>("--advertise") { Description = "IP address other silos and agents reach this silo on (cluster mode)", DefaultValueFactory = _ => defaults.Advertise };
 
         var root = new RootCommand("MicroSeg silo: Orleans silo, REST API (/api/v1), console (/) and Orleans dashboard (/dashboard).")
         {
-            http, siloPort, gatewayPort, data, postgres, name, advertise,
+            http, siloPort, gatewayPort, data, postgres, name, advertise, adminToken, openMetrics, oidcAuthority, oidcAudience,
         };
         root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloCommandOptions
         {
@@ -29,6 +33,10 @@ internal static class SiloCommand
             Postgres = parse.GetValue(postgres),
             Name = parse.GetValue(name)!,
             Advertise = parse.GetValue(advertise)!,
+            AdminTokenFile = parse.GetValue(adminToken),
+            OpenMetrics = parse.GetValue(openMetrics),
+            OidcAuthority = parse.GetValue(oidcAuthority),
+            OidcAudience = parse.GetValue(oidcAudience),
         }, cancellationToken));
         return root;
     }

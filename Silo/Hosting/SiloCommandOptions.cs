@@ -21,6 +21,18 @@ internal sealed record SiloCommandOptions
     /// <summary>Address other silos and clients reach this silo on (cluster mode). Default 127.0.0.1.</summary>
     public string Advertise { get; init; } = "127.0.0.1";
 
+    /// <summary>File of the bootstrap admin token (created with mode 0600 when missing). Default &lt;data dir&gt;/admin.token.</summary>
+    public string? AdminTokenFile { get; init; }
+
+    /// <summary>When true, /metrics answers without a token. Default false.</summary>
+    public bool OpenMetrics { get; init; }
+
+    /// <summary>OIDC issuer whose JWTs the API accepts beside MicroSeg tokens; null accepts MicroSeg tokens only.</summary>
+    public string? OidcAuthority { get; init; }
+
+    /// <summary>Audience the JWTs must carry; null leaves the audience unchecked.</summary>
+    public string? OidcAudience { get; init; }
+
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;
 }

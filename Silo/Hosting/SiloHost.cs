@@ -1,6 +1,8 @@
 using MicroSeg.Api;
 using MicroSeg.Dashboard;
 using MicroSeg.Grains.Nodes;
+using MicroSeg.Api.Security;
+using MicroSeg.Silo.Security;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 
@@ -19,6 +21,9 @@ internal static class SiloHost
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
+        // Kestrel's default (30 MB) would let one request hold that much before any handler sees it; a batch of
+        // 10k NetworkPolicies is about 8 MB. Larger bodies answer 413.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -54,10 +59,11 @@ internal static class SiloHost
         builder.Services.AddSingleton(identity);
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
         builder.Services.AddMicroSegApi();
+        ConfigureSecurity(builder.Services, options);
 
         var app = builder.Build();
         app.MapMicroSegApi();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        DashboardAccess.RequireAdminForData(app.MapOrleansDashboard(routePrefix: "/dashboard"));
         app.MapConsole();
         try
         {
@@ -76,6 +82,34 @@ internal static class SiloHost
         return cancellationToken.IsCancellationRequested ? 0 : 1;
     }
 
+    /// <summary>After UseOrleans: the bootstrap token is registered once the silo runs (hosted services start in order).</summary>
+    private static void ConfigureSecurity(IServiceCollection services, SiloCommandOptions options)
+    {
+        services.AddSingleton(new AdminTokenFile(options.AdminTokenFile ?? Path.Combine(options.Data, AdminTokenFile.DefaultName), options.Http,
+            replacesLostToken: options.Postgres is null));
+        services.AddHostedService<AdminTokenBootstrap>();
+        services.Configure<ApiSecurityOptions>(o =>
+        {
+            o.OpenMetrics = options.OpenMetrics;
+            o.OidcAuthority = options.OidcAuthority;
+            o.OidcAudience = options.OidcAudience;
+            if (IsLoopback(new Uri(options.Http)))
+            {
+                foreach (var host in LoopbackHosts)
+                    o.AllowedHosts.Add(host);
+            }
+        });
+    }
+
+    /// <summary>The names a loopback-bound API answers to: anything else in the Host header came through a rebound DNS name.</summary>
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    private static bool IsLoopback(Uri http) =>
+        http.IsLoopback || (System.Net.IPAddress.TryParse(http.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    /// <summary>The largest request body the API reads: 16 MiB.</summary>
+    internal const long MaxRequestBodyBytes = 16L << 20;
+
     private static string? Validate(SiloCommandOptions options)
     {
         if (!Uri.TryCreate(options.Http, UriKind.Absolute, out var http) || http.Scheme is not ("http" or "https"))
@@ -86,6 +120,8 @@ internal static class SiloHost
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
         if (options.Postgres is { Length: 0 })
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
+        if (options.OidcAuthority is { } oidc && (!Uri.TryCreate(oidc, UriKind.Absolute, out var issuer) || issuer.Scheme != "https"))
+            return $"--oidc-authority '{oidc}' is not an https:// URL.";
         if (!System.Net.IPAddress.TryParse(options.Advertise, out _))
             return $"--advertise '{options.Advertise}' is not an IP address.";
         return null;

@@ -1,7 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 using MicroSeg.Silo.Flows;
+using MicroSeg.Api.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -38,10 +46,53 @@ public sealed class ApiFixture : IAsyncLifetime
             silo.AddSqliteFlowHistory(_flowHistoryDir);
         });
         builder.Services.AddMicroSegApi();
+        // OIDC as a real issuer would configure it, minus the discovery download: the issuer's key is given.
+        builder.Services.Configure<ApiSecurityOptions>(o => o.OidcAuthority = OidcIssuer);
+        builder.Services.Configure<JwtBearerOptions>(OidcAuthentication.JwtScheme, o =>
+        {
+            var configuration = new OpenIdConnectConfiguration { Issuer = OidcIssuer };
+            configuration.SigningKeys.Add(OidcKey);
+            o.Configuration = configuration;
+        });
         _app = builder.Build();
         _app.MapMicroSegApi();
         await _app.StartAsync();
-        Client = _app.GetTestClient();
+        Client = await ClientAsync(ApiRole.Admin);
+    }
+
+    /// <summary>The test OIDC issuer whose JWTs the API accepts.</summary>
+    public const string OidcIssuer = "https://issuer.test";
+
+    /// <summary>The test issuer's signing key.</summary>
+    public static readonly SymmetricSecurityKey OidcKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A client holding a JWT of <see cref="OidcIssuer"/> for <paramref name="subject"/> with these claims (e.g. roles).</summary>
+    public HttpClient JwtClient(string subject, IDictionary<string, object> claims, SecurityKey? key = null)
+    {
+        var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = OidcIssuer,
+            Claims = new Dictionary<string, object>(claims) { ["sub"] = subject },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(key ?? OidcKey, SecurityAlgorithms.HmacSha256),
+        });
+        var client = _app!.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        return client;
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient Anonymous() => _app!.GetTestClient();
+
+    /// <summary>A client holding a new token of <paramref name="role"/> (every test fixture client is an admin's).</summary>
+    public async Task<HttpClient> ClientAsync(ApiRole role)
+    {
+        var app = _app!;
+        var client = app.GetTestClient();
+        var secret = await ApiTokenIssuer.IssueAsync(app.Services.GetRequiredService<IGrainFactory>(), $"test-{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}",
+            role, "test fixture", DateTimeOffset.UtcNow);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        return client;
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using MicroSeg.Benchmarks.Load;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -8,8 +9,10 @@ using MicroSeg.Silo.Hosting;
 using MicroSeg.Silo.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace MicroSeg.Benchmarks.Policy;
 
@@ -46,7 +49,7 @@ internal static class NetworkPolicyImportCommand
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(30) };
+            using var http = await BenchmarkApiClient.CreateAsync(app.Services.GetRequiredService<IGrainFactory>(), new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromMinutes(30));
             // Warm-up (JIT, first activations), unmeasured.
             await PostAsync(http, Documents("warmup", 0, 50));
 

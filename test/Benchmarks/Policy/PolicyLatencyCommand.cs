@@ -1,3 +1,4 @@
+using MicroSeg.Benchmarks.Load;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -122,7 +123,7 @@ internal static class PolicyLatencyCommand
             preload.Stop();
             Console.Error.WriteLine($"  {nodeCount} nodes: every agent applied its rules after {preload.Elapsed.TotalSeconds:F0} s; measuring {changes} changes");
 
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
+            using var http = await BenchmarkApiClient.CreateAsync(grains, new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromMinutes(2));
             var perNode = new List<double>();
             var perRealNode = new List<double>();
             var allNodes = new List<double>();

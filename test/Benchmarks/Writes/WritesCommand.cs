@@ -37,7 +37,7 @@ internal static class WritesCommand
         Console.WriteLine(string.Join('\n', lines));
 
         await using var silo = await EmbeddedSilo.StartAsync();
-        using var http = new HttpClient { BaseAddress = silo.Api, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = await BenchmarkApiClient.CreateAsync(silo.Grains, silo.Api, TimeSpan.FromMinutes(2));
         await Parallel.ForEachAsync(Enumerable.Range(0, policies), new ParallelOptions { MaxDegreeOfParallelism = 16 },
             async (i, _) => await silo.Grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
 

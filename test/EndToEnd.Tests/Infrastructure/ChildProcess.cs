@@ -22,6 +22,9 @@ internal sealed partial class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (e.g. to read its memory from /proc).</summary>
+    public int Id => _process.Id;
+
     public static ChildProcess Start(string name, string path, params string[] args)
     {
         var info = new ProcessStartInfo(path)

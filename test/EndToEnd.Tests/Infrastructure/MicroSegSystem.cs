@@ -24,7 +24,8 @@ internal sealed class MicroSegSystem : IAsyncDisposable
         _output = output;
         var httpPort = FreePorts.Next();
         _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{FreePorts.Next()}", "--data", _dataDir];
-        Api = new SiloApi(new Uri($"http://127.0.0.1:{httpPort}"));
+        // The silo registers the admin token it finds in its data directory, as an operator's provisioning would.
+        Api = new SiloApi(new Uri($"http://127.0.0.1:{httpPort}"), AdminTokenFile.Write(Path.Combine(_dataDir, AdminTokenFile.Name)));
         Network = TestNetwork.Create();
     }
 
@@ -134,6 +135,8 @@ internal sealed class MicroSegSystem : IAsyncDisposable
         Silo.Dispose();
         Silo = ChildProcess.Start("silo (restarted)", RepoPaths.Silo, _siloArgs);
         await Api.WaitHealthyAsync(Silo, TimeSpan.FromSeconds(60));
+        // After DeleteSiloData the silo made a new admin token, as it does on a first start: read it as its operator would.
+        Api.UseToken(await AdminTokenFile.ReadAsync(Path.Combine(_dataDir, AdminTokenFile.Name), TimeSpan.FromSeconds(30)));
     }
 
     public async ValueTask DisposeAsync()

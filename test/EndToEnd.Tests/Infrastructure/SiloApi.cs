@@ -4,10 +4,29 @@ using System.Text.Json.Nodes;
 
 namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 
-/// <summary>The REST API of a running silo, as a user's scripts would call it.</summary>
-internal sealed class SiloApi(Uri baseAddress) : IDisposable
+/// <summary>The REST API of a running silo, as a user's scripts would call it: with the admin token.</summary>
+internal sealed class SiloApi : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http;
+
+    public SiloApi(Uri baseAddress, string adminToken)
+    {
+        BaseAddress = baseAddress;
+        _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        UseToken(adminToken);
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The token every request carries.</summary>
+    public string Token { get; private set; } = "";
+
+    /// <summary>Sends <paramref name="token"/> from now on (e.g. the new admin token of a silo whose data was lost).</summary>
+    public void UseToken(string token)
+    {
+        Token = token;
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, CancellationToken cancellationToken = default)
     {

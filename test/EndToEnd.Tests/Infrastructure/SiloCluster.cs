@@ -10,6 +10,7 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
 {
     private readonly List<(ChildProcess Process, SiloApi Api)> _silos = [];
     private readonly List<int> _gatewayPorts = [];
+    private readonly string _tokenDir = Directory.CreateTempSubdirectory("microseg-cluster-").FullName;
 
     public IReadOnlyList<(ChildProcess Process, SiloApi Api)> Silos => _silos;
 
@@ -25,14 +26,17 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
     /// </summary>
     public async Task StartAsync(int count)
     {
+        // Every silo registers the same bootstrap admin token, as a cluster's provisioning would hand it out.
+        var tokenFile = Path.Combine(_tokenDir, AdminTokenFile.Name);
+        var token = AdminTokenFile.Write(tokenFile);
         for (var i = 0; i < count; i++)
         {
             var http = $"http://127.0.0.1:{FreePorts.Next()}";
             var gateway = FreePorts.Next();
             var process = ChildProcess.Start($"silo{i + 1}", RepoPaths.Silo, "--postgres", postgres.ConnectionString,
-                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i));
+                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i), "--admin-token-file", tokenFile);
             _gatewayPorts.Add(gateway);
-            _silos.Add((process, new SiloApi(new Uri(http))));
+            _silos.Add((process, new SiloApi(new Uri(http), token)));
         }
 
         await Task.WhenAll(_silos.Select(s => s.Api.WaitHealthyAsync(s.Process, TimeSpan.FromSeconds(60))));
@@ -65,5 +69,6 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
             process.Dispose();
             api.Dispose();
         }
+        Directory.Delete(_tokenDir, recursive: true);
     }
 }

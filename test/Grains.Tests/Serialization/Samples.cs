@@ -1,6 +1,8 @@
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Flows;
+using MicroSeg.Grains.Interfaces.Audit;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -129,6 +131,8 @@ internal static class Samples
             [new TopologyEdge("a", "b", ["TCP/80"], new Dictionary<string, long> { ["allow"] = 20, ["deny"] = 0, ["would-deny"] = 0 }, ["b-accepts-a"], DateTimeOffset.UnixEpoch)]),
         ["TopologyNode"] = new TopologyNode("198.18.9.0/24", "external", new Dictionary<string, string>()),
         ["TopologyEdge"] = new TopologyEdge("c", "b", ["TCP/80"], new Dictionary<string, long> { ["deny"] = 5 }, [], DateTimeOffset.UnixEpoch),
+        ["ApiToken"] = new ApiToken("ci", ApiRole.Operator, DateTimeOffset.UnixEpoch, "admin"),
+        ["AuditEntry"] = new AuditEntry(DateTimeOffset.UnixEpoch, "admin", "PUT /api/v1/policies/web", "policy", "web", null, "{\"id\":\"web\"}"),
     };
 
 }

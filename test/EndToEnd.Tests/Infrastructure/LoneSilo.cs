@@ -1,0 +1,53 @@
+namespace MicroSeg.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// One embedded silo process on free ports with its data in a temporary folder and a provisioned admin token
+/// (no agents, no test network): for tests of the API surface. Stopped and removed on dispose.
+/// </summary>
+internal sealed class LoneSilo : IAsyncDisposable
+{
+    private LoneSilo(string data, Uri http, ChildProcess process, SiloApi api)
+    {
+        Data = data;
+        Http = http;
+        Process = process;
+        Api = api;
+    }
+
+    public string Data { get; }
+
+    public Uri Http { get; }
+
+    public ChildProcess Process { get; }
+
+    /// <summary>The API with the admin token.</summary>
+    public SiloApi Api { get; }
+
+    public static async Task<LoneSilo> StartAsync()
+    {
+        var data = Directory.CreateTempSubdirectory("microseg-silo-").FullName;
+        var http = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var token = AdminTokenFile.Write(Path.Combine(data, AdminTokenFile.Name));
+        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{FreePorts.Next()}",
+            "--silo-port", $"{FreePorts.Next()}", "--data", data);
+        var silo = new LoneSilo(data, http, process, new SiloApi(http, token));
+        try
+        {
+            await silo.Api.WaitHealthyAsync(process, TimeSpan.FromSeconds(60));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.StopAsync(TimeSpan.FromSeconds(20));
+        Process.Dispose();
+        Api.Dispose();
+        Directory.Delete(Data, recursive: true);
+    }
+}
