@@ -9,7 +9,7 @@ internal static class DeleteCommand
     {
         var deletable = new[] { ResourceKind.Workloads, ResourceKind.Policies, ResourceKind.Namespaces };
         var kind = new Argument<string>("kind") { Description = "workload, policy or namespace" };
-        kind.AcceptOnlyFromAmong([.. deletable.SelectMany(k => new[] { k.Singular, k.Plural })]);
+        kind.AcceptOnlyFromAmong([.. deletable.SelectMany(k => k.Names)]);
         var name = new Argument<string>("name") { Description = "the object's id or name" };
         var command = new Command("delete", "Removes a workload, policy or namespace.") { kind, name };
         command.SetAction((parse, ct) => options.RunAsync(parse, env, async (client, _) =>

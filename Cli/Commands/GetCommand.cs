@@ -9,7 +9,7 @@ internal static class GetCommand
     public static Command Create(GlobalOptions options, CliEnvironment env)
     {
         var kind = new Argument<string>("kind") { Description = "workloads, policies, namespaces or nodes" };
-        kind.AcceptOnlyFromAmong([.. ResourceKind.All.SelectMany(k => new[] { k.Plural, k.Singular })]);
+        kind.AcceptOnlyFromAmong([.. ResourceKind.All.SelectMany(k => k.Names)]);
         var name = new Argument<string?>("name") { Description = "one object's id or name", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("get", "Lists objects of a kind, or shows one.") { kind, name };
         command.SetAction((parse, ct) => options.RunAsync(parse, env, async (client, format) =>

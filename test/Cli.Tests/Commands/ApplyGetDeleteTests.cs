@@ -101,6 +101,9 @@ public sealed class ApplyGetDeleteTests(SiloFixture silo) : IDisposable
         var list = Assert.IsType<JsonArray>(JsonNode.Parse(json.Out));
         Assert.Contains(list, w => (string?)w!["id"] == "cli-table");
 
+        var shortName = await CliRun.AgainstAsync(silo, "get", "wl", "cli-table", "-o", "json");
+        Assert.Equal("node-t", (string?)JsonNode.Parse(shortName.Out)!["node"]);
+
         var yaml = await CliRun.AgainstAsync(silo, "get", "workload", "cli-table", "-o", "yaml");
         Assert.Contains("id: cli-table", Lines(yaml.Out));
         Assert.Contains("node: node-t", Lines(yaml.Out));
