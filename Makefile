@@ -42,6 +42,7 @@ build: $(DEPS_STAMP) $(BPF_OBJ)
 	$(DOTNET) build MicroSeg.Orleans.sln -c $(CONFIG) -nologo -clp:NoSummary
 	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
+	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 
 run: build
 	@scripts/run.sh

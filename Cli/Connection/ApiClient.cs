@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace MicroSeg.Cli.Connection;
+
+/// <summary>The REST API (/api/v1) over HttpClient: sends the bearer token, turns problem+json answers into <see cref="ApiProblemException"/>.</summary>
+internal sealed class ApiClient(HttpClient http) : IDisposable
+{
+    /// <param name="settings">Server and token.</param>
+    /// <param name="handler">Unit tests look at the requests through it; null uses the default handler.</param>
+    public static ApiClient Create(ServerSettings settings, HttpMessageHandler? handler = null)
+    {
+        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = settings.Server, Timeout = TimeSpan.FromSeconds(100) };
+        if (settings.Token is { } token)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new ApiClient(http);
+    }
+
+    public Task<JsonNode?> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+
+    public Task<JsonNode?> PutJsonAsync(string path, JsonNode body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+
+    public Task<JsonNode?> PostJsonAsync(string path, JsonNode body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+
+    public Task<JsonNode?> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"server: cannot reach {http.BaseAddress}: {ex.Message} (set --server, MICROSEG_SERVER or the config file).");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+                throw ApiProblemException.From(method, path, response.StatusCode, text);
+            return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using MicroSeg.Api;
+using MicroSeg.Api.Security;
+using MicroSeg.Grains.Interfaces.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using MicroSeg.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+
+namespace MicroSeg.Cli.Tests;
+
+/// <summary>
+/// A real in-process Orleans silo with the REST API on a loopback Kestrel port (as test/Api.Tests/ApiFixture, but
+/// over real HTTP so the CLI's own HttpClient, --server and token handling are what is tested).
+/// </summary>
+public sealed class SiloFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string Server { get; private set; } = "";
+
+    /// <summary>An admin token of this silo: the API answers 401 without one.</summary>
+    public string Token { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        Server = $"http://127.0.0.1:{FreePort()}";
+        builder.WebHost.UseUrls(Server);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddMemoryFanout(silo);
+            silo.UseInMemoryReminderService();
+            SiloConfiguration.ConfigureShared(silo);
+        });
+        builder.Services.AddMicroSegApi();
+        _app = builder.Build();
+        _app.MapMicroSegApi();
+        await _app.StartAsync();
+        Token = await ApiTokenIssuer.IssueAsync(_app.Services.GetRequiredService<IGrainFactory>(), "cli-tests", ApiRole.Admin, "test fixture", DateTimeOffset.UtcNow)
+            ?? throw new InvalidOperationException("the silo issued no admin token");
+    }
+
+    /// <summary>A plain HTTP client of the API holding the admin token, to check what the CLI did.</summary>
+    public HttpClient AdminClient() => new()
+    {
+        BaseAddress = new Uri(Server),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token) },
+    };
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<SiloFixture>
+{
+    public const string Name = "silo";
+}
