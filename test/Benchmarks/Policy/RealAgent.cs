@@ -27,6 +27,8 @@ internal sealed class RealAgent : IRevisionAppliedListener, IStampedAgent, IAsyn
             BpfObject = objectPath,
             PinRoot = pinRoot,
             ConntrackEntries = 1 << 16,
+            // Several agents share this process; none of them is scraped here.
+            Metrics = null,
         };
         _host = AgentHost.Build(options, logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Error),
             services => services.AddSingleton<IRevisionAppliedListener>(this));
