@@ -116,8 +116,9 @@ internal sealed partial class NodeGrain(
         _agent = agent;
         _lastSeen = time.GetUtcNow();
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(this.GetPrimaryKeyString());
-        // The agent holds (or gets, as the answer) the current state; the next change goes out as a delta from it.
-        var rules = await CurrentAsync();
+        // The agent holds (or gets, as the answer) the current state, including every change made before it
+        // asked (a fan-out still on its way may not have reached this grain); the next change goes out as a delta from it.
+        var rules = await FreshAsync();
         _pushed = _current;
         // A holding agent's heartbeat is its alarm: record it, and keep offering the state (it carries the
         // operator's acceptance once there is one).
@@ -203,10 +204,8 @@ internal sealed partial class NodeGrain(
         return hold;
     }
 
-    private async Task<NodeRules> CurrentAsync() => _dirty || _current is null ? await ComputeAsync() : _current.Rules;
-
     /// <summary>
-    /// Read-your-writes for operators: a change reaches this grain through the policy-change stream
+    /// Read-your-writes for operators and subscribing agents: a change reaches this grain through the policy-change stream
     /// after the REST call that made it returned, so readers compare the cluster snapshots instead of
     /// waiting for it (a status that says "applied = desired" then means the change is on the node).
     /// </summary>

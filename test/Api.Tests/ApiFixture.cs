@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using MicroSeg.Silo.Flows;
@@ -37,7 +38,7 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), LoopbackPorts.Free());
             silo.AddMemoryGrainStorageAsDefault();
             SiloConfiguration.AddMemoryFanout(silo);
             // Policy batches register a reminder (the production silo keeps them in SQLite or PostgreSQL).
@@ -107,12 +108,6 @@ public sealed class ApiFixture : IAsyncLifetime
         Directory.Delete(_flowHistoryDir, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using MicroSeg.Api;
@@ -30,12 +31,12 @@ public sealed class SiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
-        Server = $"http://127.0.0.1:{FreePort()}";
+        Server = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         builder.WebHost.UseUrls(Server);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), LoopbackPorts.Free());
             silo.AddMemoryGrainStorageAsDefault();
             SiloConfiguration.AddMemoryFanout(silo);
             silo.UseInMemoryReminderService();
@@ -65,12 +66,6 @@ public sealed class SiloFixture : IAsyncLifetime
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

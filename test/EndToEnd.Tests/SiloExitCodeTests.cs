@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Diagnostics;
 using MicroSeg.EndToEnd.Tests.Infrastructure;
 using MicroSeg.Testing;
@@ -22,9 +23,9 @@ public sealed class SiloExitCodeTests(PostgresFixture postgres, ITestOutputHelpe
     public async Task Start_PostgresUnreachable_ExitsNonZeroNamingTheDatabase()
     {
         // A free port that nothing listens on: the connection is refused at once.
-        var port = FreePorts.Next();
+        var port = LoopbackPorts.Free();
         using var silo = ChildProcess.Start("silo", RepoPaths.Silo, "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres",
-            "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{FreePorts.Next()}", "--http", $"http://127.0.0.1:{FreePorts.Next()}");
+            "--silo-port", $"{LoopbackPorts.Free()}", "--gateway-port", $"{LoopbackPorts.Free()}", "--http", $"http://127.0.0.1:{LoopbackPorts.Free()}");
 
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the silo still runs without its database\n{silo.Tail()}");
         Assert.NotEqual(0, silo.ExitCode);

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Net;
 using MicroSeg.Api;
 using MicroSeg.Benchmarks.Load;
@@ -27,11 +28,11 @@ internal sealed class BenchSilos : IAsyncDisposable
     public static async Task<BenchSilos> StartAsync(int count, bool microSeg)
     {
         var silos = new BenchSilos();
-        var primaryPort = FreePort.Next();
+        var primaryPort = LoopbackPorts.Free();
         for (var i = 0; i < count; i++)
         {
-            var siloPort = i == 0 ? primaryPort : FreePort.Next();
-            var gatewayPort = FreePort.Next();
+            var siloPort = i == 0 ? primaryPort : LoopbackPorts.Free();
+            var gatewayPort = LoopbackPorts.Free();
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleans(silo =>

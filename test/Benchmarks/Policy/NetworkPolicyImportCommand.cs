@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using MicroSeg.Benchmarks.Load;
 using System.Diagnostics;
 using System.Globalization;
@@ -29,7 +30,7 @@ internal static class NetworkPolicyImportCommand
         var documents = int.Parse(Arg(args, "--documents", "20000"), CultureInfo.InvariantCulture);
         var baseline = int.Parse(Arg(args, "--baseline", "300"), CultureInfo.InvariantCulture);
         var data = Directory.CreateTempSubdirectory("microseg-import-");
-        var httpPort = FreePort();
+        var httpPort = LoopbackPorts.Free();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         // The default request body limit (30 MB) is below a 20k-document body.
@@ -38,7 +39,7 @@ internal static class NetworkPolicyImportCommand
         builder.UseOrleans(silo =>
         {
             var database = Path.Combine(data.FullName, "microseg.db");
-            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), LoopbackPorts.Free());
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
             SiloConfiguration.ConfigureShared(silo);
@@ -128,10 +129,4 @@ internal static class NetworkPolicyImportCommand
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

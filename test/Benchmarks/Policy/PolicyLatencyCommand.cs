@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using MicroSeg.Benchmarks.Load;
 using System.Diagnostics;
 using System.Net;
@@ -62,8 +63,8 @@ internal static class PolicyLatencyCommand
         WorkloadSpec Workload(int i, int app) => WorkloadOf(i, nodeCount, app, prefix);
         using var dummies = EndpointInterfaces.Create(
             Enumerable.Range(0, workloadCount).Where(i => i % nodeCount < realCount).Select(i => Workload(i, 0).Interface!).ToList());
-        var httpPort = FreePort();
-        var gatewayPort = FreePort();
+        var httpPort = LoopbackPorts.Free();
+        var gatewayPort = LoopbackPorts.Free();
         // The product's content root (Silo/Hosting/SiloHost.cs): the working directory would have the host watch a
         // source tree for configuration changes, and every build beside the benchmark would cost it CPU.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -71,7 +72,7 @@ internal static class PolicyLatencyCommand
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), gatewayPort);
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), gatewayPort);
             // The agents (real and in-memory) connect as the product's agent does, to cluster "microseg".
             silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = SiloConfiguration.ClusterId);
             if (storage == "sqlite")
@@ -272,12 +273,6 @@ internal static class PolicyLatencyCommand
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class HostLifetime(IHost host, CancellationTokenSource heartbeat) : IAsyncDisposable
     {

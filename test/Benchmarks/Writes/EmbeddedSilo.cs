@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using MicroSeg.Api;
 using MicroSeg.Benchmarks.Load;
 using MicroSeg.Silo.Hosting;
@@ -44,9 +45,9 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("microseg-writes-");
         var options = new SiloCommandOptions
         {
-            Http = $"http://127.0.0.1:{FreePort.Next()}",
-            SiloPort = FreePort.Next(),
-            GatewayPort = FreePort.Next(),
+            Http = $"http://127.0.0.1:{LoopbackPorts.Free()}",
+            SiloPort = LoopbackPorts.Free(),
+            GatewayPort = LoopbackPorts.Free(),
             Data = data.FullName,
             Name = "bench",
         };

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -178,7 +179,7 @@ public sealed class ApplyGetDeleteTests(SiloFixture silo) : IDisposable
     [Fact]
     public async Task UnreachableServer_ExitsNonZeroNamingIt()
     {
-        var server = $"http://127.0.0.1:{SiloFixture.FreePort()}";
+        var server = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var run = await CliRun.RunAsync(null, "/nonexistent/config.json", "get", "nodes", "--server", server);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("cannot reach " + server, run.Error);

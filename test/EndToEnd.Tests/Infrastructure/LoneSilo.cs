@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
@@ -26,10 +27,10 @@ internal sealed class LoneSilo : IAsyncDisposable
     public static async Task<LoneSilo> StartAsync()
     {
         var data = Directory.CreateTempSubdirectory("microseg-silo-").FullName;
-        var http = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var http = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         var token = AdminTokenFile.Write(Path.Combine(data, AdminTokenFile.Name));
-        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{FreePorts.Next()}",
-            "--silo-port", $"{FreePorts.Next()}", "--data", data);
+        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{LoopbackPorts.Free()}",
+            "--silo-port", $"{LoopbackPorts.Free()}", "--data", data);
         var silo = new LoneSilo(data, http, process, new SiloApi(http, token));
         try
         {

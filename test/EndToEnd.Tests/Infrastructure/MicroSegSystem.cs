@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using MicroSeg.Testing;
 using Xunit.Abstractions;
 
@@ -14,7 +15,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     private readonly string _dataDir = Directory.CreateTempSubdirectory("microseg-e2e-").FullName;
     private readonly string _pinRoot = $"/sys/fs/bpf/microseg-e2e-{Guid.NewGuid():N}"[..40];
     private readonly string[] _siloArgs;
-    private readonly int _gatewayPort = FreePorts.Next();
+    private readonly int _gatewayPort = LoopbackPorts.Free();
     private readonly Dictionary<string, ChildProcess> _agents = [];
     private readonly Dictionary<string, int> _metricsPorts = [];
     private readonly List<IDisposable> _listeners = [];
@@ -22,8 +23,8 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     private MicroSegSystem(ITestOutputHelper output)
     {
         _output = output;
-        var httpPort = FreePorts.Next();
-        _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{FreePorts.Next()}", "--data", _dataDir];
+        var httpPort = LoopbackPorts.Free();
+        _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{LoopbackPorts.Free()}", "--data", _dataDir];
         // The silo registers the admin token it finds in its data directory, as an operator's provisioning would.
         Api = new SiloApi(new Uri($"http://127.0.0.1:{httpPort}"), AdminTokenFile.Write(Path.Combine(_dataDir, AdminTokenFile.Name)));
         Network = TestNetwork.Create();
@@ -65,7 +66,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>Starts the node's agent; a previous agent of the node must have exited (its log goes to the test output).</summary>
     public void StartAgent(string node, params string[] extraArgs)
     {
-        var metrics = _metricsPorts[node] = FreePorts.Next();
+        var metrics = _metricsPorts[node] = LoopbackPorts.Free();
         if (_agents.Remove(node, out var previous))
         {
             Assert.True(previous.HasExited, $"agent {node} is still running");

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using MicroSeg.Testing;
 
 namespace MicroSeg.EndToEnd.Tests.Infrastructure;
@@ -31,10 +32,10 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
         var token = AdminTokenFile.Write(tokenFile);
         for (var i = 0; i < count; i++)
         {
-            var http = $"http://127.0.0.1:{FreePorts.Next()}";
-            var gateway = FreePorts.Next();
+            var http = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+            var gateway = LoopbackPorts.Free();
             var process = ChildProcess.Start($"silo{i + 1}", RepoPaths.Silo, "--postgres", postgres.ConnectionString,
-                "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i), "--admin-token-file", tokenFile);
+                "--silo-port", $"{LoopbackPorts.Free()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i), "--admin-token-file", tokenFile);
             _gatewayPorts.Add(gateway);
             _silos.Add((process, new SiloApi(new Uri(http), token)));
         }

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Net;
 using MicroSeg.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -13,9 +14,9 @@ public sealed class AdminTokenBootstrapTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task FirstStart_WritesTokenOwnerOnlyAndPrintsItOnce_RestartKeepsIt()
     {
-        var port = FreePorts.Next();
+        var port = LoopbackPorts.Free();
         var http = new Uri($"http://127.0.0.1:{port}");
-        string[] args = ["--http", http.ToString(), "--gateway-port", $"{FreePorts.Next()}", "--silo-port", $"{FreePorts.Next()}", "--data", _data];
+        string[] args = ["--http", http.ToString(), "--gateway-port", $"{LoopbackPorts.Free()}", "--silo-port", $"{LoopbackPorts.Free()}", "--data", _data];
         var file = Path.Combine(_data, AdminTokenFile.Name);
         string token;
         using (var silo = ChildProcess.Start("silo", RepoPaths.Silo, args))

@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -17,12 +18,12 @@ public sealed class GrainClientSampleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gatewayPort = FreePort();
+        _gatewayPort = LoopbackPorts.Free();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), _gatewayPort, serviceId: SiloConfiguration.ClusterId, clusterId: SiloConfiguration.ClusterId);
+            silo.UseLocalhostClustering(LoopbackPorts.Free(), _gatewayPort, serviceId: SiloConfiguration.ClusterId, clusterId: SiloConfiguration.ClusterId);
             silo.AddMemoryGrainStorageAsDefault();
             SiloConfiguration.AddMemoryFanout(silo);
             silo.UseInMemoryReminderService();
@@ -114,12 +115,6 @@ public sealed class GrainClientSampleTests : IAsyncLifetime
         return dir?.FullName ?? throw new InvalidOperationException("MicroSeg.Orleans.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

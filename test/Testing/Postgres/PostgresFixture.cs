@@ -1,3 +1,4 @@
+using MicroSeg.Testing.Sockets;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -27,7 +28,7 @@ public sealed class PostgresFixture : IDisposable
             Directory.CreateDirectory(_directory);
             if (IsRoot)
                 Run("chown", "postgres:postgres", _directory);
-            Port = FreePort();
+            Port = LoopbackPorts.Free();
             RunPostgres("initdb", "-D", _data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions");
             Start();
             ConnectionString = new NpgsqlConnectionStringBuilder
@@ -139,10 +140,4 @@ public sealed class PostgresFixture : IDisposable
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {output.Result}{error.Result}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
