@@ -34,7 +34,7 @@ internal sealed class NodeAddressBlocks
         if (blocks.Count == 0)
             return;
 
-        var owners = model.Workloads.SelectMany(w => NodeRuleCompiler.HostsOf(w.Spec).Select(h => (Host: h, Workload: w)))
+        var owners = model.Workloads.SelectMany(w => SpecFacts.Of(w.Spec).Hosts.Select(h => (Host: h, Workload: w)))
             .ToLookup(x => x.Host, x => x.Workload);
         foreach (var byIdentity in model.Hosts.GroupBy(h => h.Rule.Identity))
         {

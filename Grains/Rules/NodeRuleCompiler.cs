@@ -45,29 +45,6 @@ internal sealed record EntryTemplate(IReadOnlyList<PolicyEntry> Entries, uint[] 
 /// </summary>
 internal static class NodeRuleCompiler
 {
-    /// <summary>Parsed addresses per workload spec: specs are immutable and shared by every node computation.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, CidrBlock[]> Hosts = [];
-
-    /// <remarks>
-    /// A record stored before addresses had to be canonical may hold text that no longer parses: such an
-    /// address is left out (it resolves to WORLD, which no rule names), rather than failing the whole node.
-    /// </remarks>
-    /// <summary>A content hash of a spec's id, interface and addresses: hashed once per spec, not once per node computation.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkloadSpec, StrongBox<ulong>> SpecDigests = [];
-
-    internal static ulong DigestOf(WorkloadSpec spec) =>
-        SpecDigests.GetValue(spec, s =>
-        {
-            var h = new Fnv64().Add(s.Id).Add(s.Interface ?? "");
-            foreach (var a in s.Addresses)
-                h.Add(a);
-            return new StrongBox<ulong>(h.Value);
-        }).Value;
-
-    internal static CidrBlock[] HostsOf(WorkloadSpec spec) =>
-        Hosts.GetValue(spec, s => s.Addresses.Select(a => CidrBlock.TryParse(a, out var b) && b.Value.PrefixLength == b.Value.Width ? b : null)
-            .OfType<CidrBlock>().ToArray());
-
     /// <summary>A rule without ports admits every port and protocol.</summary>
     private static readonly PolicyPort?[] AnyPort = [null];
 
@@ -115,7 +92,7 @@ internal static class NodeRuleCompiler
             }
             var mode = EffectiveMode(w, settings);
             endpoints.Add(EndpointOf(w, mode, isolated.Ingress, isolated.Egress));
-            var specDigest = DigestOf(w.Spec);
+            var specDigest = SpecFacts.Of(w.Spec).Digest;
             endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)mode).Add((isolated.Ingress ? 1u : 0u) | (isolated.Egress ? 2u : 0u));
 
             EntryTemplate template;

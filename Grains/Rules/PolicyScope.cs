@@ -59,10 +59,14 @@ internal sealed class PolicyScope
             if (!lazy.IsValueCreated)
                 continue;
             var old = lazy.Value;
-            var remotes = old.Remotes.Where(r => !touched.Contains(r.Identity))
-                .Concat(byIdentity.Values.Where(g => next.AnySelects(old.Policy, old.Peers, g)))
-                .OrderBy(r => r.Identity)
-                .ToList();
+            var gained = byIdentity.Values.Where(g => next.AnySelects(old.Policy, old.Peers, g)).ToList();
+            // Most peers name none of the changed identities: they keep their answer as it is.
+            if (gained.Count == 0 && !old.Remotes.Any(r => touched.Contains(r.Identity)))
+            {
+                selected[key] = lazy;
+                continue;
+            }
+            var remotes = old.Remotes.Where(r => !touched.Contains(r.Identity)).Concat(gained).OrderBy(r => r.Identity).ToList();
             selected[key] = new Lazy<SelectedPeers>(old with { Remotes = remotes });
         }
         return next;
@@ -101,7 +105,7 @@ internal sealed class PolicyScope
     /// </summary>
     public bool NamesAsPeer(PolicySpec policy, WorkloadRecord w)
     {
-        var hosts = NodeRuleCompiler.HostsOf(w.Spec);
+        var hosts = SpecFacts.Of(w.Spec).Hosts;
         foreach (var (rule, peers, egress) in (policy.Ingress ?? []).Select(r => (r, r.From, false)).Concat((policy.Egress ?? []).Select(r => (r, r.To, true))))
         {
             if (peers is null || peers.Count == 0)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -21,9 +20,6 @@ internal sealed class WorkloadTables
 
     private readonly Dictionary<uint, WorkloadRecord[]> _byIdentity;
     private readonly Dictionary<string, WorkloadRecord[]> _byNode;
-    /// <summary>Each workload's addresses with their text (specs are immutable and shared by every snapshot).</summary>
-    private static readonly ConditionalWeakTable<WorkloadSpec, (CidrBlock Block, string Text)[]> Addresses = [];
-
     // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
     private Dictionary<string, List<WorkloadRecord>>? _owners;
     private readonly Dictionary<uint, ClusterHost[]> _hostsByIdentity;
@@ -133,7 +129,8 @@ internal sealed class WorkloadTables
             if (!owners.TryGetValue(text, out var listing))
                 continue;
             var owner = listing[^1];
-            var block = Array.Find(AddressesOf(owner.Spec), a => a.Text == text).Block;
+            var facts = SpecFacts.Of(owner.Spec);
+            var block = facts.Hosts[Array.IndexOf(facts.HostTexts, text)];
             (gained.TryGetValue(owner.Identity, out var list) ? list : gained[owner.Identity] = []).Add(new ClusterHost(new IpCacheRule(text, owner.Identity), block));
         }
         var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
@@ -150,8 +147,11 @@ internal sealed class WorkloadTables
         return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity);
     }
 
-    private static (CidrBlock Block, string Text)[] AddressesOf(WorkloadSpec spec) =>
-        Addresses.GetValue(spec, s => NodeRuleCompiler.HostsOf(s).Select(b => (b, b.ToString())).ToArray());
+    private static IEnumerable<(CidrBlock Block, string Text)> AddressesOf(WorkloadSpec spec)
+    {
+        var facts = SpecFacts.Of(spec);
+        return facts.Hosts.Zip(facts.HostTexts);
+    }
 
     /// <summary>Each key's list without its removed records, plus its added ones, ordered by id (an emptied key is dropped).</summary>
     private static void Patch<TKey>(Dictionary<TKey, WorkloadRecord[]> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
