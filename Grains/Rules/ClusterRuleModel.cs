@@ -76,7 +76,12 @@ internal sealed class ClusterRuleModel
     public ClusterHost[] Hosts => _hosts.Value;
 
     /// <summary>Whether <paramref name="block"/> is some workload's address.</summary>
-    public bool IsWorkloadAddress(CidrBlock block) => _tables.IsWorkloadAddress(block);
+    /// <remarks>Looked up in <see cref="Hosts"/>, built on first use: only nodes whose policies name address blocks ask.</remarks>
+    public bool IsWorkloadAddress(CidrBlock block)
+    {
+        var text = block.ToString();
+        return Array.BinarySearch(Hosts, new ClusterHost(new IpCacheRule(text, 0), block), HostTextOrder.Instance) >= 0;
+    }
 
     /// <summary>The workloads with an interface on <paramref name="node"/> (its endpoints), ordered by id.</summary>
     public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _tables.LocalTo(node);
@@ -145,6 +150,14 @@ internal sealed class ClusterRuleModel
     }
 
     private sealed record NamedIpCache(uint[] Named, IpCacheTable Table);
+}
+
+/// <summary>Hosts by address text, ordinal: the order of <see cref="ClusterRuleModel.Hosts"/>.</summary>
+internal sealed class HostTextOrder : IComparer<ClusterHost>
+{
+    public static readonly HostTextOrder Instance = new();
+
+    public int Compare(ClusterHost a, ClusterHost b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr);
 }
 
 /// <summary>A node's ipcache content in ipcache order, with its content hash.</summary>

@@ -16,14 +16,12 @@ namespace MicroSeg.Grains.Rules;
 internal sealed class WorkloadTables
 {
     private static readonly Comparison<WorkloadRecord> ById = (a, b) => string.CompareOrdinal(a.Spec.Id, b.Spec.Id);
-    private static readonly Comparison<ClusterHost> ByText = (a, b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr);
 
     private readonly Dictionary<uint, WorkloadRecord[]> _byIdentity;
     private readonly Dictionary<string, WorkloadRecord[]> _byNode;
     // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
     private Dictionary<string, List<WorkloadRecord>>? _owners;
     private readonly Dictionary<uint, ClusterHost[]> _hostsByIdentity;
-    private readonly Lazy<HashSet<CidrBlock>> _addresses;
 
     private WorkloadTables(
         Dictionary<uint, WorkloadRecord[]> byIdentity,
@@ -35,7 +33,6 @@ internal sealed class WorkloadTables
         _byNode = byNode;
         _owners = owners;
         _hostsByIdentity = hostsByIdentity;
-        _addresses = new Lazy<HashSet<CidrBlock>>(() => hostsByIdentity.Values.SelectMany(h => h).Select(h => h.Block).ToHashSet());
     }
 
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
@@ -56,15 +53,11 @@ internal sealed class WorkloadTables
     /// <summary>The addresses that resolve to <paramref name="identity"/>, ordered as the ipcache is.</summary>
     public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts : [];
 
-    /// <summary>Whether <paramref name="block"/> is the address of some workload.</summary>
-    /// <remarks>Built on first use: only nodes whose policies name address blocks ask.</remarks>
-    public bool IsWorkloadAddress(CidrBlock block) => _addresses.Value.Contains(block);
-
     /// <summary>Every workload address, ordered as the ipcache is.</summary>
     public ClusterHost[] AllHosts()
     {
         var all = _hostsByIdentity.Values.SelectMany(h => h).ToArray();
-        Array.Sort(all, ByText);
+        Array.Sort(all, HostTextOrder.Instance);
         return all;
     }
 
@@ -140,7 +133,7 @@ internal sealed class WorkloadTables
             if (gained.TryGetValue(identity, out var added))
             {
                 hosts.AddRange(added);
-                hosts.Sort(ByText);
+                hosts.Sort(HostTextOrder.Instance);
             }
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
         }
