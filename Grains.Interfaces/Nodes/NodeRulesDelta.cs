@@ -82,6 +82,9 @@ public sealed record NodeRulesDelta(
         IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, TKey> key, Comparison<TKey> compare, Func<T, T, bool> same)
         where TKey : notnull
     {
+        // The node grain hands on a list it did not recompute (its endpoints when only the ipcache moved) as is.
+        if (ReferenceEquals(from, to))
+            return ([], []);
         if (!InOrder(from, key, compare) || !InOrder(to, key, compare))
             return KeyedDiff(from, to, key, same);
         var set = new List<T>();

@@ -15,13 +15,16 @@ internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string,
 internal static class NodeDeltaBuilder
 {
     private static readonly NodeRules Empty = new("", "", 0, [], [], []);
+    private static readonly IReadOnlyDictionary<string, PolicySlice> NoSlices = new Dictionary<string, PolicySlice>();
 
     public static NodeRulesDelta Between(NodeSnapshot from, NodeSnapshot to)
     {
         var set = new List<PolicyEntry>();
         var removed = new List<PolicyEntryKey>();
         var templateDiffs = new Dictionary<(EntryTemplate, EntryTemplate), NodeRulesDelta>();
-        foreach (var (workload, now) in to.Slices)
+        // A computation that kept every endpoint's entries (only the ipcache moved) hands on the very same slices.
+        var samePolicy = ReferenceEquals(from.Slices, to.Slices) && ReferenceEquals(from.Rules.Policy, to.Rules.Policy);
+        foreach (var (workload, now) in samePolicy ? NoSlices : to.Slices)
         {
             if (!from.Slices.TryGetValue(workload, out var before))
             {
@@ -37,7 +40,7 @@ internal static class NodeDeltaBuilder
             set.AddRange(diff.PolicySet.Select(e => e with { WorkloadId = workload }));
             removed.AddRange(diff.PolicyRemoved.Select(k => k with { WorkloadId = workload }));
         }
-        foreach (var (workload, before) in from.Slices)
+        foreach (var (workload, before) in samePolicy ? NoSlices : from.Slices)
         {
             if (to.Slices.ContainsKey(workload))
                 continue;

@@ -37,7 +37,7 @@ internal static class NodeFanout
         foreach (var policy in policies)
         {
             if ((before is not null && scope.NamesAsPeer(policy, before)) || (after is not null && scope.NamesAsPeer(policy, after)))
-                AddSelectedNodes(policy, scope, nodes);
+                nodes.UnionWith(model.NodesSelectedBy(policy));
         }
         await RecomputeAsync(grains, nodes, read.Versions);
     }
@@ -45,20 +45,10 @@ internal static class NodeFanout
     public static async Task RecomputeForPolicyAsync(IGrainFactory grains, ClusterInputsLoader inputs, PolicySpec? before, PolicySpec? after)
     {
         var read = await inputs.LoadAsync();
-        var scope = read.Model.Scope;
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in new[] { before, after }.OfType<PolicySpec>())
-            AddSelectedNodes(policy, scope, nodes);
+            nodes.UnionWith(read.Model.NodesSelectedBy(policy));
         await RecomputeAsync(grains, nodes, read.Versions);
-    }
-
-    private static void AddSelectedNodes(PolicySpec policy, PolicyScope scope, HashSet<string> nodes)
-    {
-        foreach (var group in scope.Groups)
-        {
-            if (scope.Selects(policy, group.Workloads[0]))
-                nodes.UnionWith(group.Workloads.Select(w => w.Spec.Node));
-        }
     }
 
     /// <summary>The nodes recompute from <paramref name="basis"/>, the snapshot this fan-out read, or newer.</summary>

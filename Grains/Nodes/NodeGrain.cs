@@ -76,6 +76,7 @@ internal sealed partial class NodeGrain(
     private long _lastComputed;
 
     private NodeSnapshot? _current;
+    private CompiledRules? _compiled;
     private ClusterInputs? _inputs;
     private bool _dirty = true;
     // What the scheduled computation must include: the fan-outs' snapshots, or a read after the request.
@@ -222,7 +223,7 @@ internal sealed partial class NodeGrain(
         _lastComputed = Stopwatch.GetTimestamp();
         inputs ??= await inputsLoader.LoadAsync();
         _inputs = inputs;
-        var compiled = NodeRuleCompiler.Compile(this.GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings);
+        var compiled = _compiled = NodeRuleCompiler.Compile(this.GetPrimaryKeyString(), inputs.Model, state.State.Ids, inputs.Settings, _compiled);
         var hash = RulesHash.Of(compiled);
         // A new revision is reserved in storage before anyone can see it, so revisions only ever grow.
         if (await _revisions.AdvanceAsync(hash))

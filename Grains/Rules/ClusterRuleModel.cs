@@ -31,7 +31,14 @@ internal sealed class ClusterRuleModel
     // Lazy values: node grains of one fan-out ask for the same entries at once, and each must be built once.
     private readonly ConcurrentDictionary<uint, Lazy<Selection>> _selecting;
     private readonly ConcurrentDictionary<string, Lazy<NamedIpCache>> _ipcaches;
+    private readonly PolicyNodeSets _nodeSets;
     private readonly Lazy<ClusterHost[]> _hosts;
+    // The model this one was derived from with the same policies and namespaces, and the identities that changed
+    // between them: what lets a node tell that its endpoints' rules still hold. Weak, so that a chain of models
+    // does not keep every earlier snapshot alive.
+    private readonly WeakReference<ClusterRuleModel>? _carriedFrom;
+    private readonly HashSet<uint>? _touched;
+    private readonly Lazy<bool> _namesPortsByName;
 
     public ClusterRuleModel(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces)
         : this(workloads, policies, namespaces, null, WorkloadTables.Build(workloads), WorkloadDiff.IsOrderedById(workloads), null, null)
@@ -54,16 +61,62 @@ internal sealed class ClusterRuleModel
             Scope = new PolicyScope(namespaces, groups);
             _selecting = new();
             _ipcaches = new(StringComparer.Ordinal);
+            _nodeSets = new();
         }
         else
         {
             // Same policies and namespaces: what was derived for identities that did not change still holds.
             Scope = carried.Scope.Next(groups, touched);
+            _carriedFrom = new WeakReference<ClusterRuleModel>(carried);
+            _touched = touched;
             _selecting = new(carried._selecting.Where(kv => !touched.Contains(kv.Key)));
             _ipcaches = new(carried._ipcaches.Where(kv => kv.Value.IsValueCreated && !kv.Value.Value.Named.Any(touched.Contains)), StringComparer.Ordinal);
+            _nodeSets = carried._nodeSets.Next(touched, Scope, tables.RepresentativeOf);
         }
         _hosts = new Lazy<ClusterHost[]>(tables.AllHosts);
+        _namesPortsByName = new Lazy<bool>(() => Policies.Any(p =>
+            (p.Ingress ?? []).Concat(p.Egress ?? []).Any(r => (r.Ports ?? []).Any(port => port.Port is { Name: not null }))));
     }
+
+    /// <summary>How many derivations back <see cref="KeepsEndpointRulesOf"/> looks before it answers no.</summary>
+    private const int LongestChain = 64;
+
+    /// <summary>
+    /// Whether a node's endpoint and policy entries compiled from <paramref name="earlier"/> are still exactly what
+    /// this model gives: this model descends from it with the same policies and namespaces, the node's own
+    /// workloads are the same records, and every identity that changed in between has the same labels and namespace in both or
+    /// in neither (so every selector names the same identities; only addresses moved, which the ipcache carries). Named ports read the
+    /// peers' workloads, so a policy that names one makes the answer no; so does any doubt.
+    /// </summary>
+    public bool KeepsEndpointRulesOf(ClusterRuleModel? earlier, string node)
+    {
+        if (earlier is null)
+            return false;
+        if (ReferenceEquals(this, earlier))
+            return true;
+        if (_namesPortsByName.Value || !ReferenceEquals(LocalTo(node), earlier.LocalTo(node)))
+            return false;
+        var touched = new HashSet<uint>();
+        var at = this;
+        for (var steps = 0; !ReferenceEquals(at, earlier); steps++)
+        {
+            if (steps == LongestChain || at._touched is null || at._carriedFrom is null || !at._carriedFrom.TryGetTarget(out var before))
+                return false;
+            touched.UnionWith(at._touched);
+            at = before;
+        }
+        return touched.All(identity => SameSelectorFacts(_tables.RepresentativeOf(identity), earlier._tables.RepresentativeOf(identity)));
+    }
+
+    /// <summary>Whether selectors see the same thing in both (labels and namespace), or neither exists.</summary>
+    private static bool SameSelectorFacts(WorkloadRecord? now, WorkloadRecord? before) =>
+        (now, before) switch
+        {
+            (null, null) => true,
+            ({ } a, { } b) => a.Spec.Namespace == b.Spec.Namespace && a.Spec.Labels.Count == b.Spec.Labels.Count
+                && a.Spec.Labels.All(kv => b.Spec.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value),
+            _ => false,
+        };
 
     public IReadOnlyList<WorkloadRecord> Workloads { get; }
 
@@ -82,6 +135,9 @@ internal sealed class ClusterRuleModel
         var text = block.ToString();
         return Array.BinarySearch(Hosts, new ClusterHost(new IpCacheRule(text, 0), block), HostTextOrder.Instance) >= 0;
     }
+
+    /// <summary>The nodes of the workloads <paramref name="policy"/> selects (draft or not, in this model's policies or not).</summary>
+    public IReadOnlyCollection<string> NodesSelectedBy(PolicySpec policy) => _nodeSets.Of(policy, Scope, Scope.Groups);
 
     /// <summary>The workloads with an interface on <paramref name="node"/> (its endpoints), ordered by id.</summary>
     public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _tables.LocalTo(node);

@@ -22,7 +22,16 @@ internal sealed record CompiledRules(
     ulong PolicyDigest,
     IReadOnlyDictionary<string, PolicySlice> PolicySlices,
     ulong IpCacheDigest,
-    ulong EndpointsDigest);
+    ulong EndpointsDigest)
+{
+    /// <summary>The model and settings these rules were compiled from: what the next computation compares with.</summary>
+    public ClusterRuleModel? Model { get; init; }
+
+    public EnforcementSettings? Settings { get; init; }
+
+    /// <summary>The identities the policy entries name (what the ipcache must resolve), when no address block is named.</summary>
+    public HashSet<uint>? NamedIdentities { get; init; }
+}
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
 internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
@@ -53,9 +62,24 @@ internal static class NodeRuleCompiler
         NamespaceLabels? namespaces = null, EnforcementSettings? settings = null) =>
         Compile(node, new ClusterRuleModel(workloads, policies, namespaces ?? NamespaceLabels.Empty), ids, settings);
 
-    public static CompiledRules Compile(string node, ClusterRuleModel model, NodeIdAllocations ids, EnforcementSettings? settings = null)
+    /// <summary>One node's rules from the shared model.</summary>
+    /// <param name="node">The node.</param>
+    /// <param name="model">The cluster snapshot's shared model.</param>
+    /// <param name="ids">The node's stable rule and block numbers.</param>
+    /// <param name="settings">Enforcement settings (default: the cluster defaults).</param>
+    /// <param name="previous">
+    /// This node's last result: when the model says its endpoints' rules still hold (<see cref="ClusterRuleModel.KeepsEndpointRulesOf"/>),
+    /// only the ipcache is read anew. A change elsewhere in the cluster (a peer's relabel or address) then costs the
+    /// node its ipcache, not a pass over every endpoint.
+    /// </param>
+    public static CompiledRules Compile(string node, ClusterRuleModel model, NodeIdAllocations ids, EnforcementSettings? settings = null, CompiledRules? previous = null)
     {
         settings ??= new EnforcementSettings();
+        if (previous is { NamedIdentities: { } stillNamed } && Equals(previous.Settings, settings) && model.KeepsEndpointRulesOf(previous.Model, node))
+        {
+            var table = model.IpCacheNaming(stillNamed);
+            return previous with { IpCache = table.Rules, IpCacheDigest = table.Digest, Model = model };
+        }
         var scope = model.Scope;
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
@@ -147,7 +171,12 @@ internal static class NodeRuleCompiler
         // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
         // content, and revision, untouched.
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
-        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value);
+        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value)
+        {
+            Model = model,
+            Settings = settings,
+            NamedIdentities = blocks.Count == 0 ? named : null,
+        };
     }
 
     /// <summary>The endpoint rule last made for each workload record, reused while it is still right.</summary>
@@ -169,8 +198,8 @@ internal static class NodeRuleCompiler
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>
     internal static EnforcementMode EffectiveMode(WorkloadRecord w, EnforcementSettings settings) =>
         w.Spec.Mode
-        ?? settings.LabelGroups.FirstOrDefault(g => (g.Namespace is null || g.Namespace == w.Spec.Namespace)
-            && LabelSelectorMatcher.Matches(g.Selector, w.Spec.Labels))?.Mode
+        ?? (settings.LabelGroups.Count == 0 ? null : settings.LabelGroups.FirstOrDefault(g => (g.Namespace is null || g.Namespace == w.Spec.Namespace)
+            && LabelSelectorMatcher.Matches(g.Selector, w.Spec.Labels))?.Mode)
         ?? settings.DefaultMode;
 
     internal static IEnumerable<CidrBlock> CidrBlocksOf(PolicySpec policy) =>

@@ -47,6 +47,9 @@ internal sealed class WorkloadTables
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
     public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities => _byIdentity.OrderBy(kv => kv.Key);
 
+    /// <summary>A workload of <paramref name="identity"/> (all of them share its labels and namespace), or null when none has it.</summary>
+    public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads[0] : null;
+
     /// <summary>The workloads with an interface on <paramref name="node"/>, ordered by id.</summary>
     public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local : [];
 

@@ -73,6 +73,10 @@ internal static class SiloConfiguration
         {
             var database = DatabasePath(options);
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            // One silo owns every directory entry, so a cache of where grains live saves no remote lookup. Its
+            // size gauge, which the dashboard samples every second, walks every cached entry: with a cache entry
+            // per workload grain that was ~3 % of the silo's CPU under write load at 50,000 workloads.
+            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
             silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
             silo.UseSqliteReminderService(o => o.DatabasePath = database);
             silo.AddSqliteFlowHistory(Path.GetDirectoryName(database)!);

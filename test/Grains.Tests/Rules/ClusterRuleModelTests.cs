@@ -93,6 +93,9 @@ public sealed class ClusterRuleModelTests
             derived = ClusterRuleModel.Next(derived, snapshot, policies, namespaces);
             var fresh = new ClusterRuleModel(snapshot, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
 
+            // What a fan-out reads (kept from model to model while untouched) must match too.
+            foreach (var policy in policies)
+                Assert.Equal(fresh.NodesSelectedBy(policy).Order(), derived.NodesSelectedBy(policy).Order());
             foreach (var node in nodes)
             {
                 var expected = NodeRuleCompiler.Compile(node, fresh, freshIds[node]);
@@ -104,6 +107,61 @@ public sealed class ClusterRuleModelTests
                     actual.Endpoints.Select(e => (e.WorkloadId, e.Identity, e.IngressIsolated, e.EgressIsolated)));
             }
         }
+    }
+
+    /// <summary>
+    /// A node that keeps its endpoints' entries from its last computation (only the ipcache read anew) must end up
+    /// exactly where a full computation from a fresh model does, through the same random changes; with policies that
+    /// name no ports by name and no address blocks, most computations of nodes whose own workloads did not change
+    /// must take that path (else the test proves nothing about it).
+    /// </summary>
+    [Theory]
+    [InlineData(4, false, false)]
+    [InlineData(5, false, false)]
+    [InlineData(6, true, false)]
+    [InlineData(7, true, true)]
+    public void NodeKeepingItsEndpointRules_CompilesExactlyAsAFreshComputation(int seed, bool namedPorts, bool blocks)
+    {
+        var plain = !namedPorts && !blocks;
+        var random = new Random(seed);
+        var cluster = new RandomCluster(random);
+        var policies = cluster.Policies(namedPorts, blocks);
+        IReadOnlyList<NamespaceSpec> namespaces = [new("shop", new Dictionary<string, string> { ["team"] = "a" })];
+        var derived = ClusterRuleModel.Next(null, cluster.Snapshot(), policies, namespaces);
+        var nodes = Enumerable.Range(0, RandomCluster.Nodes).Select(n => $"n{n}").ToArray();
+        var previous = nodes.ToDictionary(n => n, _ => (CompiledRules?)null);
+        var incrementalIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
+        var freshIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
+        var kept = 0;
+
+        for (var step = 0; step < 60; step++)
+        {
+            cluster.Change(changes: step % 10 == 9 ? 40 : random.Next(1, 4));
+            if (step % 15 == 7)
+                policies = cluster.Policies(namedPorts, blocks);
+            if (step % 20 == 13)
+                namespaces = [new("shop", new Dictionary<string, string> { ["team"] = step % 40 == 13 ? "b" : "a" })];
+            var snapshot = cluster.Snapshot();
+            derived = ClusterRuleModel.Next(derived, snapshot, policies, namespaces);
+            var fresh = new ClusterRuleModel(snapshot, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
+
+            // Some nodes sit out a step, as a debounced node grain does: they compare with an older model.
+            foreach (var node in nodes.Where((_, i) => (i + step) % 3 != 0))
+            {
+                var expected = NodeRuleCompiler.Compile(node, fresh, freshIds[node]);
+                var actual = NodeRuleCompiler.Compile(node, derived, incrementalIds[node], previous: previous[node]);
+                if (previous[node] is { } before && ReferenceEquals(before.Policy, actual.Policy))
+                    kept++;
+                previous[node] = actual;
+                Assert.Equal(RulesHash.Of(expected), RulesHash.Of(actual));
+                Assert.Equal(expected.IpCache, actual.IpCache);
+                Assert.Equal(expected.Policy, actual.Policy);
+                Assert.Equal(expected.Endpoints.Select(e => (e.WorkloadId, e.Identity, e.Mode, e.IngressIsolated, e.EgressIsolated)),
+                    actual.Endpoints.Select(e => (e.WorkloadId, e.Identity, e.Mode, e.IngressIsolated, e.EgressIsolated)));
+            }
+        }
+        if (plain)
+            Assert.True(kept > 20, $"only {kept} computations kept their endpoints' entries");
     }
 
     [Fact]

@@ -47,7 +47,8 @@ internal sealed class RandomCluster
     }
 
     /// <summary>A fresh policy list: selector, namespace-selector, named-port, block-with-except, deny and any-peer rules.</summary>
-    public IReadOnlyList<PolicySpec> Policies()
+    /// <summary>Random policies, which may name ports by name and address blocks.</summary>
+    public IReadOnlyList<PolicySpec> Policies(bool namedPorts = true, bool blocks = true)
     {
         var policies = new List<PolicySpec>();
         for (var i = 0; i < 8; i++)
@@ -66,10 +67,12 @@ internal sealed class RandomCluster
                     new PolicyRule
                     {
                         From = [new PolicyPeer { Selector = Match("env", "prod"), NamespaceSelector = Match("team", "a") }],
-                        Ports = [new PolicyPort { Protocol = "TCP", Port = "http" }],
+                        Ports = [new PolicyPort { Protocol = "TCP", Port = namedPorts ? "http" : 8080 }],
                     },
                 ],
-                Egress = i % 2 == 0
+                Egress = !blocks
+                    ? [new PolicyRule { To = [new PolicyPeer { Selector = Match("app", target) }], Ports = [new PolicyPort { Protocol = "TCP", Port = namedPorts ? "http" : 53 }] }]
+                    : i % 2 == 0
                     ? [new PolicyRule { To = [new PolicyPeer { Cidr = "198.18.0.0/25", Except = ["198.18.0.0/28"] }] }]
                     : [new PolicyRule { Ports = [new PolicyPort { Protocol = "TCP", Port = "http" }] }],
             });
