@@ -1,16 +1,12 @@
 using MicroSeg.Grains.Identity;
-using MicroSeg.Grains.Interfaces.Workloads;
-using Microsoft.Extensions.DependencyInjection;
+using MicroSeg.Grains.Tests.Serialization;
 using Orleans.Serialization;
 
 namespace MicroSeg.Grains.Tests.Identity;
 
 public sealed class IdentityHolderShardStateTests
 {
-    private static readonly Serializer Serializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(WorkloadSpec).Assembly).AddAssembly(typeof(GrainsAssembly).Assembly))
-        .BuildServiceProvider()
-        .GetRequiredService<Serializer>();
+    private static readonly Serializer Serializer = GrainSerializer.Instance;
 
     /// <summary>A shard stored in the first shape (sorted sets) reads back and upgrades to the same holds.</summary>
     [Fact]
