@@ -36,7 +36,7 @@ export const en = {
     selector: "Applies to", ingress: "Ingress", egress: "Egress", effect: "Effect", priority: "Priority",
     defaultDenyIngress: "denies all ingress (default deny)", defaultDenyEgress: "denies all egress (default deny)",
     allowsIngress: "{{count}} ingress rules", allowsEgress: "{{count}} egress rules", untouched: "leaves alone",
-    everything: "every workload", namespace: "Namespace", origin: "Origin", kubernetes: "Kubernetes {{ns}}/{{name}}",
+    everything: "every workload", namespace: "Namespace", origin: "Origin", kubernetes: "Kubernetes {{where}}/{{name}}",
     create: "New policy", form: "Form", yaml: "YAML", import: "Kubernetes import", importHelp: "Paste NetworkPolicy YAML (one or more documents).",
     editTitle: "Edit {{id}}", createTitle: "New policy", matchLabels: "Selected labels (key=value, comma separated)",
     fromLabels: "Allow from labels (key=value, comma separated; empty: any peer)", ports: "Ports (e.g. TCP/80, UDP/53; empty: any)",

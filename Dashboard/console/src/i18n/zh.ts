@@ -38,7 +38,7 @@ export const zh: Strings = {
     selector: "作用于", ingress: "入站", egress: "出站", effect: "效果", priority: "优先级",
     defaultDenyIngress: "拒绝所有入站（默认拒绝）", defaultDenyEgress: "拒绝所有出站（默认拒绝）",
     allowsIngress: "{{count}} 条入站规则", allowsEgress: "{{count}} 条出站规则", untouched: "不限制",
-    everything: "所有工作负载", namespace: "命名空间", origin: "来源", kubernetes: "Kubernetes {{ns}}/{{name}}",
+    everything: "所有工作负载", namespace: "命名空间", origin: "来源", kubernetes: "Kubernetes {{where}}/{{name}}",
     create: "新建策略", form: "表单", yaml: "YAML", import: "导入 Kubernetes", importHelp: "粘贴 NetworkPolicy YAML（可多个文档）。",
     editTitle: "编辑 {{id}}", createTitle: "新建策略", matchLabels: "选择的标签（key=value，逗号分隔）",
     fromLabels: "允许来自的标签（key=value，逗号分隔；为空表示任意对端）", ports: "端口（如 TCP/80, UDP/53；为空表示任意）",

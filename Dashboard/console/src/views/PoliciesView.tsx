@@ -46,7 +46,7 @@ export function PoliciesView() {
     { title: t("policies.ingress"), key: "ingress", render: (_, p) => effect(p, p.ingress, "Ingress") },
     { title: t("policies.egress"), key: "egress", render: (_, p) => effect(p, p.egress, "Egress") },
     { title: t("policies.hits"), key: "hits", align: "right", render: (_, p) => hits.get(p.id) ?? 0 },
-    { title: t("policies.origin"), key: "origin", render: (_, p) => (p.origin ? t("policies.kubernetes", { ns: p.origin.namespace, name: p.origin.name }) : "") },
+    { title: t("policies.origin"), key: "origin", render: (_, p) => (p.origin ? t("policies.kubernetes", { where: p.origin.namespace, name: p.origin.name }) : "") },
     {
       key: "actions",
       render: (_, p) => (
