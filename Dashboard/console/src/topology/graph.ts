@@ -28,6 +28,19 @@ export function toElements(topology: Topology): ElementDefinition[] {
   return elements;
 }
 
+/**
+ * Renderer settings by size: a big map draws edges as straight "haystack" lines (no arrows), drops labels when they
+ * would be unreadable and hides edges while panning or zooming, which keeps 1,000 nodes and 5,000 edges interactive.
+ */
+export function rendererFor(nodeCount: number) {
+  const large = nodeCount > 300;
+  return {
+    large,
+    options: large ? { hideEdgesOnViewport: true, textureOnViewport: true, pixelRatio: 1 } : {},
+    edgeStyle: large ? { "curve-style": "haystack", "haystack-radius": 0 } : { "curve-style": "bezier", "target-arrow-shape": "triangle" },
+  };
+}
+
 /** Force-directed layouts cost O(n²) per step: beyond a few hundred nodes a grid keeps the map interactive. */
 export function layoutFor(nodeCount: number): { name: string; animate: boolean } {
   return nodeCount > 300 ? { name: "grid", animate: false } : { name: "cose", animate: false };

@@ -8,7 +8,7 @@ import { api } from "../api/client";
 import type { Topology, TopologyEdge } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { VerdictTag } from "../components/VerdictTag";
-import { layoutFor, toElements } from "../topology/graph";
+import { layoutFor, rendererFor, toElements } from "../topology/graph";
 
 type Level = "workload" | "app" | "namespace";
 type Selected = { kind: "node"; id: string } | { kind: "edge"; edge: TopologyEdge } | null;
@@ -55,15 +55,17 @@ export function TopologyView() {
   useEffect(() => {
     if (!container.current || !topology.data) return;
     const nodes = elements.filter((e) => !e.data.source).length;
+    const renderer = rendererFor(nodes);
     const cy = cytoscape({
       container: container.current,
       elements,
       layout: layoutFor(nodes),
       wheelSensitivity: 0.3,
+      ...renderer.options,
       style: [
-        { selector: "node", style: { label: "data(label)", "font-size": 10, "background-color": "#1677ff", width: 18, height: 18 } },
+        { selector: "node", style: { label: "data(label)", "font-size": 10, "min-zoomed-font-size": 8, "background-color": "#1677ff", width: 18, height: 18 } },
         { selector: "node[?external]", style: { "background-color": "#8c8c8c", shape: "round-rectangle" } },
-        { selector: "edge", style: { "line-color": "data(color)", "target-arrow-color": "data(color)", "target-arrow-shape": "triangle", "curve-style": "bezier", width: 2 } },
+        { selector: "edge", style: { "line-color": "data(color)", "target-arrow-color": "data(color)", width: 2, ...renderer.edgeStyle } },
         { selector: ":selected", style: { "border-width": 3, "border-color": "#000", width: 4 } },
       ],
     });
