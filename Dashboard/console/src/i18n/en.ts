@@ -52,13 +52,13 @@ export const en = {
   namespaces: { title: "Namespaces", name: "Namespace", labels: "Labels", workloads: "Workloads" },
   cluster: {
     title: "Cluster", silo: "Silo", address: "Address", status: "Status", started: "Started", uptime: "Uptime",
-    activations: "Activations", self: "this silo", orleans: "Open the Orleans dashboard",
+    seconds: "{{count}} s", activations: "Activations", self: "this silo", orleans: "Open the Orleans dashboard",
   },
   topology: {
     title: "Topology", level: "Level", workload: "workload", app: "app", namespace: "namespace", since: "Since",
     nodes: "{{nodes}} nodes, {{edges}} edges", selected: "Selected", flowsOf: "Flows of {{what}}",
     legend: "Edge colours", empty: "No traffic seen yet.", lastHour: "last hour", lastDay: "last day", allTime: "all time",
-    ports: "Ports", policies: "Policies",
+    filter: "Filter: name or key=value, …", ports: "Ports", policies: "Policies",
   },
 };
 

@@ -54,12 +54,12 @@ export const zh: Strings = {
   namespaces: { title: "命名空间", name: "命名空间", labels: "标签", workloads: "工作负载" },
   cluster: {
     title: "集群", silo: "Silo", address: "地址", status: "状态", started: "启动时间", uptime: "运行时长",
-    activations: "激活数", self: "当前 silo", orleans: "打开 Orleans 仪表板",
+    seconds: "{{count}} 秒", activations: "激活数", self: "当前 silo", orleans: "打开 Orleans 仪表板",
   },
   topology: {
     title: "拓扑", level: "层级", workload: "工作负载", app: "应用", namespace: "命名空间", since: "起始",
     nodes: "{{nodes}} 个节点，{{edges}} 条边", selected: "已选择", flowsOf: "{{what}} 的流量",
     legend: "边的颜色", empty: "尚未观察到流量。", lastHour: "最近一小时", lastDay: "最近一天", allTime: "全部时间",
-    ports: "端口", policies: "策略",
+    filter: "筛选：名称或 key=value，…", ports: "端口", policies: "策略",
   },
 };

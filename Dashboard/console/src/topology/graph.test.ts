@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { edgeVerdict, layoutFor, toElements } from "./graph";
+import type { Topology } from "../api/types";
+import { edgeVerdict, filterTopology, layoutFor, toElements } from "./graph";
 
 describe("topology graph", () => {
   it("colours an edge by its worst verdict and adds nodes for outside addresses", () => {
@@ -19,5 +20,29 @@ describe("topology graph", () => {
   it("uses a grid beyond a few hundred nodes", () => {
     expect(layoutFor(1000).name).toBe("grid");
     expect(layoutFor(10).name).toBe("cose");
+  });
+});
+
+describe("filterTopology", () => {
+  const topology: Topology = {
+    nodes: [
+      { id: "web-1", level: "workload", labels: { app: "web", env: "prod" } },
+      { id: "db-1", level: "workload", labels: { app: "db", env: "prod" } },
+      { id: "dev-1", level: "workload", labels: { app: "web", env: "dev" } },
+      { id: "lonely", level: "workload", labels: { app: "x" } },
+    ],
+    edges: [
+      { src: "web-1", dst: "db-1", ports: [], verdicts: { allow: 1 }, policies: [] },
+      { src: "dev-1", dst: "lonely", ports: [], verdicts: { deny: 1 }, policies: [] },
+    ],
+  };
+  it("keeps nodes matching every label term and the peers they talk to", () => {
+    const shown = filterTopology(topology, "app=web, env=prod");
+    expect(shown.nodes.map((n) => n.id)).toEqual(["web-1", "db-1"]);
+    expect(shown.edges).toHaveLength(1);
+  });
+  it("matches a bare term against the id, and keeps everything without a filter", () => {
+    expect(filterTopology(topology, "lone").nodes.map((n) => n.id)).toEqual(["dev-1", "lonely"]);
+    expect(filterTopology(topology, " ")).toBe(topology);
   });
 });

@@ -9,6 +9,25 @@ export function edgeVerdict(edge: TopologyEdge): "deny" | "would-deny" | "allow"
   return "allow";
 }
 
+/**
+ * Keeps the nodes whose id contains the text or whose labels include every key=value term of it (comma separated),
+ * and the edges with a kept end, so a filtered map still shows who the kept nodes talk to.
+ */
+export function filterTopology(topology: Topology, filter: string): Topology {
+  const terms = filter.split(",").map((t) => t.trim()).filter((t) => t.length > 0);
+  if (terms.length === 0) return topology;
+  const matches = (id: string, labels: Record<string, string> | null | undefined) =>
+    terms.every((term) => {
+      const eq = term.indexOf("=");
+      if (eq < 0) return id.includes(term);
+      return (labels ?? {})[term.slice(0, eq).trim()] === term.slice(eq + 1).trim();
+    });
+  const kept = new Set(topology.nodes.filter((n) => matches(n.id, n.labels)).map((n) => n.id));
+  const edges = topology.edges.filter((e) => kept.has(e.src) || kept.has(e.dst));
+  const ends = new Set(edges.flatMap((e) => [e.src, e.dst]));
+  return { nodes: topology.nodes.filter((n) => kept.has(n.id) || ends.has(n.id)), edges };
+}
+
 /** Cytoscape elements for a topology answer; an edge endpoint missing from nodes (an outside address) gets a node. */
 export function toElements(topology: Topology): ElementDefinition[] {
   const ids = new Set(topology.nodes.map((n) => n.id));

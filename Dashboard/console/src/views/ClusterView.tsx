@@ -24,7 +24,7 @@ export function ClusterView() {
     { title: t("cluster.address"), dataIndex: "address" },
     { title: t("cluster.status"), dataIndex: "status", render: (v: string) => <Badge status={v === "Active" ? "success" : "error"} text={v} /> },
     { title: t("cluster.started"), dataIndex: "startedAt", render: (v?: string | null) => (v ? new Date(v).toLocaleString() : "") },
-    { title: t("cluster.uptime"), dataIndex: "uptimeSeconds", render: (v?: number | null) => (v == null ? "" : `${Math.round(v)} s`) },
+    { title: t("cluster.uptime"), dataIndex: "uptimeSeconds", render: (v?: number | null) => (v == null ? "" : t("cluster.seconds", { count: Math.round(v) })) },
     { title: t("cluster.activations"), dataIndex: "activations", align: "right" },
   ];
   return (

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Card, Descriptions, Select, Space, Typography } from "antd";
+import { Card, Descriptions, Input, Select, Space, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
@@ -8,7 +8,7 @@ import { api } from "../api/client";
 import type { Topology, TopologyEdge } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { VerdictTag } from "../components/VerdictTag";
-import { layoutFor, rendererFor, toElements } from "../topology/graph";
+import { filterTopology, layoutFor, rendererFor, toElements } from "../topology/graph";
 
 type Level = "workload" | "app" | "namespace";
 type Selected = { kind: "node"; id: string } | { kind: "edge"; edge: TopologyEdge } | null;
@@ -38,6 +38,7 @@ export function TopologyView() {
   const [level, setLevel] = useState<Level>("app");
   const [span, setSpan] = useState("allTime");
   const [selected, setSelected] = useState<Selected>(null);
+  const [filter, setFilter] = useState("");
   const container = useRef<HTMLDivElement>(null);
 
   const since = windows[span];
@@ -50,10 +51,11 @@ export function TopologyView() {
     },
     refetchInterval: 10_000,
   });
-  const elements = useMemo(() => (topology.data ? toElements(topology.data) : []), [topology.data]);
+  const shown = useMemo(() => (topology.data ? filterTopology(topology.data, filter) : undefined), [topology.data, filter]);
+  const elements = useMemo(() => (shown ? toElements(shown) : []), [shown]);
 
   useEffect(() => {
-    if (!container.current || !topology.data) return;
+    if (!container.current || !shown) return;
     const nodes = elements.filter((e) => !e.data.source).length;
     const renderer = rendererFor(nodes);
     const cy = cytoscape({
@@ -71,12 +73,12 @@ export function TopologyView() {
     });
     cy.on("tap", "node", (e) => setSelected({ kind: "node", id: e.target.data("name") }));
     cy.on("tap", "edge", (e) => {
-      const edge = topology.data!.edges.find((x) => x.src === e.target.data("src") && x.dst === e.target.data("dst"));
+      const edge = shown.edges.find((x) => x.src === e.target.data("src") && x.dst === e.target.data("dst"));
       if (edge) setSelected({ kind: "edge", edge });
     });
     (container.current as HTMLDivElement & { cy?: cytoscape.Core }).cy = cy;
     return () => cy.destroy();
-  }, [elements, topology.data]);
+  }, [elements, shown]);
 
   const link = selected ? flowsLink(level, selected) : null;
   return (
@@ -90,8 +92,10 @@ export function TopologyView() {
           {t("topology.since")}
           <Select value={span} onChange={setSpan} style={{ width: 140 }} aria-label="since"
             options={Object.keys(windows).map((w) => ({ value: w, label: t(`topology.${w}`) }))} />
+          <Input.Search allowClear placeholder={t("topology.filter")} aria-label="topology-filter" style={{ width: 260 }}
+            onSearch={(v) => { setFilter(v); setSelected(null); }} />
         </Space>
-        {topology.data && <span data-testid="topology-size">{t("topology.nodes", { nodes: topology.data.nodes.length, edges: topology.data.edges.length })}</span>}
+        {shown && <span data-testid="topology-size">{t("topology.nodes", { nodes: shown.nodes.length, edges: shown.edges.length })}</span>}
         <Space>
           {t("topology.legend")}: <VerdictTag verdict="allow" /> <VerdictTag verdict="deny" /> <VerdictTag verdict="would-deny" />
         </Space>
