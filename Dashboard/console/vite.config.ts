@@ -16,5 +16,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // A cap, not a measurement: antd renders slowly in jsdom on a busy 2-core machine.
+    testTimeout: 30_000,
   },
 });

@@ -10,7 +10,7 @@ namespace MicroSeg.EndToEnd.Tests.Console;
 /// Issue 13, "Must show": the console in headless Chromium against a real silo, a real agent and pods a, b, c on a
 /// bridge. A policy made in the console's form takes effect on traffic; /flows names it for a→b (allow) and c→b
 /// (deny); the map draws c→b red; /nodes shows the agent connected and in sync, then disconnected after it stops;
-/// monitor mode set in /workloads lets c→b through as would-deny; the Chinese toggle changes the navigation.
+/// monitor mode set in /workloads lets c→b through as would-deny, and live follow adds the next one; the Chinese toggle changes the navigation.
 /// </summary>
 public sealed class ConsoleTests(ITestOutputHelper output)
 {
@@ -78,8 +78,15 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         await system.ConvergeAsync();
         Assert.True(await c.CanConnectTcpAsync(b.Address, 80, TimeSpan.FromSeconds(5)), "c->b:80 did not connect in monitor mode");
         await page.GotoAsync($"{site}/flows?verdict=would-deny");
-        await Expect(page.Locator("[data-testid=flows] tr.flow-would-deny", new() { HasText = "default/c" }).Filter(new() { HasText = "b-accepts-a" }).First)
-            .ToBeVisibleAsync();
+        var wouldDeny = page.Locator("[data-testid=flows] tr.flow-would-deny", new() { HasText = "default/c" }).Filter(new() { HasText = "b-accepts-a" });
+        await Expect(wouldDeny.First).ToBeVisibleAsync();
+
+        // Live follow (server-sent events read with the bearer token): a new connection adds a row without a reload.
+        await page.GetByRole(AriaRole.Switch).ClickAsync();
+        await Expect(page.GetByText("Following new flows")).ToBeVisibleAsync();
+        var before = await wouldDeny.CountAsync();
+        Assert.True(await c.CanConnectTcpAsync(b.Address, 80, TimeSpan.FromSeconds(5)), "c->b:80 did not connect in monitor mode");
+        await Expect(wouldDeny).ToHaveCountAsync(before + 1);
 
         // Stopping the agent: the node shows as disconnected, from the node grain's status, within 30 s.
         await page.GotoAsync($"{site}/nodes");

@@ -1,5 +1,5 @@
 import { describe, expect, it, afterEach, vi } from "vitest";
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { renderAt, stubApi } from "../test/render";
 import { NodesView } from "./NodesView";
 import type { NodeStatus } from "../api/types";
@@ -31,5 +31,21 @@ describe("NodesView", () => {
     expect(within(row).getByText("veth-gone: missing")).toBeTruthy();
     expect(within(row).getByText("eth0: refused")).toBeTruthy();
     expect(within(screen.getByTestId("agent-n2").closest("tr")!).getByText("never")).toBeTruthy();
+  });
+});
+
+describe("NodesView remove", () => {
+  it("asks for confirmation, sends DELETE and shows the API's refusal", async () => {
+    const calls = stubApi((url, init) => {
+      if (url === "/api/v1/nodes" && (init?.method ?? "GET") === "GET") return { body: nodes };
+      if (init?.method === "DELETE") return { status: 409, body: { title: "The node is in use.", status: 409, detail: "node 'n1': its agent is connected: stop the agent (and uninstall it) first." } };
+      return undefined;
+    });
+    renderAt(<NodesView />);
+    const row = (await screen.findByTestId("agent-n1")).closest("tr")!;
+    fireEvent.click(within(row).getByRole("button", { name: "Remove" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Yes" }));
+    expect(await screen.findByText(/its agent is connected/)).toBeTruthy();
+    expect(calls.some((c) => c.url === "/api/v1/nodes/n1" && c.init?.method === "DELETE")).toBe(true);
   });
 });

@@ -64,3 +64,19 @@ describe("PoliciesView", () => {
     expect(calls.some((c) => c.init?.method === "POST")).toBe(false);
   });
 });
+
+describe("Kubernetes import", () => {
+  it("posts the pasted NetworkPolicy YAML as YAML to /api/v1/networkpolicies", async () => {
+    const calls = stubApi((url, init) => (url === "/api/v1/networkpolicies" && init?.method === "POST" ? { body: { applied: 1 } } : api(url, init)));
+    renderAt(<PoliciesView />);
+    fireEvent.click(await screen.findByTestId("new-policy"));
+    fireEvent.click(screen.getByRole("tab", { name: "Kubernetes import" }));
+    const yaml = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+    fireEvent.change(screen.getByLabelText("kubernetes-yaml"), { target: { value: yaml } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls.some((c) => c.url === "/api/v1/networkpolicies")).toBe(true));
+    const post = calls.find((c) => c.url === "/api/v1/networkpolicies")!;
+    expect(post.init!.body).toBe(yaml);
+    expect((post.init!.headers as Record<string, string>)["Content-Type"]).toBe("application/yaml");
+  });
+});
