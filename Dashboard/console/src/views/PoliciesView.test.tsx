@@ -28,10 +28,12 @@ describe("PoliciesView", () => {
     const denyRow = (await screen.findByText("default-deny", { selector: "td" })).closest("tr")!;
     expect(within(denyRow).getByText("denies all ingress (default deny)").closest("[data-effect]")?.getAttribute("data-effect")).toBe("default-deny");
     expect(within(denyRow).getByText("active")).toBeTruthy();
+    expect(denyRow.querySelector("[data-action]")?.getAttribute("data-action")).toBe("deny");
     expect(within(denyRow).getByText("every workload")).toBeTruthy();
     expect(within(denyRow).getByText("Kubernetes shop/default-deny")).toBeTruthy();
     const draftRow = screen.getByText("b-accepts-a", { selector: "td" }).closest("tr")!;
     expect(within(draftRow).getByText("draft")).toBeTruthy();
+    expect(draftRow.querySelector("[data-action]")?.getAttribute("data-action")).toBe("allow");
     expect(within(draftRow).getByText("app=b, tier In (web)")).toBeTruthy();
     await waitFor(() => expect(within(draftRow).getByText("25")).toBeTruthy());
   });

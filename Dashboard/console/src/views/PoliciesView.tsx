@@ -9,6 +9,11 @@ import { ProblemAlert } from "../components/ProblemAlert";
 import { directionEffect, selectorText } from "../policy/describe";
 import { PolicyEditor } from "./PolicyEditor";
 
+function isDefaultDenyOnly(p: Policy): boolean {
+  const effects = [directionEffect(p, p.ingress), directionEffect(p, p.egress)].filter((e) => e.kind !== "untouched");
+  return effects.length > 0 && effects.every((e) => e.kind === "default-deny");
+}
+
 /** Every policy: draft or active, what it selects, and what each direction does (default deny reads as deny). */
 export function PoliciesView() {
   const { t } = useTranslation();
@@ -40,7 +45,15 @@ export function PoliciesView() {
       title: t("policies.state"), key: "state",
       render: (_, p) => <Tag color={p.draft ? "default" : "blue"} data-state={p.draft ? "draft" : "active"}>{p.draft ? t("policies.draft") : t("policies.active")}</Tag>,
     },
-    { title: t("policies.action"), dataIndex: "action", render: (a?: string) => <Tag color={a === "deny" ? "red" : "green"}>{t(`policies.${a ?? "allow"}`)}</Tag> },
+    {
+      title: t("policies.action"), key: "action",
+      // An allow policy that admits nothing (every list it has is empty) only denies: say so, not "allow".
+      render: (_, p) => {
+        const onlyDenies = isDefaultDenyOnly(p);
+        const action = onlyDenies ? "deny" : (p.action ?? "allow");
+        return <Tag color={action === "deny" ? "red" : "green"} data-action={action}>{t(`policies.${action}`)}</Tag>;
+      },
+    },
     { title: t("policies.namespace"), dataIndex: "namespace" },
     { title: t("policies.selector"), key: "selector", render: (_, p) => selectorText(p.selector) || t("policies.everything") },
     { title: t("policies.ingress"), key: "ingress", render: (_, p) => effect(p, p.ingress, "Ingress") },
