@@ -47,7 +47,7 @@ export const en = {
   workloads: {
     title: "Workloads", id: "Workload", namespace: "Namespace", node: "Node", interface: "Interface",
     addresses: "Addresses", labels: "Labels", mode: "Mode", identity: "Identity", monitor: "monitor", protect: "protect",
-    default: "cluster default", modeChanged: "Mode of {{id}} set to {{mode}}",
+    default: "cluster default", defaultIs: "cluster default: {{mode}}", modeChanged: "Mode of {{id}} set to {{mode}}",
   },
   namespaces: { title: "Namespaces", name: "Namespace", labels: "Labels", workloads: "Workloads" },
   cluster: {

@@ -49,7 +49,7 @@ export const zh: Strings = {
   workloads: {
     title: "工作负载", id: "工作负载", namespace: "命名空间", node: "节点", interface: "接口",
     addresses: "地址", labels: "标签", mode: "模式", identity: "身份", monitor: "监控", protect: "防护",
-    default: "集群默认", modeChanged: "{{id}} 的模式已设为 {{mode}}",
+    default: "集群默认", defaultIs: "集群默认：{{mode}}", modeChanged: "{{id}} 的模式已设为 {{mode}}",
   },
   namespaces: { title: "命名空间", name: "命名空间", labels: "标签", workloads: "工作负载" },
   cluster: {

@@ -12,13 +12,18 @@ export function WorkloadsView() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const workloads = useQuery({ queryKey: ["workloads"], queryFn: ({ signal }) => api<Workload[]>("/api/v1/workloads", { signal }), refetchInterval: 10_000 });
+  // The mode a workload without its own gets is the cluster's, read from the API rather than assumed.
+  const settings = useQuery({ queryKey: ["enforcement"], queryFn: ({ signal }) => api<{ defaultMode: string }>("/api/v1/settings/enforcement", { signal }) });
+  const clusterDefault = settings.data
+    ? t("workloads.defaultIs", { mode: t(`workloads.${settings.data.defaultMode}`, { defaultValue: settings.data.defaultMode }) })
+    : t("workloads.default");
   const setMode = useMutation({
     mutationFn: ({ workload, mode }: { workload: Workload; mode: string | null }) => {
       const { identity: _identity, ...spec } = workload;
       return api<Workload>(`/api/v1/workloads/${encodeURIComponent(workload.id)}`, { method: "PUT", body: { ...spec, mode } });
     },
     onSuccess: (w) => {
-      void message.success(t("workloads.modeChanged", { id: w.id, mode: w.mode ?? t("workloads.default") }));
+      void message.success(t("workloads.modeChanged", { id: w.id, mode: w.mode ?? clusterDefault }));
       return queries.invalidateQueries({ queryKey: ["workloads"] });
     },
   });
@@ -33,11 +38,11 @@ export function WorkloadsView() {
     {
       title: t("workloads.mode"), key: "mode",
       render: (_, w) => (
-        <Select size="small" style={{ width: 150 }} value={w.mode ?? ""} aria-label={`mode-${w.id}`} data-testid={`mode-${w.id}`}
+        <Select size="small" style={{ width: 200 }} value={w.mode ?? ""} aria-label={`mode-${w.id}`} data-testid={`mode-${w.id}`}
           loading={setMode.isPending && setMode.variables?.workload.id === w.id}
           onChange={(v: string) => setMode.mutate({ workload: w, mode: v === "" ? null : v })}
           options={[
-            { value: "", label: t("workloads.default") },
+            { value: "", label: clusterDefault },
             { value: "monitor", label: t("workloads.monitor") },
             { value: "protect", label: t("workloads.protect") },
           ]} />
