@@ -22,7 +22,7 @@ export const en = {
     policy: "Policy", reason: "Reason", node: "Node", connections: "Connections", packets: "Packets", bytes: "Bytes",
     lastSeen: "Last seen", follow: "Follow live", pause: "Pause", resume: "Resume", following: "Following new flows",
     paused: "Paused: {{count}} new flows held", filter: "Apply filters", namespace: "Namespace", more: "Older flows",
-    external: "(outside any workload)", streamError: "The live stream stopped: {{message}}",
+    since: "Since", last15m: "last 15 minutes", lastHour: "last hour", lastDay: "last day", external: "(outside any workload)", streamError: "The live stream stopped: {{message}}",
   },
   nodes: {
     title: "Nodes", name: "Node", agent: "Agent", connected: "connected", disconnected: "disconnected",

@@ -24,7 +24,7 @@ export const zh: Strings = {
     policy: "策略", reason: "原因", node: "节点", connections: "连接数", packets: "数据包", bytes: "字节",
     lastSeen: "最近出现", follow: "实时跟踪", pause: "暂停", resume: "继续", following: "正在跟踪新流量",
     paused: "已暂停：保留了 {{count}} 条新流量", filter: "应用筛选", namespace: "命名空间", more: "更早的流量",
-    external: "（不属于任何工作负载）", streamError: "实时流已停止：{{message}}",
+    since: "起始", last15m: "最近 15 分钟", lastHour: "最近一小时", lastDay: "最近一天", external: "（不属于任何工作负载）", streamError: "实时流已停止：{{message}}",
   },
   nodes: {
     title: "节点", name: "节点", agent: "代理", connected: "已连接", disconnected: "已断开",

@@ -34,3 +34,14 @@ describe("FlowsView", () => {
     expect(await screen.findByText(/\(outside any workload\) 198\.51\.100\.7/)).toBeTruthy();
   });
 });
+
+describe("FlowsView time filter", () => {
+  it("passes since from the URL to the API", async () => {
+    const calls = stubApi(() => ({ body: { items: [], next: null } }));
+    renderAt(<FlowsView />, "/flows?verdict=deny&since=2026-12-06T10:00:00.000Z");
+    await vi.waitFor(() => expect(calls.length).toBeGreaterThan(0));
+    const query = new URLSearchParams(calls[0].url.split("?")[1]);
+    expect(query.get("verdict")).toBe("deny");
+    expect(query.get("since")).toBe("2026-12-06T10:00:00.000Z");
+  });
+});

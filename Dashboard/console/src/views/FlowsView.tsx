@@ -10,7 +10,8 @@ import type { Flow, FlowEnd, FlowPage } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { VerdictTag } from "../components/VerdictTag";
 
-const filterKeys = ["src", "dst", "namespace", "verdict", "policy"] as const;
+const filterKeys = ["src", "dst", "namespace", "verdict", "policy", "since"] as const;
+const windows: Record<string, number> = { last15m: 15 * 60, lastHour: 3600, lastDay: 86400 };
 const liveLimit = 500;
 
 /** Flow history newest first, filtered by the URL's query (so the map can link here), with live follow and pause. */
@@ -101,6 +102,9 @@ export function FlowsView() {
         <Select allowClear placeholder={t("flows.verdict")} value={draft.verdict || undefined} style={{ width: 140 }} aria-label="verdict"
           onChange={(v) => setDraft({ ...draft, verdict: v ?? "" })}
           options={["allow", "deny", "would-deny"].map((v) => ({ value: v, label: t(`verdict.${v}`) }))} />
+        <Select allowClear placeholder={t("flows.since")} style={{ width: 150 }} aria-label="since" value={draft.since ? "custom" : undefined}
+          onChange={(v?: string) => v !== "custom" && setDraft({ ...draft, since: v ? new Date(Date.now() - windows[v] * 1000).toISOString() : "" })}
+          options={[...Object.keys(windows).map((w) => ({ value: w, label: t(`flows.${w}`) })), ...(draft.since ? [{ value: "custom", label: new Date(draft.since).toLocaleString() }] : [])]} />
         <Button type="primary" onClick={() => setParams(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)))}>
           {t("flows.filter")}
         </Button>
