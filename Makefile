@@ -70,5 +70,5 @@ bench: build $(BENCH_OBJ)
 	@scripts/bench.sh
 
 clean:
-	rm -rf out
+	rm -rf out $(CONSOLE_DIR)/dist
 	$(DOTNET) clean MicroSeg.Orleans.sln -nologo -v q
