@@ -5,6 +5,7 @@ namespace MicroSeg.Grains.Interfaces.Simulations;
 
 /// <summary>What enforcing the simulated policies would do to the recorded flows, in protect mode.</summary>
 /// <param name="Flows">Flow records replayed.</param>
+/// <param name="Skipped">Records policy did not decide (e.g. IPv6 neighbour discovery, which the data plane always admits; spoofed sources), left out of the counts below.</param>
 /// <param name="Allowed">Records the simulated policies would allow.</param>
 /// <param name="Denied">Records they would deny.</param>
 /// <param name="Changed">Records whose verdict differs from today's active policies (either way).</param>
@@ -23,7 +24,8 @@ public sealed record SimulationResult(
     [property: Id(5)] long NewlyAllowed,
     [property: Id(6)] bool Truncated,
     [property: Id(7)] IReadOnlyList<SimulatedFlow> DeniedExamples,
-    [property: Id(8)] IReadOnlyList<SimulatedFlow> ChangedExamples);
+    [property: Id(8)] IReadOnlyList<SimulatedFlow> ChangedExamples,
+    [property: Id(9)] long Skipped = 0);
 
 /// <summary>One replayed flow record.</summary>
 /// <param name="Flow">The record as history holds it (its recorded verdict included).</param>

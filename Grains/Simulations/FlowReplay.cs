@@ -10,11 +10,17 @@ internal static class FlowReplay
 {
     public static SimulationResult Run(IReadOnlyList<FlowRecord> flows, RuleEvaluator today, RuleEvaluator simulated, int examples, bool truncated)
     {
-        long allowed = 0, denied = 0, newlyDenied = 0, newlyAllowed = 0;
+        long allowed = 0, denied = 0, newlyDenied = 0, newlyAllowed = 0, skipped = 0;
         var deniedExamples = new List<SimulatedFlow>();
         var changedExamples = new List<SimulatedFlow>();
         foreach (var flow in flows)
         {
+            // What policy did not decide (neighbour discovery, a spoofed source) no policy change can change.
+            if (flow.Reason is not (FlowWords.Rule or FlowWords.DefaultDeny or FlowWords.NoPolicy))
+            {
+                skipped++;
+                continue;
+            }
             var protocol = ProtocolNumber(flow.Protocol);
             var before = today.Evaluate(flow.Src.Address, flow.Dst.Address, protocol, flow.Dst.Port);
             var after = simulated.Evaluate(flow.Src.Address, flow.Dst.Address, protocol, flow.Dst.Port);
@@ -36,7 +42,7 @@ internal static class FlowReplay
             if (changedExamples.Count < examples)
                 changedExamples.Add(item);
         }
-        return new SimulationResult(flows.Count, allowed, denied, newlyAllowed + newlyDenied, newlyDenied, newlyAllowed, truncated, deniedExamples, changedExamples);
+        return new SimulationResult(flows.Count, allowed, denied, newlyAllowed + newlyDenied, newlyDenied, newlyAllowed, truncated, deniedExamples, changedExamples, skipped);
     }
 
     private static string Word(bool allowed) => FlowWords.Of(allowed ? FlowVerdict.Allow : FlowVerdict.Deny);
