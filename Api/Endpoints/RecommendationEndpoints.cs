@@ -15,7 +15,7 @@ namespace MicroSeg.Api.Endpoints;
 /// <param name="Namespace">Only this namespace's workloads get policies; all namespaces when left out.</param>
 /// <param name="Since">Learn from flows last seen at or after (RFC 3339).</param>
 /// <param name="Until">Learn from flows first seen before (RFC 3339).</param>
-/// <param name="LabelKeys">Label keys that group workloads (default ["app"]).</param>
+/// <param name="LabelKeys">Label keys that group workloads; by default each workload's service label (app, app.kubernetes.io/name, k8s-app or name, the first it has).</param>
 internal sealed record RecommendationBody(string? Namespace, DateTimeOffset? Since, DateTimeOffset? Until, IReadOnlyList<string>? LabelKeys);
 
 /// <summary>/api/v1/recommendations: least-privilege policies proposed from the flow history, as drafts.</summary>
@@ -44,7 +44,7 @@ internal static class RecommendationEndpoints
             return ApiProblems.Invalid(invalid);
         var id = $"r-{Guid.NewGuid():N}";
         var request = new RecommendationRequest(body.Namespace, body.Since, body.Until,
-            body.LabelKeys is { Count: > 0 } keys ? keys.Distinct(StringComparer.Ordinal).ToList() : RecommendationRequest.DefaultLabelKeys);
+            body.LabelKeys is { Count: > 0 } keys ? keys.Distinct(StringComparer.Ordinal).ToList() : null);
         var recommendation = await grains.GetGrain<IRecommendationGrain>(id).CreateAsync(request, context.User.Identity?.Name ?? "anonymous");
         return TypedResults.Created($"/api/v1/recommendations/{id}", recommendation);
     }

@@ -12,7 +12,7 @@ internal sealed record ProposedPolicies(IReadOnlyList<PolicySpec> Policies, IRea
 /// <summary>
 /// Turns recorded flows into least-privilege allow policies. Pure: the same flows and workloads give the same
 /// policies. Every workload group in scope (by the grouping label keys, within its namespace) gets one allow
-/// policy that selects the group and lists ingress and egress (both, so both directions are isolated: a
+/// policy (see <see cref="WorkloadGroup.Of"/>) that selects the group and lists ingress and egress (both, so both directions are isolated: a
 /// workload admits and initiates exactly what it was seen to). Ingress has one rule per observed source (a group
 /// selector, or a /32 or /128 block for an address outside every workload) on exactly the observed protocols
 /// and ports; egress likewise per observed destination. A group no flow touched gets empty lists: it is
@@ -29,7 +29,7 @@ internal static class RecommendationEngine
     /// <param name="truncated">Whether the window held more than <paramref name="flows"/>.</param>
     public static ProposedPolicies Propose(IReadOnlyList<FlowRecord> flows, IReadOnlyList<WorkloadSpec> workloads, RecommendationRequest request, bool truncated = false)
     {
-        var keys = request.LabelKeys is { Count: > 0 } given ? given : RecommendationRequest.DefaultLabelKeys;
+        var keys = request.LabelKeys;
         var byId = workloads.ToDictionary(w => w.Id, StringComparer.Ordinal);
         bool InScope(string ns) => request.Namespace is null || request.Namespace == ns;
 
@@ -148,7 +148,8 @@ internal static class RecommendationEngine
     /// <summary><c>rec.&lt;namespace&gt;.&lt;values&gt;</c> in id syntax; a hash of the group when that is not a valid id or is taken.</summary>
     internal static string PolicyIdOf(WorkloadGroup group, HashSet<string> taken)
     {
-        var readable = $"rec.{Slug(group.Namespace)}.{string.Join('.', group.Values.Select(v => v is null ? "none" : Slug(v)))}";
+        var values = group.Values.Select(Slug).ToList();
+        var readable = $"rec.{Slug(group.Namespace)}.{(values.Count == 0 ? "unlabelled" : string.Join('.', values))}";
         var id = NameRules.CheckId(readable, "id") is null && !taken.Contains(readable)
             ? readable
             : $"rec.{Slug(group.Namespace)}.g{Fnv(group.ToString()):x16}";
