@@ -126,6 +126,11 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         await Connectivity.ExpectAsync(output, "recommendation in protect mode", Matrix(pods, serviceOf, (from, to, port) =>
             Edges.Contains((serviceOf[from], serviceOf[to], port))), system.Logs);
 
+        // Recommendations and versions are durable: both are read back after a restart of the (embedded) silo.
+        await system.StopSiloAsync();
+        await system.StartSiloAgainAsync();
+        Assert.Equal(policies.ToJsonString(), (await api.SendOkAsync(HttpMethod.Get, $"/api/v1/recommendations/{id}"))!["policies"]!.ToJsonString());
+
         // Revert: the recommendation's policies are gone and traffic behaves as before it (no policy: all open).
         var provisions = (await api.SendOkAsync(HttpMethod.Get, "/api/v1/provisions"))!.AsArray();
         Assert.Equal($"recommendation/{id}", (string?)Assert.Single(provisions)!["source"]);
