@@ -13,9 +13,9 @@ internal sealed record ProposedPolicies(IReadOnlyList<PolicySpec> Policies, IRea
 /// Turns recorded flows into least-privilege allow policies. Pure: the same flows and workloads give the same
 /// policies. Every workload group in scope (by the grouping label keys, within its namespace) gets one allow
 /// policy (see <see cref="WorkloadGroup.Of"/>) that selects the group and lists ingress and egress (both, so both directions are isolated: a
-/// workload admits and initiates exactly what it was seen to). Ingress has one rule per observed source (a group
-/// selector, or a /32 or /128 block for an address outside every workload) on exactly the observed protocols
-/// and ports; egress likewise per observed destination. A group no flow touched gets empty lists: it is
+/// workload admits and initiates exactly what it was seen to). Ingress admits each observed source (a group
+/// selector, or a /32 or /128 block for an address outside every workload) on exactly the protocols and ports it
+/// was seen on (sources seen on the same ports share a rule); egress likewise each observed destination. A group no flow touched gets empty lists: it is
 /// isolated both ways, since nothing was seen that it needs.
 /// </summary>
 internal static class RecommendationEngine
@@ -93,7 +93,8 @@ internal static class RecommendationEngine
             var id = PolicyIdOf(group, ids);
             var inRules = Rules(id, group, "ingress", ingress.GetValueOrDefault(group), explanations);
             var outRules = Rules(id, group, "egress", egress.GetValueOrDefault(group), explanations);
-            edges += inRules.Count + outRules.Count(r => r.To![0].Cidr is not null);
+            edges += ingress.GetValueOrDefault(group)?.Count ?? 0;
+            edges += egress.GetValueOrDefault(group)?.Count(p => p.Key.Cidr is not null || (p.Key.Group is { } g && !InScope(g.Namespace))) ?? 0;
             if (inRules.Count == 0 && outRules.Count == 0)
                 untouched++;
             var policy = new PolicySpec
@@ -125,22 +126,37 @@ internal static class RecommendationEngine
         evidence.Add(port, flow, peerWorkload);
     }
 
+    /// <summary>
+    /// The rules of one direction: peers seen on the same ports share a rule (a union, as several peers in one rule
+    /// are), in chunks that keep within <see cref="ObjectLimits"/>; every peer gets its own explanation.
+    /// </summary>
     private static List<PolicyRule> Rules(string policyId, WorkloadGroup group, string direction, Dictionary<Peer, Evidence>? peers, List<RuleExplanation> explanations)
     {
         var rules = new List<PolicyRule>();
         if (peers is null)
             return rules;
-        // Workload groups first, then outside addresses, each in a stable order.
-        foreach (var (peer, evidence) in peers.OrderBy(p => p.Key.Group is null).ThenBy(p => p.Key.ToString(), StringComparer.Ordinal))
+        // Workload groups first, then outside addresses, each in a stable order; rules in the order of their first peer.
+        var ordered = peers.OrderBy(p => p.Key.Group is null).ThenBy(p => p.Key.ToString(), StringComparer.Ordinal).ToList();
+        foreach (var samePorts in ordered.GroupBy(p => string.Join(',', p.Value.Ports)))
         {
-            var policyPeer = peer.Group is { } g ? g.PeerFor(group.Namespace) : new PolicyPeer { Cidr = peer.Cidr };
-            var ports = evidence.Ports.ToList();
-            rules.Add(direction == "ingress"
-                ? new PolicyRule { From = [policyPeer], Ports = ports.Select(p => p.ToPolicyPort()).ToList() }
-                : new PolicyRule { To = [policyPeer], Ports = ports.Select(p => p.ToPolicyPort()).ToList() });
-            explanations.Add(new RuleExplanation(policyId, direction, rules.Count - 1, peer.ToString(),
-                ports.Select(p => p.ToString()).ToList(), evidence.Workloads.ToList(),
-                evidence.Flows, evidence.Connections, evidence.FirstSeen, evidence.LastSeen));
+            var ports = samePorts.First().Value.Ports.ToList();
+            foreach (var peerChunk in samePorts.Chunk(ObjectLimits.Peers))
+            {
+                foreach (var portChunk in ports.Chunk(ObjectLimits.Ports))
+                {
+                    var policyPeers = peerChunk.Select(p => p.Key.Group is { } g ? g.PeerFor(group.Namespace) : new PolicyPeer { Cidr = p.Key.Cidr }).ToList();
+                    var policyPorts = portChunk.Select(p => p.ToPolicyPort()).ToList();
+                    rules.Add(direction == "ingress"
+                        ? new PolicyRule { From = policyPeers, Ports = policyPorts }
+                        : new PolicyRule { To = policyPeers, Ports = policyPorts });
+                    foreach (var (peer, evidence) in peerChunk)
+                    {
+                        explanations.Add(new RuleExplanation(policyId, direction, rules.Count - 1, peer.ToString(),
+                            portChunk.Select(p => p.ToString()).ToList(), evidence.Workloads.ToList(),
+                            evidence.Flows, evidence.Connections, evidence.FirstSeen, evidence.LastSeen));
+                    }
+                }
+            }
         }
         return rules;
     }

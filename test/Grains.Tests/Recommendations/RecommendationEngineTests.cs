@@ -77,7 +77,9 @@ public sealed class RecommendationEngineTests
         var proposed = RecommendationEngine.Propose(flows, Shop, new RecommendationRequest());
 
         var web = proposed.Policies.Single(p => p.Id == "rec.default.web");
-        Assert.Equal(["2001:db8::7/128", "203.0.113.7/32"], web.Ingress!.Select(r => Assert.Single(r.From!).Cidr).Order(StringComparer.Ordinal));
+        // Both outside clients were seen on the same port: one rule names both, each explained on its own.
+        Assert.Equal(["2001:db8::7/128", "203.0.113.7/32"], Assert.Single(web.Ingress!).From!.Select(p => p.Cidr));
+        Assert.Equal(2, proposed.Explanations.Count(e => e.Policy == web.Id && e.Rule == 0));
         var api = proposed.Policies.Single(p => p.Id == "rec.default.api");
         var egress = Assert.Single(api.Egress!);
         Assert.Equal("198.51.100.9/32", egress.To![0].Cidr);
@@ -148,6 +150,20 @@ public sealed class RecommendationEngineTests
         Assert.Equal("rec.default.db", policy.Id);
         Assert.Equal(new Dictionary<string, string> { ["role"] = "db" }, policy.Selector.MatchLabels);
         Assert.Equal("app", Assert.Single(policy.Selector.MatchExpressions!).Key);
+    }
+
+    [Fact]
+    public void Propose_ManyOutsideClients_ChunkedWithinPolicyLimits()
+    {
+        var flows = Enumerable.Range(0, 600).Select(i => Flow(null, $"203.0.{i / 250}.{i % 250 + 1}", Web1, Web1.Addresses[0], 443)).ToList();
+
+        var proposed = RecommendationEngine.Propose(flows, Shop, new RecommendationRequest());
+
+        var web = proposed.Policies.Single(p => p.Id == "rec.default.web");
+        Assert.Equal([256, 256, 88], web.Ingress!.Select(r => r.From!.Count));
+        Assert.Empty(PolicyValidator.Validate(web));
+        Assert.Equal(600, proposed.Explanations.Count(e => e.Policy == web.Id));
+        Assert.Equal(600, proposed.Coverage.Edges);
     }
 
     /// <summary>
