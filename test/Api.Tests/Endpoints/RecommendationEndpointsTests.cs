@@ -89,6 +89,32 @@ public sealed class RecommendationEndpointsTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Provision_StoredDraftsById_ActivatesThem_AndBadIdsAreNamed()
+    {
+        using (var draft = await Http.PutAsJsonAsync("/api/v1/policies/edited-draft", new
+        {
+            selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "edited" } }, ingress = Array.Empty<object>(), draft = true,
+        }))
+        {
+            draft.EnsureSuccessStatusCode();
+        }
+
+        using var provision = await Http.PostAsJsonAsync("/api/v1/provisions", new { policyIds = new[] { "edited-draft" } });
+
+        Assert.Equal(HttpStatusCode.OK, provision.StatusCode);
+        var version = (await provision.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("policies", (string?)version["source"]);
+        Assert.Equal("changed", (string?)version["changes"]![0]!["kind"]);
+        Assert.True((bool)version["changes"]![0]!["before"]!["draft"]!);
+        var active = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/policies/edited-draft"))!;
+        Assert.False((bool?)active["draft"] ?? false);
+        await AssertFieldsAsync(await Http.PostAsJsonAsync("/api/v1/provisions", new { policyIds = new[] { "no-such-policy", "k8s.x.y" } }), "policyIds[0]", "policyIds[1]");
+        await AssertFieldsAsync(await Http.PostAsJsonAsync("/api/v1/provisions", new { }), "policies");
+        using var op = await fixture.ClientAsync(ApiRole.Operator);
+        Assert.Equal(HttpStatusCode.Forbidden, (await op.PostAsJsonAsync("/api/v1/provisions", new { policyIds = new[] { "edited-draft" } })).StatusCode);
+    }
+
+    [Fact]
     public async Task BadInput_ProblemNamesEachField()
     {
         await AssertFieldsAsync(await Http.PostAsJsonAsync("/api/v1/recommendations", new
