@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace MicroSeg.EndToEnd.Tests;
 
 /// <summary>
-/// Issue 14, "Must show": a shop of ten services (eleven pods: one service has two replicas; ports shared between
-/// services; one service reached on two ports; an outside client) learns in monitor mode; the recommendation,
+/// Issue 14, "Must show": a shop of eleven services (twelve pods: one service has two replicas; ports shared between
+/// services; one service reached on two ports; one UDP service; an outside client) learns in monitor mode; the recommendation,
 /// simulated first, then provisioned and enforced in protect mode, lets every true edge connect and blocks every
 /// other pair on every service port; reverting the version restores the earlier behaviour.
 /// </summary>
@@ -30,7 +30,11 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         ["email"] = [8080],
         ["ad"] = [9555],
         ["redis"] = [6379],
+        ["stats"] = [],
     };
+
+    /// <summary>The UDP service: stats receives datagrams (statsd-like) on this port.</summary>
+    private const int StatsPort = 8125;
 
     /// <summary>The true edges: source service (or <see cref="Outside"/>) → destination service on a port.</summary>
     private static readonly (string From, string To, int Port)[] Edges =
@@ -51,6 +55,9 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         ("cart", "redis", 6379),
     ];
 
+    /// <summary>The true UDP edges, all to stats.</summary>
+    private static readonly string[] StatsSenders = ["front", "chkout"];
+
     [Fact]
     public async Task Recommendation_SimulatedProvisionedInProtect_AllowsExactlyTrueEdges_RevertRestores()
     {
@@ -68,6 +75,7 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
                 serviceOf[name] = service;
             }
         }
+        pods["stats"].ListenUdpEcho(StatsPort);
         pods[Outside] = system.AddPod(Outside, "198.18.44.200/24");
         serviceOf[Outside] = Outside;
         system.StartAgent(node, "--flow-interval", "1s");
@@ -88,7 +96,8 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
                         from dst in PodsOf(e.To)
                         select new Flow(pods[src], pods[dst], e.Port, Expected: true)).ToList();
         await Connectivity.ExpectAsync(output, "learning traffic", learning, system.Logs);
-        await WaitForEdgesAsync(system, learning);
+        await ExpectUdpAsync(pods, "learning traffic", StatsSenders.ToDictionary(s => s, _ => true));
+        await WaitForEdgesAsync(system, [.. learning, .. StatsSenders.Select(s => new Flow(pods[s], pods["stats"], StatsPort, true))]);
 
         // Recommend: drafts, explained, not enforced.
         var recommendation = (await api.SendOkAsync(HttpMethod.Post, "/api/v1/recommendations", new { @namespace = "default" }))!;
@@ -99,7 +108,7 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         Assert.Equal(Services.Count, policies.Count);
         Assert.All(policies, p => Assert.True((bool)p!["draft"]!));
         // One ingress rule per observed source group (or outside address) of each service, with all its ports.
-        var sourcePairs = Edges.Select(e => (e.From, e.To)).Distinct().Count();
+        var sourcePairs = Edges.Select(e => (e.From, e.To)).Distinct().Count() + StatsSenders.Length;
         Assert.Equal(sourcePairs, recommendation["explanations"]!.AsArray().Count(e => (string?)e!["direction"] == "ingress"));
         Assert.Equal(sourcePairs, (int)recommendation["coverage"]!["edges"]!);
         Assert.All(recommendation["explanations"]!.AsArray(), e => Assert.True((long)e!["connections"]! >= 1));
@@ -125,6 +134,7 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         await system.ConvergeAsync();
         await Connectivity.ExpectAsync(output, "recommendation in protect mode", Matrix(pods, serviceOf, (from, to, port) =>
             Edges.Contains((serviceOf[from], serviceOf[to], port))), system.Logs);
+        await ExpectUdpAsync(pods, "recommendation in protect mode", pods.Keys.Where(p => p != "stats").ToDictionary(p => p, p => StatsSenders.Contains(p)));
 
         // Recommendations and versions are durable: both are read back after a restart of the (embedded) silo.
         await system.StopSiloAsync();
@@ -142,6 +152,16 @@ public sealed class PolicyRecommendationTests(ITestOutputHelper output)
         Assert.DoesNotContain(active, p => ((string)p!["id"]!).StartsWith("rec.", StringComparison.Ordinal));
         await system.ConvergeAsync();
         await Connectivity.ExpectAsync(output, "after revert", Matrix(pods, serviceOf, (_, _, _) => true), system.Logs);
+        await ExpectUdpAsync(pods, "after revert", pods.Keys.Where(p => p != "stats").ToDictionary(p => p, _ => true));
+    }
+
+    /// <summary>A datagram from each given pod to stats, in parallel; whether its echo came back is as expected.</summary>
+    private static async Task ExpectUdpAsync(Dictionary<string, TestPod> pods, string step, Dictionary<string, bool> expected)
+    {
+        var results = await Task.WhenAll(expected.Keys.Select(p => pods[p].CanExchangeUdpAsync(pods["stats"].Address, StatsPort, Connectivity.Timeout)));
+        var wrong = expected.Keys.Zip(results).Where(x => x.Second != expected[x.First])
+            .Select(x => $"{x.First}->stats:UDP/{StatsPort} {(x.Second ? "answered" : "got no answer")}").ToList();
+        Assert.True(wrong.Count == 0, $"{step}: {string.Join("; ", wrong)}");
     }
 
     private static IEnumerable<string> PodsOf(string service) =>
