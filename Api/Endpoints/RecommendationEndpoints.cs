@@ -46,6 +46,8 @@ internal static class RecommendationEndpoints
         var request = new RecommendationRequest(body.Namespace, body.Since, body.Until,
             body.LabelKeys is { Count: > 0 } keys ? keys.Distinct(StringComparer.Ordinal).ToList() : null);
         var recommendation = await grains.GetGrain<IRecommendationGrain>(id).CreateAsync(request, context.User.Identity?.Name ?? "anonymous");
+        await AuditTrail.RecordAsync(context, grains, "recommendation", id, before: null,
+            after: new { recommendation.Request, policies = recommendation.Policies.Select(p => p.Id), recommendation.Coverage, recommendation.Status });
         return TypedResults.Created($"/api/v1/recommendations/{id}", recommendation);
     }
 

@@ -33,7 +33,13 @@ internal sealed class RecommendationGrain(
         return recommendation;
     }
 
-    public Task<Recommendation?> GetAsync() => Task.FromResult(state.State.Recommendation);
+    public Task<Recommendation?> GetAsync()
+    {
+        // A lookup of an id that does not exist leaves nothing behind (random GETs cost no memory).
+        if (state.State.Recommendation is null)
+            DeactivateOnIdle();
+        return Task.FromResult(state.State.Recommendation);
+    }
 
     public async Task<Recommendation> MarkProvisionedAsync(long version)
     {

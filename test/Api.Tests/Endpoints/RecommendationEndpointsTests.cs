@@ -84,8 +84,11 @@ public sealed class RecommendationEndpointsTests(ApiFixture fixture)
         using var revert = await Http.PostAsync($"/api/v1/provisions/{number}/revert", null);
         Assert.Equal(HttpStatusCode.OK, revert.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/v1/policies/rec.rec-api.b")).StatusCode);
-        var audit = await Http.GetStringAsync("/api/v1/audit");
-        Assert.Contains($"/api/v1/provisions/{number}/revert", audit, StringComparison.Ordinal);
+        var audit = (await Http.GetFromJsonAsync<JsonArray>("/api/v1/audit"))!;
+        Assert.Contains(audit, e => (string?)e!["kind"] == "recommendation" && (string?)e["id"] == id && ((string?)e["actor"])!.StartsWith("test-operator-", StringComparison.Ordinal));
+        Assert.Contains(audit, e => (string?)e!["kind"] == "provision" && (string?)e["id"] == $"{number}" && (string?)e["after"]!["source"] == $"recommendation/{id}");
+        Assert.Contains(audit, e => (string?)e!["kind"] == "policy" && (string?)e["id"] == "rec.rec-api.b" && (string?)e["action"] == $"POST /api/v1/provisions/{number}/revert"
+            && e["after"] is null && e["before"] is not null);
     }
 
     [Fact]
