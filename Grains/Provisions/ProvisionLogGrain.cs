@@ -1,6 +1,7 @@
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Provisions;
 using MicroSeg.Grains.Interfaces.Validation;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 
@@ -21,9 +22,10 @@ internal sealed class ProvisionLogState
 /// turned into a draft in that same batch (no longer enforced, in the same step), then deleted. A version found
 /// unapplied on activation (the silo died mid-way) is applied again; each step is idempotent.
 /// </summary>
-internal sealed class ProvisionLogGrain(
+internal sealed partial class ProvisionLogGrain(
     [PersistentState("provisions")] IPersistentState<ProvisionLogState> state,
-    TimeProvider time) : Grain, IProvisionLogGrain
+    TimeProvider time,
+    ILogger<ProvisionLogGrain> logger) : Grain, IProvisionLogGrain
 {
     /// <summary>How long a provision waits for its batch to be applied before it fails (it still completes later).</summary>
     private static readonly TimeSpan ApplyWait = TimeSpan.FromMinutes(2);
@@ -33,7 +35,10 @@ internal sealed class ProvisionLogGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         foreach (var version in state.State.Versions.Where(v => !v.Applied).ToList())
+        {
+            LogResuming(version.Version);
             await ApplyAsync(version);
+        }
     }
 
     public async Task<ProvisionVersion> ProvisionAsync(IReadOnlyList<PolicySpec> policies, string by, string source)
@@ -77,6 +82,7 @@ internal sealed class ProvisionLogGrain(
         var version = new ProvisionVersion(next, time.GetUtcNow(), by, source, changes, Applied: false);
         state.State.Versions.Add(version);
         await state.WriteStateAsync();
+        LogRecorded(version.Version, source, by, changes.Count);
         return await ApplyAsync(version);
     }
 
@@ -95,6 +101,7 @@ internal sealed class ProvisionLogGrain(
         var at = state.State.Versions.FindIndex(v => v.Version == version.Version);
         state.State.Versions[at] = applied;
         await state.WriteStateAsync();
+        LogApplied(version.Version);
         return applied;
     }
 
