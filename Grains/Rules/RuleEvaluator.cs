@@ -70,10 +70,8 @@ internal sealed class RuleEvaluator
             return new EvaluatedVerdict(true, "no-policy", side, null);
         var remote = node.Resolve(remoteAddress);
         PolicyEntry? allow = null;
-        foreach (var e in node.EntriesOf(w.Spec.Id, direction))
+        foreach (var e in node.Matching(w.Spec.Id, direction, remote, protocol, port))
         {
-            if (!Matches(e, remote, protocol, port))
-                continue;
             if (e.Action == PolicyAction.Deny)
                 return new EvaluatedVerdict(false, "rule", side, e.Source);
             allow ??= e;
@@ -89,22 +87,6 @@ internal sealed class RuleEvaluator
         return new EvaluatedVerdict(false, "default-deny", side, isolating);
     }
 
-    /// <summary>The data plane's probes: this peer or any peer; this protocol's port, its range, any port, or any protocol.</summary>
-    private static bool Matches(PolicyEntry e, uint remote, byte protocol, ushort port)
-    {
-        if (e.RemoteIdentity != remote && e.RemoteIdentity != ReservedIdentities.Any)
-            return false;
-        if (e.Protocol == 0)
-            return e.Port == 0;
-        if (e.Protocol != protocol)
-            return false;
-        if (e.Port == 0)
-            return true;
-        if (port == 0)
-            return false;
-        return e.EndPort > e.Port ? port >= e.Port && port <= e.EndPort : port == e.Port;
-    }
-
     private CompiledNode NodeOf(string node)
     {
         if (!_nodes.TryGetValue(node, out var compiled))
@@ -115,33 +97,80 @@ internal sealed class RuleEvaluator
     private static string HostText(string address) =>
         CidrBlock.TryParse(address, out var block) ? block.Value.ToString() : address;
 
-    /// <summary>One node's compiled rules, indexed for lookups.</summary>
+    /// <summary>One node's compiled rules, indexed as the agent writes them into the maps.</summary>
     private sealed class CompiledNode
     {
-        private readonly ILookup<(string, TrafficDirection), PolicyEntry> _entries;
-        // Longest prefix first, so the first containing block is the longest-prefix match.
-        private readonly (CidrBlock Block, uint Identity)[] _ipcache;
+        // Single-port, any-port and any-protocol entries by their exact map key (the entry set holds one per key).
+        private readonly Dictionary<(string, TrafficDirection, uint, byte, ushort), PolicyEntry> _exact = [];
+        // Port ranges per endpoint and direction: few, so scanned.
+        private readonly Dictionary<(string, TrafficDirection), List<PolicyEntry>> _ranges = [];
+        private readonly Dictionary<string, uint> _hosts = new(StringComparer.Ordinal);
+        // Blocks wider than one host, longest prefix first, so the first containing block is the longest-prefix match.
+        private readonly (CidrBlock Block, uint Identity)[] _blocks;
 
         public CompiledNode(CompiledRules rules)
         {
             Endpoints = rules.Endpoints.ToDictionary(e => e.WorkloadId, StringComparer.Ordinal);
-            _entries = rules.Policy.ToLookup(e => (e.WorkloadId, e.Direction));
-            _ipcache = rules.IpCache.Select(r => (CidrBlock.Parse(r.Cidr), r.Identity))
-                .OrderByDescending(r => r.Item1.PrefixLength).ToArray();
+            foreach (var e in rules.Policy)
+            {
+                if (e.EndPort > e.Port)
+                {
+                    if (!_ranges.TryGetValue((e.WorkloadId, e.Direction), out var list))
+                        _ranges[(e.WorkloadId, e.Direction)] = list = [];
+                    list.Add(e);
+                }
+                else
+                    _exact[(e.WorkloadId, e.Direction, e.RemoteIdentity, e.Protocol, e.Port)] = e;
+            }
+            var blocks = new List<(CidrBlock, uint)>();
+            foreach (var rule in rules.IpCache)
+            {
+                var block = CidrBlock.Parse(rule.Cidr);
+                if (block.PrefixLength == block.Width)
+                    _hosts[block.ToString()] = rule.Identity;
+                else
+                    blocks.Add((block, rule.Identity));
+            }
+            _blocks = [.. blocks.OrderByDescending(b => b.Item1.PrefixLength)];
         }
 
         public Dictionary<string, EndpointRule> Endpoints { get; }
 
-        public IEnumerable<PolicyEntry> EntriesOf(string workload, TrafficDirection direction) => _entries[(workload, direction)];
+        /// <summary>
+        /// The entries the data plane's probes find: this peer or any peer, on this port, a range holding it, any port
+        /// of the protocol, or any protocol (ICMP and other portless protocols only match the last two).
+        /// </summary>
+        public IEnumerable<PolicyEntry> Matching(string workload, TrafficDirection direction, uint remote, byte protocol, ushort port)
+        {
+            foreach (var peer in remote == ReservedIdentities.Any ? [remote] : new[] { remote, ReservedIdentities.Any })
+            {
+                if (port != 0 && _exact.TryGetValue((workload, direction, peer, protocol, port), out var single))
+                    yield return single;
+                if (_exact.TryGetValue((workload, direction, peer, protocol, 0), out var anyPort))
+                    yield return anyPort;
+                if (_exact.TryGetValue((workload, direction, peer, 0, 0), out var anyProtocol))
+                    yield return anyProtocol;
+            }
+            if (port != 0 && _ranges.TryGetValue((workload, direction), out var ranges))
+            {
+                foreach (var e in ranges)
+                {
+                    if ((e.RemoteIdentity == remote || e.RemoteIdentity == ReservedIdentities.Any) && e.Protocol == protocol && port >= e.Port && port <= e.EndPort)
+                        yield return e;
+                }
+            }
+        }
 
         public uint Resolve(string address)
         {
             if (!CidrBlock.TryParse(address, out var host))
                 return ReservedIdentities.World;
-            foreach (var (block, identity) in _ipcache)
+            if (_hosts.TryGetValue(host.Value.ToString(), out var identity))
+                return identity;
+            foreach (var (block, blockIdentity) in _blocks)
             {
                 if (block.Family == host.Value.Family && block.Contains(host.Value))
-                    return identity;
+                    return blockIdentity;
             }
             return ReservedIdentities.World;
         }
