@@ -76,6 +76,9 @@ public static class ApiEndpoints
         FlowEndpoints.Map(api);
         TokenEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        RecommendationEndpoints.Map(api);
+        SimulationEndpoints.Map(api);
+        ProvisionEndpoints.Map(api);
         HealthEndpoints.Map(app);
         var metrics = MetricsEndpoints.Map(app);
         if (!security.OpenMetrics)

@@ -15,6 +15,10 @@ internal static class CliApp
         root.Subcommands.Add(ApplyCommand.Create(options, env));
         root.Subcommands.Add(DeleteCommand.Create(options, env));
         root.Subcommands.Add(NodesCommand.Create(options, env));
+        root.Subcommands.Add(RecommendCommand.Create(options, env));
+        root.Subcommands.Add(SimulateCommand.Create(options, env));
+        root.Subcommands.Add(ProvisionCommand.Create(options, env));
+        root.Subcommands.Add(RevertCommand.Create(options, env));
         return root;
     }
 

@@ -6,6 +6,7 @@ using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
+using MicroSeg.Silo.Flows;
 using MicroSeg.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,6 +23,8 @@ namespace MicroSeg.Cli.Tests;
 public sealed class SiloFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+    // Flow history (SQLite) for the commands that read it: recommend, simulate.
+    private readonly string _flowHistoryDir = Directory.CreateTempSubdirectory("microsegctl-flows-").FullName;
 
     public string Server { get; private set; } = "";
 
@@ -41,6 +44,7 @@ public sealed class SiloFixture : IAsyncLifetime
             SiloConfiguration.AddMemoryFanout(silo);
             silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
+            silo.AddSqliteFlowHistory(_flowHistoryDir);
         });
         builder.Services.AddMicroSegApi();
         _app = builder.Build();
@@ -64,6 +68,7 @@ public sealed class SiloFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        Directory.Delete(_flowHistoryDir, recursive: true);
     }
 
 }

@@ -7,6 +7,9 @@ using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Provisions;
+using MicroSeg.Grains.Interfaces.Recommendations;
+using MicroSeg.Grains.Interfaces.Simulations;
 using MicroSeg.Grains.Interfaces.Settings;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -78,6 +81,13 @@ internal static class Samples
         new EdgeEnd("b", "default", new Dictionary<string, string> { ["app"] = "b" }), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(3),
         ["TCP/80"], new Dictionary<string, long> { ["deny"] = 5 }, ["b-accepts-a"], 5, 15, 0);
 
+    private static readonly Recommendation Recommended = new("r-1", DateTimeOffset.UnixEpoch, "admin",
+        new RecommendationRequest("shop", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), ["app"]), [Policy],
+        [new RuleExplanation("web", "ingress", 0, "shop/app=api", ["TCP/80"], ["api-1"], 3, 9, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(5))],
+        new RecommendationCoverage(10, 7, 1, 1, 1, 0, false, 2, 0, 1, 200_000), Recommendation.ProvisionedStatus, 3);
+
+    private static readonly SimulatedFlow Simulated = new(Flow, "allow", "deny", "ingress of b: default-deny (b-accepts-a)");
+
     public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
     {
         ["WorkloadSpec"] = Workload,
@@ -133,6 +143,15 @@ internal static class Samples
         ["TopologyEdge"] = new TopologyEdge("c", "b", ["TCP/80"], new Dictionary<string, long> { ["deny"] = 5 }, [], DateTimeOffset.UnixEpoch),
         ["ApiToken"] = new ApiToken("ci", ApiRole.Operator, DateTimeOffset.UnixEpoch, "admin"),
         ["AuditEntry"] = new AuditEntry(DateTimeOffset.UnixEpoch, "admin", "PUT /api/v1/policies/web", "policy", "web", null, "{\"id\":\"web\"}"),
+        ["RecommendationRequest"] = Recommended.Request,
+        ["Recommendation"] = Recommended,
+        ["RuleExplanation"] = Recommended.Explanations[0],
+        ["RecommendationCoverage"] = Recommended.Coverage,
+        ["SimulationRequest"] = new SimulationRequest([Policy], "shop", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), 5),
+        ["SimulationResult"] = new SimulationResult(4, 2, 1, 1, 1, 0, false, [Simulated], [Simulated], 1),
+        ["SimulatedFlow"] = Simulated,
+        ["ProvisionVersion"] = new ProvisionVersion(3, DateTimeOffset.UnixEpoch, "admin", "recommendation/r-1", [new ProvisionedChange("web", null, Policy)], Applied: true),
+        ["ProvisionedChange"] = new ProvisionedChange("web", Policy, null),
     };
 
 }
