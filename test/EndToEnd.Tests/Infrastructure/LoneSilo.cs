@@ -7,8 +7,10 @@ namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class LoneSilo : IAsyncDisposable
 {
-    private LoneSilo(string data, Uri http, ChildProcess process, SiloApi api)
+    private LoneSilo(string data, Uri http, ChildProcess process, SiloApi api, int gatewayPort, int siloPort)
     {
+        GatewayPort = gatewayPort;
+        SiloPort = siloPort;
         Data = data;
         Http = http;
         Process = process;
@@ -21,6 +23,15 @@ internal sealed class LoneSilo : IAsyncDisposable
 
     public ChildProcess Process { get; }
 
+    /// <summary>The Orleans gateway (client) port.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The TLS directory the silo created on first start: its CA, its own and the local agent's certificate.</summary>
+    public string TlsDirectory => Path.Combine(Data, "tls");
+
     /// <summary>The API with the admin token.</summary>
     public SiloApi Api { get; }
 
@@ -29,9 +40,10 @@ internal sealed class LoneSilo : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("microseg-silo-").FullName;
         var http = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         var token = AdminTokenFile.Write(Path.Combine(data, AdminTokenFile.Name));
-        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{LoopbackPorts.Free()}",
-            "--silo-port", $"{LoopbackPorts.Free()}", "--data", data);
-        var silo = new LoneSilo(data, http, process, new SiloApi(http, token));
+        var (gatewayPort, siloPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
+        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{gatewayPort}",
+            "--silo-port", $"{siloPort}", "--data", data);
+        var silo = new LoneSilo(data, http, process, new SiloApi(http, token), gatewayPort, siloPort);
         try
         {
             await silo.Api.WaitHealthyAsync(process, TimeSpan.FromSeconds(60));
