@@ -51,6 +51,19 @@ public sealed class TransportSecurityTests : IAsyncLifetime
         Assert.True(await ReadsToCloseAsync(stream, TimeSpan.FromSeconds(60)), "an idle, unauthenticated gateway connection was kept open");
     }
 
+    [Fact]
+    public async Task RestApi_OverHttps_UsesTheSiloCertificateOfTheClusterCa()
+    {
+        await using var secure = await LoneSilo.StartAsync(https: true);
+
+        // The API client trusts only the silo's own CA; an answer means the chain and the name (127.0.0.1) checked out.
+        var nodes = await secure.Api.SendOkAsync(HttpMethod.Get, "/api/v1/nodes");
+        Assert.NotNull(nodes);
+        // A client that trusts only the machine's store refuses the certificate: it is the cluster's, not a public one.
+        using var stranger = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => stranger.GetAsync(new Uri(secure.Http, "/healthz")));
+    }
+
     /// <summary>Sends what an Orleans client sends first (a length-prefixed preamble) in plain text: the port must close without an Orleans answer.</summary>
     private static async Task<bool> ClosesPlainTextAsync(int port)
     {
