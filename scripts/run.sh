@@ -43,6 +43,7 @@ echo "MicroSeg is running."
 echo "  console (signed in): $HTTP/#token=$(cat "$DATA/admin.token")"
 echo "  API token (admin): $DATA/admin.token, readable by root only"
 echo "    try: curl -H \"Authorization: Bearer \$(cat $DATA/admin.token)\" $HTTP/api/v1/nodes"
+echo "  Orleans links: TLS with mutual certificates; cluster CA and this node's agent certificate in $DATA/tls"
 echo "  this host's node name: $NODE   (use it as \"node\" when registering workloads)"
 echo "  data: $DATA   Press Ctrl-C to stop."
 echo

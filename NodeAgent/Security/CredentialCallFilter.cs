@@ -8,18 +8,18 @@ namespace MicroSeg.NodeAgent.Security;
 internal sealed class CredentialCallFilter(AgentTls tls, TimeProvider time) : IOutgoingGrainCallFilter
 {
     private static readonly TimeSpan RenewAfter = CallerCredential.Lifetime / 5;
-    private (string Value, DateTimeOffset Signed)? _current;
+    // A reference, swapped whole: calls on several threads read it without a lock and never see half of one.
+    private Signed? _current;
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
         var now = time.GetUtcNow();
         var current = _current;
-        if (current is null || now - current.Value.Signed > RenewAfter || now < current.Value.Signed)
-        {
-            current = (CallerCredential.Create(tls.Certificate, now), now);
-            _current = current;
-        }
-        RequestContext.Set(CallerCredential.RequestContextKey, current.Value.Value);
+        if (current is null || now - current.At > RenewAfter || now < current.At)
+            _current = current = new Signed(CallerCredential.Create(tls.Certificate, now), now);
+        RequestContext.Set(CallerCredential.RequestContextKey, current.Value);
         return context.Invoke();
     }
+
+    private sealed record Signed(string Value, DateTimeOffset At);
 }

@@ -60,7 +60,7 @@ internal sealed partial class CallerCredentialFilter(CallerAuthority authority, 
     /// ("hosted-&lt;silo address&gt;"), which is trusted like a grain.
     /// </summary>
     private static bool IsGatewayClient(GrainId? source) =>
-        source is { } id && id.IsClient() && !id.Key.ToString().StartsWith("hosted-", StringComparison.Ordinal);
+        source is { } id && id.IsClient() && !id.Key.AsSpan().StartsWith("hosted-"u8);
 
     private (string Role, string Name)? Verify(string credential)
     {
