@@ -85,8 +85,25 @@ public sealed class NodeIdentityTests : IAsyncLifetime
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => stale.GetGrain<INodeGrain>(a).GetRulesAsync());
     }
 
-    private static X509Certificate2 Load(string directory) =>
-        X509Certificate2.CreateFromPemFile(Path.Combine(directory, "agent.crt"), Path.Combine(directory, "agent.key"));
+    [Fact]
+    public async Task OperatorCertificate_IsAnAuthenticatedAdminGrainClient()
+    {
+        var workload = $"op-{Guid.NewGuid():N}"[..12];
+        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
+        {
+            node = "op-node", addresses = new[] { "198.18.77.2" }, labels = new Dictionary<string, string> { ["app"] = "w" },
+        });
+        var certificate = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "alice"), "operator");
+
+        var grains = await ConnectAsync(certificate, () => CallerCredential.Create(certificate, DateTimeOffset.UtcNow));
+
+        var record = await grains.GetGrain<IWorkloadGrain>(workload).GetAsync();
+        Assert.Equal("op-node", record?.Spec.Node);
+        Assert.Equal("op-node", (await grains.GetGrain<INodeGrain>("op-node").GetRulesAsync()).Node);
+    }
+
+    private static X509Certificate2 Load(string directory, string role = "agent") =>
+        X509Certificate2.CreateFromPemFile(Path.Combine(directory, role + ".crt"), Path.Combine(directory, role + ".key"));
 
     /// <summary>An Orleans client over TLS with <paramref name="certificate"/> whose calls carry what <paramref name="credential"/> gives.</summary>
     private async Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential)
