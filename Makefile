@@ -9,8 +9,12 @@ BPF_DEPS   := $(wildcard Bpf/*.c Bpf/include/*.h Bpf/lib/*.h)
 BPF_OBJ    := out/bpf/microseg.bpf.o
 BENCH_OBJ  := out/bpf/empty.bpf.o
 DEPS_STAMP := out/.deps-ok
+CONSOLE_DIR   := Dashboard/console
+CONSOLE_SRC   := $(shell find $(CONSOLE_DIR)/src -type f 2>/dev/null) $(wildcard $(CONSOLE_DIR)/*.ts $(CONSOLE_DIR)/*.json $(CONSOLE_DIR)/index.html)
+CONSOLE_NPM   := $(CONSOLE_DIR)/node_modules/.package-lock.json
+CONSOLE_STAMP := $(CONSOLE_DIR)/dist/index.html
 
-.PHONY: all deps build bpf run test bench clean
+.PHONY: all deps build bpf console run test bench clean
 
 all: build
 
@@ -38,7 +42,19 @@ $(BENCH_OBJ): Bpf/bench/empty.bpf.c | $(DEPS_STAMP)
 	clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	  -I /usr/include/$(MULTIARCH) -c $< -o $@
 
-build: $(DEPS_STAMP) $(BPF_OBJ)
+# The console (React + Vite): npm ci only when the lock changed, npm run build only when a source changed; the
+# Dashboard project embeds dist/, so it is built before the solution.
+console: $(CONSOLE_STAMP)
+
+$(CONSOLE_NPM): $(CONSOLE_DIR)/package-lock.json | $(DEPS_STAMP)
+	cd $(CONSOLE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(CONSOLE_STAMP): $(CONSOLE_SRC) $(CONSOLE_NPM)
+	cd $(CONSOLE_DIR) && npm run build
+	@touch $@
+
+build: $(DEPS_STAMP) $(BPF_OBJ) $(CONSOLE_STAMP)
 	$(DOTNET) build MicroSeg.Orleans.sln -c $(CONFIG) -nologo -clp:NoSummary
 	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
@@ -54,5 +70,5 @@ bench: build $(BENCH_OBJ)
 	@scripts/bench.sh
 
 clean:
-	rm -rf out
+	rm -rf out $(CONSOLE_DIR)/dist
 	$(DOTNET) clean MicroSeg.Orleans.sln -nologo -v q

@@ -23,8 +23,10 @@ if [ $# -eq 0 ]; then
   echo "== policy fan-out: REST label change to rules applied on every agent (in-process agents)"
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- policy-latency --nodes 10,100 --workloads 10000 --policies 1000 --changes 20 | tee out/bench/policy-latency.md
   echo "== flows: TCP connections made vs accounted by GET /api/v1/flows, visibility delay (real agent, embedded silo)"
-  dotnet run -c "${CONFIG:-Release}" --project "$project" -- flows --seconds 30 --interval 5s | tee out/bench/flows.md
-  dotnet run -c "${CONFIG:-Release}" --project "$project" -- flows --seconds 30 --interval 1s | tee -a out/bench/flows.md
+  # One C client process (≈ 10-20k connections/s here) at the default interval and at 1 s, then four (the rate where loss starts).
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- flows --seconds 30 --clients 1 --interval 5s | tee out/bench/flows.md
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- flows --seconds 30 --clients 1 --interval 1s | tee -a out/bench/flows.md
+  dotnet run -c "${CONFIG:-Release}" --project "$project" -- flows --seconds 30 --clients 4 --interval 5s | tee -a out/bench/flows.md
   echo "== NetworkPolicy import: one POST of 20k documents beside PUT one by one (SQLite, one silo)"
   dotnet run -c "${CONFIG:-Release}" --project "$project" -- networkpolicy-import --documents 20000 --baseline 300 | tee out/bench/networkpolicy-import.md
 fi

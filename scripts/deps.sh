@@ -38,4 +38,10 @@ if [ "$major" -lt 10 ]; then
   echo "deps: .NET SDK $(dotnet --version) found; MicroSeg needs 10 or newer." >&2
   exit 1
 fi
+# The console (Dashboard/console) builds with Node.js and npm; Vite 8 needs Node.js 20.19 or newer, which
+# Debian 12's own nodejs (18) is not, so a newer Node.js must be on PATH.
+if ! command -v npm >/dev/null 2>&1 || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "deps: Node.js 20.19+ with npm is needed to build the console (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
 echo "deps: ok"

@@ -12,6 +12,9 @@ dotnet test MicroSeg.Orleans.sln -c "${CONFIG:-Release}" --no-build --nologo -m:
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
 status=$?
 
+# The console's component tests (Vitest, jsdom); their JUnit counts join the summary below.
+(cd Dashboard/console && npx vitest run --reporter=default --reporter=junit --outputFile.junit="../../$results/console.junit.xml") || status=1
+
 passed=0; failed=0; skipped=0
 for f in "$results"/*.trx; do
   [ -f "$f" ] || continue
@@ -20,6 +23,14 @@ for f in "$results"/*.trx; do
   x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${x:-0}))
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
 done
+if [ -f "$results/console.junit.xml" ]; then
+  suites=$(grep -o '<testsuites [^>]*>' "$results/console.junit.xml" | head -1)
+  total=$(sed -n 's/.* tests="\([0-9]*\)".*/\1/p' <<<"$suites")
+  x=$(sed -n 's/.* failures="\([0-9]*\)".*/\1/p' <<<"$suites"); e=$(sed -n 's/.* errors="\([0-9]*\)".*/\1/p' <<<"$suites")
+  n=$(grep -c '<skipped' "$results/console.junit.xml")
+  failed=$((failed + ${x:-0} + ${e:-0})); skipped=$((skipped + n))
+  passed=$((passed + ${total:-0} - ${x:-0} - ${e:-0} - n))
+fi
 echo
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then

@@ -2,6 +2,7 @@ using MicroSeg.Api.Security;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Interfaces.Validation;
 using Orleans;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +21,8 @@ internal static class NodeEndpoints
         group.MapGet("/", ListAsync).WithName("ListNodes").WithSummary("Lists every known node with its agent status.");
         group.MapGet("/{name}", GetAsync).WithName("GetNode").WithSummary("Agent status and revisions of one node.");
         group.MapGet("/{name}/rules", GetRulesAsync).WithName("GetNodeRules").WithSummary("The effective rules on a node, each with the policy rule that produced it.");
+        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(ApiPolicies.Admin).WithName("DeleteNode")
+            .WithSummary("Forgets a node that has no workloads and no connected agent (a mistyped or retired node); 409 otherwise.");
         group.MapPost("/{name}/accept", AcceptAsync).RequireAuthorization(ApiPolicies.Admin).WithName("AcceptNodeControlPlane")
             .WithSummary("Lets the node's agent apply the state it holds back (status 'hold': another cluster identity, or far emptier than what it enforces).");
     }
@@ -56,6 +59,26 @@ internal static class NodeEndpoints
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to accept.",
             detail: $"node '{name}': its agent reports no held state ('hold' is null in GET /api/v1/nodes/{name}); it applies what the control plane sends.",
             type: "https://microseg.dev/problems/nothing-to-accept");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpContext context, IGrainFactory grains)
+    {
+        if (await UnknownAsync(name, grains) is { } problem)
+            return problem;
+        // A connected agent (the node grain's own status) or a workload still placed there keeps the node.
+        var status = await grains.GetGrain<INodeGrain>(name).GetStatusAsync();
+        var placed = (await grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync()).Count(w => w.Spec.Node == name);
+        if (status.AgentConnected || placed > 0)
+        {
+            var why = status.AgentConnected
+                ? "its agent is connected: stop the agent (and uninstall it) first"
+                : $"{placed} workload(s) are placed on it: move or delete them first";
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The node is in use.",
+                detail: $"node '{name}': {why}.", type: "https://microseg.dev/problems/node-in-use");
+        }
+        if (await grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).RemoveAsync(name))
+            await AuditTrail.RecordAsync(context, grains, "node", name, before: status, after: null);
+        return TypedResults.NoContent();
     }
 
     private static async Task<ProblemHttpResult?> UnknownAsync(string name, IGrainFactory grains)

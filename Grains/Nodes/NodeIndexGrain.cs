@@ -23,5 +23,13 @@ internal sealed class NodeIndexGrain(
             await state.WriteStateAsync();
     }
 
+    public async Task<bool> RemoveAsync(string node)
+    {
+        if (!state.State.Nodes.Remove(node))
+            return false;
+        await state.WriteStateAsync();
+        return true;
+    }
+
     public Task<IReadOnlyList<string>> GetAllAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Nodes.ToList());
 }

@@ -70,7 +70,10 @@ internal sealed class ClusterRuleModel
             _carriedFrom = new WeakReference<ClusterRuleModel>(carried);
             _touched = touched;
             _selecting = new(carried._selecting.Where(kv => !touched.Contains(kv.Key)));
-            _ipcaches = new(carried._ipcaches.Where(kv => kv.Value.IsValueCreated && !kv.Value.Value.Named.Any(touched.Contains)), StringComparer.Ordinal);
+            _ipcaches = new(carried._ipcaches.Where(kv => kv.Value.IsValueCreated)
+                .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Value.Named.Any(touched.Contains)
+                    ? new Lazy<NamedIpCache>(() => kv.Value.Value.Patched(touched, tables))
+                    : kv.Value)), StringComparer.Ordinal);
             _nodeSets = carried._nodeSets.Next(touched, Scope, tables.RepresentativeOf);
         }
         _hosts = new Lazy<ClusterHost[]>(tables.AllHosts);
@@ -205,7 +208,31 @@ internal sealed class ClusterRuleModel
         return entry.Value.Table;
     }
 
-    private sealed record NamedIpCache(uint[] Named, IpCacheTable Table);
+    private sealed record NamedIpCache(uint[] Named, IpCacheTable Table)
+    {
+        /// <summary>
+        /// This table in a model whose host lists differ only for <paramref name="touched"/> identities (an address that
+        /// changes hands touches both owners): their rows replaced, the rest kept in order. A 10,000-row table at
+        /// 50,000 workloads costs a filter and a merge instead of a gather and a sort of every row.
+        /// </summary>
+        public NamedIpCache Patched(HashSet<uint> touched, WorkloadTables tables)
+        {
+            var added = Named.Where(touched.Contains).SelectMany(tables.HostsOf).Select(h => h.Rule).ToList();
+            added.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
+            var rows = new List<IpCacheRule>(Table.Rules.Count + added.Count);
+            var next = 0;
+            foreach (var rule in Table.Rules)
+            {
+                if (touched.Contains(rule.Identity))
+                    continue;
+                while (next < added.Count && string.CompareOrdinal(added[next].Cidr, rule.Cidr) < 0)
+                    rows.Add(added[next++]);
+                rows.Add(rule);
+            }
+            rows.AddRange(added.Skip(next));
+            return new NamedIpCache(Named, IpCacheTable.Of(rows));
+        }
+    }
 }
 
 /// <summary>Hosts by address text, ordinal: the order of <see cref="ClusterRuleModel.Hosts"/>.</summary>

@@ -11,9 +11,12 @@ namespace MicroSeg.NodeAgent.Flows;
 
 /// <summary>
 /// Sums flow events of one interval by (endpoint, direction, source, destination, destination port, protocol,
-/// verdict, deciding rule, reason). A connection is one source address and port: the data plane reports a new
-/// allowed flow once, but a denied one at every packet (each SYN retry), so the connection is counted the first
-/// time it is seen within the last two intervals. Packets and bytes of allowed connections come from conntrack
+/// verdict, deciding rule, reason). The data plane reports an allowed connection once, when it creates its
+/// conntrack entry (a SYN reusing a closed connection's ports creates a new one), so every allowed event is a
+/// connection: at thousands of connections per second a client reuses its source ports within seconds, and
+/// deduplicating them by port would undercount. A denied connection is reported at every packet (each SYN retry),
+/// so a denied or would-deny connection, one source address and port, is counted the first time it is seen within
+/// the last two intervals. Packets and bytes of allowed connections come from conntrack
 /// (<see cref="AddCounters"/>); those of denied and would-deny ones are the events themselves. Used from one thread.
 /// </summary>
 internal sealed class FlowAggregator(int maxKeys)
@@ -47,9 +50,12 @@ internal sealed class FlowAggregator(int maxKeys)
         tally.FirstNs = Math.Min(tally.FirstNs, e.TimestampNs);
         tally.LastNs = Math.Max(tally.LastNs, e.TimestampNs);
         tally.Revision = Math.Max(tally.Revision, e.PolicyRevision);
-        var connection = new Connection(key, e.SourcePort);
-        if (_seenBefore.Contains(connection) || !_seen.Add(connection))
-            return false;
+        if (e.Verdict != BpfVerdict.Allowed)
+        {
+            var connection = new Connection(key, e.SourcePort);
+            if (_seenBefore.Contains(connection) || !_seen.Add(connection))
+                return false;
+        }
         tally.Connections++;
         return true;
     }

@@ -30,6 +30,12 @@ internal static class AgentCommand
             DefaultValueFactory = _ => "5s",
         };
 
+        var flowEventLimit = new Option<uint>("--flow-event-limit")
+        {
+            Description = "flow events per second each CPU may emit (0 = no limit); further ones are counted as suppressed",
+            DefaultValueFactory = _ => defaults.FlowEventsPerSecond,
+        };
+
         var tlsDir = new Option<string>("--tls-dir")
         {
             Description = "directory with ca.crt, agent.crt and agent.key, this node's certificate (microseg-silo certs issue --role agent)",
@@ -41,7 +47,7 @@ internal static class AgentCommand
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, tlsDir, noTls, UninstallCommand.Create(defaults),
+            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.SetAction((parse, cancellationToken) =>
@@ -55,6 +61,7 @@ internal static class AgentCommand
                 ConntrackEntries = parse.GetValue(conntrack),
                 Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Metrics = parse.GetValue(metrics) is "off" or "" ? null : parse.GetValue(metrics),
+                FlowEventsPerSecond = parse.GetValue(flowEventLimit),
                 TlsDirectory = parse.GetValue(noTls) ? null : Path.GetFullPath(parse.GetValue(tlsDir)!),
                 NoTls = parse.GetValue(noTls),
             };
@@ -96,6 +103,8 @@ internal static class AgentCommand
         }
         if (options.Metrics is { } m && (m.LastIndexOf(':') is var c && (c <= 0 || !int.TryParse(m.AsSpan(c + 1), out var p) || p is < 1 or > 65535)))
             return $"--metrics-listen '{m}' is not HOST:PORT with a port in 1-65535.";
+        if (options.FlowEventsPerSecond > 100_000_000)
+            return $"--flow-event-limit {options.FlowEventsPerSecond} is too large; use at most 100000000 (0 = no limit).";
         if (options.ConntrackEntries < 1024)
             return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
         return null;

@@ -73,6 +73,9 @@ internal static class AgentHost
                 ObjectPath = options.BpfObject,
                 PinDirectory = options.PinDirectory,
                 ConntrackMaxEntries = options.ConntrackEntries,
+                EventRateLimit = options.FlowEventsPerSecond == 0
+                    ? EventRateLimit.Unlimited
+                    : new EventRateLimit { EventsPerSecond = options.FlowEventsPerSecond, Burst = options.FlowEventsPerSecond * 2 },
             });
         });
         builder.Services.AddSingleton<RulesInbox>();

@@ -45,6 +45,14 @@ internal sealed record AgentOptions
     /// <summary>How long flow events are summed before the sums go to the control plane. Default 5 s.</summary>
     public TimeSpan FlowInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Flow events each CPU's data plane may emit per second (a token bucket with twice this burst); further events are
+    /// counted as suppressed, verdicts unchanged. 0 = no limit. Default 50,000: a connection between two workloads of
+    /// one node costs two events, both on the sender's CPU, so one busy client is accounted for up to ≈ 25,000 new
+    /// connections/s; the cap keeps a flood of denied packets (an event each) from taking the agent's whole core.
+    /// </summary>
+    public uint FlowEventsPerSecond { get; init; } = 50_000;
+
     /// <summary>Most distinct flow keys summed in one interval; events of further keys are counted, not reported. Default 100,000.</summary>
     public int FlowMaxKeys { get; init; } = 100_000;
 

@@ -24,5 +24,9 @@ if (args is ["flows", .. var flowArgs])
 if (args is ["writes", .. var writeArgs])
     return await MicroSeg.Benchmarks.Writes.WritesCommand.RunAsync(writeArgs);
 
+// "console-map ...": render time and frame times of the console's topology map in headless Chromium.
+if (args is ["console-map", .. var mapArgs])
+    return await MicroSeg.Benchmarks.ConsoleMap.ConsoleMapCommand.RunAsync(mapArgs);
+
 BenchmarkSwitcher.FromAssembly(typeof(DatapathBenchCommand).Assembly).Run(args);
 return 0;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
 using MicroSeg.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -25,13 +27,42 @@ public sealed class ConsoleSignInTests(ITestOutputHelper output) : IAsyncLifetim
             node = "console-node", addresses = new[] { "198.18.82.1" }, labels = new Dictionary<string, string> { ["app"] = "console-web" },
         });
 
-        var signedIn = await RenderAsync($"{_silo.Http.ToString().TrimEnd('/')}/#token={_silo.Api.Token}");
+        var signedIn = await RenderAsync($"{_silo.Http.ToString().TrimEnd('/')}/workloads#token={_silo.Api.Token}");
         Assert.Contains("console-web", signedIn, StringComparison.Ordinal);
-        Assert.Contains("healthy", signedIn, StringComparison.Ordinal);
+        Assert.DoesNotContain("The API needs a token", signedIn, StringComparison.Ordinal);
 
-        var anonymous = await RenderAsync(_silo.Http.ToString());
+        var anonymous = await RenderAsync($"{_silo.Http.ToString().TrimEnd('/')}/workloads");
         Assert.DoesNotContain("console-web", anonymous, StringComparison.Ordinal);
-        Assert.Contains("sign in with an API token", anonymous, StringComparison.Ordinal);
+        Assert.Contains("The API needs a token", anonymous, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsoleRoutes_ServeThePageFromTheSilo_AssetsAreEmbedded_ApiAndDashboardAreNotShadowed()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _silo.Http };
+        string? script = null;
+        foreach (var route in new[] { "/", "/flows", "/nodes", "/policies", "/topology", "/workloads", "/namespaces", "/cluster", "/flows/anything" })
+        {
+            using var page = await anonymous.GetAsync(route);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"{route} answered {(int)page.StatusCode}: {html}");
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            script = Regex.Match(html, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(script), $"{route}: no script in {html}");
+        }
+        using var bundle = await anonymous.GetAsync(script);
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Equal("text/javascript", bundle.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", bundle.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        // The bundle is self-contained: it names no other origin to load code or styles from.
+        var code = await bundle.Content.ReadAsStringAsync();
+        Assert.DoesNotMatch("import\\(\"https?://|<script src=\"https?://", code);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/assets/missing.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/flows")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Api.SendAsync(HttpMethod.Get, "/api/v1/no-such-thing")).StatusCode);
+        using var dashboard = await _silo.Api.SendAsync(HttpMethod.Get, "/dashboard");
+        Assert.Contains("<title>Orleans Dashboard</title>", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>The page's DOM once its scripts and fetches have run (Chromium's virtual time waits for them).</summary>

@@ -45,6 +45,31 @@ public sealed class ClusterRuleModelTests
         Assert.Empty(model.Selecting(Workloads[1]));
     }
 
+    /// <summary>
+    /// A policy's node set is carried to the next model only while no changed identity could enter it: a workload
+    /// relabelled into a new identity that the policy selects brings its node in, though none of the identities
+    /// the set was built from changed.
+    /// </summary>
+    [Fact]
+    public void NodesSelectedBy_GainsTheNodeOfAWorkloadRelabelledIntoANewSelectedIdentity()
+    {
+        var first = ClusterRuleModel.Next(null, Workloads.OrderBy(w => w.Spec.Id, StringComparer.Ordinal).ToList(), Policies, Namespaces);
+        var web = first.Policies.Single(p => p.Id == "web");
+        Assert.Equal(["n1", "n2"], first.NodesSelectedBy(web).Order());
+
+        var moved = new WorkloadRecord(new WorkloadSpec
+        {
+            Id = "d", Node = "n3", Addresses = ["198.18.0.7"],
+            Labels = new Dictionary<string, string> { ["app"] = "db" },
+        }, 258);
+        var withD = ClusterRuleModel.Next(first, [.. first.Workloads, moved], Policies, Namespaces);
+        Assert.Equal(["n1", "n2"], withD.NodesSelectedBy(web).Order());
+
+        var relabelled = moved with { Spec = moved.Spec with { Labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "x" } }, Identity = 259 };
+        var after = ClusterRuleModel.Next(withD, [.. first.Workloads, relabelled], Policies, Namespaces);
+        Assert.Equal(["n1", "n2", "n3"], after.NodesSelectedBy(web).Order());
+    }
+
     [Fact]
     public void AnAddressListedTwice_BelongsToTheGreaterWorkloadId_AndPassesBackWhenThatOneLetsGo()
     {

@@ -21,10 +21,7 @@ namespace MicroSeg.Grains.Tests.Serialization;
 /// </summary>
 public sealed class MessageSerializationTests
 {
-    private static readonly Serializer Serializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(WorkloadSpec).Assembly).AddAssembly(typeof(GrainsAssembly).Assembly))
-        .BuildServiceProvider()
-        .GetRequiredService<Serializer>();
+    private static readonly Serializer Serializer = GrainSerializer.Instance;
 
     private static readonly JsonSerializerOptions Json = new() { IncludeFields = true };
 

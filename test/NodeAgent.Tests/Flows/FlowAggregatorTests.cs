@@ -46,6 +46,22 @@ public sealed class FlowAggregatorTests
         Assert.Equal(1, sample.Packets);
     }
 
+    /// <summary>
+    /// A client making thousands of connections a second reuses its source ports within seconds; the data plane
+    /// reports each allowed connection once (when it creates the conntrack entry), so each event counts.
+    /// </summary>
+    [Fact]
+    public void Flush_AllowedConnectionsReusingASourcePort_EachCounted_AlsoAcrossIntervals()
+    {
+        var aggregator = new FlowAggregator(100);
+        aggregator.Add(Denied(40000, 1_000) with { Verdict = FlowVerdict.Allowed, Reason = FlowReason.PolicyAllow, RuleId = 3 });
+        aggregator.Add(Denied(40000, 2_000) with { Verdict = FlowVerdict.Allowed, Reason = FlowReason.PolicyAllow, RuleId = 3 });
+        Assert.Equal(2, Assert.Single(Flush(aggregator)).Connections);
+
+        aggregator.Add(Denied(40000, 3_000) with { Verdict = FlowVerdict.Allowed, Reason = FlowReason.PolicyAllow, RuleId = 3 });
+        Assert.Equal(1, Assert.Single(Flush(aggregator)).Connections);
+    }
+
     [Fact]
     public void Flush_EventOfUnknownInterface_LeftOutAndCounted()
     {
