@@ -21,7 +21,7 @@ stop() {
 trap stop INT TERM EXIT
 
 mkdir -p "$DATA"
-out/bin/microseg-silo --http "$HTTP" --gateway-port "$GATEWAY_PORT" --data "$DATA" &
+out/bin/microseg-silo --http "$HTTP" --gateway-port "$GATEWAY_PORT" --data "$DATA" --local-node "$NODE" &
 silo=$!
 for _ in $(seq 1 60); do
   curl -fsS "$HTTP/healthz" >/dev/null 2>&1 && break
@@ -34,7 +34,8 @@ curl -fsS "$HTTP/healthz" >/dev/null || { echo "run: the silo did not become hea
 for _ in $(seq 1 20); do [ -s "$DATA/admin.token" ] && break; sleep 0.5; done
 [ -s "$DATA/admin.token" ] || { echo "run: the silo did not write $DATA/admin.token" >&2; exit 1; }
 
-out/bin/microseg-agent --node "$NODE" --gateway "127.0.0.1:$GATEWAY_PORT" &
+# The silo made the cluster CA and this node's agent certificate on first start (TLS on every Orleans link).
+out/bin/microseg-agent --node "$NODE" --gateway "127.0.0.1:$GATEWAY_PORT" --tls-dir "$DATA/tls" &
 agent=$!
 
 echo
@@ -42,6 +43,7 @@ echo "MicroSeg is running."
 echo "  console (signed in): $HTTP/#token=$(cat "$DATA/admin.token")"
 echo "  API token (admin): $DATA/admin.token, readable by root only"
 echo "    try: curl -H \"Authorization: Bearer \$(cat $DATA/admin.token)\" $HTTP/api/v1/nodes"
+echo "  Orleans links: TLS with mutual certificates; cluster CA and this node's agent certificate in $DATA/tls"
 echo "  this host's node name: $NODE   (use it as \"node\" when registering workloads)"
 echo "  data: $DATA   Press Ctrl-C to stop."
 echo

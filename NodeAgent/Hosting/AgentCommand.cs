@@ -36,11 +36,18 @@ internal static class AgentCommand
             DefaultValueFactory = _ => defaults.FlowEventsPerSecond,
         };
 
+        var tlsDir = new Option<string>("--tls-dir")
+        {
+            Description = "directory with ca.crt, agent.crt and agent.key, this node's certificate (microseg-silo certs issue --role agent)",
+            DefaultValueFactory = _ => defaults.TlsDirectory!,
+        };
+        var noTls = new Option<bool>("--no-tls") { Description = "reach gateways in plain text without a certificate (only a silo run with --no-tls accepts it)" };
+
         var root = new RootCommand(
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, UninstallCommand.Create(defaults),
+            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.SetAction((parse, cancellationToken) =>
@@ -55,6 +62,8 @@ internal static class AgentCommand
                 Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Metrics = parse.GetValue(metrics) is "off" or "" ? null : parse.GetValue(metrics),
                 FlowEventsPerSecond = parse.GetValue(flowEventLimit),
+                TlsDirectory = parse.GetValue(noTls) ? null : Path.GetFullPath(parse.GetValue(tlsDir)!),
+                NoTls = parse.GetValue(noTls),
             };
             if (Durations.TryParse(parse.GetValue(flowInterval)!, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
                 options = options with { FlowInterval = interval };

@@ -3,6 +3,7 @@ using MicroSeg.NodeAgent.Flows;
 using MicroSeg.NodeAgent.Interfaces;
 using MicroSeg.NodeAgent.Programming;
 using MicroSeg.NodeAgent.Rules;
+using MicroSeg.NodeAgent.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,17 @@ internal static class AgentHost
 {
     public static async Task<int> RunAsync(AgentOptions options, CancellationToken cancellationToken)
     {
+        AgentTls? tls;
+        try
+        {
+            tls = options.NoTls ? null : AgentTls.Load(options.TlsDirectory!, options.Node);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"microseg-agent: TLS: {e.Message}");
+            return 2;
+        }
+        options = options with { Tls = tls };
         using var host = Build(options, logging => logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -99,6 +111,7 @@ internal static class AgentHost
             client.UseStaticClustering([.. options.Gateways.Select(GatewayEndpoint.Parse)]);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<UnboundedGatewayRetry>();
+            options.Tls?.Configure(client);
         });
         builder.Services.AddSingleton<GatewayConnectionEvents>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayConnectionEvents>());

@@ -62,5 +62,14 @@ internal sealed record AgentOptions
     /// <summary>Most flow samples waiting for a slow or unreachable control plane; the oldest beyond are dropped and counted. Default 200,000.</summary>
     public int FlowBufferSamples { get; init; } = 200_000;
 
+    /// <summary>Directory of ca.crt, agent.crt and agent.key (microseg-silo certs); null with <see cref="NoTls"/>. Default /etc/microseg/tls.</summary>
+    public string? TlsDirectory { get; init; } = "/etc/microseg/tls";
+
+    /// <summary>When true, gateways are reached in plain text without a certificate (a silo run with --no-tls). Default false.</summary>
+    public bool NoTls { get; init; }
+
+    /// <summary>The loaded certificate (from <see cref="TlsDirectory"/>); null for a plain-text agent.</summary>
+    public Security.AgentTls? Tls { get; init; }
+
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

@@ -18,11 +18,15 @@ internal static class SiloCommand
         var openMetrics = new Option<bool>("--open-metrics") { Description = "serve /metrics without a token (default: a viewer token is needed)" };
         var oidcAuthority = new Option<string?>("--oidc-authority") { Description = "OIDC issuer URL whose JWT bearer tokens the API accepts beside MicroSeg tokens (role in the 'roles' claim: viewer, operator or admin)" };
         var oidcAudience = new Option<string?>("--oidc-audience") { Description = "audience ('aud') the OIDC tokens must carry" };
+        var tlsDir = new Option<string?>("--tls-dir") { Description = "directory with ca.crt, silo.crt and silo.key (microseg-silo certs); the embedded silo creates them, and the local agent's agent.crt, on first start. Default: <data>/tls" };
+        var noTls = new Option<bool>("--no-tls") { Description = "plain-text, unauthenticated silo and gateway ports (anything that connects may call any grain): for isolated tests only" };
+        var localNode = new Option<string>("--local-node") { Description = "node name of the agent on this host, whose certificate the embedded silo issues on first start", DefaultValueFactory = _ => defaults.LocalNode };
         var advertise = new Option<string>("--advertise") { Description = "IP address other silos and agents reach this silo on (cluster mode)", DefaultValueFactory = _ => defaults.Advertise };
 
         var root = new RootCommand("MicroSeg silo: Orleans silo, REST API (/api/v1), console (/) and Orleans dashboard (/dashboard).")
         {
             http, siloPort, gatewayPort, data, postgres, name, advertise, adminToken, openMetrics, oidcAuthority, oidcAudience,
+            tlsDir, noTls, localNode, Security.Certificates.CertsCommand.Create(),
         };
         root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloCommandOptions
         {
@@ -37,6 +41,9 @@ internal static class SiloCommand
             OpenMetrics = parse.GetValue(openMetrics),
             OidcAuthority = parse.GetValue(oidcAuthority),
             OidcAudience = parse.GetValue(oidcAudience),
+            TlsDirectory = parse.GetValue(tlsDir),
+            NoTls = parse.GetValue(noTls),
+            LocalNode = parse.GetValue(localNode)!,
         }, cancellationToken));
         return root;
     }

@@ -33,6 +33,15 @@ internal sealed record SiloCommandOptions
     /// <summary>Audience the JWTs must carry; null leaves the audience unchecked.</summary>
     public string? OidcAudience { get; init; }
 
+    /// <summary>Directory of ca.crt, silo.crt and silo.key. Default &lt;data dir&gt;/tls.</summary>
+    public string? TlsDirectory { get; init; }
+
+    /// <summary>When true, the silo and gateway ports are plain text and unauthenticated. Default false.</summary>
+    public bool NoTls { get; init; }
+
+    /// <summary>Node name of this host's agent, whose certificate the embedded silo issues on first start. Default: the short host name, lower case.</summary>
+    public string LocalNode { get; init; } = Environment.MachineName.Split('.')[0].ToLowerInvariant().Replace('_', '-');
+
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;
 }

@@ -3,6 +3,7 @@ using MicroSeg.Dashboard;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Api.Security;
 using MicroSeg.Silo.Security;
+using MicroSeg.Silo.Security.Certificates;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 
@@ -55,9 +56,26 @@ internal static class SiloHost
             identity = ClusterIdentityStore.ReadOrCreateSqlite(SiloConfiguration.DatabasePath(options));
         }
 
+        SiloTls? tls;
+        try
+        {
+            tls = options.NoTls ? null : SiloTls.Load(options, TimeProvider.System);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"microseg-silo: TLS: {e.Message}");
+            return 2;
+        }
+        if (tls is not null)
+            builder.WebHost.ConfigureKestrel(o => o.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.Silo));
+
         // Before UseOrleans: the shared configuration only adds ClusterIdentity.Unknown when none is registered.
         builder.Services.AddSingleton(identity);
-        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
+        builder.UseOrleans(silo =>
+        {
+            SiloConfiguration.Configure(silo, options);
+            tls?.Configure(silo);
+        });
         builder.Services.AddMicroSegApi();
         ConfigureSecurity(builder.Services, options);
 

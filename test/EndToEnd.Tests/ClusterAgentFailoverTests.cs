@@ -50,7 +50,7 @@ public sealed class ClusterAgentFailoverTests(PostgresFixture postgres, ITestOut
         var node = $"fo-{_network.Bridge.ToLowerInvariant()}";
         _agent = ChildProcess.Start("agent", RepoPaths.Agent, "--node", node,
             "--gateway", string.Join(',', _cluster.GatewayPorts.Select(p => $"127.0.0.1:{p}")),
-            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject);
+            "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, "--tls-dir", _cluster.IssueAgentCertificate(node));
         var api = _cluster.Silos[0].Api;
         foreach (var (name, pod) in pods)
         {

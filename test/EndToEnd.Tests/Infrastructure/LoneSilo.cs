@@ -7,8 +7,10 @@ namespace MicroSeg.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class LoneSilo : IAsyncDisposable
 {
-    private LoneSilo(string data, Uri http, ChildProcess process, SiloApi api)
+    private LoneSilo(string data, Uri http, ChildProcess process, SiloApi api, int gatewayPort, int siloPort)
     {
+        GatewayPort = gatewayPort;
+        SiloPort = siloPort;
         Data = data;
         Http = http;
         Process = process;
@@ -21,17 +23,28 @@ internal sealed class LoneSilo : IAsyncDisposable
 
     public ChildProcess Process { get; }
 
+    /// <summary>The Orleans gateway (client) port.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The TLS directory the silo created on first start: its CA, its own and the local agent's certificate.</summary>
+    public string TlsDirectory => Path.Combine(Data, "tls");
+
     /// <summary>The API with the admin token.</summary>
     public SiloApi Api { get; }
 
-    public static async Task<LoneSilo> StartAsync()
+    /// <summary>Starts the silo; with <paramref name="https"/> its API is served over HTTPS with the certificate it issues itself, which the API client trusts through the silo's CA only.</summary>
+    public static async Task<LoneSilo> StartAsync(bool https = false)
     {
         var data = Directory.CreateTempSubdirectory("microseg-silo-").FullName;
-        var http = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
+        var http = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{LoopbackPorts.Free()}");
         var token = AdminTokenFile.Write(Path.Combine(data, AdminTokenFile.Name));
-        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{LoopbackPorts.Free()}",
-            "--silo-port", $"{LoopbackPorts.Free()}", "--data", data);
-        var silo = new LoneSilo(data, http, process, new SiloApi(http, token));
+        var (gatewayPort, siloPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
+        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{gatewayPort}",
+            "--silo-port", $"{siloPort}", "--data", data);
+        var silo = new LoneSilo(data, http, process, new SiloApi(http, token, https ? TrustingSiloCa(data) : null), gatewayPort, siloPort);
         try
         {
             await silo.Api.WaitHealthyAsync(process, TimeSpan.FromSeconds(60));
@@ -43,6 +56,25 @@ internal sealed class LoneSilo : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A handler that accepts only a server certificate chaining to the CA the silo wrote under <paramref name="data"/>.</summary>
+    private static SocketsHttpHandler TrustingSiloCa(string data) => new()
+    {
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                var caFile = Path.Combine(data, "tls", "ca.crt");
+                if (certificate is null || !File.Exists(caFile))
+                    return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(caFile));
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            },
+        },
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -74,8 +74,15 @@ internal sealed class MicroSegSystem : IAsyncDisposable
             previous.Dispose();
         }
         _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
+            "--tls-dir", IssueAgentCertificate(node),
             "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, "--metrics", $"127.0.0.1:{metrics}", .. extraArgs]);
     }
+
+    /// <summary>The embedded silo's TLS directory: its CA (made on first start), its own certificate, and the agents' issued ones.</summary>
+    public string TlsDirectory => Path.Combine(_dataDir, "tls");
+
+    /// <summary>Issues (once) the certificate of <paramref name="node"/>'s agent from the silo's CA; the directory to give as --tls-dir.</summary>
+    public string IssueAgentCertificate(string node) => ClusterCertificates.Issue(TlsDirectory, "agent", node);
 
     /// <summary>The node's running (or exited) agent process.</summary>
     public ChildProcess Agent(string node) => _agents[node];

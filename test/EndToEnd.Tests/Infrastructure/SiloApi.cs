@@ -9,10 +9,10 @@ internal sealed class SiloApi : IDisposable
 {
     private readonly HttpClient _http;
 
-    public SiloApi(Uri baseAddress, string adminToken)
+    public SiloApi(Uri baseAddress, string adminToken, HttpMessageHandler? handler = null)
     {
         BaseAddress = baseAddress;
-        _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new(handler ?? new SocketsHttpHandler()) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         UseToken(adminToken);
     }
 

@@ -18,6 +18,12 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
     /// <summary>Each silo's gateway (client) port, in start order.</summary>
     public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
 
+    /// <summary>The cluster CA's directory; every silo's and agent's certificate is issued from it.</summary>
+    public string CaDirectory => Path.Combine(_tokenDir, "ca");
+
+    /// <summary>Issues (once) the certificate of <paramref name="node"/>'s agent; the directory to give as --tls-dir.</summary>
+    public string IssueAgentCertificate(string node) => ClusterCertificates.Issue(CaDirectory, "agent", node);
+
     /// <summary>Silo names, in start order: "{prefix}-1", "{prefix}-2", ...</summary>
     public string NameOf(int index) => $"{namePrefix}-{index + 1}";
 
@@ -34,8 +40,10 @@ internal sealed class SiloCluster(PostgresFixture postgres, string namePrefix) :
         {
             var http = $"http://127.0.0.1:{LoopbackPorts.Free()}";
             var gateway = LoopbackPorts.Free();
+            var tls = ClusterCertificates.Issue(CaDirectory, "silo", NameOf(i), "127.0.0.1");
             var process = ChildProcess.Start($"silo{i + 1}", RepoPaths.Silo, "--postgres", postgres.ConnectionString,
-                "--silo-port", $"{LoopbackPorts.Free()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i), "--admin-token-file", tokenFile);
+                "--silo-port", $"{LoopbackPorts.Free()}", "--gateway-port", $"{gateway}", "--http", http, "--name", NameOf(i), "--admin-token-file", tokenFile,
+                "--tls-dir", tls);
             _gatewayPorts.Add(gateway);
             _silos.Add((process, new SiloApi(new Uri(http), token)));
         }

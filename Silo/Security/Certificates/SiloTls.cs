@@ -1,0 +1,88 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using MicroSeg.Grains.Interfaces.Access;
+using MicroSeg.Silo.Hosting;
+using Orleans.Configuration;
+using Orleans.Connections.Security;
+
+namespace MicroSeg.Silo.Security.Certificates;
+
+/// <summary>
+/// TLS with mutual certificate authentication on the silo port (silos only) and the gateway port (silos, agents,
+/// operators), all issued by the cluster CA; the REST API uses the same certificate when its URL is https.
+/// </summary>
+internal sealed class SiloTls
+{
+    public const string SiloStem = "silo";
+    public const string AgentStem = "agent";
+
+    /// <summary>How long a peer may take to finish its TLS handshake before the connection is closed.</summary>
+    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    private SiloTls(X509Certificate2 authority, X509Certificate2 silo)
+    {
+        Authority = authority;
+        Silo = silo;
+    }
+
+    public X509Certificate2 Authority { get; }
+
+    public X509Certificate2 Silo { get; }
+
+    /// <summary>
+    /// The silo's certificates from <c>--tls-dir</c>. The embedded silo creates the CA, its own certificate and the
+    /// local agent's on first start (as k3s does); a cluster member needs them issued beforehand.
+    /// </summary>
+    public static SiloTls Load(SiloCommandOptions options, TimeProvider time)
+    {
+        var directory = Path.GetFullPath(options.TlsDirectory ?? Path.Combine(options.Data, "tls"));
+        var siloCertificate = Path.Combine(directory, SiloStem + ".crt");
+        var siloKey = Path.Combine(directory, SiloStem + ".key");
+        var caCertificate = Path.Combine(directory, ClusterAuthority.CertificateFile);
+        if (options.Postgres is null && !File.Exists(siloCertificate) && !File.Exists(caCertificate))
+        {
+            var authority = ClusterAuthority.OpenOrCreate(directory, time);
+            using var silo = authority.Issue(ClusterCertificate.Silo, options.Name, [IPAddress.Loopback, IPAddress.IPv6Loopback], ["localhost"], time);
+            authority.Write(silo, directory, SiloStem);
+            using var agent = authority.Issue(ClusterCertificate.Agent, options.LocalNode, [], [], time);
+            authority.Write(agent, directory, AgentStem);
+        }
+        foreach (var file in new[] { caCertificate, siloCertificate, siloKey })
+        {
+            if (!File.Exists(file))
+                throw new InvalidOperationException(
+                    $"--tls-dir '{directory}' has no {Path.GetFileName(file)}. Issue the silo's certificate with " +
+                    $"'microseg-silo certs issue --ca-dir <CA dir> --role silo --name {options.Name} --address <IP> --out {directory}', or run with --no-tls.");
+        }
+        var ca = X509CertificateLoader.LoadCertificateFromFile(caCertificate);
+        var certificate = X509Certificate2.CreateFromPemFile(siloCertificate, siloKey);
+        if (!ClusterCertificate.IsTrusted(certificate, ca, ClusterCertificate.Silo))
+            throw new InvalidOperationException($"{siloCertificate} is not a silo certificate issued by {caCertificate} and valid now.");
+        return new SiloTls(ca, certificate);
+    }
+
+    /// <summary>Puts TLS on every Orleans link of <paramref name="silo"/> and the credential check on every client call.</summary>
+    public void Configure(ISiloBuilder silo)
+    {
+        var fromSilos = Options(ClusterCertificate.Silo);
+        var fromClients = Options(ClusterCertificate.Silo, ClusterCertificate.Agent, ClusterCertificate.Operator);
+        silo.Configure<SiloConnectionOptions>(o =>
+        {
+            o.ConfigureSiloInboundConnection(connection => connection.UseServerTls(fromSilos));
+            o.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(fromSilos));
+            o.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(fromClients));
+        });
+        silo.Services.AddSingleton(new CallerAuthority(Authority));
+        silo.AddIncomingGrainCallFilter<CallerCredentialFilter>();
+    }
+
+    private TlsOptions Options(params string[] peerRoles) => new()
+    {
+        LocalCertificate = Silo,
+        RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
+        ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
+        // Our CA only, not the machine's trust store; peers are addressed by IP, so the role and the CA decide, not a host name.
+        RemoteCertificateValidation = (certificate, _, _) => ClusterCertificate.IsTrusted(certificate, Authority, peerRoles),
+        HandshakeTimeout = HandshakeTimeout,
+    };
+}

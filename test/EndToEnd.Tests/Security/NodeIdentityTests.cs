@@ -1,0 +1,139 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using MicroSeg.EndToEnd.Tests.Infrastructure;
+using MicroSeg.Grains.Interfaces.Access;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Workloads;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace MicroSeg.EndToEnd.Tests.Security;
+
+/// <summary>
+/// A process holding node A's agent certificate, connected to a real silo's gateway as a grain client (what a
+/// compromised node could do): it reads A's rules, and nothing else; it cannot read B's rules, acknowledge B's
+/// revisions, or call any other grain; a credential it forges for B is refused. Real silo process; needs 'make build'.
+/// </summary>
+public sealed class NodeIdentityTests : IAsyncLifetime
+{
+    private LoneSilo _lone = null!;
+    private readonly List<IHost> _clients = [];
+
+    public async Task InitializeAsync() => _lone = await LoneSilo.StartAsync();
+
+    [Fact]
+    public async Task AgentCertificateOfNodeA_ReadsOnlyARules_CannotReadOrAckB_OrCallOtherGrains()
+    {
+        var (a, b) = ($"id-a-{Guid.NewGuid():N}"[..12], $"id-b-{Guid.NewGuid():N}"[..12]);
+        // B has a workload, so its node grain has issued a revision an attacker would like to mark applied.
+        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{b}-w", new
+        {
+            node = b, addresses = new[] { "198.18.77.1" }, labels = new Dictionary<string, string> { ["app"] = "w" },
+        });
+        var certificateA = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", a));
+        var certificateB = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", b));
+
+        var grains = await ConnectAsync(certificateA, () => CallerCredential.Create(certificateA, DateTimeOffset.UtcNow));
+
+        var own = await grains.GetGrain<INodeGrain>(a).GetRulesAsync();
+        Assert.Equal(a, own.Node);
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => grains.GetGrain<INodeGrain>(b).GetRulesAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => grains.GetGrain<INodeGrain>(b).AcknowledgeAsync(new NodeAck("forged", 1, [], [], null)));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => grains.GetGrain<INodeGrain>(b).GetStatusAsync());
+        // Its own node's administrative calls and any other grain are out of reach too.
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => grains.GetGrain<INodeGrain>(a).AcceptControlPlaneAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => grains.GetGrain<IWorkloadGrain>($"{b}-w").GetAsync());
+        // An acknowledgement of a revision A's node grain never issued is refused by the grain itself.
+        var never = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            grains.GetGrain<INodeGrain>(a).AcknowledgeAsync(new NodeAck(own.Epoch, own.Revision + 1_000, [], [], null)));
+        Assert.Contains("never issued", never.Message, StringComparison.Ordinal);
+
+        // B's status still says no agent applied anything.
+        var nodeB = await _lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/nodes/{b}");
+        Assert.Null(nodeB!["appliedRevision"]?.GetValue<long?>());
+        Assert.False(_lone.Process.HasExited, _lone.Process.Tail());
+        GC.KeepAlive(certificateB);
+    }
+
+    [Fact]
+    public async Task ClientWithoutCredential_OrWithForgedOne_IsRefused()
+    {
+        var (a, b) = ($"id-a-{Guid.NewGuid():N}"[..12], $"id-b-{Guid.NewGuid():N}"[..12]);
+        var certificateA = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", a));
+        var certificateB = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", b));
+
+        // TLS with a valid certificate, but calls without the signed credential.
+        var bare = await ConnectAsync(certificateA, () => null);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => bare.GetGrain<INodeGrain>(a).GetRulesAsync());
+
+        // B's public certificate with A's signature: the signature does not match B's key.
+        var forged = await ConnectAsync(certificateA, () =>
+        {
+            var parts = CallerCredential.Create(certificateA, DateTimeOffset.UtcNow).Split('.');
+            parts[1] = System.Buffers.Text.Base64Url.EncodeToString(certificateB.RawData);
+            return string.Join('.', parts);
+        });
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => forged.GetGrain<INodeGrain>(b).GetRulesAsync());
+
+        // A credential signed long ago (a replay) is refused.
+        var stale = await ConnectAsync(certificateA, () => CallerCredential.Create(certificateA, DateTimeOffset.UtcNow - TimeSpan.FromHours(1)));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => stale.GetGrain<INodeGrain>(a).GetRulesAsync());
+    }
+
+    [Fact]
+    public async Task OperatorCertificate_IsAnAuthenticatedAdminGrainClient()
+    {
+        var workload = $"op-{Guid.NewGuid():N}"[..12];
+        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
+        {
+            node = "op-node", addresses = new[] { "198.18.77.2" }, labels = new Dictionary<string, string> { ["app"] = "w" },
+        });
+        var certificate = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "alice"), "operator");
+
+        var grains = await ConnectAsync(certificate, () => CallerCredential.Create(certificate, DateTimeOffset.UtcNow));
+
+        var record = await grains.GetGrain<IWorkloadGrain>(workload).GetAsync();
+        Assert.Equal("op-node", record?.Spec.Node);
+        Assert.Equal("op-node", (await grains.GetGrain<INodeGrain>("op-node").GetRulesAsync()).Node);
+    }
+
+    private static X509Certificate2 Load(string directory, string role = "agent") =>
+        X509Certificate2.CreateFromPemFile(Path.Combine(directory, role + ".crt"), Path.Combine(directory, role + ".key"));
+
+    /// <summary>An Orleans client over TLS with <paramref name="certificate"/> whose calls carry what <paramref name="credential"/> gives.</summary>
+    private async Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("microseg", "microseg"));
+            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, _lone.GatewayPort));
+            client.UseTls(certificate, o => o.AllowAnyRemoteCertificate());
+            client.AddOutgoingGrainCallFilter(context =>
+            {
+                if (credential() is { } value)
+                    RequestContext.Set(CallerCredential.RequestContextKey, value);
+                return context.Invoke();
+            });
+        });
+        var host = builder.Build();
+        _clients.Add(host);
+        await host.StartAsync();
+        return host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.StopAsync();
+            client.Dispose();
+        }
+        await _lone.DisposeAsync();
+    }
+}
