@@ -10,7 +10,14 @@ BPF_OBJ    := out/bpf/microseg.bpf.o
 BENCH_OBJ  := out/bpf/empty.bpf.o
 DEPS_STAMP := out/.deps-ok
 
-.PHONY: all deps build bpf run test bench clean
+.PHONY: all deps deps-test build bpf run test bench clean
+# What make run builds: the three programs it starts and the projects they reference, no test project.
+# The stamp is newer than every source when nothing changed, so a second make run starts at once.
+RUN_SRC    := $(shell find Silo Grains Grains.Interfaces Api Dashboard NodeAgent Bpf Cli deploy/sql -type f \
+                -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' 2>/dev/null) \
+              Directory.Build.props Directory.Packages.props
+RUN_STAMP  := out/.run-build-ok
+TEST_DEPS_STAMP := out/.deps-test-ok
 
 all: build
 
@@ -23,6 +30,15 @@ deps:
 $(DEPS_STAMP):
 	@scripts/deps.sh
 	@mkdir -p out && touch $(DEPS_STAMP)
+
+# Packages only the tests and benchmarks use (PostgreSQL, Chromium, iperf3, nftables...).
+deps-test:
+	@scripts/deps.sh test
+	@mkdir -p out && touch $(DEPS_STAMP) $(TEST_DEPS_STAMP)
+
+$(TEST_DEPS_STAMP):
+	@scripts/deps.sh test
+	@mkdir -p out && touch $(TEST_DEPS_STAMP)
 
 bpf: $(BPF_OBJ)
 
@@ -44,13 +60,19 @@ build: $(DEPS_STAMP) $(BPF_OBJ)
 	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 
-run: build
+$(RUN_STAMP): $(RUN_SRC) $(BPF_OBJ) | $(DEPS_STAMP)
+	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	@touch $@
+
+run: $(DEPS_STAMP) $(RUN_STAMP)
 	@scripts/run.sh
 
-test: build
+test: build $(TEST_DEPS_STAMP)
 	@scripts/test.sh
 
-bench: build $(BENCH_OBJ)
+bench: build $(BENCH_OBJ) $(TEST_DEPS_STAMP)
 	@scripts/bench.sh
 
 clean:

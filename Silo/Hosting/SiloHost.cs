@@ -18,6 +18,11 @@ internal static class SiloHost
             await Console.Error.WriteLineAsync($"microseg-silo: {error}");
             return 2;
         }
+        if (PortAvailability.FindTaken(options) is { } taken)
+        {
+            await Console.Error.WriteLineAsync($"microseg-silo: {taken}");
+            return 1;
+        }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
@@ -72,6 +77,12 @@ internal static class SiloHost
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;
+        }
+        catch (Exception e) when (PortAvailability.IsAddressInUse(e))
+        {
+            // Taken between the check above and the bind: the message names the address.
+            await Console.Error.WriteLineAsync($"microseg-silo: a port is already in use by another process: {e.Message}");
+            return 1;
         }
         app.Logger.LogInformation("MicroSeg silo {Name} ready: API on {Http}, Orleans dashboard on {Http}/dashboard, gateway port {Gateway}, cluster identity {Identity}, {Storage}",
             options.Name, options.Http, options.Http, options.GatewayPort, identity,
