@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 HTTP=${MICROSEG_HTTP:-http://127.0.0.1:8080}
 GATEWAY_PORT=${MICROSEG_GATEWAY_PORT:-30000}
+SILO_PORT=${MICROSEG_SILO_PORT:-11111}
 NODE=${MICROSEG_NODE:-$(hostname -s | tr 'A-Z_' 'a-z-')}
 DATA=${MICROSEG_DATA:-./data}
 
@@ -24,7 +25,7 @@ trap 'rc=$?; [ "$status" -ne 0 ] || status=$rc; stop' EXIT
 fail() { echo "run: $*" >&2; status=1; exit 1; }
 
 mkdir -p "$DATA"
-out/bin/microseg-silo --http "$HTTP" --gateway-port "$GATEWAY_PORT" --data "$DATA" &
+out/bin/microseg-silo --http "$HTTP" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" --data "$DATA" &
 silo=$!
 for _ in $(seq 1 60); do
   curl -fsS --max-time 2 "$HTTP/healthz" >/dev/null 2>&1 && break

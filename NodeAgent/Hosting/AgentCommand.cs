@@ -29,6 +29,8 @@ internal static class AgentCommand
             Description = "how long flow events are summed before they go to the control plane, e.g. 5s, 500ms, 1m",
             DefaultValueFactory = _ => "5s",
         };
+        var logFormat = new Option<string>("--log-format") { Description = "console log format: simple, or json (one object per line, for log collectors)", DefaultValueFactory = _ => defaults.LogFormat };
+        logFormat.AcceptOnlyFromAmong(ConsoleLogFormat.Names);
 
         var root = new RootCommand(
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
@@ -37,6 +39,7 @@ internal static class AgentCommand
             node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
+        root.Options.Add(logFormat);
         root.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
@@ -48,6 +51,7 @@ internal static class AgentCommand
                 ConntrackEntries = parse.GetValue(conntrack),
                 Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Metrics = parse.GetValue(metrics) is "off" or "" ? null : parse.GetValue(metrics),
+                LogFormat = parse.GetValue(logFormat)!,
             };
             if (Durations.TryParse(parse.GetValue(flowInterval)!, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
                 options = options with { FlowInterval = interval };

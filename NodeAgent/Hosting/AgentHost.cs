@@ -17,11 +17,11 @@ internal static class AgentHost
 {
     public static async Task<int> RunAsync(AgentOptions options, CancellationToken cancellationToken)
     {
-        using var host = Build(options, logging => logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        }));
+        using var host = Build(options, logging => ConsoleLogFormat.Add(logging, options.LogFormat));
+        // Every event of this process carries its node (a scope flows into the loops the host starts), so a
+        // collector reading many agents' JSON lines can tell them apart without parsing messages.
+        using var nodeScope = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MicroSeg.NodeAgent")
+            .BeginScope(new Dictionary<string, object> { ["Node"] = options.Node });
         try
         {
             await host.RunAsync(cancellationToken);

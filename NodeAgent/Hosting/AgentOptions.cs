@@ -54,5 +54,8 @@ internal sealed record AgentOptions
     /// <summary>Most flow samples waiting for a slow or unreachable control plane; the oldest beyond are dropped and counted. Default 200,000.</summary>
     public int FlowBufferSamples { get; init; } = 200_000;
 
+    /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>
+    public string LogFormat { get; init; } = ConsoleLogFormat.Simple;
+
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

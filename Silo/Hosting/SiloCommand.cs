@@ -19,11 +19,14 @@ internal static class SiloCommand
         var oidcAuthority = new Option<string?>("--oidc-authority") { Description = "OIDC issuer URL whose JWT bearer tokens the API accepts beside MicroSeg tokens (role in the 'roles' claim: viewer, operator or admin)" };
         var oidcAudience = new Option<string?>("--oidc-audience") { Description = "audience ('aud') the OIDC tokens must carry" };
         var advertise = new Option<string>("--advertise") { Description = "IP address other silos and agents reach this silo on (cluster mode)", DefaultValueFactory = _ => defaults.Advertise };
+        var logFormat = new Option<string>("--log-format") { Description = "console log format: simple, or json (one object per line, for log collectors)", DefaultValueFactory = _ => defaults.LogFormat };
+        logFormat.AcceptOnlyFromAmong(ConsoleLogFormat.Names);
 
         var root = new RootCommand("MicroSeg silo: Orleans silo, REST API (/api/v1), console (/) and Orleans dashboard (/dashboard).")
         {
             http, siloPort, gatewayPort, data, postgres, name, advertise, adminToken, openMetrics, oidcAuthority, oidcAudience,
         };
+        root.Options.Add(logFormat);
         root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloCommandOptions
         {
             Http = parse.GetValue(http)!,
@@ -37,6 +40,7 @@ internal static class SiloCommand
             OpenMetrics = parse.GetValue(openMetrics),
             OidcAuthority = parse.GetValue(oidcAuthority),
             OidcAudience = parse.GetValue(oidcAudience),
+            LogFormat = parse.GetValue(logFormat)!,
         }, cancellationToken));
         return root;
     }

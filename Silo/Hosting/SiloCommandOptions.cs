@@ -33,6 +33,9 @@ internal sealed record SiloCommandOptions
     /// <summary>Audience the JWTs must carry; null leaves the audience unchecked.</summary>
     public string? OidcAudience { get; init; }
 
+    /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>
+    public string LogFormat { get; init; } = ConsoleLogFormat.Simple;
+
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;
 }

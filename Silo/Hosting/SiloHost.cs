@@ -29,11 +29,7 @@ internal static class SiloHost
         // Kestrel's default (30 MB) would let one request hold that much before any handler sees it; a batch of
         // 10k NetworkPolicies is about 8 MB. Larger bodies answer 413.
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        ConsoleLogFormat.Add(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         // Orleans runs placement through a Polly pipeline that logs every call at Information.
