@@ -77,6 +77,7 @@ public static class ApiEndpoints
         FlowEndpoints.Map(api);
         TokenEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        WhyEndpoints.Map(api);
         HealthEndpoints.Map(app);
         var metrics = MetricsEndpoints.Map(app);
         if (!security.OpenMetrics)

@@ -21,7 +21,7 @@ internal static class OpenApiDocumentation
             document.Info.Title = "MicroSeg API";
             document.Info.Description = "Label-based microsegmentation: workloads, policies, Kubernetes NetworkPolicies, nodes, flows. "
                 + "Every /api/v1 call needs 'Authorization: Bearer <token>' (the admin token is in <data dir>/admin.token). "
-                + "Errors are RFC 7807 problem+json; a 400 lists every bad field under 'errors' as field: messages.";
+                + "Errors are RFC 7807 problem+json; a 400 lists every bad field under 'errors' as [{field, message}].";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
@@ -44,7 +44,7 @@ internal static class OpenApiDocumentation
             if (!path.StartsWith("api/v1", StringComparison.Ordinal))
                 return;
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] }];
-            var problem = await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), null, ct);
+            var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct);
             AddProblem(operation, problem, StatusCodes.Status401Unauthorized, "No token, or an unknown, expired or revoked one.");
             AddProblem(operation, problem, StatusCodes.Status403Forbidden, "The token's role is too low for this call.");
             AddProblem(operation, problem, StatusCodes.Status503ServiceUnavailable, "A grain's silo or the database is briefly unreachable; retry after the Retry-After header.");
@@ -52,7 +52,7 @@ internal static class OpenApiDocumentation
                 AddProblem(operation, problem, StatusCodes.Status404NotFound, "No such resource.");
             if (operation.RequestBody is not null || method is "POST" or "PUT")
             {
-                AddProblem(operation, problem, StatusCodes.Status400BadRequest, "The input is invalid: 'errors' names every bad field and how to fix it; nothing changed.");
+                AddProblem(operation, problem, StatusCodes.Status400BadRequest, "The input is invalid: 'errors' ([{field, message}]) names every bad field and how to fix it; nothing changed.");
                 AddProblem(operation, problem, StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (or YAML for NetworkPolicies).");
             }
             if (method == "POST" && name is not null && name.StartsWith("Create", StringComparison.Ordinal))
