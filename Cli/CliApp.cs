@@ -15,6 +15,9 @@ internal static class CliApp
         root.Subcommands.Add(ApplyCommand.Create(options, env));
         root.Subcommands.Add(DeleteCommand.Create(options, env));
         root.Subcommands.Add(NodesCommand.Create(options, env));
+        root.Subcommands.Add(FlowsCommand.Create(options, env));
+        root.Subcommands.Add(TopologyCommand.Create(options, env));
+        root.Subcommands.Add(WhyCommand.Create(options, env));
         return root;
     }
 

@@ -22,6 +22,10 @@ namespace MicroSeg.Cli.Tests;
 public sealed class SiloFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+    private readonly string _flowHistoryDir = Directory.CreateTempSubdirectory("microsegctl-flows-").FullName;
+
+    /// <summary>The silo's services, for tests that report flows as an agent would.</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public string Server { get; private set; } = "";
 
@@ -41,6 +45,7 @@ public sealed class SiloFixture : IAsyncLifetime
             SiloConfiguration.AddMemoryFanout(silo);
             silo.UseInMemoryReminderService();
             SiloConfiguration.ConfigureShared(silo);
+            MicroSeg.Silo.Flows.FlowHistoryHosting.AddSqliteFlowHistory(silo, _flowHistoryDir);
         });
         builder.Services.AddMicroSegApi();
         _app = builder.Build();
@@ -64,6 +69,7 @@ public sealed class SiloFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        Directory.Delete(_flowHistoryDir, recursive: true);
     }
 
 }
