@@ -79,6 +79,7 @@ public static class ApiEndpoints
         AuditEndpoints.Map(api);
         WhyEndpoints.Map(api);
         HealthEndpoints.Map(app);
+        ReadinessEndpoints.Map(app);
         var metrics = MetricsEndpoints.Map(app);
         if (!security.OpenMetrics)
             metrics.RequireAuthorization(ApiPolicies.Viewer);

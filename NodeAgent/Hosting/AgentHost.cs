@@ -93,7 +93,7 @@ internal static class AgentHost
                 o.ClusterId = "microseg";
                 o.ServiceId = "microseg";
             });
-            client.UseStaticClustering([.. options.Gateways.Select(GatewayEndpoint.Parse)]);
+            client.UseStaticClustering([.. options.Gateways.SelectMany(GatewayEndpoint.ParseAll)]);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<UnboundedGatewayRetry>();
         });

@@ -36,6 +36,9 @@ internal sealed record SiloCommandOptions
     /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>
     public string LogFormat { get; init; } = ConsoleLogFormat.Simple;
 
+    /// <summary>When true (cluster mode in a Kubernetes pod), Orleans' Kubernetes hosting is on. Default false.</summary>
+    public bool Kubernetes { get; init; }
+
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;
 }

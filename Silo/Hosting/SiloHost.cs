@@ -58,7 +58,13 @@ internal static class SiloHost
 
         // Before UseOrleans: the shared configuration only adds ClusterIdentity.Unknown when none is registered.
         builder.Services.AddSingleton(identity);
-        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, options));
+        builder.UseOrleans(silo =>
+        {
+            SiloConfiguration.Configure(silo, options);
+            if (options.Kubernetes)
+                silo.UseKubernetesHosting();
+        });
+        builder.Services.AddSingleton<Api.Diagnostics.IReadinessProbe>(new StorageReadinessProbe(options));
         builder.Services.AddMicroSegApi();
         ConfigureSecurity(builder.Services, options);
 
@@ -125,6 +131,8 @@ internal static class SiloHost
             return $"--silo-port {options.SiloPort} is out of range 1-65535.";
         if (options.GatewayPort is < 1 or > 65535)
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
+        if (options.Kubernetes && options.Postgres is null)
+            return "--kubernetes needs cluster mode: give --postgres (or MICROSEG_POSTGRES).";
         if (options.Postgres is { Length: 0 })
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
         if (options.OidcAuthority is { } oidc && (!Uri.TryCreate(oidc, UriKind.Absolute, out var issuer) || issuer.Scheme != "https"))
