@@ -59,6 +59,7 @@ build: $(DEPS_STAMP) $(BPF_OBJ)
 	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) --no-build -nologo -o out/bin
+	@touch $(RUN_STAMP)
 
 $(RUN_STAMP): $(RUN_SRC) $(BPF_OBJ) | $(DEPS_STAMP)
 	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin

@@ -77,12 +77,11 @@ internal static class OpenApiDocumentation
     {
         foreach (var response in context.Description.SupportedResponseTypes)
         {
-            var type = response.Type;
-            if (type is null || !RequestBodies.ResponseExamples.TryGetValue(type, out var example))
+            if (response.Type is null || RequestBodies.ExampleOf(response.Type) is not { } example)
                 continue;
             if (operation.Responses!.TryGetValue(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var answer)
                 && answer.Content?.TryGetValue("application/json", out var media) == true)
-                media.Example = example.DeepClone();
+                media.Example = example;
         }
     }
 

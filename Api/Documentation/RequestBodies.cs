@@ -68,10 +68,61 @@ internal static class RequestBodies
         ["PutNetworkPolicy"] = new(null, ["application/yaml", "application/json"], NetworkPolicyExample),
     };
 
-    /// <summary>Examples of answers, by the schema type they illustrate.</summary>
+    private static readonly JsonNode WorkloadViewExample = JsonNode.Parse("""
+        {"id": "web-1", "node": "node-1", "interface": "veth-web1", "addresses": ["198.18.0.2"], "labels": {"app": "web", "env": "prod"},
+         "namespace": "shop", "ports": {"http": "TCP/80"}, "mode": "protect", "identity": 256}
+        """)!;
+
+    private static readonly JsonNode NodeExample = JsonNode.Parse("""
+        {"name": "node-1", "agentConnected": true, "revision": 42, "appliedRevision": 42, "lastSeen": "2026-12-06T18:00:00Z",
+         "endpoints": 3, "policyEntries": 12, "lastAck": null, "hold": null, "wouldDeny": null}
+        """)!;
+
+    private static readonly JsonNode WhyExample = JsonNode.Parse("""
+        {"verdict": "allowed", "summary": "a -> b TCP/80: allowed by b's ingress rules: policy-allow (b-accepts-a/ingress/0).",
+         "source": {"address": "198.18.0.1", "workload": "a", "node": "node-1"},
+         "destination": {"address": "198.18.0.2", "workload": "b", "node": "node-1"}, "protocol": "TCP", "port": 80,
+         "egress": {"workload": "a", "direction": "egress", "allowed": true, "reason": "default-allow", "rule": null, "policy": null,
+                    "mode": "protect", "remoteIdentity": 257, "wouldDeny": false},
+         "ingress": {"workload": "b", "direction": "ingress", "allowed": true, "reason": "policy-allow", "rule": "b-accepts-a/ingress/0",
+                     "policy": "b-accepts-a", "mode": "protect", "remoteIdentity": 256, "wouldDeny": false}}
+        """)!;
+
+    private static readonly JsonNode FlowsExample = JsonNode.Parse("""
+        {"items": [{"firstSeen": "2026-12-06T18:00:00Z", "lastSeen": "2026-12-06T18:00:05Z", "node": "node-1",
+                    "src": {"workload": "a", "namespace": "default", "address": "198.18.0.1"},
+                    "dst": {"workload": "b", "namespace": "default", "address": "198.18.0.2", "port": 80},
+                    "protocol": "TCP", "verdict": "allow", "policy": "b-accepts-a", "reason": "rule", "connections": 3, "packets": 9, "bytes": 780}],
+         "next": null}
+        """)!;
+
+    private static readonly JsonNode TopologyExample = JsonNode.Parse("""
+        {"nodes": [{"id": "a", "level": "workload", "labels": {"app": "a"}}, {"id": "b", "level": "workload", "labels": {"app": "b"}}],
+         "edges": [{"src": "a", "dst": "b", "ports": ["TCP/80"], "verdicts": {"allow": 3, "deny": 0, "would-deny": 0},
+                    "policies": ["b-accepts-a"], "lastSeen": "2026-12-06T18:00:05Z"}]}
+        """)!;
+
+    /// <summary>Examples of answers, by the schema type they illustrate (a list of a type shows a one-item list).</summary>
     public static readonly IReadOnlyDictionary<Type, JsonNode> ResponseExamples = new Dictionary<Type, JsonNode>
     {
         [typeof(PolicySpec)] = PolicyExample,
         [typeof(WorkloadSpec)] = WorkloadExample,
+        [typeof(WorkloadView)] = WorkloadViewExample,
+        [typeof(Grains.Interfaces.Nodes.NodeStatus)] = NodeExample,
+        [typeof(Explain.WhyAnswer)] = WhyExample,
+        [typeof(Flows.FlowListView)] = FlowsExample,
+        [typeof(Grains.Interfaces.Flows.TopologyView)] = TopologyExample,
+        [typeof(HealthReport)] = JsonNode.Parse("""{"status": "ok", "nodes": 3, "error": null}""")!,
+        [typeof(ReadinessReport)] = JsonNode.Parse("""{"status": "ready", "checks": {"membership": "ok", "storage": "ok"}}""")!,
     };
+
+    /// <summary>The example of a type, or of its element type as a one-item list.</summary>
+    public static JsonNode? ExampleOf(Type type)
+    {
+        if (ResponseExamples.TryGetValue(type, out var example))
+            return example.DeepClone();
+        var element = type.IsArray ? type.GetElementType()
+            : type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0] : null;
+        return element is not null && ResponseExamples.TryGetValue(element, out var item) ? new JsonArray(item.DeepClone()) : null;
+    }
 }

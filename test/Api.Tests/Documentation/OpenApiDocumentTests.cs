@@ -38,6 +38,24 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
     }
 
     [Theory]
+    [InlineData("/api/v1/workloads", "get", "200", "identity")]
+    [InlineData("/api/v1/workloads/{id}", "get", "200", "addresses")]
+    [InlineData("/api/v1/policies/{id}", "get", "200", "selector")]
+    [InlineData("/api/v1/nodes", "get", "200", "appliedRevision")]
+    [InlineData("/api/v1/why", "get", "200", "verdict")]
+    [InlineData("/api/v1/flows", "get", "200", "items")]
+    [InlineData("/api/v1/topology", "get", "200", "edges")]
+    [InlineData("/readyz", "get", "200", "checks")]
+    public async Task Document_MainAnswers_HaveExamples(string path, string method, string status, string property)
+    {
+        var document = await DocumentAsync();
+        var example = document["paths"]![path]![method]!["responses"]![status]!["content"]!["application/json"]!["example"];
+        Assert.NotNull(example);
+        var first = example is JsonArray list ? list[0]! : example!;
+        Assert.NotNull(first[property]);
+    }
+
+    [Theory]
     [InlineData("/api/v1/policies", "post", "400")]
     [InlineData("/api/v1/policies", "post", "409")]
     [InlineData("/api/v1/policies/{id}", "get", "404")]
