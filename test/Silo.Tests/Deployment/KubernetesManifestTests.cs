@@ -100,6 +100,11 @@ public sealed class KubernetesManifestTests
         var volume = Deployment.Spec.Template.Spec.Volumes.Single(v => v.Name == mount.Name);
         var secret = KubernetesManifests.Single<V1Secret>(volume.Secret.SecretName);
         Assert.Contains(Path.GetFileName(file), secret.StringData.Keys);
+        // The silo runs as a non-root user: the file must be readable by it (group-owned through fsGroup).
+        var pod = Deployment.Spec.Template.Spec.SecurityContext;
+        Assert.True(pod.RunAsNonRoot);
+        Assert.Equal(pod.RunAsGroup, pod.FsGroup);
+        Assert.Equal(Convert.ToInt32("440", 8), volume.Secret.DefaultMode);
     }
 
     [Theory]
