@@ -14,7 +14,14 @@ CONSOLE_SRC   := $(shell find $(CONSOLE_DIR)/src -type f 2>/dev/null) $(wildcard
 CONSOLE_NPM   := $(CONSOLE_DIR)/node_modules/.package-lock.json
 CONSOLE_STAMP := $(CONSOLE_DIR)/dist/index.html
 
-.PHONY: all deps build bpf console run test bench clean
+.PHONY: all deps deps-test build bpf console run test bench clean
+# What make run builds: the three programs it starts and the projects they reference, no test project.
+# The stamp is newer than every source when nothing changed, so a second make run starts at once.
+RUN_SRC    := $(shell find Silo Grains Grains.Interfaces Api Dashboard NodeAgent Bpf Cli deploy/sql -type f \
+                -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' 2>/dev/null) \
+              Directory.Build.props Directory.Packages.props
+RUN_STAMP  := out/.run-build-ok
+TEST_DEPS_STAMP := out/.deps-test-ok
 
 all: build
 
@@ -27,6 +34,15 @@ deps:
 $(DEPS_STAMP):
 	@scripts/deps.sh
 	@mkdir -p out && touch $(DEPS_STAMP)
+
+# Packages only the tests and benchmarks use (PostgreSQL, Chromium, iperf3, nftables...).
+deps-test:
+	@scripts/deps.sh test
+	@mkdir -p out && touch $(DEPS_STAMP) $(TEST_DEPS_STAMP)
+
+$(TEST_DEPS_STAMP):
+	@scripts/deps.sh test
+	@mkdir -p out && touch $(TEST_DEPS_STAMP)
 
 bpf: $(BPF_OBJ)
 
@@ -59,14 +75,21 @@ build: $(DEPS_STAMP) $(BPF_OBJ) $(CONSOLE_STAMP)
 	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) --no-build -nologo -o out/bin
 	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) --no-build -nologo -o out/bin
+	@touch $(RUN_STAMP)
 
-run: build
+$(RUN_STAMP): $(RUN_SRC) $(BPF_OBJ) $(CONSOLE_STAMP) | $(DEPS_STAMP)
+	$(DOTNET) publish Silo/Silo.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	$(DOTNET) publish NodeAgent/NodeAgent.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	$(DOTNET) publish Cli/Cli.csproj -c $(CONFIG) -nologo -clp:NoSummary -o out/bin
+	@touch $@
+
+run: $(DEPS_STAMP) $(RUN_STAMP)
 	@scripts/run.sh
 
-test: build
+test: build $(TEST_DEPS_STAMP)
 	@scripts/test.sh
 
-bench: build $(BENCH_OBJ)
+bench: build $(BENCH_OBJ) $(TEST_DEPS_STAMP)
 	@scripts/bench.sh
 
 clean:

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
 using OpenTelemetry.Resources;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -29,7 +30,7 @@ public static class ApiEndpoints
     public static IServiceCollection AddMicroSegApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", Documentation.OpenApiDocumentation.Configure);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GrainCallStatistics>();
@@ -79,11 +80,15 @@ public static class ApiEndpoints
         RecommendationEndpoints.Map(api);
         SimulationEndpoints.Map(api);
         ProvisionEndpoints.Map(api);
+        WhyEndpoints.Map(api);
         HealthEndpoints.Map(app);
+        ReadinessEndpoints.Map(app);
         var metrics = MetricsEndpoints.Map(app);
         if (!security.OpenMetrics)
             metrics.RequireAuthorization(ApiPolicies.Viewer);
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The API reference page; its script is served from the package, and no web fonts are fetched.
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("MicroSeg API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
         return app;
     }
 

@@ -19,6 +19,9 @@ internal static class CliApp
         root.Subcommands.Add(SimulateCommand.Create(options, env));
         root.Subcommands.Add(ProvisionCommand.Create(options, env));
         root.Subcommands.Add(RevertCommand.Create(options, env));
+        root.Subcommands.Add(FlowsCommand.Create(options, env));
+        root.Subcommands.Add(TopologyCommand.Create(options, env));
+        root.Subcommands.Add(WhyCommand.Create(options, env));
         return root;
     }
 

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs what building, running and testing MicroSeg needs on Debian 12, and nothing
-# that is already there. Idempotent: a second run installs nothing and exits quickly.
+# Installs what building and running MicroSeg needs on Debian 12 ('scripts/deps.sh'), or that
+# plus what only the tests and benchmarks use ('scripts/deps.sh test'), and nothing that is
+# already there. Idempotent: a second run installs nothing and exits quickly.
 set -euo pipefail
 
 packages=(
   clang llvm libbpf-dev libbpf1 bpftool   # BPF object build and loading
-  iproute2 iputils-ping iperf3            # network namespaces, veths, tc; real-traffic tests
-  nftables iptables gcc                   # the peer benchmark (scripts/bench-peers.sh)
+  iproute2                                # network namespaces, veths, tc
   netcat-openbsd                          # the README walkthrough
-  postgresql                              # cluster-mode storage and membership
-  chromium                                # dashboard tests (Playwright drives Debian's Chromium)
-  make ca-certificates curl
+  make ca-certificates curl               # make run waits on /healthz with curl
 )
+if [ "${1:-}" = test ]; then
+  packages+=(
+    iputils-ping iperf3                   # real-traffic tests
+    nftables iptables gcc                 # the peer benchmark (scripts/bench-peers.sh)
+    postgresql                            # cluster-mode tests start their own PostgreSQL
+    chromium                              # dashboard tests (Playwright drives Debian's Chromium)
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

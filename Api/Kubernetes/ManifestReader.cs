@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using MicroSeg.Grains.Interfaces.Validation;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+// Scalar.AspNetCore (the API reference page) brings a root namespace named Scalar.
+using YamlScalar = YamlDotNet.Core.Events.Scalar;
 
 namespace MicroSeg.Api.Kubernetes;
 
@@ -112,7 +114,7 @@ internal static partial class ManifestReader
                     case MappingEnd or SequenceEnd:
                         Close();
                         break;
-                    case Scalar scalar:
+                    case YamlScalar scalar:
                         Value(Scalar(scalar, line), 0, 1, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value, line, scalar.Value);
                         break;
                     case AnchorAlias alias:
@@ -186,7 +188,7 @@ internal static partial class ManifestReader
         }
     }
 
-    private static JsonNode? Scalar(Scalar scalar, int line)
+    private static JsonNode? Scalar(YamlScalar scalar, int line)
     {
         var value = scalar.Value ?? "";
         if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any))

@@ -48,5 +48,42 @@ internal sealed class ApiClient(HttpClient http) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads a server-sent event stream (GET with Accept: text/event-stream) and yields each event's data as JSON,
+    /// until the server ends it or <paramref name="ct"/> is cancelled (Ctrl-C).
+    /// </summary>
+    public async IAsyncEnumerable<JsonNode> StreamAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"server: cannot reach {http.BaseAddress}: {ex.Message} (set --server, MICROSEG_SERVER or the config file).");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw ApiProblemException.From(HttpMethod.Get, path, response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+            var data = new StringBuilder();
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (line.StartsWith("data:", StringComparison.Ordinal))
+                    data.Append(line.AsSpan(5).TrimStart());
+                else if (line.Length == 0 && data.Length > 0)
+                {
+                    if (JsonNode.Parse(data.ToString()) is { } node)
+                        yield return node;
+                    data.Clear();
+                }
+            }
+        }
+    }
+
     public void Dispose() => http.Dispose();
 }

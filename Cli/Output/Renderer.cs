@@ -20,7 +20,7 @@ internal static class Renderer
                 env.Out.WriteLine(data?.ToJsonString(Indented) ?? "null");
                 break;
             case OutputFormat.Yaml:
-                env.Out.Write(new SerializerBuilder().Build().Serialize(ToPlain(data)));
+                env.Out.Write(ToYaml(data));
                 break;
             default:
                 WriteTable(env.CreateConsole(), data, columns);
@@ -61,6 +61,9 @@ internal static class Renderer
         JsonArray array => $"{array.Count} rule(s)",
         _ => node.ToJsonString(),
     };
+
+    /// <summary>JSON as plain YAML.</summary>
+    public static string ToYaml(JsonNode? data) => new SerializerBuilder().Build().Serialize(ToPlain(data));
 
     /// <summary>JSON → dictionaries, lists and scalars so YamlDotNet writes plain YAML.</summary>
     private static object? ToPlain(JsonNode? node) => node switch

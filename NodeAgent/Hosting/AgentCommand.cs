@@ -29,6 +29,8 @@ internal static class AgentCommand
             Description = "how long flow events are summed before they go to the control plane, e.g. 5s, 500ms, 1m",
             DefaultValueFactory = _ => "5s",
         };
+        var logFormat = new Option<string>("--log-format") { Description = "console log format: simple, or json (one object per line, for log collectors)", DefaultValueFactory = _ => defaults.LogFormat };
+        logFormat.AcceptOnlyFromAmong(ConsoleLogFormat.Names);
 
         var flowEventLimit = new Option<uint>("--flow-event-limit")
         {
@@ -50,6 +52,7 @@ internal static class AgentCommand
             node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
+        root.Options.Add(logFormat);
         root.SetAction((parse, cancellationToken) =>
         {
             var options = defaults with
@@ -64,6 +67,7 @@ internal static class AgentCommand
                 FlowEventsPerSecond = parse.GetValue(flowEventLimit),
                 TlsDirectory = parse.GetValue(noTls) ? null : Path.GetFullPath(parse.GetValue(tlsDir)!),
                 NoTls = parse.GetValue(noTls),
+                LogFormat = parse.GetValue(logFormat)!,
             };
             if (Durations.TryParse(parse.GetValue(flowInterval)!, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
                 options = options with { FlowInterval = interval };

@@ -29,11 +29,11 @@ internal static class AgentHost
             return 2;
         }
         options = options with { Tls = tls };
-        using var host = Build(options, logging => logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        }));
+        using var host = Build(options, logging => ConsoleLogFormat.Add(logging, options.LogFormat));
+        // Every event of this process carries its node (a scope flows into the loops the host starts), so a
+        // collector reading many agents' JSON lines can tell them apart without parsing messages.
+        using var nodeScope = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MicroSeg.NodeAgent")
+            .BeginScope(new Dictionary<string, object> { ["Node"] = options.Node });
         try
         {
             await host.RunAsync(cancellationToken);
@@ -108,7 +108,7 @@ internal static class AgentHost
                 o.ClusterId = "microseg";
                 o.ServiceId = "microseg";
             });
-            client.UseStaticClustering([.. options.Gateways.Select(GatewayEndpoint.Parse)]);
+            client.UseStaticClustering([.. options.Gateways.SelectMany(GatewayEndpoint.ParseAll)]);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<UnboundedGatewayRetry>();
             options.Tls?.Configure(client);

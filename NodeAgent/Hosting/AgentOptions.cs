@@ -70,6 +70,8 @@ internal sealed record AgentOptions
 
     /// <summary>The loaded certificate (from <see cref="TlsDirectory"/>); null for a plain-text agent.</summary>
     public Security.AgentTls? Tls { get; init; }
+    /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>
+    public string LogFormat { get; init; } = ConsoleLogFormat.Simple;
 
     public string PinDirectory => Path.Combine(PinRoot, Node);
 }

@@ -41,6 +41,11 @@ internal sealed record SiloCommandOptions
 
     /// <summary>Node name of this host's agent, whose certificate the embedded silo issues on first start. Default: the short host name, lower case.</summary>
     public string LocalNode { get; init; } = Environment.MachineName.Split('.')[0].ToLowerInvariant().Replace('_', '-');
+    /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>
+    public string LogFormat { get; init; } = ConsoleLogFormat.Simple;
+
+    /// <summary>When true (cluster mode in a Kubernetes pod), Orleans' Kubernetes hosting is on. Default false.</summary>
+    public bool Kubernetes { get; init; }
 
     /// <summary>Silo name in logs and cluster views. Default: the host name.</summary>
     public string Name { get; init; } = Environment.MachineName;

@@ -19,17 +19,18 @@ internal static class SiloHost
             await Console.Error.WriteLineAsync($"microseg-silo: {error}");
             return 2;
         }
+        if (PortAvailability.FindTaken(options) is { } taken)
+        {
+            await Console.Error.WriteLineAsync($"microseg-silo: {taken}");
+            return 1;
+        }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Http);
         // Kestrel's default (30 MB) would let one request hold that much before any handler sees it; a batch of
         // 10k NetworkPolicies is about 8 MB. Larger bodies answer 413.
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        ConsoleLogFormat.Add(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         // Orleans runs placement through a Polly pipeline that logs every call at Information.
@@ -75,7 +76,10 @@ internal static class SiloHost
         {
             SiloConfiguration.Configure(silo, options);
             tls?.Configure(silo);
+            if (options.Kubernetes)
+                silo.UseKubernetesHosting();
         });
+        builder.Services.AddSingleton<Api.Diagnostics.IReadinessProbe>(new StorageReadinessProbe(options));
         builder.Services.AddMicroSegApi();
         ConfigureSecurity(builder.Services, options);
 
@@ -90,6 +94,12 @@ internal static class SiloHost
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;
+        }
+        catch (Exception e) when (PortAvailability.IsAddressInUse(e))
+        {
+            // Taken between the check above and the bind: the message names the address.
+            await Console.Error.WriteLineAsync($"microseg-silo: a port is already in use by another process: {e.Message}");
+            return 1;
         }
         app.Logger.LogInformation("MicroSeg silo {Name} ready: API on {Http}, Orleans dashboard on {Http}/dashboard, gateway port {Gateway}, cluster identity {Identity}, {Storage}",
             options.Name, options.Http, options.Http, options.GatewayPort, identity,
@@ -136,6 +146,8 @@ internal static class SiloHost
             return $"--silo-port {options.SiloPort} is out of range 1-65535.";
         if (options.GatewayPort is < 1 or > 65535)
             return $"--gateway-port {options.GatewayPort} is out of range 1-65535.";
+        if (options.Kubernetes && options.Postgres is null)
+            return "--kubernetes needs cluster mode: give --postgres (or MICROSEG_POSTGRES).";
         if (options.Postgres is { Length: 0 })
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
         if (options.OidcAuthority is { } oidc && (!Uri.TryCreate(oidc, UriKind.Absolute, out var issuer) || issuer.Scheme != "https"))

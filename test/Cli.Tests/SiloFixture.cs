@@ -23,8 +23,11 @@ namespace MicroSeg.Cli.Tests;
 public sealed class SiloFixture : IAsyncLifetime
 {
     private WebApplication? _app;
-    // Flow history (SQLite) for the commands that read it: recommend, simulate.
+    // Flow history (SQLite) for the commands that read it: flows, topology, why, recommend, simulate.
     private readonly string _flowHistoryDir = Directory.CreateTempSubdirectory("microsegctl-flows-").FullName;
+
+    /// <summary>The silo's services, for tests that report flows as an agent would.</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public string Server { get; private set; } = "";
 

@@ -25,7 +25,10 @@ internal sealed partial class ChildProcess : IDisposable
     /// <summary>The process id (e.g. to read its memory from /proc).</summary>
     public int Id => _process.Id;
 
-    public static ChildProcess Start(string name, string path, params string[] args)
+    public static ChildProcess Start(string name, string path, params string[] args) => Start(name, path, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a process with extra environment variables (as a systemd EnvironmentFile gives them).</summary>
+    public static ChildProcess Start(string name, string path, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -35,6 +38,8 @@ internal sealed partial class ChildProcess : IDisposable
         };
         foreach (var a in args)
             info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
