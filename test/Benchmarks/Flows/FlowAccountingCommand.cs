@@ -68,6 +68,7 @@ internal static class FlowAccountingCommand
         [
             "--node", node, "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--bpf-object", Path.GetFullPath("out/bpf/microseg.bpf.o"),
             "--pin-root", pinRoot, "--conntrack-entries", "1048576", "--flow-interval", interval, "--metrics", $"127.0.0.1:{metricsPort}",
+            "--no-tls", // the benchmark's embedded silo listens in plain text (TLS is SiloHost's, not SiloConfiguration's)
         ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         agent.OutputDataReceived += (_, _) => { };
         agent.ErrorDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine($"agent: {line}"); };
