@@ -23,6 +23,8 @@ public sealed class DatapathFixture : IDisposable
                 ObjectPath = RepoLayout.BpfObjectPath,
                 PinDirectory = PinDirectory,
                 ConntrackMaxEntries = 4096,
+                // Short enough that a test can write an entry idle past it on a machine booted minutes ago (CI).
+                ConntrackTimeouts = new ConntrackTimeouts { TcpEstablished = TimeSpan.FromMinutes(2) },
             });
             Events = Datapath.OpenEvents();
         }

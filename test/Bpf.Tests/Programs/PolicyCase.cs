@@ -100,7 +100,11 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
     /// <summary>A conntrack entry of <paramref name="flow"/> last seen <paramref name="idleSeconds"/> ago, as the programs would have left it.</summary>
     public void TrackedFlow(OpenedFlow flow, ConntrackState state, uint ruleId, int idleSeconds = 0)
     {
-        var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds() - (ulong)idleSeconds * 1_000_000_000UL;
+        var clock = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
+        var idle = (ulong)idleSeconds * 1_000_000_000UL;
+        // The programs' clock counts from boot: an entry idle for longer than the machine has been up cannot be written.
+        Assert.True(idle < clock, $"a flow idle for {idleSeconds} s needs a machine up for longer (up {clock / 1_000_000_000UL} s)");
+        var now = clock - idle;
         Datapath.Conntrack.Update(flow.Key, new ConntrackValue
         {
             CreatedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,

@@ -80,7 +80,9 @@ internal static partial class PolicyCases
             Arrange = c =>
             {
                 c.Endpoint(EndpointFlags.IngressIsolated);
-                c.TrackedFlow(c.Flow(Ingress, Tcp, Peer, 40000, Local, 80), ConntrackState.Established, 99, idleSeconds: 7 * 3600);
+                // Idle a minute past the loaded timeout (the fixture's, short: "hours ago" does not exist on a machine up for less).
+                c.TrackedFlow(c.Flow(Ingress, Tcp, Peer, 40000, Local, 80), ConntrackState.Established, 99,
+                    idleSeconds: (int)c.Datapath.ConntrackTimeouts.TcpEstablished.TotalSeconds + 60);
             },
             Steps = [new(ToWorkload, PeerToLocal80, TcActShot, DefaultDeny)],
             Events = [new(FlowVerdict.Denied, DefaultDeny, 0, World)],
