@@ -2,7 +2,7 @@ using System.Net;
 using MicroSeg.Api.Explain;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
-using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Explain;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
@@ -50,8 +50,9 @@ internal static class WhyEndpoints
             return ApiProblems.Invalid(errors);
 
         var p = (ushort)(hasPorts ? port!.Value : 0);
-        var egress = source!.Workload is { } s ? await DecideAsync(grains, s, TrafficDirection.Egress, dstAddress, number, p) : null;
-        var ingress = destination!.Workload is { } d ? await DecideAsync(grains, d, TrafficDirection.Ingress, srcAddress, number, p) : null;
+        // One evaluator decides for why, simulations and recommendations (Grains/Rules/RuleEvaluator).
+        var (egress, ingress) = await grains.GetGrain<IConnectionExplainGrain>(0).ExplainAsync(new ConnectionQuery(
+            source!.Workload?.Spec.Id, srcAddress.ToString(), destination!.Workload?.Spec.Id, dstAddress.ToString(), number, p));
         var denied = new[] { egress, ingress }.FirstOrDefault(v => v is { Allowed: false });
         var deciding = denied ?? new[] { ingress, egress }.FirstOrDefault(v => v is { Reason: "policy-allow" }) ?? ingress ?? egress;
         var what = $"{src} -> {dst} {proto.ToUpperInvariant()}{(hasPorts ? $"/{p}" : "")}";
@@ -101,13 +102,5 @@ internal static class WhyEndpoints
         var s = Pick("src", src);
         var d = Pick("dst", dst);
         return (s ?? IPAddress.None, d ?? IPAddress.None);
-    }
-
-    private static async Task<DirectionVerdict?> DecideAsync(IGrainFactory grains, WorkloadRecord workload, TrafficDirection direction, IPAddress peer, byte protocol, ushort port)
-    {
-        var rules = await grains.GetGrain<INodeGrain>(workload.Spec.Node).GetRulesAsync();
-        // A workload without an interface on its node is not enforced on: no endpoint, no verdict on this side.
-        var endpoint = rules.Endpoints.FirstOrDefault(e => e.WorkloadId == workload.Spec.Id);
-        return endpoint is null ? null : VerdictExplainer.Decide(rules, endpoint, direction, peer, protocol, port);
     }
 }

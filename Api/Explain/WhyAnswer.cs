@@ -1,5 +1,4 @@
-using MicroSeg.Grains.Interfaces.Nodes;
-using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Interfaces.Explain;
 
 namespace MicroSeg.Api.Explain;
 
@@ -20,16 +19,3 @@ public sealed record WhyAnswer(
 /// <param name="Workload">The workload holding the address, or null (outside MicroSeg: world or a CIDR peer).</param>
 /// <param name="Node">The workload's node, or null.</param>
 public sealed record WhyPeer(string Address, string? Workload, string? Node);
-
-/// <summary>What one workload's node rules decide for one direction.</summary>
-/// <param name="Workload">The workload enforcing.</param>
-/// <param name="Direction">ingress (toward it) or egress (from it).</param>
-/// <param name="Allowed">Whether the packet passes (a monitor-mode workload passes everything).</param>
-/// <param name="Reason">policy-allow, policy-deny, default-deny (isolated, nothing allows it) or default-allow (not isolated).</param>
-/// <param name="Rule">The deciding rule, "policy-id/ingress/0", or null for defaults.</param>
-/// <param name="Policy">The deciding policy's id, or null.</param>
-/// <param name="Mode">The workload's effective enforcement mode.</param>
-/// <param name="RemoteIdentity">The identity the node gives the peer (2 = world).</param>
-/// <param name="WouldDeny">True when monitor mode let through what protect mode would drop.</param>
-public sealed record DirectionVerdict(
-    string Workload, TrafficDirection Direction, bool Allowed, string Reason, string? Rule, string? Policy, EnforcementMode Mode, uint RemoteIdentity, bool WouldDeny);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MicroSeg.Grains.Interfaces.Validation;
+using MicroSeg.Hosting;
 
 namespace MicroSeg.NodeAgent.Hosting;
 

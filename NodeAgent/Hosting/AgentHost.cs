@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using MicroSeg.Hosting;
 
 namespace MicroSeg.NodeAgent.Hosting;
 

@@ -1,3 +1,5 @@
+using MicroSeg.Hosting;
+
 namespace MicroSeg.NodeAgent.Hosting;
 
 /// <summary>Settings of one node agent.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-namespace MicroSeg.Silo.Hosting;
+// Compiled into both microseg-silo and microseg-agent (NodeAgent.csproj links this file): the two share no
+// assembly but their own contracts, and a logging helper has no place in the grain interfaces.
+namespace MicroSeg.Hosting;
 
 /// <summary>
 /// The console log format, from --log-format: "simple" (one human-readable line per event) or "json" (one JSON

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MicroSeg.Hosting;
 
 namespace MicroSeg.Silo.Hosting;
 

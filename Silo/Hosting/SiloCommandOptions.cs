@@ -1,3 +1,5 @@
+using MicroSeg.Hosting;
+
 namespace MicroSeg.Silo.Hosting;
 
 /// <summary>Settings of one silo process, from the command line.</summary>

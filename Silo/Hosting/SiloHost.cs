@@ -6,6 +6,7 @@ using MicroSeg.Silo.Security;
 using MicroSeg.Silo.Security.Certificates;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
+using MicroSeg.Hosting;
 
 namespace MicroSeg.Silo.Hosting;
 

@@ -79,6 +79,36 @@ public sealed class RuleEvaluatorTests
         Assert.Equal(new EvaluatedVerdict(true, "no-policy", "none", null), evaluator.Evaluate("203.0.113.1", "203.0.113.2", 6, 80));
     }
 
+    /// <summary>
+    /// When several allows match, the evaluator names the one Bpf/lib/policy.h reports: it probes this peer's exact
+    /// port, its port ranges, its whole protocol, then the same for any peer, and only then "any protocol" rules.
+    /// (GET /api/v1/why names this rule; before the two evaluators were merged, RuleEvaluator named "a-all" in both cases.)
+    /// </summary>
+    [Fact]
+    public void Evaluate_SeveralAllows_NamesTheMostSpecificAsTheDataPlaneProbes()
+    {
+        WorkloadRecord[] workloads =
+        [
+            new(new WorkloadSpec { Id = "a", Node = "n1", Interface = "va", Addresses = ["198.18.51.1"], Labels = new Dictionary<string, string> { ["app"] = "a" } }, 256),
+            new(new WorkloadSpec { Id = "b", Node = "n2", Interface = "vb", Addresses = ["198.18.51.2"], Labels = new Dictionary<string, string> { ["app"] = "b" } }, 257),
+        ];
+        var b = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "b" } };
+        PolicyPeer[] fromA = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "a" } } }];
+        PolicySpec Policy(string id, PolicyRule rule) => new() { Id = id, Selector = b, Ingress = [rule] };
+        var anyPeer80 = Policy("any-80", new PolicyRule { Ports = [new PolicyPort { Port = 80 }] });
+        var aEverything = Policy("a-all", new PolicyRule { From = fromA });
+        var aRange = Policy("a-range", new PolicyRule { From = fromA, Ports = [new PolicyPort { Port = 80, EndPort = 90 }] });
+
+        var withRange = new RuleEvaluator(new ClusterRuleModel(workloads, [aEverything, aRange, anyPeer80], NamespaceLabels.Empty));
+        // This peer's range ranks before any peer's exact port and before this peer's "any protocol".
+        Assert.Equal(new EvaluatedVerdict(true, "rule", "ingress of b", "a-range/ingress/0"), withRange.Evaluate("198.18.51.1", "198.18.51.2", 6, 80));
+        var withoutRange = new RuleEvaluator(new ClusterRuleModel(workloads, [aEverything, anyPeer80], NamespaceLabels.Empty));
+        // Any peer's exact port ranks before this peer's "any protocol".
+        Assert.Equal(new EvaluatedVerdict(true, "rule", "ingress of b", "any-80/ingress/0"), withoutRange.Evaluate("198.18.51.1", "198.18.51.2", 6, 80));
+        // Only the "any protocol" rule admits ICMP.
+        Assert.Equal(new EvaluatedVerdict(true, "rule", "ingress of b", "a-all/ingress/0"), withoutRange.Evaluate("198.18.51.1", "198.18.51.2", 1, null));
+    }
+
     private static bool Oracle(Dictionary<string, PolicyOracle> oracles, WorkloadRecord src, string srcAddress, WorkloadRecord? dst, string dstAddress, byte protocol, ushort port)
     {
         if (src.Spec.Interface is not null && !oracles[src.Spec.Node].Allows(src.Spec.Id, srcAddress, null, dstAddress, protocol, port))

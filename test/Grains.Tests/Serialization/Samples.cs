@@ -3,6 +3,7 @@ using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Addresses;
 using MicroSeg.Grains.Interfaces.Flows;
 using MicroSeg.Grains.Interfaces.Audit;
+using MicroSeg.Grains.Interfaces.Explain;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -88,6 +89,9 @@ internal static class Samples
 
     private static readonly SimulatedFlow Simulated = new(Flow, "allow", "deny", "ingress of b: default-deny (b-accepts-a)");
 
+    private static readonly DirectionVerdict Verdict =
+        new("web-1", TrafficDirection.Egress, true, "policy-allow", "web/egress/1", "web", EnforcementMode.Protect, 300, WouldDeny: false);
+
     public static readonly IReadOnlyDictionary<string, object> Messages = new Dictionary<string, object>
     {
         ["WorkloadSpec"] = Workload,
@@ -152,6 +156,9 @@ internal static class Samples
         ["SimulatedFlow"] = Simulated,
         ["ProvisionVersion"] = new ProvisionVersion(3, DateTimeOffset.UnixEpoch, "admin", "recommendation/r-1", [new ProvisionedChange("web", null, Policy)], Applied: true),
         ["ProvisionedChange"] = new ProvisionedChange("web", Policy, null),
+        ["ConnectionQuery"] = new ConnectionQuery("web-1", "198.18.0.1", null, "203.0.113.9", 6, 443),
+        ["ConnectionVerdicts"] = new ConnectionVerdicts(Verdict, null),
+        ["DirectionVerdict"] = new DirectionVerdict("db-1", TrafficDirection.Ingress, true, "policy-deny", "db/ingress/0", "db", EnforcementMode.Monitor, 2, WouldDeny: true),
     };
 
 }

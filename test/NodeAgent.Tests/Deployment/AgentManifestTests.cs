@@ -39,6 +39,23 @@ public sealed class AgentManifestTests
     }
 
     [Fact]
+    public void AgentTls_IsOn_AndItsDirectoryIsTheHostsPerNodeCertificateDirectory()
+    {
+        // The gateways accept only TLS clients with an agent certificate naming the node, so one Secret cannot
+        // serve a DaemonSet: each host provides its own ca.crt, agent.crt and agent.key.
+        Assert.DoesNotContain("--no-tls", Agent.Args);
+        var directory = KubernetesManifests.Arg(Agent, "--tls-dir")!;
+        Assert.Equal(new AgentOptions().TlsDirectory, directory);
+        var mount = Agent.VolumeMounts.Single(m => m.MountPath == directory);
+        Assert.True(mount.ReadOnlyProperty);
+        var volume = DaemonSet.Spec.Template.Spec.Volumes.Single(v => v.Name == mount.Name);
+        Assert.Equal(directory, volume.HostPath.Path);
+        // "Directory", not "DirectoryOrCreate": a node without its certificate does not start an agent (fail closed).
+        Assert.Equal("Directory", volume.HostPath.Type);
+        Assert.Null(volume.Secret);
+    }
+
+    [Fact]
     public void AgentGateway_IsTheSilosHeadlessGatewayService()
     {
         var gateway = KubernetesManifests.Arg(Agent, "--gateway")!;

@@ -1,6 +1,8 @@
 using k8s;
 using k8s.Models;
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Silo.Hosting;
+using MicroSeg.Silo.Security.Certificates;
 using MicroSeg.Testing;
 using MicroSeg.Testing.Deployment;
 using Orleans.Hosting.Kubernetes;
@@ -105,6 +107,57 @@ public sealed class KubernetesManifestTests
         Assert.True(pod.RunAsNonRoot);
         Assert.Equal(pod.RunAsGroup, pod.FsGroup);
         Assert.Equal(Convert.ToInt32("440", 8), volume.Secret.DefaultMode);
+    }
+
+    [Fact]
+    public void SiloTls_IsOn_AndItsDirectoryIsASecretHoldingWhatTheSiloLoads()
+    {
+        // TLS is on by default and a cluster silo refuses to start without ca.crt, silo.crt and silo.key in --tls-dir.
+        Assert.DoesNotContain("--no-tls", Silo.Args);
+        var directory = KubernetesManifests.Arg(Silo, "--tls-dir")!;
+        var mount = Silo.VolumeMounts.Single(m => m.MountPath == directory);
+        Assert.True(mount.ReadOnlyProperty);
+        // No mount nests inside another (a read-only Secret volume cannot hold the mount point of a second one).
+        Assert.All(Silo.VolumeMounts, m => Assert.DoesNotContain(Silo.VolumeMounts, o => o != m && o.MountPath.StartsWith(m.MountPath + "/", StringComparison.Ordinal)));
+        var volume = Deployment.Spec.Template.Spec.Volumes.Single(v => v.Name == mount.Name);
+        var secret = KubernetesManifests.Single<V1Secret>(volume.Secret.SecretName);
+        string[] files = [ClusterAuthority.CertificateFile, SiloTls.SiloStem + ".crt", SiloTls.SiloStem + ".key"];
+        Assert.Equal(files.Order(StringComparer.Ordinal), secret.StringData.Keys.Order(StringComparer.Ordinal));
+        // The CA's private key never goes into the cluster: whoever holds it can make silo certificates.
+        Assert.DoesNotContain(secret.StringData.Keys, k => k.StartsWith("ca.key", StringComparison.Ordinal));
+        // The key is readable by the silo's non-root user through fsGroup, and by no one else.
+        Assert.Equal(Convert.ToInt32("440", 8), volume.Secret.DefaultMode);
+        Assert.Equal(Deployment.Spec.Template.Spec.SecurityContext.RunAsGroup, Deployment.Spec.Template.Spec.SecurityContext.FsGroup);
+    }
+
+    [Fact]
+    public void SiloTls_TheOneCertificateTheSecretHolds_LoadsForEveryReplica_WithoutTheCaKey()
+    {
+        // Made as secrets.example.yaml says: one silo certificate naming the gateway Service, no pod address.
+        var work = Directory.CreateTempSubdirectory("microseg-k8s-tls-").FullName;
+        try
+        {
+            var authority = ClusterAuthority.OpenOrCreate(Path.Combine(work, "ca"), TimeProvider.System);
+            using var issued = authority.Issue(ClusterCertificate.Silo, "microseg-silo", [], ["microseg-gateway.microseg.svc.cluster.local"], TimeProvider.System);
+            authority.Write(issued, Path.Combine(work, "issued"), SiloTls.SiloStem);
+            var mounted = Directory.CreateDirectory(Path.Combine(work, "mounted")).FullName;
+            foreach (var key in KubernetesManifests.Single<V1Secret>("microseg-silo-tls").StringData.Keys)
+                File.Copy(Path.Combine(work, "issued", key), Path.Combine(mounted, key));
+
+            foreach (var (pod, ip) in new[] { ("microseg-silo-abc", "10.1.2.3"), ("microseg-silo-def", "10.9.8.7") })
+            {
+                var args = KubernetesManifests.ExpandedArgs(Silo, new Dictionary<string, string>(Sample) { ["POD_NAME"] = pod, ["POD_IP"] = ip });
+                Assert.Equal(KubernetesManifests.Arg(Silo, "--tls-dir"), args.Single(a => a.StartsWith("--tls-dir=", StringComparison.Ordinal))[10..]);
+                var options = new SiloCommandOptions { Postgres = "Host=postgres", Name = pod, TlsDirectory = mounted };
+                var tls = SiloTls.Load(options, TimeProvider.System);
+                Assert.Equal((ClusterCertificate.Silo, "microseg-silo"), ClusterCertificate.Holder(tls.Silo));
+            }
+            Assert.False(File.Exists(Path.Combine(mounted, ClusterAuthority.KeyFile)));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     [Theory]
