@@ -83,6 +83,17 @@ public sealed class ListPagingTests(ApiFixture fixture)
         await WorkloadEndpointsTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "cursor");
     }
 
+    [Theory]
+    [InlineData("/api/v1/workloads")]
+    [InlineData("/api/v1/policies")]
+    public async Task OpenApiDocument_ListsLimitAndCursor(string path)
+    {
+        var document = (await Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var names = document["paths"]![path]!["get"]!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).ToList();
+        Assert.Contains("limit", names);
+        Assert.Contains("cursor", names);
+    }
+
     private async Task<List<string>> ReadAllPagesAsync(string path, int limit)
     {
         var ids = new List<string>();
