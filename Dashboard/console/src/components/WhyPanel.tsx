@@ -49,11 +49,10 @@ export function WhyPanel({ src: initialSrc, dst: initialDst, protocol: initialPr
     setProtocol(initialProtocol.toUpperCase());
     setPort(initialPort);
     why.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a new selection resets; the mutation object changes every render and must not.
   }, [initialSrc, initialDst, initialProtocol, initialPort]);
   useEffect(() => {
     if (autoExplain && initialSrc && initialDst) why.mutate({ src: initialSrc, dst: initialDst, protocol: initialProtocol.toUpperCase(), port: initialPort });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autoExplain, initialSrc, initialDst, initialProtocol, initialPort]);
 
   const answer = why.data;
