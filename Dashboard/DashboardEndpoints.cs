@@ -9,7 +9,7 @@ namespace MicroSeg.Dashboard;
 public static class DashboardEndpoints
 {
     /// <summary>The console's client-side routes: each answers with its page, so a reload or a shared link works.</summary>
-    public static readonly IReadOnlyList<string> Routes = ["topology", "flows", "workloads", "namespaces", "policies", "nodes", "cluster"];
+    public static readonly IReadOnlyList<string> Routes = ["topology", "flows", "workloads", "namespaces", "policies", "nodes", "cluster", "why"];
 
     // The page loads only its own bundle; antd writes its styles at run time (CSS-in-JS), hence inline styles.
     private const string ContentSecurityPolicy =

@@ -1,5 +1,6 @@
 using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
+using MicroSeg.Api.Paging;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Policies;
@@ -18,7 +19,7 @@ internal static class PolicyEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/policies").WithTags("Policies");
-        group.MapGet("/", ListAsync).WithName("ListPolicies").WithSummary("Lists every policy.");
+        group.MapGet("/", ListAsync).WithIdPaging().WithName("ListPolicies").WithSummary("Lists every policy, ordered by id; with ?limit= (and ?cursor= from the previous page) one page as {items, next}.");
         group.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin).WithName("CreatePolicy").WithSummary("Creates a policy; 409 if the id exists.");
         group.MapGet("/{id}", GetAsync).WithName("GetPolicy").WithSummary("Reads one policy.");
         group.MapPut("/{id}", PutAsync).RequireAuthorization(ApiPolicies.Admin).WithName("PutPolicy").WithSummary("Creates or replaces a policy.");
@@ -40,8 +41,19 @@ internal static class PolicyEndpoints
             ? new ValidationError("id", $"ids starting '{ImportedPrefix}' are reserved for imported NetworkPolicies: change those through /api/v1/networkpolicies.")
             : null;
 
-    private static async Task<Ok<IReadOnlyList<PolicySpec>>> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync());
+    // The plain array is listed last so the OpenAPI document shows it as the 200 answer (the last type of a status wins).
+    private static async Task<Results<Ok<ListPage<PolicySpec>>, Ok<IReadOnlyList<PolicySpec>>, ProblemHttpResult>> ListAsync(HttpRequest request, IGrainFactory grains)
+    {
+        var errors = new List<ValidationError>();
+        var paging = IdPaging.Parse(request.Query, errors);
+        if (errors.Count > 0)
+            return ApiProblems.Invalid(errors);
+        var all = await grains.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        // Without limit the plain array, as before paging existed, so existing clients keep working.
+        return paging.Limit is null
+            ? TypedResults.Ok(all)
+            : TypedResults.Ok(IdPaging.Page(all, p => p.Id, paging, p => p));
+    }
 
     private static async Task<Results<Ok<PolicySpec>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
     {

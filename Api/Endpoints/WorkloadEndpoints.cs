@@ -1,5 +1,6 @@
 using MicroSeg.Api.Security;
 using MicroSeg.Api.Json;
+using MicroSeg.Api.Paging;
 using MicroSeg.Api.Problems;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Addresses;
@@ -19,17 +20,25 @@ internal static class WorkloadEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/workloads").WithTags("Workloads");
-        group.MapGet("/", ListAsync).WithName("ListWorkloads").WithSummary("Lists every workload.");
+        group.MapGet("/", ListAsync).WithIdPaging().WithName("ListWorkloads").WithSummary("Lists every workload, ordered by id; with ?limit= (and ?cursor= from the previous page) one page as {items, next}.");
         group.MapPost("/", CreateAsync).WithName("CreateWorkload").WithSummary("Registers a workload; 409 if the id exists or another workload holds one of its addresses.");
         group.MapGet("/{id}", GetAsync).WithName("GetWorkload").WithSummary("Reads one workload.");
         group.MapPut("/{id}", PutAsync).WithName("PutWorkload").WithSummary("Creates or replaces a workload; 409 if another workload holds one of its addresses.");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteWorkload").WithSummary("Removes a workload.");
     }
 
-    private static async Task<Ok<WorkloadView[]>> ListAsync(IGrainFactory grains)
+    // The plain array is listed last so the OpenAPI document shows it as the 200 answer (the last type of a status wins).
+    private static async Task<Results<Ok<ListPage<WorkloadView>>, Ok<WorkloadView[]>, ProblemHttpResult>> ListAsync(HttpRequest request, IGrainFactory grains)
     {
+        var errors = new List<ValidationError>();
+        var paging = IdPaging.Parse(request.Query, errors);
+        if (errors.Count > 0)
+            return ApiProblems.Invalid(errors);
         var all = await grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
-        return TypedResults.Ok(all.Select(WorkloadView.From).ToArray());
+        // Without limit the plain array, as before paging existed, so existing clients keep working.
+        return paging.Limit is null
+            ? TypedResults.Ok(all.Select(WorkloadView.From).ToArray())
+            : TypedResults.Ok(IdPaging.Page(all, w => w.Spec.Id, paging, WorkloadView.From));
     }
 
     private static async Task<Results<Ok<WorkloadView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)

@@ -16,9 +16,10 @@ import { TopologyView } from "./views/TopologyView";
 import { WorkloadsView } from "./views/WorkloadsView";
 import { NamespacesView } from "./views/NamespacesView";
 import { ClusterView } from "./views/ClusterView";
+import { WhyView } from "./views/WhyView";
 
 /** The console's routes; the silo serves index.html for each of them. */
-export const routes = ["topology", "flows", "workloads", "namespaces", "policies", "nodes", "cluster"] as const;
+export const routes = ["topology", "flows", "workloads", "namespaces", "policies", "nodes", "cluster", "why"] as const;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -65,6 +66,7 @@ export function App() {
               <Route path="/policies" element={<PoliciesView />} />
               <Route path="/nodes" element={<NodesView />} />
               <Route path="/cluster" element={<ClusterView />} />
+              <Route path="/why" element={<WhyView />} />
               <Route path="*" element={<Navigate to="/topology" replace />} />
             </Routes>
           )}

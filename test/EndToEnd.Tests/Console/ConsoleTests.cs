@@ -10,7 +10,8 @@ namespace MicroSeg.EndToEnd.Tests.Console;
 /// Issue 13, "Must show": the console in headless Chromium against a real silo, a real agent and pods a, b, c on a
 /// bridge. A policy made in the console's form takes effect on traffic; /flows names it for a→b (allow) and c→b
 /// (deny); the map draws c→b red; /nodes shows the agent connected and in sync, then disconnected after it stops;
-/// monitor mode set in /workloads lets c→b through as would-deny, and live follow adds the next one; the Chinese toggle changes the navigation.
+/// "why" from a flow row and from a map edge names the verdict, reason and deciding policy; monitor mode set in
+/// /workloads lets c→b through as would-deny, and live follow adds the next one; the Chinese toggle changes the navigation.
 /// </summary>
 public sealed class ConsoleTests(ITestOutputHelper output)
 {
@@ -59,11 +60,28 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         await Expect(denied).ToBeVisibleAsync();
         await Expect(denied).ToContainTextAsync("default deny");
 
+        // "Why" from a flow row: /why asks the API for that pair and port and shows the deny and its reason.
+        await denied.Locator("[data-testid=flow-why]").ClickAsync();
+        await Expect(page.Locator("[data-testid=why-verdict]")).ToHaveAttributeAsync("data-verdict", "denied");
+        await Expect(page.Locator("[data-testid=why-reason]")).ToContainTextAsync("default deny");
+        await Expect(page.Locator("[data-testid=why-ingress]")).ToContainTextAsync("b");
+
         // The map at app level: c→b is drawn in the deny colour, a→b in the allow colour.
         await page.GotoAsync($"{site}/topology");
         await Expect(page.Locator("[data-testid=topology] canvas").First).ToBeAttachedAsync();
         Assert.Equal("deny", await EdgeVerdictAsync(page, "c", "b"));
         Assert.Equal("allow", await EdgeVerdictAsync(page, "a", "b"));
+
+        // "Why" on the map: at workload level, the selected a→b edge explains its allow by the console's policy.
+        await page.Locator("input[aria-label=level]").ClickAsync();
+        await page.Locator(".ant-select-item-option", new() { HasText = "workload" }).ClickAsync();
+        Assert.Equal("allow", await EdgeVerdictAsync(page, "a", "b"));
+        await page.EvaluateAsync("id => document.querySelector('[data-testid=topology]').cy.getElementById(id).emit('tap')", "e:a->b");
+        var selection = page.Locator("[data-testid=topology-selection]");
+        await Expect(selection.Locator("input[aria-label=why-port]")).ToHaveValueAsync("80");
+        await selection.Locator("[data-testid=why-explain]").ClickAsync();
+        await Expect(selection.Locator("[data-testid=why-verdict]")).ToHaveAttributeAsync("data-verdict", "allowed");
+        await Expect(selection.Locator("[data-testid=why-policy]")).ToHaveTextAsync("b-accepts-a");
 
         await page.GotoAsync($"{site}/nodes");
         await Expect(page.Locator($"[data-testid='agent-{node}']")).ToHaveAttributeAsync("data-connected", "true");

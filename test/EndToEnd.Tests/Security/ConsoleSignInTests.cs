@@ -41,7 +41,7 @@ public sealed class ConsoleSignInTests(ITestOutputHelper output) : IAsyncLifetim
     {
         using var anonymous = new HttpClient { BaseAddress = _silo.Http };
         string? script = null;
-        foreach (var route in new[] { "/", "/flows", "/nodes", "/policies", "/topology", "/workloads", "/namespaces", "/cluster", "/flows/anything" })
+        foreach (var route in new[] { "/", "/flows", "/nodes", "/policies", "/topology", "/workloads", "/namespaces", "/cluster", "/why", "/flows/anything" })
         {
             using var page = await anonymous.GetAsync(route);
             var html = await page.Content.ReadAsStringAsync();

@@ -127,3 +127,33 @@ export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
 }
+
+export interface WhyPeer {
+  address: string;
+  workload?: string | null;
+  node?: string | null;
+}
+
+export interface DirectionVerdict {
+  workload: string;
+  direction: string;
+  allowed: boolean;
+  reason: string;
+  rule?: string | null;
+  policy?: string | null;
+  mode: string;
+  remoteIdentity: number;
+  wouldDeny: boolean;
+}
+
+/** GET /api/v1/why: the verdict for a new connection and the rule deciding it, per direction. */
+export interface WhyAnswer {
+  verdict: string;
+  summary: string;
+  source: WhyPeer;
+  destination: WhyPeer;
+  protocol: string;
+  port: number;
+  egress?: DirectionVerdict | null;
+  ingress?: DirectionVerdict | null;
+}

@@ -3,7 +3,7 @@ export const en = {
   app: { title: "MicroSeg", language: "中文", languageLabel: "Language" },
   nav: {
     topology: "Topology", flows: "Flows", workloads: "Workloads", namespaces: "Namespaces",
-    policies: "Policies", nodes: "Nodes", cluster: "Cluster", orleans: "Orleans dashboard",
+    policies: "Policies", nodes: "Nodes", cluster: "Cluster", why: "Why", orleans: "Orleans dashboard",
   },
   signIn: {
     title: "Sign in", token: "API token", submit: "Sign in", signOut: "Sign out",
@@ -13,7 +13,7 @@ export const en = {
   common: {
     loading: "Loading…", refresh: "Refresh", none: "none", any: "any", save: "Save", cancel: "Cancel",
     delete: "Delete", edit: "Edit", create: "Create", confirmDelete: "Delete {{name}}?", yes: "Yes", no: "No",
-    error: "The API answered with an error", field: "Field", saved: "Saved", all: "All", never: "never",
+    error: "The API answered with an error", field: "Field", saved: "Saved", all: "All", never: "never", more: "More",
   },
   verdict: { allow: "allow", deny: "deny", "would-deny": "would deny" },
   reason: { rule: "rule", "default-deny": "default deny", "no-policy": "no policy" },
@@ -59,6 +59,15 @@ export const en = {
     nodes: "{{nodes}} nodes, {{edges}} edges", selected: "Selected", flowsOf: "Flows of {{what}}",
     legend: "Edge colours", empty: "No traffic seen yet.", lastHour: "last hour", lastDay: "last day", allTime: "all time",
     filter: "Filter: name or key=value, …", ports: "Ports", policies: "Policies",
+  },
+  why: {
+    title: "Why", src: "Source (workload id or address)", dst: "Destination (workload id or address)", port: "Port",
+    pair: "{{src}} → {{dst}}", explain: "Explain", allowed: "Allowed", denied: "Denied", decidingPolicy: "Deciding policy",
+    noPolicy: "none (a default decides)", reason: "Reason", policy: "policy", egress: "Egress at the source",
+    ingress: "Ingress at the destination", notEnforced: "not enforced (no MicroSeg workload on this side)",
+    pickPair: "Click a second node to ask why from {{src}} to it.", workloadLevelOnly: "Switch the level to workload to ask why for a pair.",
+    open: "Why…",
+    reasons: { "policy-allow": "a policy allows it", "policy-deny": "a policy denies it", "default-deny": "default deny: isolated and nothing allows it", "default-allow": "default allow: not isolated" },
   },
 };
 

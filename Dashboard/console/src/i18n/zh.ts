@@ -5,7 +5,7 @@ export const zh: Strings = {
   app: { title: "MicroSeg", language: "English", languageLabel: "语言" },
   nav: {
     topology: "拓扑", flows: "流量", workloads: "工作负载", namespaces: "命名空间",
-    policies: "策略", nodes: "节点", cluster: "集群", orleans: "Orleans 仪表板",
+    policies: "策略", nodes: "节点", cluster: "集群", why: "判定原因", orleans: "Orleans 仪表板",
   },
   signIn: {
     title: "登录", token: "API 令牌", submit: "登录", signOut: "退出登录",
@@ -15,7 +15,7 @@ export const zh: Strings = {
   common: {
     loading: "加载中…", refresh: "刷新", none: "无", any: "任意", save: "保存", cancel: "取消",
     delete: "删除", edit: "编辑", create: "创建", confirmDelete: "删除 {{name}}？", yes: "是", no: "否",
-    error: "API 返回错误", field: "字段", saved: "已保存", all: "全部", never: "从未",
+    error: "API 返回错误", field: "字段", saved: "已保存", all: "全部", never: "从未", more: "更多",
   },
   verdict: { allow: "允许", deny: "拒绝", "would-deny": "将拒绝" },
   reason: { rule: "规则", "default-deny": "默认拒绝", "no-policy": "无策略" },
@@ -61,5 +61,14 @@ export const zh: Strings = {
     nodes: "{{nodes}} 个节点，{{edges}} 条边", selected: "已选择", flowsOf: "{{what}} 的流量",
     legend: "边的颜色", empty: "尚未观察到流量。", lastHour: "最近一小时", lastDay: "最近一天", allTime: "全部时间",
     filter: "筛选：名称或 key=value，…", ports: "端口", policies: "策略",
+  },
+  why: {
+    title: "判定原因", src: "源（工作负载 ID 或地址）", dst: "目标（工作负载 ID 或地址）", port: "端口",
+    pair: "{{src}} → {{dst}}", explain: "分析", allowed: "允许", denied: "拒绝", decidingPolicy: "决定性策略",
+    noPolicy: "无（由默认规则决定）", reason: "原因", policy: "策略", egress: "源端出站",
+    ingress: "目标端入站", notEnforced: "未执行（此端不是 MicroSeg 工作负载）",
+    pickPair: "再点击一个节点，分析从 {{src}} 到它的判定。", workloadLevelOnly: "切换到工作负载层级以分析一对端点。",
+    open: "为什么…",
+    reasons: { "policy-allow": "策略允许", "policy-deny": "策略拒绝", "default-deny": "默认拒绝：已隔离且无策略允许", "default-allow": "默认允许：未隔离" },
   },
 };

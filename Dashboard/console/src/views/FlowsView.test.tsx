@@ -25,6 +25,7 @@ describe("FlowsView", () => {
     expect(allowed.className).toContain("flow-allow");
     expect(within(allowed).getByText("rule")).toBeTruthy();
     expect(calls[0].url).toBe("/api/v1/flows?dst=b&limit=100");
+    expect(within(denied).getByTestId("flow-why").getAttribute("href")).toBe("/why?src=c&dst=b&protocol=TCP&port=80");
   });
 
   it("shows an address outside any workload as such", async () => {

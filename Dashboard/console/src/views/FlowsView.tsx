@@ -3,7 +3,7 @@ import { Alert, Button, Input, Select, Space, Switch, Table, Typography } from "
 import type { ColumnsType } from "antd/es/table";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { api } from "../api/client";
 import { followFlows } from "../api/follow";
 import type { Flow, FlowEnd, FlowPage } from "../api/types";
@@ -13,6 +13,13 @@ import { VerdictTag } from "../components/VerdictTag";
 const filterKeys = ["src", "dst", "namespace", "verdict", "policy", "since"] as const;
 const windows: Record<string, number> = { last15m: 15 * 60, lastHour: 3600, lastDay: 86400 };
 const liveLimit = 500;
+
+/** The /why question for a flow: its ends (workload ids, else addresses), protocol and destination port. */
+function whyLink(f: Flow): string {
+  const q = new URLSearchParams({ src: f.src.workload ?? f.src.address ?? "", dst: f.dst.workload ?? f.dst.address ?? "", protocol: f.protocol });
+  if (f.dst.port) q.set("port", String(f.dst.port));
+  return `/why?${q}`;
+}
 
 /** Flow history newest first, filtered by the URL's query (so the map can link here), with live follow and pause. */
 export function FlowsView() {
@@ -84,6 +91,7 @@ export function FlowsView() {
     { title: t("flows.connections"), dataIndex: "connections", align: "right" },
     { title: t("flows.packets"), dataIndex: "packets", align: "right" },
     { title: t("flows.bytes"), dataIndex: "bytes", align: "right" },
+    { key: "why", render: (_, f) => <Link to={whyLink(f)} data-testid="flow-why">{t("why.open")}</Link> },
   ];
 
   const text = (k: (typeof filterKeys)[number]) => (

@@ -13,7 +13,7 @@ const policies: Policy[] = [
 ];
 
 function api(url: string, init?: RequestInit) {
-  if (url === "/api/v1/policies" && (init?.method ?? "GET") === "GET") return { body: policies };
+  if (url === "/api/v1/policies?limit=100" && (init?.method ?? "GET") === "GET") return { body: { items: policies, next: null } };
   if (url.startsWith("/api/v1/topology")) return { body: { nodes: [], edges: [{ src: "a", dst: "b", ports: ["TCP/80"], verdicts: { allow: 20, deny: 5 }, policies: ["b-accepts-a"] }] } };
   if (url === "/api/v1/policies" && init?.method === "POST") {
     return { status: 400, body: { title: "The request is invalid.", status: 400, errors: [{ field: "ingress[0].ports[0].protocol", message: "protocol 'TCPX' is not supported" }] } };
@@ -64,6 +64,23 @@ describe("PoliciesView", () => {
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("selector.matchLabels")).toBeTruthy();
     expect(calls.some((c) => c.init?.method === "POST")).toBe(false);
+  });
+});
+
+describe("PoliciesView paging", () => {
+  it("asks the server for pages of 100 and offers more while the server gives a cursor", async () => {
+    const calls = stubApi((url, init) => {
+      if (url === "/api/v1/policies?limit=100") return { body: { items: [policies[0]], next: "NEXT" } };
+      if (url === "/api/v1/policies?limit=100&cursor=NEXT") return { body: { items: [policies[1]], next: null } };
+      return api(url, init);
+    });
+    renderAt(<PoliciesView />);
+    expect(await screen.findByText("default-deny", { selector: "td" })).toBeTruthy();
+    expect(screen.queryByText("b-accepts-a", { selector: "td" })).toBeNull();
+    fireEvent.click(screen.getByTestId("policies-more"));
+    expect(await screen.findByText("b-accepts-a", { selector: "td" })).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId("policies-more")).toBeNull());
+    expect(calls.some((c) => c.url === "/api/v1/policies")).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import type { ColumnsType } from "antd/es/table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { usePagedList } from "../api/paged";
 import type { Policy, PolicyRule, Topology } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { directionEffect, selectorText } from "../policy/describe";
@@ -19,7 +20,8 @@ export function PoliciesView() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [editing, setEditing] = useState<Policy | "new" | null>(null);
-  const policies = useQuery({ queryKey: ["policies"], queryFn: ({ signal }) => api<Policy[]>("/api/v1/policies", { signal }) });
+  // Paged on the server (100 a page, in id order); "more" fetches the next page with the cursor the server gave.
+  const policies = usePagedList<Policy>("policies", "/api/v1/policies");
   // Per-policy hits: the edges the topology index attributes to each policy, summed over verdicts.
   const topology = useQuery({ queryKey: ["topology", "workload", ""], queryFn: ({ signal }) => api<Topology>("/api/v1/topology?level=workload", { signal }) });
   const hits = new Map<string, number>();
@@ -80,7 +82,12 @@ export function PoliciesView() {
         <Button type="primary" onClick={() => setEditing("new")} data-testid="new-policy">{t("policies.create")}</Button>
       </div>
       <ProblemAlert error={policies.error ?? remove.error} />
-      <Table<Policy> data-testid="policies" size="small" rowKey="id" columns={columns} dataSource={policies.data} loading={policies.isLoading} pagination={{ pageSize: 50 }} />
+      <Table<Policy> data-testid="policies" size="small" rowKey="id" columns={columns} dataSource={policies.items} loading={policies.isLoading} pagination={false} />
+      {policies.hasNextPage && (
+        <Button style={{ marginTop: 8 }} data-testid="policies-more" onClick={() => void policies.fetchNextPage()} loading={policies.isFetchingNextPage}>
+          {t("common.more")}
+        </Button>
+      )}
       {editing && (
         <PolicyEditor policy={editing === "new" ? null : editing} onClose={() => setEditing(null)}
           onSaved={() => { setEditing(null); void queries.invalidateQueries({ queryKey: ["policies"] }); }} />

@@ -5,13 +5,11 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import cytoscape from "cytoscape";
 import { api } from "../api/client";
-import type { Topology, TopologyEdge } from "../api/types";
+import type { Topology } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { VerdictTag } from "../components/VerdictTag";
 import { filterTopology, layoutFor, rendererFor, toElements } from "../topology/graph";
-
-type Level = "workload" | "app" | "namespace";
-type Selected = { kind: "node"; id: string } | { kind: "edge"; edge: TopologyEdge } | null;
+import { WhySelection, type Level, type Selected } from "../topology/WhySelection";
 
 const windows: Record<string, number | null> = { lastHour: 3600, lastDay: 86400, allTime: null };
 
@@ -71,7 +69,10 @@ export function TopologyView() {
         { selector: ":selected", style: { "border-width": 3, "border-color": "#000", width: 4 } },
       ],
     });
-    cy.on("tap", "node", (e) => setSelected({ kind: "node", id: e.target.data("name") }));
+    cy.on("tap", "node", (e) => {
+      const id: string = e.target.data("name");
+      setSelected((before) => (before?.kind === "node" && before.id !== id ? { kind: "node", id, previous: before.id } : { kind: "node", id }));
+    });
     cy.on("tap", "edge", (e) => {
       const edge = shown.edges.find((x) => x.src === e.target.data("src") && x.dst === e.target.data("dst"));
       if (edge) setSelected({ kind: "edge", edge });
@@ -105,9 +106,9 @@ export function TopologyView() {
       <div style={{ display: "flex", gap: 12 }}>
         <div ref={container} className="topology-canvas" data-testid="topology" style={{ flex: 1 }} />
         {selected && (
-          <Card size="small" title={t("topology.selected")} style={{ width: 320 }} data-testid="topology-selection">
+          <Card size="small" title={t("topology.selected")} style={{ width: 380 }} data-testid="topology-selection">
             {selected.kind === "node" ? (
-              <Typography.Text strong>{selected.id}</Typography.Text>
+              <Typography.Text strong>{selected.previous ? `${selected.previous} → ${selected.id}` : selected.id}</Typography.Text>
             ) : (
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t("flows.src")}>{selected.edge.src}</Descriptions.Item>
@@ -120,9 +121,11 @@ export function TopologyView() {
               </Descriptions>
             )}
             {link && <Link to={link}>{t("topology.flowsOf", { what: selected.kind === "node" ? selected.id : `${selected.edge.src} → ${selected.edge.dst}` })}</Link>}
+            <div style={{ marginTop: 12 }}><WhySelection level={level} selected={selected} /></div>
           </Card>
         )}
       </div>
     </>
   );
 }
+

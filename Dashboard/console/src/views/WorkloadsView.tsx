@@ -1,8 +1,9 @@
-import { Select, Table, Typography, message } from "antd";
+import { Button, Select, Table, Typography, message } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
+import { usePagedList } from "../api/paged";
 import type { Workload } from "../api/types";
 import { LabelTags } from "../components/LabelTags";
 import { ProblemAlert } from "../components/ProblemAlert";
@@ -11,7 +12,8 @@ import { ProblemAlert } from "../components/ProblemAlert";
 export function WorkloadsView() {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const workloads = useQuery({ queryKey: ["workloads"], queryFn: ({ signal }) => api<Workload[]>("/api/v1/workloads", { signal }), refetchInterval: 10_000 });
+  // Paged on the server (100 a page, in id order); "more" fetches the next page with the cursor the server gave.
+  const workloads = usePagedList<Workload>("workloads", "/api/v1/workloads", 10_000);
   // The mode a workload without its own gets is the cluster's, read from the API rather than assumed.
   const settings = useQuery({ queryKey: ["enforcement"], queryFn: ({ signal }) => api<{ defaultMode: string }>("/api/v1/settings/enforcement", { signal }) });
   const clusterDefault = settings.data
@@ -55,7 +57,12 @@ export function WorkloadsView() {
     <>
       <Typography.Title level={3}>{t("workloads.title")}</Typography.Title>
       <ProblemAlert error={workloads.error ?? setMode.error} />
-      <Table<Workload> data-testid="workloads" size="small" rowKey="id" columns={columns} dataSource={workloads.data} loading={workloads.isLoading} pagination={{ pageSize: 50 }} />
+      <Table<Workload> data-testid="workloads" size="small" rowKey="id" columns={columns} dataSource={workloads.items} loading={workloads.isLoading} pagination={false} />
+      {workloads.hasNextPage && (
+        <Button style={{ marginTop: 8 }} data-testid="workloads-more" onClick={() => void workloads.fetchNextPage()} loading={workloads.isFetchingNextPage}>
+          {t("common.more")}
+        </Button>
+      )}
     </>
   );
 }
