@@ -52,10 +52,21 @@ public sealed class ListPagingTests(ApiFixture fixture)
         var all = (await Http.GetFromJsonAsync<JsonArray>("/api/v1/policies"))!.Select(p => (string)p!["id"]!).ToList();
         Assert.Equal(all, await ReadAllPagesAsync("/api/v1/policies", limit: 1));
 
-        var whole = (await Http.GetFromJsonAsync<JsonObject>($"/api/v1/policies?limit={all.Count}"))!;
-        Assert.Equal(all.Count, whole["items"]!.AsArray().Count);
-        Assert.True(whole.ContainsKey("next"));
-        Assert.Null(whole["next"]);
+        // The largest pages (other tests of this silo may have stored more than one page of policies): the last one
+        // says so with an explicit null.
+        var seen = 0;
+        JsonObject page;
+        string? cursor = null;
+        do
+        {
+            page = (await Http.GetFromJsonAsync<JsonObject>($"/api/v1/policies?limit=1000{(cursor is null ? "" : $"&cursor={cursor}")}"))!;
+            seen += page["items"]!.AsArray().Count;
+            cursor = (string?)page["next"];
+        }
+        while (cursor is not null);
+        Assert.Equal(all.Count, seen);
+        Assert.True(page.ContainsKey("next"));
+        Assert.Null(page["next"]);
     }
 
     [Theory]
