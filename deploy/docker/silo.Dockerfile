@@ -1,14 +1,25 @@
 # microseg-silo image: REST API, console, Orleans silo and gateway.
 # Build from the repository root:
 #   docker build -f deploy/docker/silo.Dockerfile \
-#     --build-arg SDK_IMAGE=<.NET 10 SDK image> --build-arg RUNTIME_IMAGE=<ASP.NET Core 10 runtime image> -t microseg-silo .
+#     --build-arg NODE_IMAGE=<Node.js 20.19+ image> --build-arg SDK_IMAGE=<.NET 10 SDK image> \
+#     --build-arg RUNTIME_IMAGE=<ASP.NET Core 10 runtime image> -t microseg-silo .
 # The base images are build arguments so that each site names the ones its registry serves.
+ARG NODE_IMAGE
 ARG SDK_IMAGE
 ARG RUNTIME_IMAGE
+
+# The console (Dashboard/console) is built first: the silo embeds its dist/ (make build does the same with npm).
+FROM ${NODE_IMAGE} AS console
+WORKDIR /src/Dashboard/console
+COPY Dashboard/console/package.json Dashboard/console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY Dashboard/console/ ./
+RUN npm run build
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 COPY . .
+COPY --from=console /src/Dashboard/console/dist/ Dashboard/console/dist/
 RUN dotnet publish Silo/Silo.csproj -c Release -nologo -o /out
 
 FROM ${RUNTIME_IMAGE}

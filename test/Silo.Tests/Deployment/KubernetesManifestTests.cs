@@ -191,6 +191,9 @@ public sealed class KubernetesManifestTests
         var exposed = dockerfile.Where(l => l.StartsWith("EXPOSE ", StringComparison.Ordinal)).SelectMany(l => l[7..].Split(' ')).Select(int.Parse).ToList();
         Assert.All(Silo.Ports, p => Assert.Contains(p.ContainerPort, exposed));
         Assert.Contains(dockerfile, l => l.StartsWith("ENTRYPOINT [\"/opt/microseg/microseg-silo\"]", StringComparison.Ordinal));
+        // The silo embeds the console's build output: the image builds it, as make build does, before publishing.
+        Assert.Contains(dockerfile, l => l.Contains("npm run build", StringComparison.Ordinal));
+        Assert.Contains(dockerfile, l => l.StartsWith("COPY --from=console", StringComparison.Ordinal) && l.Contains("Dashboard/console/dist", StringComparison.Ordinal));
         Assert.Equal("microseg-silo", typeof(SiloCommand).Assembly.GetName().Name);
         var volume = Deployment.Spec.Template.Spec.Containers.Single().VolumeMounts.Single(m => m.Name == "data").MountPath;
         Assert.Contains(dockerfile, l => l.Contains($"chown 10001:10001 {volume}", StringComparison.Ordinal));
