@@ -98,19 +98,17 @@ internal static class FlowAccountingCommand
     private static async Task<int> MeasureAsync(EmbeddedSilo silo, HttpClient http, Process agent, int metricsPort, string node, ConnectionStorm storm,
         TestPod client, TestPod probePod, TestPod server, int seconds, int clients, TimeSpan interval)
     {
-        var sampler = new ProcessSampler(agent.Id);
         var kernelBefore = await KernelCountersAsync(metricsPort);
-        var cpuBefore = sampler.CpuTime();
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        var cpuBefore = CpuTime(agent);
+        var load = Machine.LoadAverage();
 
         using var stopProbing = new CancellationTokenSource();
         var probe = new VisibilityProbe();
         var probing = probe.ProbeAsync(probePod, server.Address, 80, stopProbing.Token);
         var polling = probe.PollAsync(http, "p", probing, TimeSpan.FromSeconds(60) + interval);
-        using var rssTimer = new Timer(_ => sampler.SampleRss(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
 
         var (made, failed, driven) = await storm.RunAsync(client.Namespace, server.Address.ToString(), 80, clients, seconds);
-        var cpuDuring = sampler.CpuTime() - cpuBefore;
+        var cpuDuring = CpuTime(agent) - cpuBefore;
         stopProbing.Cancel();
         var lastConnection = Stopwatch.StartNew();
 
@@ -128,22 +126,28 @@ internal static class FlowAccountingCommand
         }
         await polling;
         var kernelAfter = await KernelCountersAsync(metricsPort);
-        var peakRss = sampler.PeakRss;
-        var highWater = sampler.HighWaterRss();
+        agent.Refresh();
+        var (rss, peakRss) = (agent.WorkingSet64, agent.PeakWorkingSet64); // VmRSS and VmHWM on Linux
         var delays = probe.Delays();
         var footprint = await FlowStorageFootprint.MeasureAsync(silo.Grains, silo.DataDirectory, $"{node}-x", "s", server.Address.ToString(), 1L << 40);
 
-        Console.WriteLine($"flows: {seconds} s, {clients} client processes, flow interval {interval.TotalSeconds:0.###} s, load average at start {load}, after {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Console.WriteLine("| connections made | rate /s | failed | accounted | accounted % | all visible after last connection | probe delay p50 / p99 / max (n) | agent CPU (one core = 100 %) | agent RSS peak / high-water | events lost / suppressed |");
+        Console.WriteLine($"flows: {seconds} s, {clients} client processes, flow interval {interval.TotalSeconds:0.###} s, load average at start {load}, after {Machine.LoadAverage()}");
+        Console.WriteLine("| connections made | rate /s | failed | accounted | accounted % | all visible after last connection | probe delay p50 / p99 / max (n) | agent CPU (one core = 100 %) | agent RSS now / peak | events lost / suppressed |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {made} | {made / driven.TotalSeconds:0} | {failed} | {accounted} | {100.0 * accounted / Math.Max(1, made):0.00} | " +
             $"{(visibleAfter is { } v ? $"{v.TotalSeconds:0.0} s" : "not within the limit")} | " +
             $"{Percentile(delays, 0.50)} / {Percentile(delays, 0.99)} / {(delays.Count > 0 ? $"{delays[^1].TotalSeconds:0.00} s" : "-")} ({delays.Count} of {probe.Made}, {probe.Failed} failed) | " +
-            $"{100 * cpuDuring.TotalSeconds / driven.TotalSeconds:0.0} % | {peakRss / 1048576.0:0} / {highWater / 1048576.0:0} MiB | " +
+            $"{100 * cpuDuring.TotalSeconds / driven.TotalSeconds:0.0} % | {rss / 1048576.0:0} / {peakRss / 1048576.0:0} MiB | " +
             $"{kernelAfter.Lost - kernelBefore.Lost} / {kernelAfter.Suppressed - kernelBefore.Suppressed} |");
         Console.WriteLine($"history: {footprint.Rows:N0} rows written through the ingest grain in {footprint.Elapsed.TotalSeconds:0.0} s " +
             $"({footprint.Rows / footprint.Elapsed.TotalSeconds:0} rows/s); flows.db* grew {footprint.FileBytes:N0} bytes = {(double)footprint.FileBytes / Math.Max(1, footprint.Rows):0} bytes/row");
         return 0;
+    }
+
+    private static TimeSpan CpuTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 
     private static string Percentile(IReadOnlyList<TimeSpan> sorted, double q) =>
