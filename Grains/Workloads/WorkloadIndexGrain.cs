@@ -4,6 +4,7 @@ using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.Grains.Workloads;
 
@@ -13,7 +14,7 @@ namespace MicroSeg.Grains.Workloads;
 /// whenever the copy is older than <see cref="RefreshPeriod"/>. The reload bounds how long a copy can be
 /// wrong, e.g. one built by a duplicate activation while a cluster's routing views still disagreed.
 /// </summary>
-internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIndexGrain
+internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<WorkloadIndexGrain> logger) : Grain, IWorkloadIndexGrain
 {
     /// <summary>
     /// How many shards persist the index. Each change rewrites its whole shard, so a shard must stay small at the
@@ -60,14 +61,29 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
     /// <summary>One list instance per content, with its version.</summary>
     private VersionedList<WorkloadRecord> Versioned => _versioned ??= new(() => _workloads.Values.ToList());
 
-    private async Task<VersionedList<WorkloadRecord>> CurrentAsync()
+    private Task<VersionedList<WorkloadRecord>> CurrentAsync()
     {
-        // One reload at a time: reads interleave, and a fan-out's node grains all ask at once.
+        // The periodic reload runs beside the reads instead of in front of them: this copy already holds every
+        // change made through this activation, and a fan-out that waited for 1,024 shard reads every few
+        // seconds put that wait on the path of whichever label change came next. One reload at a time.
         if (_reload is { IsCompleted: true })
             _reload = null;
-        if (time.GetUtcNow() - _loadedAt > RefreshPeriod)
-            await (_reload ??= ReloadAsync());
-        return Versioned;
+        if (_reload is null && time.GetUtcNow() - _loadedAt > RefreshPeriod)
+            _reload = RefreshAsync();
+        return Task.FromResult(Versioned);
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await ReloadAsync();
+        }
+        catch (Exception ex)
+        {
+            // The copy stays as it was (it holds every change made through this grain); the next read retries.
+            LogReloadFailed(ex);
+        }
     }
 
     private async Task ReloadAsync()
@@ -109,4 +125,7 @@ internal sealed class WorkloadIndexGrain(TimeProvider time) : Grain, IWorkloadIn
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && (ReferenceEquals(kv.Value, other) || kv.Value == other));
 
     private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Workload index: periodic reload from its shards failed; serving the current copy")]
+    private partial void LogReloadFailed(Exception ex);
 }
