@@ -72,7 +72,7 @@ internal sealed class ClusterRuleModel
             _selecting = new(carried._selecting.Where(kv => !touched.Contains(kv.Key)));
             _ipcaches = new(carried._ipcaches.Where(kv => kv.Value.IsValueCreated)
                 .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Value.Named.Any(touched.Contains)
-                    ? new Lazy<NamedIpCache>(() => kv.Value.Value.Patched(touched, tables))
+                    ? new Lazy<NamedIpCache>(() => kv.Value.Value.Patched(tables.ChangedHosts))
                     : kv.Value)), StringComparer.Ordinal);
             _nodeSets = carried._nodeSets.Next(touched, Scope, tables.RepresentativeOf);
         }
@@ -97,8 +97,21 @@ internal sealed class ClusterRuleModel
             return false;
         if (ReferenceEquals(this, earlier))
             return true;
-        if (_namesPortsByName.Value || !ReferenceEquals(LocalTo(node), earlier.LocalTo(node)))
+        return ReferenceEquals(LocalTo(node), earlier.LocalTo(node)) && KeepsTemplatesOf(earlier);
+    }
+
+    /// <summary>
+    /// Whether every entry template compiled from <paramref name="earlier"/> (the entries of one identity's workloads, or of
+    /// one workload with named ports of its own) is still exactly what this model gives: the conditions of
+    /// <see cref="KeepsEndpointRulesOf"/> except that a node's own workloads may differ. A node whose workloads changed
+    /// then recomputes those workloads only.
+    /// </summary>
+    public bool KeepsTemplatesOf(ClusterRuleModel? earlier)
+    {
+        if (earlier is null || _namesPortsByName.Value)
             return false;
+        if (ReferenceEquals(this, earlier))
+            return true;
         var touched = new HashSet<uint>();
         var at = this;
         for (var steps = 0; !ReferenceEquals(at, earlier); steps++)
@@ -211,26 +224,37 @@ internal sealed class ClusterRuleModel
     private sealed record NamedIpCache(uint[] Named, IpCacheTable Table)
     {
         /// <summary>
-        /// This table in a model whose host lists differ only for <paramref name="touched"/> identities (an address that
-        /// changes hands touches both owners): their rows replaced, the rest kept in order. A 10,000-row table at
-        /// 50,000 workloads costs a filter and a merge instead of a gather and a sort of every row.
+        /// This table in a model derived by <paramref name="changes"/> (every address whose owner may have moved, ordered
+        /// by text): the rows of those addresses dropped, and put back with their owner now where this table names it;
+        /// every other row kept in order. A relabel in a 50,000-workload cluster touches two identities of ≈ 500
+        /// addresses each, but moves one address: the table is copied once instead of gathered and sorted again.
         /// </summary>
-        public NamedIpCache Patched(HashSet<uint> touched, WorkloadTables tables)
+        public NamedIpCache Patched(IReadOnlyList<ChangedHost> changes)
         {
-            var added = Named.Where(touched.Contains).SelectMany(tables.HostsOf).Select(h => h.Rule).ToList();
-            added.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
-            var rows = new List<IpCacheRule>(Table.Rules.Count + added.Count);
+            var rows = new List<IpCacheRule>(Table.Rules.Count + changes.Count);
             var next = 0;
             foreach (var rule in Table.Rules)
             {
-                if (touched.Contains(rule.Identity))
+                var order = -1;
+                while (next < changes.Count && (order = string.CompareOrdinal(changes[next].Text, rule.Cidr)) < 0)
+                    AddNamed(rows, changes[next++]);
+                if (order == 0)
+                {
+                    // This address changed: its row now is the change's, if this table names its owner.
+                    AddNamed(rows, changes[next++]);
                     continue;
-                while (next < added.Count && string.CompareOrdinal(added[next].Cidr, rule.Cidr) < 0)
-                    rows.Add(added[next++]);
+                }
                 rows.Add(rule);
             }
-            rows.AddRange(added.Skip(next));
+            while (next < changes.Count)
+                AddNamed(rows, changes[next++]);
             return new NamedIpCache(Named, IpCacheTable.Of(rows));
+        }
+
+        private void AddNamed(List<IpCacheRule> rows, ChangedHost change)
+        {
+            if (change.Now is { } now && Array.BinarySearch(Named, now.Identity) >= 0)
+                rows.Add(now);
         }
     }
 }

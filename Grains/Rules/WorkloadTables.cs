@@ -38,7 +38,7 @@ internal sealed class WorkloadTables
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
     {
         var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
-        return empty.Apply(new WorkloadDiff([], workloads), out _);
+        return empty.Apply(new WorkloadDiff([], workloads), out _, derived: false);
     }
 
     /// <summary>Whether <see cref="Apply"/> may be called: only once per table, since its owner map moves to the result.</summary>
@@ -68,7 +68,10 @@ internal sealed class WorkloadTables
     /// The tables after <paramref name="diff"/>; <paramref name="touched"/> receives every identity whose
     /// workloads or addresses changed (what was derived from other identities is still valid).
     /// </summary>
-    public WorkloadTables Apply(WorkloadDiff diff, out HashSet<uint> touched)
+    /// <param name="diff">What changed.</param>
+    /// <param name="touched">Receives the identities whose workloads or addresses changed.</param>
+    /// <param name="derived">False for a build from scratch: nothing derived from earlier tables reads <see cref="ChangedHosts"/>.</param>
+    public WorkloadTables Apply(WorkloadDiff diff, out HashSet<uint> touched, bool derived = true)
     {
         var owners = Interlocked.Exchange(ref _owners, null)
             ?? throw new InvalidOperationException("These tables were already derived from; build from the snapshot instead.");
@@ -134,13 +137,36 @@ internal sealed class WorkloadTables
         {
             var hosts = (_hostsByIdentity.GetValueOrDefault(identity) ?? []).Where(h => !texts.Contains(h.Rule.Cidr)).ToList();
             if (gained.TryGetValue(identity, out var added))
-            {
-                hosts.AddRange(added);
-                hosts.Sort(HostTextOrder.Instance);
-            }
+                InsertOrdered(hosts, added);
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
         }
-        return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity);
+        // What each changed address resolves to now, for tables derived from the previous ones by these texts alone.
+        var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
+            .Select(text => new ChangedHost(text, owners.TryGetValue(text, out var listing) ? new IpCacheRule(text, listing[^1].Identity) : null))
+            .ToArray();
+        return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity) { ChangedHosts = changedHosts };
+    }
+
+    /// <summary>
+    /// The addresses whose owner may differ from the tables these were derived from (all of them, for tables built
+    /// from scratch), ordered by text, with the row each resolves to now (null: no workload lists it any more).
+    /// </summary>
+    public IReadOnlyList<ChangedHost> ChangedHosts { get; private init; } = [];
+
+    /// <summary>Adds hosts to a list ordered by text: a few are inserted where they belong, many are appended and sorted.</summary>
+    private static void InsertOrdered(List<ClusterHost> hosts, List<ClusterHost> added)
+    {
+        if (added.Count > 16)
+        {
+            hosts.AddRange(added);
+            hosts.Sort(HostTextOrder.Instance);
+            return;
+        }
+        foreach (var host in added)
+        {
+            var at = hosts.BinarySearch(host, HostTextOrder.Instance);
+            hosts.Insert(at < 0 ? ~at : at, host);
+        }
     }
 
     private static IEnumerable<(CidrBlock Block, string Text)> AddressesOf(WorkloadSpec spec)
@@ -176,6 +202,9 @@ internal sealed class WorkloadTables
         }
     }
 }
+
+/// <summary>An address whose owner changed in one derivation, and the ipcache row it resolves to now (null: none).</summary>
+internal readonly record struct ChangedHost(string Text, IpCacheRule? Now);
 
 /// <summary>Workloads by id, ordinal.</summary>
 file sealed class IdOrder : IComparer<WorkloadRecord>
