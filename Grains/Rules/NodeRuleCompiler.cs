@@ -31,6 +31,12 @@ internal sealed record CompiledRules(
 
     /// <summary>The identities the policy entries name (what the ipcache must resolve), when no address block is named.</summary>
     public HashSet<uint>? NamedIdentities { get; init; }
+
+    /// <summary>The template of each identity's workloads that have no named ports of their own.</summary>
+    public IReadOnlyDictionary<uint, EntryTemplate> SharedTemplates { get; init; } = new Dictionary<uint, EntryTemplate>();
+
+    /// <summary>Each endpoint's spec digest, in <see cref="Endpoints"/> order.</summary>
+    public IReadOnlyList<ulong> SpecDigests { get; init; } = [];
 }
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
@@ -39,6 +45,9 @@ internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate 
 /// <summary>The policy entries of one endpoint with its workload id left blank, plus what the node needs to know about them.</summary>
 internal sealed record EntryTemplate(IReadOnlyList<PolicyEntry> Entries, uint[] Remotes, ulong Digest)
 {
+    /// <summary>Every rule the template was made from, including rules that gave no entries: the rule numbers it holds on to.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
     public static EntryTemplate Of(IReadOnlyList<PolicyEntry> entries)
     {
         var h = new Fnv64();
@@ -84,18 +93,28 @@ internal static class NodeRuleCompiler
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
         var local = model.LocalTo(node);
+        // Some of the node's own workloads changed, but no template can have: reuse what the previous computation made
+        // for every workload whose record is the same, and compute only the others (EndpointReuse).
+        var reuse = EndpointReuse.From(previous, model, node, local, settings);
 
         // Address blocks named by policies that apply here get node-local identities, and so do workload
         // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
-        var blocks = local.SelectMany(model.BlocksNamedFor).Distinct()
+        var blocks = (reuse?.Changed ?? local).SelectMany(model.BlocksNamedFor).Distinct()
             .OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        if (reuse is not null && blocks.Count > 0)
+        {
+            // A changed workload brings address blocks the previous computation did not have: compute everything.
+            reuse = null;
+            blocks = local.SelectMany(model.BlocksNamedFor).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        }
         var addressBlocks = new NodeAddressBlocks(blocks, model, key => ids.CidrIdentity(key, usedCidrs));
         // Every peer workload with the identity this node resolves it to: what an any-peer egress named port reads.
         IReadOnlyList<Remote>? everyone = null;
 
         // Workloads of one identity are selected by the same policies and, without named ports of their
         // own, get the same entries: build those once per identity and stamp them per endpoint.
-        var shared = new Dictionary<uint, EntryTemplate>();
+        var shared = reuse is null ? new Dictionary<uint, EntryTemplate>() : new Dictionary<uint, EntryTemplate>(previous!.SharedTemplates);
+        var specDigests = new ulong[local.Count];
         var endpoints = new List<EndpointRule>(local.Count);
         var stamped = new List<(string, EntryTemplate)>(local.Count);
         var entryCount = 0;
@@ -105,8 +124,19 @@ internal static class NodeRuleCompiler
         var named = new HashSet<uint>();
         var slices = new Dictionary<string, PolicySlice>(local.Count, StringComparer.Ordinal);
         var isolation = new Dictionary<uint, (bool Ingress, bool Egress)>();
-        foreach (var w in local)
+        for (var at = 0; at < local.Count; at++)
         {
+            var w = local[at];
+            if (reuse?.Previous(at) is { } kept)
+            {
+                // The same record under the same templates: the same endpoint and entries as last time.
+                endpoints.Add(kept.Endpoint);
+                specDigests[at] = kept.SpecDigest;
+                endpointsDigest.Add(kept.SpecDigest).Add(w.Identity).Add((uint)kept.Endpoint.Mode)
+                    .Add((kept.Endpoint.IngressIsolated ? 1u : 0u) | (kept.Endpoint.EgressIsolated ? 2u : 0u));
+                Stamp(w, kept.Template, kept.SpecDigest);
+                continue;
+            }
             var applying = model.Selecting(w);
             if (!isolation.TryGetValue(w.Identity, out var isolated))
             {
@@ -116,7 +146,7 @@ internal static class NodeRuleCompiler
             }
             var mode = EffectiveMode(w, settings);
             endpoints.Add(EndpointOf(w, mode, isolated.Ingress, isolated.Egress));
-            var specDigest = SpecFacts.Of(w.Spec).Digest;
+            var specDigest = specDigests[at] = SpecFacts.Of(w.Spec).Digest;
             endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)mode).Add((isolated.Ingress ? 1u : 0u) | (isolated.Egress ? 2u : 0u));
 
             EntryTemplate template;
@@ -124,6 +154,11 @@ internal static class NodeRuleCompiler
                 template = Template(w, applying);
             else if (!shared.TryGetValue(w.Identity, out template!))
                 shared[w.Identity] = template = Template(w, applying);
+            Stamp(w, template, specDigest);
+        }
+
+        void Stamp(WorkloadRecord w, EntryTemplate template, ulong specDigest)
+        {
             slices[w.Spec.Id] = new PolicySlice(entryCount, template.Entries.Count, template);
             stamped.Add((w.Spec.Id, template));
             entryCount += template.Entries.Count;
@@ -137,20 +172,22 @@ internal static class NodeRuleCompiler
         EntryTemplate Template(WorkloadRecord w, IReadOnlyList<PolicySpec> applying)
         {
             var set = new PolicyEntrySet();
+            var sources = new List<string>();
             foreach (var policy in applying)
             {
-                AddRules(set, w, policy, TrafficDirection.Ingress, policy.Ingress);
-                AddRules(set, w, policy, TrafficDirection.Egress, policy.Egress);
+                AddRules(set, sources, w, policy, TrafficDirection.Ingress, policy.Ingress);
+                AddRules(set, sources, w, policy, TrafficDirection.Egress, policy.Egress);
             }
-            return EntryTemplate.Of(set.Ordered());
+            return EntryTemplate.Of(set.Ordered()) with { Sources = sources };
         }
 
-        void AddRules(PolicyEntrySet set, WorkloadRecord w, PolicySpec policy, TrafficDirection direction, IReadOnlyList<PolicyRule>? rules)
+        void AddRules(PolicyEntrySet set, List<string> sources, WorkloadRecord w, PolicySpec policy, TrafficDirection direction, IReadOnlyList<PolicyRule>? rules)
         {
             for (var i = 0; i < (rules?.Count ?? 0); i++)
             {
                 var rule = rules![i];
-                var source = $"{policy.Id}/{(direction == TrafficDirection.Ingress ? "ingress" : "egress")}/{i}";
+                var source = PolicyRuleSources.Of(policy, direction, i);
+                sources.Add(source);
                 var ruleId = ids.RuleId(source, usedRules);
                 var peers = direction == TrafficDirection.Ingress ? rule.From : rule.To;
                 var remotes = scope.Remotes(policy, peers, addressBlocks);
@@ -163,6 +200,12 @@ internal static class NodeRuleCompiler
             }
         }
 
+        // A reusing computation built only the changed workloads' templates: the rules of the reused ones are in use too.
+        if (reuse is not null)
+        {
+            foreach (var template in seen)
+                usedRules.UnionWith(template.Sources);
+        }
         ids.Retain(usedRules, usedCidrs);
         named.Remove(ReservedIdentities.Any);
         // The ipcache holds what the node's rules can tell apart: addresses of the identities its entries
@@ -176,6 +219,8 @@ internal static class NodeRuleCompiler
             Model = model,
             Settings = settings,
             NamedIdentities = blocks.Count == 0 ? named : null,
+            SharedTemplates = shared,
+            SpecDigests = specDigests,
         };
     }
 

@@ -135,7 +135,8 @@ public sealed class ClusterRuleModelTests
     }
 
     /// <summary>
-    /// A node that keeps its endpoints' entries from its last computation (only the ipcache read anew) must end up
+    /// A node that keeps its endpoints' entries from its last computation (only the ipcache read anew), or reuses what it
+    /// made for its unchanged workloads when others changed, must end up
     /// exactly where a full computation from a fresh model does, through the same random changes; with policies that
     /// name no ports by name and no address blocks, most computations of nodes whose own workloads did not change
     /// must take that path (else the test proves nothing about it).
@@ -158,6 +159,7 @@ public sealed class ClusterRuleModelTests
         var incrementalIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
         var freshIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
         var kept = 0;
+        var reused = 0;
 
         for (var step = 0; step < 60; step++)
         {
@@ -177,6 +179,9 @@ public sealed class ClusterRuleModelTests
                 var actual = NodeRuleCompiler.Compile(node, derived, incrementalIds[node], previous: previous[node]);
                 if (previous[node] is { } before && ReferenceEquals(before.Policy, actual.Policy))
                     kept++;
+                else if (previous[node] is { } earlier && actual.PolicySlices.Any(kv =>
+                    earlier.PolicySlices.TryGetValue(kv.Key, out var was) && ReferenceEquals(was.Template, kv.Value.Template)))
+                    reused++;
                 previous[node] = actual;
                 Assert.Equal(RulesHash.Of(expected), RulesHash.Of(actual));
                 Assert.Equal(expected.IpCache, actual.IpCache);
@@ -186,7 +191,11 @@ public sealed class ClusterRuleModelTests
             }
         }
         if (plain)
+        {
             Assert.True(kept > 20, $"only {kept} computations kept their endpoints' entries");
+            // Nodes whose own workloads changed under unchanged templates recompute only those workloads (EndpointReuse).
+            Assert.True(reused > 5, $"only {reused} computations reused their unchanged workloads' templates");
+        }
     }
 
     [Fact]
