@@ -73,6 +73,8 @@ internal static class PolicyLatencyCommand
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(LoopbackPorts.Free(), gatewayPort);
+            // As the embedded silo (make run) is configured.
+            SiloConfiguration.WithoutDirectoryCache(silo);
             // The agents (real and in-memory) connect as the product's agent does, to cluster "microseg".
             silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = SiloConfiguration.ClusterId);
             if (storage == "sqlite")
