@@ -39,6 +39,11 @@ internal static class WorkloadAddressClaims
         {
             foreach (var (key, text, field) in wanted)
             {
+                // An address the persisted record already lists needs no renewal: a takeover of a settled claim asks
+                // its holder first, and the holder answers from that record until the new one replaces it. A relabel
+                // of a workload untouched for half the settle period thus costs no claim write on its way to the nodes.
+                if (held.Contains(key) && (await grains.GetGrain<IAddressClaimGrain>(key).GetAsync()).IsHeldBy(spec.Id))
+                    continue;
                 var claim = await grains.GetGrain<IAddressClaimGrain>(key).ClaimAsync(spec.Id);
                 if (!claim.IsHeldBy(spec.Id))
                     claim = await TakeOverIfStaleAsync(grains, spec.Id, claim, time);
