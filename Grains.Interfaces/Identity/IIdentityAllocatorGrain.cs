@@ -14,6 +14,21 @@ public interface IIdentityAllocatorGrain : IGrainWithStringKey
     /// <summary>Returns the identity of the label set for <paramref name="holder"/>, allocating and persisting a new one the first time.</summary>
     Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder);
 
+    /// <summary>
+    /// The first half of <see cref="AcquireAsync"/>: the identity (allocated and persisted the first time) with the hold
+    /// counted but not yet stored. The caller stores it with <see cref="PersistHoldAsync"/>, beside its own write of
+    /// the number: numbers are never reused, so a record that names a number whose hold was lost in a crash still
+    /// means its label set.
+    /// </summary>
+    Task<uint> ReserveAsync(IReadOnlyDictionary<string, string> labels, string holder);
+
+    /// <summary>
+    /// Stores <paramref name="holder"/>'s hold reserved by <see cref="ReserveAsync"/>. Returns the identity held: the
+    /// reserved one, or, when the reservation was lost (this grain restarted in between), whatever
+    /// <see cref="AcquireAsync"/> gives now.
+    /// </summary>
+    Task<uint> PersistHoldAsync(IReadOnlyDictionary<string, string> labels, string holder);
+
     /// <summary>Drops <paramref name="holder"/>'s hold on the label set's identity; the identity is released when no holder is left.</summary>
     Task ReleaseAsync(IReadOnlyDictionary<string, string> labels, string holder);
 

@@ -88,6 +88,32 @@ internal sealed class IdentityAllocatorGrain(
         return entry.Id;
     }
 
+    public async Task<uint> ReserveAsync(IReadOnlyDictionary<string, string> labels, string holder)
+    {
+        var key = Canonical(labels);
+        if (!state.State.Identities.TryGetValue(key, out var entry))
+        {
+            entry = new IdentityEntry { Id = state.State.Next++, Labels = new Dictionary<string, string>(labels) };
+            state.State.Identities[key] = entry;
+            entry.Stored = _writer.WriteAsync();
+        }
+        // Counted now, so that another holder's release cannot drop the entry before this hold is stored.
+        entry.Holders.Add(holder);
+        await entry.Stored;
+        return entry.Id;
+    }
+
+    public async Task<uint> PersistHoldAsync(IReadOnlyDictionary<string, string> labels, string holder)
+    {
+        var key = Canonical(labels);
+        if (!state.State.Identities.TryGetValue(key, out var entry) || !entry.Holders.Contains(holder))
+            return await AcquireAsync(labels, holder);
+        await entry.Stored;
+        // The shard skips the write when it already holds this hold (a workload rewritten with the same labels).
+        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
+        return entry.Id;
+    }
+
     public async Task ReleaseAsync(IReadOnlyDictionary<string, string> labels, string holder)
     {
         var key = Canonical(labels);

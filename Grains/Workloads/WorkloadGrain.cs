@@ -8,6 +8,7 @@ using MicroSeg.Grains.Nodes;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace MicroSeg.Grains.Workloads;
 
@@ -20,8 +21,8 @@ internal sealed class WorkloadState
 }
 
 /// <summary>The source of truth for one workload: validates, persists, allocates its identity, and fans the change out to nodes.</summary>
-internal sealed class WorkloadGrain(
-    [PersistentState("workload")] IPersistentState<WorkloadState> state, TimeProvider time) : Grain, IWorkloadGrain
+internal sealed partial class WorkloadGrain(
+    [PersistentState("workload")] IPersistentState<WorkloadState> state, TimeProvider time, ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
     /// <summary>The record a write in progress replaces: until that write is persisted, its addresses are still held.</summary>
     private WorkloadRecord? _replacing;
@@ -57,10 +58,30 @@ internal sealed class WorkloadGrain(
         _replacing = before;
         try
         {
-            var identity = await allocator.AcquireAsync(IdentityLabels.Of(spec), spec.Id);
+            // The hold is stored beside the record instead of before it: one storage commit less on the way to the
+            // nodes. Both are stored before the change is published or answered.
+            var labels = IdentityLabels.Of(spec);
+            var identity = await allocator.ReserveAsync(labels, spec.Id);
             record = new WorkloadRecord(spec, identity);
             state.State.Workload = record;
-            await state.WriteStateAsync();
+            var holding = allocator.PersistHoldAsync(labels, spec.Id);
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Not stored: a hold stored anyway is an extra hold, released with the workload.
+                await ((Task)holding).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+                throw;
+            }
+            if (await HeldAsync(holding, identity) is var holdIdentity && holdIdentity != identity)
+            {
+                // The allocator restarted between the two calls and gave the label set another number.
+                record = new WorkloadRecord(spec, holdIdentity);
+                state.State.Workload = record;
+                await state.WriteStateAsync();
+            }
         }
         catch
         {
@@ -88,6 +109,26 @@ internal sealed class WorkloadGrain(
             await allocator.ReleaseAsync(oldLabels, spec.Id);
         return record;
     }
+
+    /// <summary>
+    /// The identity the stored hold is on. The record is already stored: a hold that failed to store leaves a record
+    /// whose number still means its labels (numbers are never reused), so the write stands and the failure is logged.
+    /// </summary>
+    private async Task<uint> HeldAsync(Task<uint> holding, uint reserved)
+    {
+        try
+        {
+            return await holding;
+        }
+        catch (Exception ex)
+        {
+            LogHoldNotStored(ex, this.GetPrimaryKeyString(), reserved);
+            return reserved;
+        }
+    }
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Workload {Workload}: its hold on identity {Identity} was not stored; the record keeps the number")]
+    private partial void LogHoldNotStored(Exception ex, string workload, uint identity);
 
     public Task<bool> HoldsAddressAsync(string addressKey) =>
         Task.FromResult(WorkloadAddressClaims.KeysOf(state.State.Workload?.Spec).Contains(addressKey)
