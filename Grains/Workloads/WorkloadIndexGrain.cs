@@ -26,7 +26,7 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
     /// <summary>How stale the in-memory union may get before reads reload it from the shards.</summary>
     internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
 
-    private SortedDictionary<string, WorkloadRecord> _workloads = new(StringComparer.Ordinal);
+    private SortedWorkloadList _workloads = new();
     private VersionedList<WorkloadRecord>? _versioned;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private Task? _reload;
@@ -37,7 +37,7 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
     public async Task<string> UpsertAsync(WorkloadRecord workload)
     {
         await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
-        _workloads[workload.Spec.Id] = workload;
+        _workloads.Set(workload);
         Versioned.Invalidate();
         _changedDuringReload?.Add(workload.Spec.Id);
         return Versioned.Version;
@@ -59,7 +59,7 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
     public async Task<IndexSnapshot<WorkloadRecord>> GetSnapshotAsync() => (await CurrentAsync()).Snapshot;
 
     /// <summary>One list instance per content, with its version.</summary>
-    private VersionedList<WorkloadRecord> Versioned => _versioned ??= new(() => _workloads.Values.ToList());
+    private VersionedList<WorkloadRecord> Versioned => _versioned ??= new(() => _workloads.Publish());
 
     private Task<VersionedList<WorkloadRecord>> CurrentAsync()
     {
@@ -99,21 +99,19 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
         {
             _changedDuringReload = null;
         }
-        var loaded = new SortedDictionary<string, WorkloadRecord>(StringComparer.Ordinal);
-        foreach (var record in parts.SelectMany(p => p))
-            loaded[record.Spec.Id] = record;
+        var loaded = SortedWorkloadList.Of(parts.SelectMany(p => p));
         // A change that landed while the shards were read may be missing from what they returned: this
         // copy already holds it, so it wins for those ids.
         foreach (var id in changed)
         {
-            if (_workloads.TryGetValue(id, out var current))
-                loaded[id] = current;
+            if (_workloads.Find(id) is { } current)
+                loaded.Set(current);
             else
                 loaded.Remove(id);
         }
         // Keep the snapshot instance when the shards hold exactly what this copy holds: node computations
         // recognise an unchanged cluster by it and skip re-deriving their shared model.
-        if (!SameRecords(loaded, _workloads))
+        if (!loaded.SameAs(_workloads))
         {
             _workloads = loaded;
             Versioned.Invalidate();
@@ -121,8 +119,6 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
         _loadedAt = startedAt;
     }
 
-    private static bool SameRecords(SortedDictionary<string, WorkloadRecord> a, SortedDictionary<string, WorkloadRecord> b) =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && (ReferenceEquals(kv.Value, other) || kv.Value == other));
 
     private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
 
