@@ -61,6 +61,9 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>A unique node name for this run (agents of parallel runs never share pinned maps).</summary>
     public string NodeName(string suffix) => $"e2e-{Network.Bridge.ToLowerInvariant()}-{suffix}";
 
+    /// <summary>How agents started from now on name the silo's gateway in --gateway: an address (default 127.0.0.1) or a host name.</summary>
+    public string GatewayHost { get; set; } = "127.0.0.1";
+
     /// <summary>The bpffs folder the agents pin under (one sub-folder per node).</summary>
     public string PinRoot => _pinRoot;
 
@@ -74,7 +77,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
             _output.WriteLine(previous.Tail(60));
             previous.Dispose();
         }
-        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
+        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"{GatewayHost}:{_gatewayPort}",
             "--tls-dir", IssueAgentCertificate(node),
             "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, "--metrics", $"127.0.0.1:{metrics}", .. extraArgs]);
     }
