@@ -29,7 +29,7 @@ internal sealed partial class DnsGatewayListProvider : IGatewayListProvider
     private readonly Dictionary<GatewayEntry, IPAddress[]> _lastGood = [];
     private readonly bool _hasNames;
     // Replaced whole, so a request that does not resolve reads it without the lock.
-    private Snapshot? _snapshot;
+    private volatile Snapshot? _snapshot;
 
     public DnsGatewayListProvider(
         IOptions<GatewayDnsOptions> options,

@@ -26,6 +26,13 @@ if ! have "$LOCAL/debian:bookworm"; then
     rootfs=$(mktemp -d /var/tmp/microseg-rootfs.XXXXXX)
     trap 'rm -rf "$rootfs"' EXIT
     debootstrap --variant=minbase bookworm "$rootfs" "$mirror"
+    # The images trust what this host trusts: a site whose HTTPS goes through an inspecting proxy has its CA in
+    # /usr/local/share/ca-certificates, and npm and NuGet inside the builds need it as much as make build does.
+    # Each image that installs ca-certificates adds these to its bundle.
+    if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+        mkdir -p "$rootfs/usr/local/share/ca-certificates"
+        cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+    fi
     tar -C "$rootfs" --numeric-owner -c . | "$DOCKER" import - "$LOCAL/debian:bookworm"
     rm -rf "$rootfs"
 fi

@@ -8,3 +8,5 @@ COPY bin/node /usr/local/bin/node
 COPY lib/node_modules/npm /usr/local/lib/node_modules/npm
 RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
     && ln -s /usr/local/lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+# Node.js trusts only its own CA list; the system bundle adds the CAs the base image brought (see build-images.sh).
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
