@@ -14,7 +14,7 @@ CONSOLE_SRC   := $(shell find $(CONSOLE_DIR)/src -type f 2>/dev/null) $(wildcard
 CONSOLE_NPM   := $(CONSOLE_DIR)/node_modules/.package-lock.json
 CONSOLE_STAMP := $(CONSOLE_DIR)/dist/index.html
 
-.PHONY: all deps deps-test build bpf console run test bench clean
+.PHONY: all deps deps-test build bpf console run test bench images clean
 # What make run builds: the three programs it starts and the projects they reference, no test project.
 # The stamp is newer than every source when nothing changed, so a second make run starts at once.
 RUN_SRC    := $(shell find Silo Grains Grains.Interfaces Api Dashboard NodeAgent Bpf Cli deploy/sql -type f \
@@ -91,6 +91,11 @@ test: build $(TEST_DEPS_STAMP)
 
 bench: build $(BENCH_OBJ) $(TEST_DEPS_STAMP)
 	@scripts/bench.sh
+
+# Container images of the silo and the agent (deploy/docker), with base images made locally: no registry here
+# serves them. Needs a running Docker daemon and debootstrap; not part of make test. docs/operations.md.
+images:
+	@deploy/docker/local/build-images.sh
 
 clean:
 	rm -rf out $(CONSOLE_DIR)/dist

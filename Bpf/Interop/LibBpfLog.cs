@@ -104,6 +104,6 @@ public static unsafe partial class LibBpfLog
         }
     }
 
-    [LoggerMessage(EventId = 3401, Message = "libbpf: {Message}")]
+    [LoggerMessage(EventId = 3801, Message = "libbpf: {Message}")]
     private static partial void LogMessage(ILogger logger, LogLevel level, string message);
 }

@@ -3,6 +3,7 @@ using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Nodes;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 
@@ -24,9 +25,10 @@ internal sealed class PolicyState
 }
 
 /// <summary>The source of truth for one policy.</summary>
-internal sealed class PolicyGrain(
+internal sealed partial class PolicyGrain(
     [PersistentState("policy")] IPersistentState<PolicyState> state,
-    TimeProvider time) : Grain, IPolicyGrain
+    TimeProvider time,
+    ILogger<PolicyGrain> logger) : Grain, IPolicyGrain
 {
     public Task<PolicySpec?> GetAsync()
     {
@@ -55,6 +57,7 @@ internal sealed class PolicyGrain(
         state.State.Policy = spec;
         state.State.Stamp = stamp;
         await state.WriteStateAsync();
+        LogStored(spec.Id, spec.Namespace ?? "", before is null ? "created" : "updated");
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).UpsertAsync(spec, stamp);
         await PolicyStreams.PublishAsync(this, spec.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before, PolicyAfter: spec));
     }
@@ -68,6 +71,7 @@ internal sealed class PolicyGrain(
         state.State.Policy = spec with { Id = this.GetPrimaryKeyString() };
         state.State.Stamp = batchStamp;
         await state.WriteStateAsync();
+        LogStoredFromBatch(this.GetPrimaryKeyString(), spec.Namespace ?? "", batchStamp);
         return true;
     }
 
@@ -77,6 +81,7 @@ internal sealed class PolicyGrain(
             return false;
         await state.ClearStateAsync();
         state.State = new PolicyState();
+        LogDeleted(this.GetPrimaryKeyString(), before.Namespace ?? "");
         await GrainFactory.GetGrain<IPolicyIndexGrain>(GrainKeys.Cluster).RemoveAsync(this.GetPrimaryKeyString());
         await PolicyStreams.PublishAsync(this, before.Namespace ?? PolicyStreams.ClusterKey, new PolicyChange(PolicyBefore: before));
         this.DeactivateOnIdle();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MicroSeg.Grains.Interfaces.Validation;
 using MicroSeg.Hosting;
+using MicroSeg.NodeAgent.Hosting.Gateways;
 
 namespace MicroSeg.NodeAgent.Hosting;
 
@@ -11,7 +12,12 @@ internal static class AgentCommand
     {
         var defaults = new AgentOptions();
         var node = new Option<string>("--node") { Description = "name of this node (workloads name it in their 'node' field)", Required = true };
-        var gateway = new Option<string>("--gateway") { Description = "silo gateway(s) as HOST:PORT[,HOST:PORT...]", Required = true };
+        var gateway = new Option<string>("--gateway") { Description = "silo gateway(s) as HOST:PORT[,HOST:PORT...]; a host name stands for all its addresses, resolved again every --gateway-refresh", Required = true };
+        var gatewayRefresh = new Option<string>("--gateway-refresh")
+        {
+            Description = "how often gateway host names are resolved again (silos that moved are followed), e.g. 10s, 1m",
+            DefaultValueFactory = _ => "10s",
+        };
         var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
         var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
         var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack table size", DefaultValueFactory = _ => defaults.ConntrackEntries };
@@ -50,7 +56,7 @@ internal static class AgentCommand
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
+            node, gateway, gatewayRefresh, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.Options.Add(logFormat);
@@ -77,6 +83,13 @@ internal static class AgentCommand
                 Console.Error.WriteLine($"microseg-agent: --flow-interval '{parse.GetValue(flowInterval)}' is not a duration from 100ms to 10m, e.g. 5s.");
                 return Task.FromResult(2);
             }
+            if (Durations.TryParse(parse.GetValue(gatewayRefresh)!, out var refresh) && refresh >= TimeSpan.FromSeconds(1) && refresh <= TimeSpan.FromMinutes(10))
+                options = options with { GatewayRefresh = refresh };
+            else
+            {
+                Console.Error.WriteLine($"microseg-agent: --gateway-refresh '{parse.GetValue(gatewayRefresh)}' is not a duration from 1s to 10m, e.g. 10s.");
+                return Task.FromResult(2);
+            }
             if (Validate(options) is { } error)
             {
                 Console.Error.WriteLine($"microseg-agent: {error}");
@@ -95,9 +108,8 @@ internal static class AgentCommand
             return "--gateway needs at least one HOST:PORT.";
         foreach (var g in options.Gateways)
         {
-            var colon = g.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(g.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
-                return $"--gateway '{g}' is not HOST:PORT with a port in 1-65535.";
+            if (GatewayEntry.TryParse(g, out var gatewayError) is null)
+                return gatewayError;
         }
         if (!File.Exists(options.BpfObject))
             return $"--bpf-object '{options.BpfObject}' does not exist; build it with 'make bpf'.";

@@ -11,6 +11,7 @@ using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using MicroSeg.Hosting;
+using MicroSeg.NodeAgent.Hosting.Gateways;
 
 namespace MicroSeg.NodeAgent.Hosting;
 
@@ -109,7 +110,11 @@ internal static class AgentHost
                 o.ClusterId = "microseg";
                 o.ServiceId = "microseg";
             });
-            client.UseStaticClustering([.. options.Gateways.SelectMany(GatewayEndpoint.ParseAll)]);
+            client.UseDnsGatewayClustering(o =>
+            {
+                o.Gateways = [.. options.Gateways];
+                o.RefreshPeriod = options.GatewayRefresh;
+            });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<UnboundedGatewayRetry>();
             options.Tls?.Configure(client);

@@ -8,8 +8,11 @@ internal sealed record AgentOptions
     /// <summary>Node name this agent enforces for.</summary>
     public string Node { get; init; } = "";
 
-    /// <summary>Gateways as host:port, tried in turn.</summary>
+    /// <summary>Gateways as HOST:PORT (an IP address, [IPv6], or a DNS name standing for all its addresses).</summary>
     public IReadOnlyList<string> Gateways { get; init; } = [];
+
+    /// <summary>How often gateway names are resolved again, so the agent follows silos that move (a Kubernetes Service, DNS round-robin). Default 10 s.</summary>
+    public TimeSpan GatewayRefresh { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The compiled BPF object. Default: ../bpf/microseg.bpf.o beside the binary's folder (out/bpf).</summary>
     public string BpfObject { get; init; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bpf", "microseg.bpf.o"));

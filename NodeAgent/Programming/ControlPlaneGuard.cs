@@ -86,9 +86,9 @@ internal sealed partial class ControlPlaneGuard(Datapath datapath, TimeProvider 
     private static Guid EpochKey(string epoch) =>
         Guid.TryParse(epoch, out var guid) ? guid : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(epoch)).AsSpan(0, 16));
 
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Warning, Message = "Keeping the last applied state and waiting for an operator ({Reason}): applied cluster identity '{AppliedIdentity}' with {AppliedEntries} entries (revision {AppliedRevision}), offered cluster identity '{OfferedIdentity}' with {OfferedEntries} entries (revision {OfferedRevision}). To apply the offer: POST /api/v1/nodes/{Node}/accept, or microseg-agent accept-control-plane --node {Node}")]
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Keeping the last applied state and waiting for an operator ({Reason}): applied cluster identity '{AppliedIdentity}' with {AppliedEntries} entries (revision {AppliedRevision}), offered cluster identity '{OfferedIdentity}' with {OfferedEntries} entries (revision {OfferedRevision}). To apply the offer: POST /api/v1/nodes/{Node}/accept, or microseg-agent accept-control-plane --node {Node}")]
     private partial void LogHolding(string reason, string appliedIdentity, long appliedEntries, long appliedRevision, string offeredIdentity, long offeredEntries, long offeredRevision, string node);
 
-    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "An operator accepted the held state {Hold} ({Reason}); applying it")]
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Warning, Message = "An operator accepted the held state {Hold} ({Reason}); applying it")]
     private partial void LogAccepted(string hold, string reason);
 }

@@ -38,7 +38,7 @@ internal sealed partial class InterfaceAttachments(Datapath datapath, ILogger<In
                 attached.Add(name);
                 continue;
             }
-            datapath.Attach((int)ifindex);
+            AttachOrLog(name, ifindex);
             if (datapath.IsAttached((int)ifindex))
             {
                 LogAttached(name, (int)ifindex);
@@ -68,6 +68,23 @@ internal sealed partial class InterfaceAttachments(Datapath datapath, ILogger<In
             desired.PresentInterfaces.Concat(desired.MissingInterfaces).Concat(desired.RefusedInterfaces.Select(r => r.Interface)).ToFrozenSet(StringComparer.Ordinal),
             desired.InterfaceNames.Keys.Select(i => (int)i).ToFrozenSet());
         return new Result(attached, unconfirmed);
+    }
+
+    /// <summary>
+    /// A failed attach fails the whole pass (it is retried, and the workload is reported unenforced); the pass's
+    /// own error names the revision, so the interface is named here, as a field, before the failure goes up.
+    /// </summary>
+    private void AttachOrLog(string name, uint ifindex)
+    {
+        try
+        {
+            datapath.Attach((int)ifindex);
+        }
+        catch (BpfException e)
+        {
+            LogAttachFailed(name, (int)ifindex, e.Message);
+            throw;
+        }
     }
 
     /// <summary>Whether every interface of the last pass still holds our programs (read from the kernel); false when that cannot be read.</summary>
@@ -101,6 +118,9 @@ internal sealed partial class InterfaceAttachments(Datapath datapath, ILogger<In
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Detached from {Interface} (ifindex {Ifindex}): no endpoint uses it any more")]
     private partial void LogDetached(string @interface, int ifindex);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Error, Message = "Could not attach to {Interface} (ifindex {Ifindex}): {Error}; the pass is retried")]
+    private partial void LogAttachFailed(string @interface, int ifindex, string error);
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Attached to {Interface} (ifindex {Ifindex}) but the kernel's tc hooks do not hold our programs; its workload is not enforced")]
     private partial void LogAttachNotConfirmed(string @interface, int ifindex);

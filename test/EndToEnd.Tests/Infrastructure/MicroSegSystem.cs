@@ -20,11 +20,11 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     private readonly Dictionary<string, int> _metricsPorts = [];
     private readonly List<IDisposable> _listeners = [];
 
-    private MicroSegSystem(ITestOutputHelper output)
+    private MicroSegSystem(ITestOutputHelper output, string[] extraSiloArgs)
     {
         _output = output;
         var httpPort = LoopbackPorts.Free();
-        _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{LoopbackPorts.Free()}", "--data", _dataDir];
+        _siloArgs = ["--http", $"http://127.0.0.1:{httpPort}", "--gateway-port", $"{_gatewayPort}", "--silo-port", $"{LoopbackPorts.Free()}", "--data", _dataDir, .. extraSiloArgs];
         // The silo registers the admin token it finds in its data directory, as an operator's provisioning would.
         Api = new SiloApi(new Uri($"http://127.0.0.1:{httpPort}"), AdminTokenFile.Write(Path.Combine(_dataDir, AdminTokenFile.Name)));
         Network = TestNetwork.Create();
@@ -41,9 +41,10 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>Every process, for failure messages.</summary>
     public ChildProcess[] Logs => [Silo, .. _agents.Values];
 
-    public static async Task<MicroSegSystem> StartAsync(ITestOutputHelper output)
+    /// <summary>Starts the silo (with <paramref name="extraSiloArgs"/> after the system's own flags) and waits until it is healthy.</summary>
+    public static async Task<MicroSegSystem> StartAsync(ITestOutputHelper output, params string[] extraSiloArgs)
     {
-        var system = new MicroSegSystem(output);
+        var system = new MicroSegSystem(output, extraSiloArgs);
         try
         {
             system.Silo = ChildProcess.Start("silo", RepoPaths.Silo, system._siloArgs);
@@ -60,6 +61,9 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>A unique node name for this run (agents of parallel runs never share pinned maps).</summary>
     public string NodeName(string suffix) => $"e2e-{Network.Bridge.ToLowerInvariant()}-{suffix}";
 
+    /// <summary>How agents started from now on name the silo's gateway in --gateway: an address (default 127.0.0.1) or a host name.</summary>
+    public string GatewayHost { get; set; } = "127.0.0.1";
+
     /// <summary>The bpffs folder the agents pin under (one sub-folder per node).</summary>
     public string PinRoot => _pinRoot;
 
@@ -73,7 +77,7 @@ internal sealed class MicroSegSystem : IAsyncDisposable
             _output.WriteLine(previous.Tail(60));
             previous.Dispose();
         }
-        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"127.0.0.1:{_gatewayPort}",
+        _agents[node] = ChildProcess.Start($"agent {node}", RepoPaths.Agent, ["--node", node, "--gateway", $"{GatewayHost}:{_gatewayPort}",
             "--tls-dir", IssueAgentCertificate(node),
             "--pin-root", _pinRoot, "--bpf-object", RepoPaths.BpfObject, "--metrics", $"127.0.0.1:{metrics}", .. extraArgs]);
     }
