@@ -9,6 +9,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// that scripts/bench-iperf.sh uses to attach and detach the programs.
 /// <code>
 ///   datapath run [--quick] [--markdown FILE]
+///   datapath ab A.o B.o [--quick] [--established]   two builds side by side, interleaved sample by sample
 ///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
 ///   datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE   a server admitting PORT from the listed peers only
 ///   datapath detach PIN_DIR IFNAME...   remove our filters, then the pins
@@ -22,6 +23,8 @@ internal static class DatapathBenchCommand
         {
             case ["run", .. var rest]:
                 return RunBenchmarks(rest);
+            case ["ab", var objectA, var objectB, .. var rest]:
+                return AbComparison.Run(objectA, objectB, rest.Contains("--quick"), rest.Contains("--established"), Console.Out);
             case ["attach", var pinDirectory, .. var names] when names.Length > 0:
                 IperfHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
@@ -33,7 +36,7 @@ internal static class DatapathBenchCommand
                 IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE");
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE");
                 return 2;
         }
     }

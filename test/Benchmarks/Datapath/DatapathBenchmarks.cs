@@ -32,12 +32,12 @@ internal sealed record BenchFigure(string Name, string Method, double Nanosecond
 /// </summary>
 internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
 {
-    private const int IfIndex = 1; // lo
+    internal const int IfIndex = 1; // lo
+    internal const ushort ServicePort = 80;
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
-    private const ushort ServicePort = 80;
     private const EndpointFlags IsolatedFlags = EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated;
     private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
-    private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
+    internal static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
     /// <summary>
     /// The endpoint as the agent writes it: its one address in the entry too (no source-map probe), and
@@ -47,14 +47,20 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local])
             .WithPolicyKeys(PolicyKeyShapes.PeerPort, PolicyKeyShapes.PeerPort);
 
-    public IReadOnlyList<BenchFigure> RunAll()
+    /// <summary>The endpoint (allow-only, its address in the entry, anti-spoofing on) and a filled ipcache.</summary>
+    internal void PrepareEndpoint()
     {
-        var figures = new List<BenchFigure>();
-        var fromFd = datapath.FromWorkloadFd;
         // No deny rules below, so the endpoint says so (as the agent does): the first allow decides.
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
         datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, Local), default); // anti-spoofing on
         FillIpCache(settings.IpCacheEntries);
+    }
+
+    public IReadOnlyList<BenchFigure> RunAll()
+    {
+        var figures = new List<BenchFigure>();
+        var fromFd = datapath.FromWorkloadFd;
+        PrepareEndpoint();
 
         using var events = datapath.OpenEvents();
         foreach (var size in settings.PolicySizes)
@@ -198,7 +204,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
 
     private static uint PeerIdentity => FillerIdentityBase + 2; // BenchAddress(2)
 
-    private void FillPolicy(int entries)
+    internal void FillPolicy(int entries)
     {
         datapath.Policy.Clear();
         datapath.Policy.Update(new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress), new PolicyValue(7, PolicyAction.Allow));
@@ -212,7 +218,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         log.WriteLine($"  policy: {entries:N0} entries");
     }
 
-    private int FillConntrack(int entries)
+    internal int FillConntrack(int entries)
     {
         var sw = Stopwatch.StartNew();
         // Live flows (established, just seen): a collection pass finds nothing to delete, so it shows the scan's cost.
@@ -229,14 +235,14 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         return count;
     }
 
-    private static (int ReturnValue, uint Nanoseconds) Expect((int ReturnValue, uint Nanoseconds) run, string what)
+    internal static (int ReturnValue, uint Nanoseconds) Expect((int ReturnValue, uint Nanoseconds) run, string what)
     {
         if (run.ReturnValue != 0)
             throw new InvalidOperationException($"{what}: program returned {run.ReturnValue}, expected TC_ACT_OK (0); the benchmark setup is wrong.");
         return run;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var mid = values.Count / 2;
