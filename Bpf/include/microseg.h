@@ -329,6 +329,14 @@ struct ms_event_bucket {
 	__u64 last_ns;
 };
 
+/* ---- ms_clock: the data path's clock, cached per CPU (not pinned) ----
+ * The coarse monotonic clock read at the first packet of each tick (jiffy) on a
+ * CPU; later packets of the same tick reuse it. Private to the programs. */
+struct ms_clock_cache {
+	__u64 jiffies; /* bpf_jiffies64() when ns was read */
+	__u64 ns;      /* bpf_ktime_get_coarse_ns() then */
+};
+
 /* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */
 struct ms_flow_event {
 	__u64 timestamp_ns;
