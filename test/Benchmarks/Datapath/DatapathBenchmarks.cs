@@ -99,12 +99,23 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         datapath.Conntrack.Clear();
         figures.Add(Established("established (conntrack hit), small conntrack", fromFd, sport: 5000));
 
+        // A busy node's table (the 1M rows below are the worst case: every bucket cold, LRU evicting).
+        var busy = FillConntrack(BusyNodeFlows);
+        figures.Add(Established($"established, busy-node conntrack ({busy:N0} entries)", fromFd, sport: 5003));
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, busy-node conntrack ({busy:N0} entries, + up to 20,000 new)", fromFd, events, sportBase: 40_000));
+
         var filled = FillConntrack(settings.ConntrackEntries);
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
         Notes.Add(CollectionCost(filled));
         return figures;
     }
+
+    /// <summary>
+    /// Flows in the "busy node" conntrack rows: what a node with a few hundred busy pods holds (32,768), beside the
+    /// 1M-entry worst case (every bucket cold, the LRU evicting); half the table in a quick run.
+    /// </summary>
+    internal int BusyNodeFlows => Math.Min(32_768, settings.ConntrackEntries / 2);
 
     /// <summary>Lines about user-space costs, printed under the table.</summary>
     public List<string> Notes { get; } = [];
