@@ -12,6 +12,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 ///   datapath ab A.o B.o [--quick] [--established]   two builds side by side, interleaved sample by sample
 ///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
 ///   datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE   a server admitting PORT from the listed peers only
+///   datapath read-events PIN_DIR       read ms_events as the agent does, until SIGTERM
 ///   datapath detach PIN_DIR IFNAME...   remove our filters, then the pins
 /// </code>
 /// </summary>
@@ -32,11 +33,13 @@ internal static class DatapathBenchCommand
                 Peers.AllowListHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, server,
                     [.. ports.Split(',').Select(p => ushort.Parse(p, System.Globalization.CultureInfo.InvariantCulture))], peersFile);
                 return 0;
+            case ["read-events", var pinDirectory]:
+                return EventReaderHelper.Run(pinDirectory);
             case ["detach", var pinDirectory, .. var names]:
                 IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE");
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE | datapath read-events PIN_DIR");
                 return 2;
         }
     }
