@@ -51,7 +51,7 @@ internal static class DatapathBenchCommand
         var markdownPath = markdownIndex >= 0 && markdownIndex + 1 < args.Length ? args[markdownIndex + 1] : null;
 
         var pinDirectory = $"/sys/fs/bpf/microseg/bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Console.WriteLine($"data plane: {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, pins in {pinDirectory}");
+        Console.WriteLine($"data plane: {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, pins in {pinDirectory}, load average {Load.Machine.LoadAverage()}");
         try
         {
             using var empty = EmptyProgram.Load(ObjectPath("empty.bpf.o"));
@@ -64,6 +64,7 @@ internal static class DatapathBenchCommand
             });
             var benchmarks = new DatapathBenchmarks(datapath, empty, settings, Console.Out);
             var figures = benchmarks.RunAll();
+            benchmarks.Notes.Add($"{Load.Machine.Now()}, load average at the end {Load.Machine.LoadAverage()}");
             var table = Markdown(figures) + string.Concat(benchmarks.Notes.Select(n => Environment.NewLine + n + Environment.NewLine));
             Console.WriteLine();
             Console.WriteLine(table);
