@@ -112,6 +112,53 @@ public sealed unsafe class BpfMap<TKey, TValue>
         }
     }
 
+    /// <summary>
+    /// Every entry, streamed: read with BPF_MAP_LOOKUP_BATCH like <see cref="ReadAll"/> (one syscall per
+    /// <paramref name="batchSize"/> entries instead of two per entry), but holding one batch at a time, so a
+    /// periodic reader of a large table neither makes millions of syscalls nor allocates the whole table.
+    /// The same snapshot semantics as <see cref="ReadAll"/>. Hash maps only (not per-CPU ones).
+    /// </summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> EntriesInBatches(int batchSize = 4096)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var keys = new TKey[batchSize];
+        var values = new TValue[batchSize];
+        var cursor = new byte[128]; // [0, 64): where the last batch ended, [64, 128): where this one ends
+        var first = true;
+        while (true)
+        {
+            var (count, done) = ReadBatch(keys, values, cursor, first);
+            if (count < 0)
+            {
+                // A hash bucket holds more entries than the batch: the kernel returns whole buckets only.
+                keys = new TKey[keys.Length * 2];
+                values = new TValue[values.Length * 2];
+                continue;
+            }
+            for (var i = 0; i < count; i++)
+                yield return new KeyValuePair<TKey, TValue>(keys[i], values[i]);
+            if (done)
+                yield break;
+            cursor.AsSpan(64, 64).CopyTo(cursor);
+            first = false;
+        }
+    }
+
+    private (int Count, bool Done) ReadBatch(TKey[] keys, TValue[] values, byte[] cursor, bool first)
+    {
+        var count = (uint)keys.Length;
+        int rc;
+        fixed (TKey* k = keys)
+        fixed (TValue* v = values)
+        fixed (byte* c = cursor)
+            rc = LibBpf.MapLookupBatch(Fd, first ? null : c, c + 64, k, v, &count, null);
+        if (rc == -Errno.ENOSPC && count == 0)
+            return (-1, false);
+        if (rc < 0 && rc != -Errno.ENOENT)
+            throw new BpfException("bpf_map_lookup_batch", rc, $"map {Name}");
+        return ((int)count, rc == -Errno.ENOENT);
+    }
+
     /// <summary>All keys, materialized (safe to delete while iterating the result).</summary>
     public List<TKey> Keys()
     {
