@@ -12,6 +12,8 @@
 # every figure is the median over the rounds, with the spread (min-max) and the ratio to
 # "none" (median of the per-round ratios: drift between rounds disturbs it less).
 # BENCH_HELPER overrides the helper command (e.g. another build's, for before/after runs).
+# For microseg, a reader drains the flow events as the agent's flow thread does (datapath
+# read-events), so the mode pays for writing and reading every event as a node does.
 # For microseg, the kernel's own run-time statistics (kernel.bpf_stats_enabled, on only
 # during this script, restored on exit) give the programs' ns per packet in the CRR runs.
 #
@@ -38,7 +40,7 @@ stats_before=$(sysctl -n kernel.bpf_stats_enabled)
 
 cleanup() {
   set +e
-  for pid in ${crr_pid:-} ${iperf_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in ${reader_pid:-} ${crr_pid:-} ${iperf_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   "${helper[@]}" detach "$pin_dir" "$host_s" >/dev/null 2>&1
   ip netns del "$ns_c" 2>/dev/null
   ip netns del "$ns_s" 2>/dev/null
@@ -116,6 +118,23 @@ bpf_runtime() {
   echo "$ns $cnt"
 }
 
+# The agent's flow thread, stand-in: drains ms_events while the microseg mode runs.
+start_reader() {
+  "${helper[@]}" read-events "$pin_dir" >"$work/reader.out" 2>&1 &
+  reader_pid=$!
+  for _ in $(seq 100); do
+    grep -q "reading" "$work/reader.out" 2>/dev/null && return
+    kill -0 "$reader_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "bench-peers: the event reader did not start: $(cat "$work/reader.out")" >&2
+  exit 1
+}
+stop_reader() {
+  kill "$reader_pid" 2>/dev/null; wait "$reader_pid" 2>/dev/null
+  reader_pid=""
+}
+
 ip netns exec "$ns_s" "$work/crr" server $server_addr $crr_port &
 crr_pid=$!
 ip netns exec "$ns_s" iperf3 -s -B $server_addr -p $iperf_port >/dev/null 2>&1 &
@@ -133,6 +152,7 @@ for round in $(seq "$rounds"); do
   for k in 0 1 2 3; do
     mode=${modes[$(((k + round - 1) % 4))]}
     apply "$mode"
+    [[ $mode == microseg ]] && start_reader
     [[ $mode == microseg ]] && read -r t0 c0 < <(bpf_runtime)
     crr=$(ip netns exec "$ns_c" "$work/crr" client $server_addr $crr_port "$seconds")
     extra=""
@@ -143,6 +163,10 @@ for round in $(seq "$rounds"); do
     fi
     bps=$(ip netns exec "$ns_c" iperf3 -c $server_addr -p $iperf_port -t "$seconds" -J |
       python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+    if [[ $mode == microseg ]]; then
+      stop_reader
+      extra+=" ($(grep -o 'events read: [0-9]*' "$work/reader.out" || echo 'events read: unknown'))"
+    fi
     remove "$mode"
     echo "$round $mode $crr $bps" >>"$work/results"
     line+=" $mode $crr conn/s $((bps / 1000000)) Mbit/s$extra;"

@@ -33,11 +33,18 @@ public sealed unsafe class FlowEventReader : IDisposable
         return TakeBatch(rc, "ring_buffer__consume");
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for events and returns them.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the data path to wake the reader, then returns every event in the
+    /// ring. The data path wakes it only every so many events per CPU (at most 1,024; a wakeup costs the submitting
+    /// packet a self-IPI), so fewer events wait for the timeout: call this in a loop with a short timeout (the agent's
+    /// is 200 ms).
+    /// </summary>
     public IReadOnlyList<FlowEvent> Poll(TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
         var rc = LibBpf.RingBufferPoll(_ringBuffer, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+        if (rc == 0)
+            return TakeBatch(LibBpf.RingBufferConsume(_ringBuffer), "ring_buffer__consume"); // submitted without a wakeup
         return TakeBatch(rc, "ring_buffer__poll");
     }
 

@@ -189,6 +189,10 @@ public sealed partial class Datapath : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options.EventRateLimit);
         var value = options.EventRateLimit.ToValue();
+        var cpus = LibBpf.NumPossibleCpus();
+        if (cpus <= 0)
+            throw new BpfException("libbpf_num_possible_cpus", cpus, "event wakeups");
+        value.WakeupEvery = EventWakeup.Every(LibBpf.MapMaxEntries(FindMap(obj, "ms_events", options.ObjectPath)), cpus);
         nuint size;
         var data = LibBpf.MapInitialValue(FindMap(obj, EventLimitSection, options.ObjectPath), &size);
         if (data is null || size < (nuint)sizeof(EventRateLimitValue))

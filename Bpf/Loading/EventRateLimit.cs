@@ -36,4 +36,22 @@ internal struct EventRateLimitValue
 {
     public ulong EventsPerSecond;
     public ulong Burst;
+    public ulong WakeupEvery;
+}
+
+/// <summary>
+/// How often a CPU wakes the flow-event reader (<c>ms_event_limit.wakeup_every</c>): the data path submits the other
+/// events without a wakeup, which would cost the packet a self-IPI whenever the reader has caught up, and the reader
+/// picks them up on its own timer. At most half the ring may wait for a wakeup when every CPU is just short of one.
+/// </summary>
+internal static class EventWakeup
+{
+    /// <summary>Bytes of one event in the ring: the event behind the ring's 8-byte header, 8-aligned.</summary>
+    internal static unsafe int RecordBytes => (sizeof(FlowEvent) + 8 + 7) & ~7;
+
+    internal const ulong Most = 1024;
+
+    /// <summary>Events per wakeup for a ring of <paramref name="ringBytes"/> shared by <paramref name="cpus"/> CPUs.</summary>
+    internal static ulong Every(uint ringBytes, int cpus) =>
+        Math.Clamp((ulong)ringBytes / (ulong)RecordBytes / (2 * (ulong)Math.Max(cpus, 1)), 1, Most);
 }

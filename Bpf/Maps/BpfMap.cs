@@ -79,37 +79,58 @@ public sealed unsafe class BpfMap<TKey, TValue>
     }
 
     /// <summary>
-    /// Every entry, read with BPF_MAP_LOOKUP_BATCH: one syscall per <paramref name="batchSize"/> entries
-    /// where <see cref="Entries"/> makes two per entry. A snapshot: an entry changed while it is read
+    /// Every entry, read with BPF_MAP_LOOKUP_BATCH (one syscall per <paramref name="batchSize"/> entries where
+    /// <see cref="Entries"/> makes two per entry), materialized. A snapshot: an entry changed while it is read
     /// may appear with its old value, or not at all. Hash maps only (not per-CPU ones).
     /// </summary>
-    public List<KeyValuePair<TKey, TValue>> ReadAll(int batchSize = 4096)
+    public List<KeyValuePair<TKey, TValue>> ReadAll(int batchSize = 4096) => [.. EntriesInBatches(batchSize)];
+
+    /// <summary>
+    /// Every entry, streamed: read with BPF_MAP_LOOKUP_BATCH (one syscall per <paramref name="batchSize"/>
+    /// entries instead of two per entry), holding one batch at a time, so a periodic reader of a large table
+    /// neither makes millions of syscalls nor allocates the whole table. Each batch is a snapshot of whole
+    /// hash buckets: an entry changed while it is read may appear with its old value, or not at all.
+    /// Hash maps only (not per-CPU ones).
+    /// </summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> EntriesInBatches(int batchSize = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var result = new List<KeyValuePair<TKey, TValue>>();
         var keys = new TKey[batchSize];
         var values = new TValue[batchSize];
-        // The batch position: a bucket index for hash maps; sized generously.
-        var inBatch = stackalloc byte[64];
-        var outBatch = stackalloc byte[64];
+        var cursor = new byte[128]; // [0, 64): where the last batch ended, [64, 128): where this one ends
         var first = true;
+        while (true)
+        {
+            var (count, done) = ReadBatch(keys, values, cursor, first);
+            if (count < 0)
+            {
+                // A hash bucket holds more entries than the batch: the kernel returns whole buckets only.
+                keys = new TKey[keys.Length * 2];
+                values = new TValue[values.Length * 2];
+                continue;
+            }
+            for (var i = 0; i < count; i++)
+                yield return new KeyValuePair<TKey, TValue>(keys[i], values[i]);
+            if (done)
+                yield break;
+            cursor.AsSpan(64, 64).CopyTo(cursor);
+            first = false;
+        }
+    }
+
+    private (int Count, bool Done) ReadBatch(TKey[] keys, TValue[] values, byte[] cursor, bool first)
+    {
+        var count = (uint)keys.Length;
+        int rc;
         fixed (TKey* k = keys)
         fixed (TValue* v = values)
-        {
-            while (true)
-            {
-                var count = (uint)batchSize;
-                var rc = LibBpf.MapLookupBatch(Fd, first ? null : inBatch, outBatch, k, v, &count, null);
-                if (rc < 0 && rc != -Errno.ENOENT)
-                    throw new BpfException("bpf_map_lookup_batch", rc, $"map {Name}");
-                for (var i = 0; i < count; i++)
-                    result.Add(new KeyValuePair<TKey, TValue>(keys[i], values[i]));
-                if (rc == -Errno.ENOENT)
-                    return result;
-                new Span<byte>(outBatch, 64).CopyTo(new Span<byte>(inBatch, 64));
-                first = false;
-            }
-        }
+        fixed (byte* c = cursor)
+            rc = LibBpf.MapLookupBatch(Fd, first ? null : c, c + 64, k, v, &count, null);
+        if (rc == -Errno.ENOSPC && count == 0)
+            return (-1, false);
+        if (rc < 0 && rc != -Errno.ENOENT)
+            throw new BpfException("bpf_map_lookup_batch", rc, $"map {Name}");
+        return ((int)count, rc == -Errno.ENOENT);
     }
 
     /// <summary>All keys, materialized (safe to delete while iterating the result).</summary>

@@ -65,11 +65,14 @@ public sealed class ConntrackCollector
         var createdAtStart = _datapath.ReadCounters().ConntrackCreated;
         var timeouts = _datapath.ConntrackTimeouts;
         var revocations = new RevokedSources(_datapath);
-        var entries = _datapath.Conntrack.ReadAll();
+        var scanned = 0;
         var revoked = 0;
         var ended = new List<EndedFlow>();
-        foreach (var (key, seen) in entries)
+        // Streamed one batch at a time (no copy of the whole table); deleting an entry of a bucket already
+        // read does not disturb the read of the next.
+        foreach (var (key, seen) in _datapath.Conntrack.EntriesInBatches())
         {
+            scanned++;
             if (!Expired(timeouts, key, seen) && !revocations.IsRevoked(key, seen))
                 continue;
             // Look up again right before deciding: the batch is a snapshot.
@@ -86,8 +89,8 @@ public sealed class ConntrackCollector
             }
         }
         _createdAtPass = createdAtStart;
-        _entriesAfterPass = entries.Count - ended.Count - revoked;
-        return new ConntrackCollection(entries.Count, ended, revoked);
+        _entriesAfterPass = scanned - ended.Count - revoked;
+        return new ConntrackCollection(scanned, ended, revoked);
     }
 
     private static bool Expired(ConntrackTimeouts timeouts, in ConntrackKey key, in ConntrackValue value)
@@ -113,7 +116,7 @@ public sealed class ConntrackCollector
             return 0;
         var revocations = new RevokedSources(_datapath);
         var deleted = 0;
-        foreach (var (key, seen) in _datapath.Conntrack.ReadAll())
+        foreach (var (key, seen) in _datapath.Conntrack.EntriesInBatches())
         {
             if (ifindexes.Contains(key.IfIndex) && revocations.IsRevoked(key, seen) && _datapath.Conntrack.TryLookup(key, out var value)
                 && revocations.IsRevoked(key, value) && _datapath.Conntrack.Delete(key))

@@ -317,16 +317,26 @@ struct ms_frag_entry {
 /* Later fragments whose first fragment is older than this are unknown. */
 #define MS_FRAG_TIMEOUT_NS (30ULL * 1000000000)
 
-/* ---- Event rate limit: a token bucket per CPU (not pinned) ----
+/* ---- Event rate limit and reader wakeups: state per CPU (not pinned) ----
  * Settings are written by user space between open and load. */
 struct ms_event_limit {
 	__u64 events_per_sec; /* per CPU; 0 = unlimited */
 	__u64 burst;          /* bucket size, events */
+	__u64 wakeup_every;   /* a CPU wakes the event reader every this many events; 0 = when it has caught up */
 };
 
 struct ms_event_bucket {
 	__u64 tokens_ns; /* tokens scaled by 1e9 */
 	__u64 last_ns;
+	__u64 unwoken; /* events submitted since this CPU last woke the reader */
+};
+
+/* ---- ms_clock: the data path's clock, cached per CPU (not pinned) ----
+ * The coarse monotonic clock read at the first packet of each tick (jiffy) on a
+ * CPU; later packets of the same tick reuse it. Private to the programs. */
+struct ms_clock_cache {
+	__u64 jiffies; /* bpf_jiffies64() when ns was read */
+	__u64 ns;      /* bpf_ktime_get_coarse_ns() then */
 };
 
 /* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */

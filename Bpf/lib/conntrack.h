@@ -20,6 +20,7 @@
 #include "microseg.h"
 #include "maps.h"
 #include "parse.h"
+#include "clock.h"
 
 /* Defaults; user space overwrites them between open and load. */
 const volatile struct ms_ct_timeouts ms_ct_timeouts SEC(".rodata.ct") = {
@@ -115,14 +116,6 @@ static __always_inline void ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_fl
 /* last_seen_ns is refreshed at most once per this interval, so a busy flow does
  * not store to it on every packet; expiry is therefore up to this much early. */
 #define MS_CT_REFRESH_NS 1000000000ULL
-
-/* The data path's clock: CLOCK_MONOTONIC at tick resolution (a few ms), far
- * cheaper than bpf_ktime_get_ns() and precise enough for idle timeouts and
- * event timestamps. Read once per packet. */
-static __always_inline __u64 ms_now(void)
-{
-	return bpf_ktime_get_coarse_ns();
-}
 
 /* A usable entry: not idle past its timeout, and not a closed TCP flow that a
  * new SYN reopens (port reuse: the new connection is evaluated by policy).

@@ -78,8 +78,9 @@ static __always_inline struct ms_endpoint *ms_endpoint_of(struct ms_ctx *c)
 	return ep;
 }
 
-/* One exit: "account" (a live flow) falls through to "decided" (conntrack or
- * policy gave the reason), which falls through to "finish". */
+/* One exit (ms_finish): "account" (a live flow) falls through to "decided"
+ * (conntrack or policy gave the reason), which falls through to "finish"; only a
+ * live flow's unfragmented packet leaves early, as ms_finish would count it. */
 static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct ms_ctx c = {};
@@ -159,6 +160,13 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 
 account:
 	reason = ms_ct_account(ct, reply, &c.pkt, skb->len, c.now, &c.info.rule_id);
+	/* The established path's own exit: what ms_finish would do for a live flow's
+	 * packet (allowed, no event, not a first fragment), without its branches. */
+	if (c.pkt.frag == MS_FRAG_NONE) {
+		ms_stats_bump(reason);
+		ms_stats_bump(MS_STATS_VERDICT_BASE + MS_VERDICT_ALLOWED);
+		return TC_ACT_OK;
+	}
 decided:
 	/* A first fragment leaves its verdict for the later ones. */
 	if (c.pkt.frag == MS_FRAG_FIRST &&

@@ -98,6 +98,14 @@ struct {
 	__uint(max_entries, 1);
 } ms_event_budget SEC(".maps");
 
+/* Per-CPU cache of the coarse clock (clock.h). Not pinned: a reload starts empty. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ms_clock_cache);
+	__uint(max_entries, 1);
+} ms_clock SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20); /* bytes */

@@ -10,7 +10,8 @@ namespace MicroSeg.NodeAgent.Flows;
 
 /// <summary>
 /// Drains the data plane's flow events continuously on a thread of its own (ring_buffer__poll waits in epoll, no
-/// busy polling), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each interval's samples in the
+/// busy polling; the data path wakes it every so many events per CPU, at most 1,024, and it reads whatever is there at least every
+/// <see cref="PollWait"/>), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each interval's samples in the
 /// <see cref="FlowOutbox"/>. It never waits for the control plane: sending is <see cref="FlowSender"/>'s job.
 /// A second thread reads conntrack counters once per interval (<see cref="ConntrackAccounting"/>) and hands their
 /// growth over, to be summed with the events.
@@ -24,7 +25,10 @@ internal sealed partial class FlowCollectionService(
     TimeProvider time,
     ILogger<FlowCollectionService> logger) : BackgroundService
 {
-    /// <summary>Longest wait in the kernel, so a stop or an interval's end is noticed promptly.</summary>
+    /// <summary>
+    /// Longest wait in the kernel, so a stop or an interval's end is noticed promptly; also how late an event may be
+    /// read when only a few wait (the data path wakes the reader only for a batch).
+    /// </summary>
     private static readonly TimeSpan PollWait = TimeSpan.FromMilliseconds(200);
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<List<ConntrackAccounting.CounterGrowth>> _growth = new();

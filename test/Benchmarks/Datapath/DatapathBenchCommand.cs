@@ -9,8 +9,10 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// that scripts/bench-iperf.sh uses to attach and detach the programs.
 /// <code>
 ///   datapath run [--quick] [--markdown FILE]
+///   datapath ab A.o B.o [--quick] [--established]   two builds side by side, interleaved sample by sample
 ///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
 ///   datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE   a server admitting PORT from the listed peers only
+///   datapath read-events PIN_DIR       read ms_events as the agent does, until SIGTERM
 ///   datapath detach PIN_DIR IFNAME...   remove our filters, then the pins
 /// </code>
 /// </summary>
@@ -22,6 +24,8 @@ internal static class DatapathBenchCommand
         {
             case ["run", .. var rest]:
                 return RunBenchmarks(rest);
+            case ["ab", var objectA, var objectB, .. var rest]:
+                return AbComparison.Run(objectA, objectB, rest.Contains("--quick"), rest.Contains("--established"), Console.Out);
             case ["attach", var pinDirectory, .. var names] when names.Length > 0:
                 IperfHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
@@ -29,11 +33,13 @@ internal static class DatapathBenchCommand
                 Peers.AllowListHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, server,
                     [.. ports.Split(',').Select(p => ushort.Parse(p, System.Globalization.CultureInfo.InvariantCulture))], peersFile);
                 return 0;
+            case ["read-events", var pinDirectory]:
+                return EventReaderHelper.Run(pinDirectory);
             case ["detach", var pinDirectory, .. var names]:
                 IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE");
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE | datapath read-events PIN_DIR");
                 return 2;
         }
     }
@@ -45,7 +51,7 @@ internal static class DatapathBenchCommand
         var markdownPath = markdownIndex >= 0 && markdownIndex + 1 < args.Length ? args[markdownIndex + 1] : null;
 
         var pinDirectory = $"/sys/fs/bpf/microseg/bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        Console.WriteLine($"data plane: {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, pins in {pinDirectory}");
+        Console.WriteLine($"data plane: {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, pins in {pinDirectory}, load average {Load.Machine.LoadAverage()}");
         try
         {
             using var empty = EmptyProgram.Load(ObjectPath("empty.bpf.o"));
@@ -58,6 +64,7 @@ internal static class DatapathBenchCommand
             });
             var benchmarks = new DatapathBenchmarks(datapath, empty, settings, Console.Out);
             var figures = benchmarks.RunAll();
+            benchmarks.Notes.Add($"{Load.Machine.Now()}, load average at the end {Load.Machine.LoadAverage()}");
             var table = Markdown(figures) + string.Concat(benchmarks.Notes.Select(n => Environment.NewLine + n + Environment.NewLine));
             Console.WriteLine();
             Console.WriteLine(table);

@@ -32,12 +32,12 @@ internal sealed record BenchFigure(string Name, string Method, double Nanosecond
 /// </summary>
 internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
 {
-    private const int IfIndex = 1; // lo
+    internal const int IfIndex = 1; // lo
+    internal const ushort ServicePort = 80;
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
-    private const ushort ServicePort = 80;
     private const EndpointFlags IsolatedFlags = EndpointFlags.IngressIsolated | EndpointFlags.EgressIsolated;
     private const EndpointFlags AllowOnlyFlags = IsolatedFlags | EndpointFlags.IngressAllowOnly | EndpointFlags.EgressAllowOnly;
-    private static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
+    internal static readonly IPAddress Local = Frames.BenchAddress(1), Peer = Frames.BenchAddress(2);
 
     /// <summary>
     /// The endpoint as the agent writes it: its one address in the entry too (no source-map probe), and
@@ -47,14 +47,20 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         new EndpointValue(LocalIdentity, EndpointMode.Protect, flags).WithSources([Local])
             .WithPolicyKeys(PolicyKeyShapes.PeerPort, PolicyKeyShapes.PeerPort);
 
-    public IReadOnlyList<BenchFigure> RunAll()
+    /// <summary>The endpoint (allow-only, its address in the entry, anti-spoofing on) and a filled ipcache.</summary>
+    internal void PrepareEndpoint()
     {
-        var figures = new List<BenchFigure>();
-        var fromFd = datapath.FromWorkloadFd;
         // No deny rules below, so the endpoint says so (as the agent does): the first allow decides.
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
         datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, Local), default); // anti-spoofing on
         FillIpCache(settings.IpCacheEntries);
+    }
+
+    public IReadOnlyList<BenchFigure> RunAll()
+    {
+        var figures = new List<BenchFigure>();
+        var fromFd = datapath.FromWorkloadFd;
+        PrepareEndpoint();
 
         using var events = datapath.OpenEvents();
         foreach (var size in settings.PolicySizes)
@@ -93,12 +99,47 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         datapath.Conntrack.Clear();
         figures.Add(Established("established (conntrack hit), small conntrack", fromFd, sport: 5000));
 
+        // A busy node's table (the 1M rows below are the worst case: every bucket cold, LRU evicting).
+        var busy = FillConntrack(BusyNodeFlows);
+        figures.Add(Established($"established, busy-node conntrack ({busy:N0} entries)", fromFd, sport: 5003));
+        figures.Add(NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, busy-node conntrack ({busy:N0} entries, + up to 20,000 new)", fromFd, events, sportBase: 40_000));
+
         var filled = FillConntrack(settings.ConntrackEntries);
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
         Notes.Add(CollectionCost(filled));
+        Notes.Add(AccountingReadCost(filled));
         return figures;
     }
+
+    /// <summary>
+    /// The flow accounting's read of the whole table, which it makes every flow interval: entry by entry
+    /// (get_next_key + lookup, as before) against streamed batches (as now).
+    /// </summary>
+    private string AccountingReadCost(int entries)
+    {
+        (double Wall, double Cpu, long Count) Time(Func<IEnumerable<KeyValuePair<ConntrackKey, ConntrackValue>>> read)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            long count = 0;
+            foreach (var _ in read())
+                count++;
+            return (wall.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, count);
+        }
+        var single = Time(datapath.Conntrack.Entries);
+        var batched = Time(() => datapath.Conntrack.EntriesInBatches());
+        var line = $"flow accounting's read of the conntrack table ({entries:N0} entries, every flow interval): entry by entry {single.Wall:F0} ms wall, {single.Cpu:F0} ms CPU ({single.Count:N0} read); "
+            + $"in batches {batched.Wall:F0} ms wall, {batched.Cpu:F0} ms CPU ({batched.Count:N0} read)";
+        log.WriteLine("  " + line);
+        return line;
+    }
+
+    /// <summary>
+    /// Flows in the "busy node" conntrack rows: what a node with a few hundred busy pods holds (32,768), beside the
+    /// 1M-entry worst case (every bucket cold, the LRU evicting); half the table in a quick run.
+    /// </summary>
+    internal int BusyNodeFlows => Math.Min(32_768, settings.ConntrackEntries / 2);
 
     /// <summary>Lines about user-space costs, printed under the table.</summary>
     public List<string> Notes { get; } = [];
@@ -198,7 +239,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
 
     private static uint PeerIdentity => FillerIdentityBase + 2; // BenchAddress(2)
 
-    private void FillPolicy(int entries)
+    internal void FillPolicy(int entries)
     {
         datapath.Policy.Clear();
         datapath.Policy.Update(new PolicyKey(IfIndex, PeerIdentity, ServicePort, 6, TrafficDirection.Egress), new PolicyValue(7, PolicyAction.Allow));
@@ -212,7 +253,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         log.WriteLine($"  policy: {entries:N0} entries");
     }
 
-    private int FillConntrack(int entries)
+    internal int FillConntrack(int entries)
     {
         var sw = Stopwatch.StartNew();
         // Live flows (established, just seen): a collection pass finds nothing to delete, so it shows the scan's cost.
@@ -229,14 +270,14 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         return count;
     }
 
-    private static (int ReturnValue, uint Nanoseconds) Expect((int ReturnValue, uint Nanoseconds) run, string what)
+    internal static (int ReturnValue, uint Nanoseconds) Expect((int ReturnValue, uint Nanoseconds) run, string what)
     {
         if (run.ReturnValue != 0)
             throw new InvalidOperationException($"{what}: program returned {run.ReturnValue}, expected TC_ACT_OK (0); the benchmark setup is wrong.");
         return run;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var mid = values.Count / 2;

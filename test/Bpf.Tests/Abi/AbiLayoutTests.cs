@@ -52,7 +52,7 @@ public sealed class AbiLayoutTests
             ["tcp_syn_ns"] = "TcpSynNs", ["tcp_established_ns"] = "TcpEstablishedNs", ["tcp_fin_ns"] = "TcpFinNs", ["tcp_closed_ns"] = "TcpClosedNs",
             ["udp_ns"] = "UdpNs", ["icmp_ns"] = "IcmpNs", ["other_ns"] = "OtherNs",
         }),
-        ["ms_event_limit"] = (typeof(EventRateLimitValue), new() { ["events_per_sec"] = "EventsPerSecond", ["burst"] = "Burst" }),
+        ["ms_event_limit"] = (typeof(EventRateLimitValue), new() { ["events_per_sec"] = "EventsPerSecond", ["burst"] = "Burst", ["wakeup_every"] = "WakeupEvery" }),
         ["ms_flow_event"] = (typeof(FlowEvent), new()
         {
             ["timestamp_ns"] = "TimestampNs", ["policy_revision"] = "PolicyRevision", ["ifindex"] = "IfIndex", ["local_identity"] = "LocalIdentity",

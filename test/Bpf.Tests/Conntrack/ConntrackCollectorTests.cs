@@ -30,6 +30,31 @@ public sealed class ConntrackCollectorTests(DatapathFixture fixture) : IClassFix
         Assert.All(entries, e => Assert.Equal((ulong)e.Key.LocalPort, e.Value.PacketsOriginal));
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(7)]
+    [InlineData(1)]
+    public void EntriesInBatches_MoreEntriesThanABatch_StreamsEachOnceWithItsValue(int batchSize)
+    {
+        fixture.Reset();
+        for (ushort port = 1; port <= 3000; port++)
+            fixture.Datapath.Conntrack.Update(Flow(port), new ConntrackValue { PacketsOriginal = port, RuleId = 7 });
+        var walked = fixture.Datapath.Conntrack.Keys().Select(k => k.LocalPort).Order().ToList();
+
+        var entries = fixture.Datapath.Conntrack.EntriesInBatches(batchSize).ToList();
+
+        Assert.True(walked.Count > batchSize, $"only {walked.Count} entries: not more than a batch");
+        Assert.Equal(walked, entries.Select(e => e.Key.LocalPort).Order());
+        Assert.All(entries, e => Assert.Equal((ulong)e.Key.LocalPort, e.Value.PacketsOriginal));
+    }
+
+    [Fact]
+    public void EntriesInBatches_EmptyTable_NoEntries()
+    {
+        fixture.Reset();
+        Assert.Empty(fixture.Datapath.Conntrack.EntriesInBatches());
+    }
+
     [Fact]
     public void PassNeeded_FirstAlways_ThenOnlyWhenNewFlowsMayFillTheTableOrAfterAPurge()
     {
