@@ -4,6 +4,7 @@ using MicroSeg.Grains.Nodes;
 using MicroSeg.Api.Security;
 using MicroSeg.Silo.Security;
 using MicroSeg.Silo.Security.Certificates;
+using MicroSeg.Silo.Security.Connections;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 using MicroSeg.Hosting;
@@ -77,6 +78,7 @@ internal static class SiloHost
         {
             SiloConfiguration.Configure(silo, options);
             tls?.Configure(silo);
+            silo.AddPeerConnectionLimits(o => o.GatewayIdleTimeout = options.GatewayIdleTimeout);
             if (options.Kubernetes)
                 silo.UseKubernetesHosting();
         });
