@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Flows;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -15,7 +16,8 @@ namespace MicroSeg.Silo.Security.Certificates;
 /// grain to grain) carry no credential and pass.
 /// </summary>
 internal sealed partial class CallerCredentialFilter(
-    CallerAuthority authority, CertificateRevocations revocations, TimeProvider time, ILogger<CallerCredentialFilter> logger) : IIncomingGrainCallFilter
+    CallerAuthority authority, CertificateRevocations revocations, IGrainFactory grains, TimeProvider time, ILogger<CallerCredentialFilter> logger)
+    : IIncomingGrainCallFilter
 {
     /// <summary>Most verified credentials remembered (each is re-signed by its client about once a minute).</summary>
     private const int CacheLimit = 4096;
@@ -44,7 +46,8 @@ internal sealed partial class CallerCredentialFilter(
             LogRefused(logger, context.SourceId, context.InterfaceName, context.MethodName, context.TargetId, $"{caller.Role} '{caller.Name}'");
             throw new UnauthorizedAccessException($"The {caller.Role} '{caller.Name}' may not call {context.MethodName} on {context.TargetId}.");
         }
-        await context.Invoke();
+        // Changes a grain client makes go to the audit log like the API's, with the certificate as actor.
+        await GrainClientAudit.InvokeAsync(context, caller.Role, caller.Name, grains, time);
     }
 
     /// <summary>What each role may call: an agent only its own node's grains and methods.</summary>
