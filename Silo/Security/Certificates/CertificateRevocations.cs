@@ -16,9 +16,11 @@ internal sealed class CertificateRevocations
     private readonly Lock _refreshing = new();
     // Swapped whole: the TLS callbacks and the call filter read it on many threads without a lock.
     private volatile FrozenSet<string> _revoked;
-    private (DateTime Written, long Length)? _seen;
+    // The text last read: compared whole, not by file time, because a Kubernetes Secret volume swaps a symlinked
+    // directory and leaves the file's own link untouched. The list is small; reading it every few seconds costs nothing.
+    private string? _seen;
 
-    private CertificateRevocations(string directory, X509Certificate2 authority, RevocationList list, (DateTime, long)? seen)
+    private CertificateRevocations(string directory, X509Certificate2 authority, RevocationList list, string? seen)
     {
         _directory = directory;
         _authority = authority;
@@ -33,8 +35,9 @@ internal sealed class CertificateRevocations
     /// <summary>Reads the list in <paramref name="directory"/>; throws <see cref="FormatException"/> naming what is wrong when it does not verify.</summary>
     public static CertificateRevocations Load(string directory, X509Certificate2 authority)
     {
-        var seen = Stamp(System.IO.Path.Combine(directory, RevocationList.FileName));
-        return new CertificateRevocations(directory, authority, RevocationList.Read(directory, authority), seen);
+        var text = ReadText(System.IO.Path.Combine(directory, RevocationList.FileName));
+        var list = text is null ? RevocationList.Empty : RevocationList.Parse(text, authority);
+        return new CertificateRevocations(directory, authority, list, text);
     }
 
     public bool IsRevoked(X509Certificate2 certificate) => IsRevoked(certificate.SerialNumber);
@@ -42,20 +45,20 @@ internal sealed class CertificateRevocations
     public bool IsRevoked(string serial) => RevocationList.NormalizeSerial(serial) is { } normalized && _revoked.Contains(normalized);
 
     /// <summary>
-    /// Re-reads the file when its time or size changed. Returns the serials newly revoked (empty when nothing changed);
+    /// Re-reads the file when its content changed. Returns the serials newly revoked (empty when nothing changed);
     /// throws <see cref="FormatException"/> or <see cref="IOException"/> when the new file cannot be used, keeping the current set.
     /// </summary>
     public IReadOnlyCollection<string> Refresh()
     {
         lock (_refreshing)
         {
-            var stamp = Stamp(Path);
-            if (stamp == _seen)
+            var text = ReadText(Path);
+            if (text == _seen)
                 return [];
-            _seen = stamp;
-            if (stamp is null)
+            _seen = text;
+            if (text is null)
                 return [];
-            var list = RevocationList.Read(_directory, _authority);
+            var list = RevocationList.Parse(text, _authority);
             var current = _revoked;
             var added = list.Entries.Select(e => e.Serial).Where(s => !current.Contains(s)).ToArray();
             if (added.Length > 0)
@@ -64,9 +67,5 @@ internal sealed class CertificateRevocations
         }
     }
 
-    private static (DateTime, long)? Stamp(string path)
-    {
-        var file = new FileInfo(path);
-        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : null;
-    }
+    private static string? ReadText(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }
