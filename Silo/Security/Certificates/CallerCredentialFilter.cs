@@ -31,6 +31,13 @@ internal sealed partial class CallerCredentialFilter(
         if (credential is not null)
             RequestContext.Remove(CallerCredential.RequestContextKey);
 
+        // Orleans fills in the sender of every request it makes (a grain, a system target, or the silo's hosted
+        // client), so a request that names none was written by hand: it is refused rather than taken as in-silo.
+        if (context.SourceId is null && !context.TargetId.IsSystemTarget())
+        {
+            LogRefused(logger, null, context.InterfaceName, context.MethodName, context.TargetId, "the request names no sender");
+            throw new UnauthorizedAccessException("A grain call must name its sender.");
+        }
         if (!IsGatewayClient(context.SourceId) || context.TargetId.IsSystemTarget())
         {
             await context.Invoke();
