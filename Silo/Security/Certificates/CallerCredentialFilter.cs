@@ -79,7 +79,7 @@ internal sealed partial class CallerCredentialFilter(
         var now = time.GetUtcNow();
         // Revocation is checked on every call, remembered credentials included: a revoked certificate stops at once.
         if (_verified.TryGetValue(credential, out var known) && known.Expires > now)
-            return revocations.IsRevoked(known.Serial) ? null : (known.Role, known.Name);
+            return revocations.IsRevokedNormalized(known.Serial) ? null : (known.Role, known.Name);
         using var certificate = CallerCredential.Verify(credential, now);
         if (certificate is null || !ClusterCertificate.IsTrusted(certificate, authority.Certificate, ClusterCertificate.Agent, ClusterCertificate.Operator, ClusterCertificate.Silo)
             || revocations.IsRevoked(certificate) || ClusterCertificate.Holder(certificate) is not { } holder)
@@ -91,7 +91,7 @@ internal sealed partial class CallerCredentialFilter(
         var expires = signed + CallerCredential.Lifetime;
         if (certificate.NotAfter < expires)
             expires = certificate.NotAfter;
-        _verified[credential] = (holder.Role, holder.Name, certificate.SerialNumber, expires);
+        _verified[credential] = (holder.Role, holder.Name, RevocationList.NormalizeSerial(certificate.SerialNumber)!, expires);
         return holder;
     }
 

@@ -42,7 +42,10 @@ internal sealed class CertificateRevocations
 
     public bool IsRevoked(X509Certificate2 certificate) => IsRevoked(certificate.SerialNumber);
 
-    public bool IsRevoked(string serial) => RevocationList.NormalizeSerial(serial) is { } normalized && _revoked.Contains(normalized);
+    public bool IsRevoked(string serial) => RevocationList.NormalizeSerial(serial) is { } normalized && IsRevokedNormalized(normalized);
+
+    /// <summary>For a serial already normalized (<see cref="RevocationList.NormalizeSerial"/>): one set lookup, no allocation, for per-call checks.</summary>
+    public bool IsRevokedNormalized(string serial) => _revoked.Contains(serial);
 
     /// <summary>
     /// Re-reads the file when its content changed. Returns the serials newly revoked (empty when nothing changed);
