@@ -4,7 +4,7 @@ using MicroSeg.Cli.Output;
 
 namespace MicroSeg.Cli.Commands;
 
-/// <summary>--server, --token and -o, accepted by every command.</summary>
+/// <summary>--server, --token, --ca-file and -o, accepted by every command.</summary>
 internal sealed class GlobalOptions
 {
     public Option<string?> Server { get; } = new("--server", "-s")
@@ -16,6 +16,12 @@ internal sealed class GlobalOptions
     public Option<string?> Token { get; } = new("--token")
     {
         Description = "bearer token (else $MICROSEG_TOKEN, else the config file)",
+        Recursive = true,
+    };
+
+    public Option<string?> CaFile { get; } = new("--ca-file")
+    {
+        Description = "for an https:// server, trust only this CA certificate (the cluster's ca.crt), not the machine's store (else $MICROSEG_CA_FILE, else the config file's caFile)",
         Recursive = true,
     };
 
@@ -32,6 +38,7 @@ internal sealed class GlobalOptions
     {
         root.Options.Add(Server);
         root.Options.Add(Token);
+        root.Options.Add(CaFile);
         root.Options.Add(Output);
     }
 
@@ -40,7 +47,7 @@ internal sealed class GlobalOptions
     {
         try
         {
-            var settings = ServerSettings.Resolve(parse.GetValue(Server), parse.GetValue(Token), env);
+            var settings = ServerSettings.Resolve(parse.GetValue(Server), parse.GetValue(Token), env, parse.GetValue(CaFile));
             var format = Enum.Parse<OutputFormat>(parse.GetValue(Output)!, ignoreCase: true);
             using var client = ApiClient.Create(settings);
             return await body(client, format);

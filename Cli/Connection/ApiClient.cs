@@ -7,11 +7,13 @@ namespace MicroSeg.Cli.Connection;
 /// <summary>The REST API (/api/v1) over HttpClient: sends the bearer token, turns problem+json answers into <see cref="ApiProblemException"/>.</summary>
 internal sealed class ApiClient(HttpClient http) : IDisposable
 {
-    /// <param name="settings">Server and token.</param>
-    /// <param name="handler">Unit tests look at the requests through it; null uses the default handler.</param>
+    /// <param name="settings">Server, token and the CA to trust for HTTPS.</param>
+    /// <param name="handler">Unit tests look at the requests through it; null uses the default handler, which trusts only
+    /// <see cref="ServerSettings.CaFile"/> when one is set, else the machine's store.</param>
     public static ApiClient Create(ServerSettings settings, HttpMessageHandler? handler = null)
     {
-        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = settings.Server, Timeout = TimeSpan.FromSeconds(100) };
+        handler ??= settings.CaFile is { } caFile ? ClusterCaTrust.Handler(ClusterCaTrust.Load(caFile)) : new SocketsHttpHandler();
+        var http = new HttpClient(handler) { BaseAddress = settings.Server, Timeout = TimeSpan.FromSeconds(100) };
         if (settings.Token is { } token)
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new ApiClient(http);
@@ -37,7 +39,7 @@ internal sealed class ApiClient(HttpClient http) : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new CliException($"server: cannot reach {http.BaseAddress}: {ex.Message} (set --server, MICROSEG_SERVER or the config file).");
+            throw Unreachable(ex);
         }
         using (response)
         {
@@ -63,7 +65,7 @@ internal sealed class ApiClient(HttpClient http) : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new CliException($"server: cannot reach {http.BaseAddress}: {ex.Message} (set --server, MICROSEG_SERVER or the config file).");
+            throw Unreachable(ex);
         }
         using (response)
         {
@@ -84,6 +86,11 @@ internal sealed class ApiClient(HttpClient http) : IDisposable
             }
         }
     }
+
+    private CliException Unreachable(HttpRequestException ex) => ex.InnerException is System.Security.Authentication.AuthenticationException
+        ? new CliException($"server: {http.BaseAddress} presented a certificate this client does not trust ({ex.InnerException.Message}); " +
+            "for a MicroSeg silo give its cluster CA with --ca-file, MICROSEG_CA_FILE or the config file's caFile.")
+        : new CliException($"server: cannot reach {http.BaseAddress}: {ex.Message} (set --server, MICROSEG_SERVER or the config file).");
 
     public void Dispose() => http.Dispose();
 }

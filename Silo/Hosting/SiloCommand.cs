@@ -29,6 +29,11 @@ internal static class SiloCommand
         var oidcAudience = new Option<string?>("--oidc-audience") { Description = "audience ('aud') the OIDC tokens must carry" };
         var tlsDir = new Option<string?>("--tls-dir") { Description = "directory with ca.crt, silo.crt and silo.key (microseg-silo certs); the embedded silo creates them, and the local agent's agent.crt, on first start. Default: <data>/tls" };
         var noTls = new Option<bool>("--no-tls") { Description = "plain-text, unauthenticated silo and gateway ports (anything that connects may call any grain): for isolated tests only" };
+        var gatewayIdleTimeout = new Option<TimeSpan>("--gateway-idle-timeout")
+        {
+            Description = "close a gateway (client) connection that sends nothing for this long, e.g. 00:05:00; Orleans clients send at least once a minute",
+            DefaultValueFactory = _ => defaults.GatewayIdleTimeout,
+        };
         var localNode = new Option<string>("--local-node") { Description = "node name of the agent on this host, whose certificate the embedded silo issues on first start", DefaultValueFactory = _ => defaults.LocalNode };
         var advertise = new Option<string>("--advertise") { Description = "IP address other silos and agents reach this silo on (cluster mode)", DefaultValueFactory = _ => defaults.Advertise };
         var logFormat = new Option<string>("--log-format") { Description = "console log format: simple, or json (one object per line, for log collectors)", DefaultValueFactory = _ => defaults.LogFormat };
@@ -42,6 +47,7 @@ internal static class SiloCommand
         };
         root.Options.Add(logFormat);
         root.Options.Add(kubernetes);
+        root.Options.Add(gatewayIdleTimeout);
         root.SetAction((parse, cancellationToken) => SiloHost.RunAsync(new SiloCommandOptions
         {
             Http = parse.GetValue(http)!,
@@ -60,6 +66,7 @@ internal static class SiloCommand
             LocalNode = parse.GetValue(localNode)!,
             LogFormat = parse.GetValue(logFormat)!,
             Kubernetes = parse.GetValue(kubernetes),
+            GatewayIdleTimeout = parse.GetValue(gatewayIdleTimeout),
         }, cancellationToken));
         return root;
     }

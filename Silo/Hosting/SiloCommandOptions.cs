@@ -41,6 +41,9 @@ internal sealed record SiloCommandOptions
     /// <summary>When true, the silo and gateway ports are plain text and unauthenticated. Default false.</summary>
     public bool NoTls { get; init; }
 
+    /// <summary>A gateway (client) connection that sends nothing for this long is closed. Default 5 minutes.</summary>
+    public TimeSpan GatewayIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Node name of this host's agent, whose certificate the embedded silo issues on first start. Default: the short host name, lower case.</summary>
     public string LocalNode { get; init; } = Environment.MachineName.Split('.')[0].ToLowerInvariant().Replace('_', '-');
     /// <summary>Console log format: "simple" (default) or "json" (one object per line, for collectors).</summary>

@@ -4,6 +4,7 @@ using MicroSeg.Grains.Nodes;
 using MicroSeg.Api.Security;
 using MicroSeg.Silo.Security;
 using MicroSeg.Silo.Security.Certificates;
+using MicroSeg.Silo.Security.Connections;
 using MicroSeg.Silo.Storage;
 using Orleans.Dashboard;
 using MicroSeg.Hosting;
@@ -77,6 +78,7 @@ internal static class SiloHost
         {
             SiloConfiguration.Configure(silo, options);
             tls?.Configure(silo);
+            silo.AddPeerConnectionLimits(o => o.GatewayIdleTimeout = options.GatewayIdleTimeout);
             if (options.Kubernetes)
                 silo.UseKubernetesHosting();
         });
@@ -153,6 +155,8 @@ internal static class SiloHost
             return "--postgres needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=microseg;Password=...;Database=microseg\".";
         if (options.OidcAuthority is { } oidc && (!Uri.TryCreate(oidc, UriKind.Absolute, out var issuer) || issuer.Scheme != "https"))
             return $"--oidc-authority '{oidc}' is not an https:// URL.";
+        if (options.GatewayIdleTimeout < TimeSpan.FromSeconds(1))
+            return $"--gateway-idle-timeout {options.GatewayIdleTimeout} is shorter than 1 second (e.g. 00:05:00).";
         if (!System.Net.IPAddress.TryParse(options.Advertise, out _))
             return $"--advertise '{options.Advertise}' is not an IP address.";
         return null;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Flows;
 using MicroSeg.Grains.Interfaces.Nodes;
@@ -9,16 +10,19 @@ namespace MicroSeg.Silo.Security.Certificates;
 /// Least privilege for grain clients that come through a gateway. TLS already proved they hold some certificate of
 /// the cluster CA, but Orleans hands a grain no connection identity, so every client call must carry a
 /// <see cref="CallerCredential"/> signed with its certificate's key. An agent's certificate names its node: it may
-/// subscribe to, read and acknowledge only that node's rules and report only that node's flows. An operator's
+/// subscribe to, read and acknowledge only that node's rules and report only that node's flows. A certificate the CA
+/// revoked (<see cref="CertificateRevocations"/>) is refused, whatever its role. An operator's
 /// certificate may call any grain (an authenticated admin grain client). Calls made inside the silos (the REST API,
 /// grain to grain) carry no credential and pass.
 /// </summary>
-internal sealed partial class CallerCredentialFilter(CallerAuthority authority, TimeProvider time, ILogger<CallerCredentialFilter> logger) : IIncomingGrainCallFilter
+internal sealed partial class CallerCredentialFilter(
+    CallerAuthority authority, CertificateRevocations revocations, IGrainFactory grains, TimeProvider time, ILogger<CallerCredentialFilter> logger)
+    : IIncomingGrainCallFilter
 {
     /// <summary>Most verified credentials remembered (each is re-signed by its client about once a minute).</summary>
     private const int CacheLimit = 4096;
 
-    private readonly ConcurrentDictionary<string, (string Role, string Name, DateTimeOffset Expires)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Role, string Name, string Serial, DateTimeOffset Expires)> _verified = new(StringComparer.Ordinal);
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -27,6 +31,13 @@ internal sealed partial class CallerCredentialFilter(CallerAuthority authority, 
         if (credential is not null)
             RequestContext.Remove(CallerCredential.RequestContextKey);
 
+        // Orleans fills in the sender of every request it makes (a grain, a system target, or the silo's hosted
+        // client), so a request that names none was written by hand: it is refused rather than taken as in-silo.
+        if (context.SourceId is null && !context.TargetId.IsSystemTarget())
+        {
+            LogRefused(logger, null, context.InterfaceName, context.MethodName, context.TargetId, "the request names no sender");
+            throw new UnauthorizedAccessException("A grain call must name its sender.");
+        }
         if (!IsGatewayClient(context.SourceId) || context.TargetId.IsSystemTarget())
         {
             await context.Invoke();
@@ -42,7 +53,8 @@ internal sealed partial class CallerCredentialFilter(CallerAuthority authority, 
             LogRefused(logger, context.SourceId, context.InterfaceName, context.MethodName, context.TargetId, $"{caller.Role} '{caller.Name}'");
             throw new UnauthorizedAccessException($"The {caller.Role} '{caller.Name}' may not call {context.MethodName} on {context.TargetId}.");
         }
-        await context.Invoke();
+        // Changes a grain client makes go to the audit log like the API's, with the certificate as actor.
+        await GrainClientAudit.InvokeAsync(context, caller.Role, caller.Name, grains, time);
     }
 
     /// <summary>What each role may call: an agent only its own node's grains and methods.</summary>
@@ -65,11 +77,12 @@ internal sealed partial class CallerCredentialFilter(CallerAuthority authority, 
     private (string Role, string Name)? Verify(string credential)
     {
         var now = time.GetUtcNow();
+        // Revocation is checked on every call, remembered credentials included: a revoked certificate stops at once.
         if (_verified.TryGetValue(credential, out var known) && known.Expires > now)
-            return (known.Role, known.Name);
+            return revocations.IsRevokedNormalized(known.Serial) ? null : (known.Role, known.Name);
         using var certificate = CallerCredential.Verify(credential, now);
         if (certificate is null || !ClusterCertificate.IsTrusted(certificate, authority.Certificate, ClusterCertificate.Agent, ClusterCertificate.Operator, ClusterCertificate.Silo)
-            || ClusterCertificate.Holder(certificate) is not { } holder)
+            || revocations.IsRevoked(certificate) || ClusterCertificate.Holder(certificate) is not { } holder)
             return null;
         if (_verified.Count >= CacheLimit)
             _verified.Clear();
@@ -78,7 +91,7 @@ internal sealed partial class CallerCredentialFilter(CallerAuthority authority, 
         var expires = signed + CallerCredential.Lifetime;
         if (certificate.NotAfter < expires)
             expires = certificate.NotAfter;
-        _verified[credential] = (holder.Role, holder.Name, expires);
+        _verified[credential] = (holder.Role, holder.Name, RevocationList.NormalizeSerial(certificate.SerialNumber)!, expires);
         return holder;
     }
 

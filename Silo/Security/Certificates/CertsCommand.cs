@@ -56,10 +56,10 @@ internal static class CertsCommand
             return 0;
         });
 
-        return new Command("certs", "cluster certificates: TLS and mutual authentication of silos, agents and operators") { ca, issue };
+        return new Command("certs", "cluster certificates: TLS and mutual authentication of silos, agents and operators") { ca, issue, RevokeCommand.Create(caDir) };
     }
 
-    private static int Fail(string error)
+    internal static int Fail(string error)
     {
         Console.Error.WriteLine($"microseg-silo certs: {error}");
         return 2;

@@ -19,15 +19,19 @@ internal sealed class SiloTls
     /// <summary>How long a peer may take to finish its TLS handshake before the connection is closed.</summary>
     internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    private SiloTls(X509Certificate2 authority, X509Certificate2 silo)
+    private SiloTls(X509Certificate2 authority, X509Certificate2 silo, CertificateRevocations revocations)
     {
         Authority = authority;
         Silo = silo;
+        Revocations = revocations;
     }
 
     public X509Certificate2 Authority { get; }
 
     public X509Certificate2 Silo { get; }
+
+    /// <summary>The certificates the CA revoked (<c>revoked.list</c> in the TLS directory): refused at the handshake and on every call.</summary>
+    public CertificateRevocations Revocations { get; }
 
     /// <summary>
     /// The silo's certificates from <c>--tls-dir</c>. The embedded silo creates the CA, its own certificate and the
@@ -58,7 +62,18 @@ internal sealed class SiloTls
         var certificate = X509Certificate2.CreateFromPemFile(siloCertificate, siloKey);
         if (!ClusterCertificate.IsTrusted(certificate, ca, ClusterCertificate.Silo))
             throw new InvalidOperationException($"{siloCertificate} is not a silo certificate issued by {caCertificate} and valid now.");
-        return new SiloTls(ca, certificate);
+        CertificateRevocations revocations;
+        try
+        {
+            revocations = CertificateRevocations.Load(directory, ca);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"{Path.Combine(directory, RevocationList.FileName)}: {e.Message} Write it with 'microseg-silo certs revoke'.", e);
+        }
+        if (revocations.IsRevoked(certificate))
+            throw new InvalidOperationException($"{siloCertificate} (serial {certificate.SerialNumber}) is revoked in {revocations.Path}; issue the silo a new certificate.");
+        return new SiloTls(ca, certificate, revocations);
     }
 
     /// <summary>Puts TLS on every Orleans link of <paramref name="silo"/> and the credential check on every client call.</summary>
@@ -73,6 +88,7 @@ internal sealed class SiloTls
             o.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(fromClients));
         });
         silo.Services.AddSingleton(new CallerAuthority(Authority));
+        silo.Services.AddSingleton(Revocations);
         silo.AddIncomingGrainCallFilter<CallerCredentialFilter>();
     }
 
@@ -82,7 +98,7 @@ internal sealed class SiloTls
         RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
         ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
         // Our CA only, not the machine's trust store; peers are addressed by IP, so the role and the CA decide, not a host name.
-        RemoteCertificateValidation = (certificate, _, _) => ClusterCertificate.IsTrusted(certificate, Authority, peerRoles),
+        RemoteCertificateValidation = (certificate, _, _) => ClusterCertificate.IsTrusted(certificate, Authority, peerRoles) && !Revocations.IsRevoked(certificate),
         HandshakeTimeout = HandshakeTimeout,
     };
 }

@@ -3,6 +3,11 @@ using System.Net;
 using MicroSeg.Api;
 using MicroSeg.Benchmarks.Load;
 using MicroSeg.Silo.Hosting;
+using MicroSeg.Silo.Security.Certificates;
+using MicroSeg.Silo.Security.Connections;
+using MicroSeg.Grains.Interfaces.Access;
+using System.Security.Cryptography.X509Certificates;
+using Orleans.Connections.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +23,8 @@ internal sealed class BenchSilos : IAsyncDisposable
 {
     private readonly List<IHost> _silos = [];
     private readonly List<IHost> _clients = [];
+    private string? _tlsDirectory;
+    private X509Certificate2? _operator;
 
     /// <summary>Starts silos in this process; the first is the primary the others join.</summary>
     /// <param name="count">How many silos.</param>
@@ -25,9 +32,22 @@ internal sealed class BenchSilos : IAsyncDisposable
     /// Also give each silo what the product's silos add to every grain call: the shared configuration (streams,
     /// membership timing, the Orleans dashboard and its call filter) and the API's grain-call statistics filter.
     /// </param>
-    public static async Task<BenchSilos> StartAsync(int count, bool microSeg)
+    /// <param name="tls">
+    /// Secure the Orleans links as the product's silo does (<see cref="SiloTls"/>: mutual TLS with certificates of a
+    /// cluster CA made in a temporary directory, the caller-credential filter, revocation and idle checks); clients
+    /// from <see cref="ConnectClientAsync"/> then present an operator certificate and sign their calls.
+    /// </param>
+    public static async Task<BenchSilos> StartAsync(int count, bool microSeg, bool tls = false)
     {
         var silos = new BenchSilos();
+        SiloTls? siloTls = null;
+        if (tls)
+        {
+            silos._tlsDirectory = Directory.CreateTempSubdirectory("microseg-bench-tls-").FullName;
+            siloTls = SiloTls.Load(new SiloCommandOptions { Data = silos._tlsDirectory, TlsDirectory = silos._tlsDirectory, Name = "bench", LocalNode = "bench" }, TimeProvider.System);
+            var authority = ClusterAuthority.OpenOrCreate(silos._tlsDirectory, TimeProvider.System);
+            silos._operator = authority.Issue(ClusterCertificate.Operator, "bench", [], [], TimeProvider.System);
+        }
         var primaryPort = LoopbackPorts.Free();
         for (var i = 0; i < count; i++)
         {
@@ -41,6 +61,11 @@ internal sealed class BenchSilos : IAsyncDisposable
                 silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "microseg-bench");
                 if (microSeg)
                     SiloConfiguration.ConfigureShared(silo);
+                if (siloTls is not null)
+                {
+                    siloTls.Configure(silo);
+                    silo.AddPeerConnectionLimits(_ => { });
+                }
             });
             if (microSeg)
                 builder.Services.AddMicroSegApi();
@@ -68,6 +93,19 @@ internal sealed class BenchSilos : IAsyncDisposable
         {
             c.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "microseg-bench");
             c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPorts[index]));
+            if (_operator is { } certificate)
+            {
+                c.UseTls(certificate, o => o.AllowAnyRemoteCertificate());
+                // As the agent does: one credential re-signed every minute, not a signature per call.
+                var signed = (Value: CallerCredential.Create(certificate, DateTimeOffset.UtcNow), At: DateTimeOffset.UtcNow);
+                c.AddOutgoingGrainCallFilter(context =>
+                {
+                    if (DateTimeOffset.UtcNow - signed.At > TimeSpan.FromMinutes(1))
+                        signed = (CallerCredential.Create(certificate, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
+                    RequestContext.Set(CallerCredential.RequestContextKey, signed.Value);
+                    return context.Invoke();
+                });
+            }
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -83,5 +121,8 @@ internal sealed class BenchSilos : IAsyncDisposable
             await host.StopAsync();
             host.Dispose();
         }
+        _operator?.Dispose();
+        if (_tlsDirectory is not null)
+            Directory.Delete(_tlsDirectory, recursive: true);
     }
 }

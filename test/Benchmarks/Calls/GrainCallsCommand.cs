@@ -9,7 +9,9 @@ namespace MicroSeg.Benchmarks.Calls;
 /// an external cluster client through silo A's gateway to grains on A. Closed loop: each caller awaits its
 /// call before the next, every caller on its own grain. Each row is the median of the rounds after one
 /// warm-up round; p50/p99 pool every measured call. "one caller" rows time calls one after another.
-/// Usage: grain-calls [--callers 200] [--seconds 2] [--rounds 5] [--silo bare|microseg] [--markdown FILE]
+/// Usage: grain-calls [--callers 200] [--seconds 2] [--rounds 5] [--silo bare|microseg] [--markdown FILE] [--tls]
+/// With --tls the run measures only external-client calls through a gateway, first on plain silos (the baseline),
+/// then on silos secured as the product's are (mutual TLS, caller credential), and gives the ratio.
 /// </summary>
 internal static class GrainCallsCommand
 {
@@ -22,6 +24,8 @@ internal static class GrainCallsCommand
         if (siloKind is not ("bare" or "microseg"))
             throw new ArgumentException($"--silo '{siloKind}': expected bare (Orleans defaults) or microseg (the product's silo configuration and call filters).");
         var markdown = Args.Get(args, "--markdown", "");
+        if (args.Contains("--tls"))
+            return await GatewayTlsAsync(siloKind, callers, seconds, rounds, markdown);
 
         var lines = new List<string>
         {
@@ -54,6 +58,38 @@ internal static class GrainCallsCommand
         return 0;
     }
 
+    /// <summary>External client → gateway → grains on that silo, plain and then with the product's TLS and credential, in one run.</summary>
+    private static async Task<int> GatewayTlsAsync(string siloKind, int callers, int seconds, int rounds, string markdown)
+    {
+        var lines = new List<string>
+        {
+            $"gateway calls with and without TLS, {siloKind} silo, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
+            "",
+            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
+            "|---|---:|---:|---:|---|",
+        };
+        Console.WriteLine(string.Join('\n', lines));
+        var duration = TimeSpan.FromSeconds(seconds);
+        var rates = new List<double>();
+        foreach (var tls in new[] { false, true })
+        {
+            await using var silos = await BenchSilos.StartAsync(1, siloKind == "microseg", tls);
+            var client = await silos.ConnectClientAsync(0);
+            var keys = await PlaceAsync(silos.Grains(0), silos.Address(0), firstKey: 300_000, callers);
+            var name = tls ? "external client → gateway, mutual TLS + caller credential" : "external client → gateway, plain (baseline)";
+            var (line, perSecond) = await MeasureAsync(name, client, keys, callers, duration, rounds);
+            lines.Add(line);
+            rates.Add(perSecond);
+            lines.Add((await MeasureAsync(name + ", one caller", client, keys, 1, duration, 1)).Line);
+        }
+        lines.Add("");
+        lines.Add($"TLS + credential / plain, {callers} callers: {rates[1] / rates[0]:F2}×");
+        Console.WriteLine(lines[^1]);
+        if (markdown.Length > 0)
+            await File.WriteAllLinesAsync(markdown, lines);
+        return 0;
+    }
+
     /// <summary>Activates <paramref name="count"/> grains through <paramref name="from"/> and checks each runs on <paramref name="expectedSilo"/>.</summary>
     private static async Task<long[]> PlaceAsync(IGrainFactory from, string expectedSilo, long firstKey, int count)
     {
@@ -65,7 +101,10 @@ internal static class GrainCallsCommand
         return keys;
     }
 
-    private static async Task<string> RowAsync(string name, IGrainFactory from, long[] keys, int callers, TimeSpan duration, int rounds)
+    private static async Task<string> RowAsync(string name, IGrainFactory from, long[] keys, int callers, TimeSpan duration, int rounds) =>
+        (await MeasureAsync(name, from, keys, callers, duration, rounds)).Line;
+
+    private static async Task<(string Line, double PerSecond)> MeasureAsync(string name, IGrainFactory from, long[] keys, int callers, TimeSpan duration, int rounds)
     {
         var grains = keys.Take(callers).Select(k => from.GetGrain<IPingGrain>(k)).ToArray();
         Task Call(int caller, long n) => grains[caller].PingAsync((int)n);
@@ -77,7 +116,7 @@ internal static class GrainCallsCommand
         var each = string.Join(" / ", runs.Select(r => Rate(r.PerSecond)));
         var line = $"| {name} | **{Rate(result.PerSecond)}** ({each}) | {Micros(result.PercentileMs(50))} | {Micros(result.PercentileMs(99))} | {Machine.LoadAverage()} |";
         Console.WriteLine(line);
-        return line;
+        return (line, result.PerSecond);
     }
 
     private static string Rate(double perSecond) =>

@@ -35,15 +35,18 @@ internal sealed class LoneSilo : IAsyncDisposable
     /// <summary>The API with the admin token.</summary>
     public SiloApi Api { get; }
 
-    /// <summary>Starts the silo; with <paramref name="https"/> its API is served over HTTPS with the certificate it issues itself, which the API client trusts through the silo's CA only.</summary>
-    public static async Task<LoneSilo> StartAsync(bool https = false)
+    /// <summary>
+    /// Starts the silo; with <paramref name="https"/> its API is served over HTTPS with the certificate it issues itself, which
+    /// the API client trusts through the silo's CA only. <paramref name="arguments"/> are added to its command line.
+    /// </summary>
+    public static async Task<LoneSilo> StartAsync(bool https = false, params string[] arguments)
     {
         var data = Directory.CreateTempSubdirectory("microseg-silo-").FullName;
         var http = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{LoopbackPorts.Free()}");
         var token = AdminTokenFile.Write(Path.Combine(data, AdminTokenFile.Name));
         var (gatewayPort, siloPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
-        var process = ChildProcess.Start("silo", RepoPaths.Silo, "--http", http.ToString(), "--gateway-port", $"{gatewayPort}",
-            "--silo-port", $"{siloPort}", "--data", data);
+        var process = ChildProcess.Start("silo", RepoPaths.Silo, ["--http", http.ToString(), "--gateway-port", $"{gatewayPort}",
+            "--silo-port", $"{siloPort}", "--data", data, .. arguments]);
         var silo = new LoneSilo(data, http, process, new SiloApi(http, token, https ? TrustingSiloCa(data) : null), gatewayPort, siloPort);
         try
         {

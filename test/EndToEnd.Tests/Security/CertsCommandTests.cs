@@ -49,6 +49,34 @@ public sealed class CertsCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "out")), "a refused request wrote files");
     }
 
+    [Fact]
+    public async Task Revoke_BadInput_FailsNamingIt_AndWritesNoList()
+    {
+        var ca = Path.Combine(_dir, "ca");
+        var (code, output) = await RunAsync("certs", "revoke", "--ca-dir", ca, "--serial", "0A");
+        Assert.Equal(2, code);
+        Assert.Contains("only the CA's holder can revoke", output);
+        Assert.True((await RunAsync("certs", "ca", "--ca-dir", ca)).Code == 0);
+
+        (code, output) = await RunAsync("certs", "revoke", "--ca-dir", ca, "--serial", "not-hex");
+        Assert.Equal(2, code);
+        Assert.Contains("--serial 'not-hex'", output);
+        (code, output) = await RunAsync("certs", "revoke", "--ca-dir", ca);
+        Assert.Equal(2, code);
+        Assert.Contains("exactly one of --serial and --cert", output);
+        (code, output) = await RunAsync("certs", "revoke", "--ca-dir", ca, "--cert", Path.Combine(_dir, "missing.crt"));
+        Assert.Equal(2, code);
+        Assert.Contains("--cert", output);
+        Assert.False(File.Exists(Path.Combine(ca, "revoked.list")), "a refused request wrote a list");
+
+        // Revoking twice keeps one entry.
+        Assert.True((await RunAsync("certs", "revoke", "--ca-dir", ca, "--serial", "0a:1b")).Code == 0);
+        (code, output) = await RunAsync("certs", "revoke", "--ca-dir", ca, "--serial", "A1B");
+        Assert.True(code == 0, output);
+        Assert.Contains("already revoked", output);
+        Assert.Single(File.ReadAllLines(Path.Combine(ca, "revoked.list")), l => l.StartsWith("revoked ", StringComparison.Ordinal));
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         using var command = ChildProcess.Start("certs", RepoPaths.Silo, args);

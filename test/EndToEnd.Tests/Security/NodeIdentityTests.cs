@@ -1,15 +1,9 @@
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using MicroSeg.EndToEnd.Tests.Infrastructure;
 using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Workloads;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans;
-using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
 
 namespace MicroSeg.EndToEnd.Tests.Security;
 
@@ -21,9 +15,13 @@ namespace MicroSeg.EndToEnd.Tests.Security;
 public sealed class NodeIdentityTests : IAsyncLifetime
 {
     private LoneSilo _lone = null!;
-    private readonly List<IHost> _clients = [];
+    private GrainClients _clients = null!;
 
-    public async Task InitializeAsync() => _lone = await LoneSilo.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _lone = await LoneSilo.StartAsync();
+        _clients = new GrainClients(_lone.GatewayPort);
+    }
 
     [Fact]
     public async Task AgentCertificateOfNodeA_ReadsOnlyARules_CannotReadOrAckB_OrCallOtherGrains()
@@ -102,38 +100,13 @@ public sealed class NodeIdentityTests : IAsyncLifetime
         Assert.Equal("op-node", (await grains.GetGrain<INodeGrain>("op-node").GetRulesAsync()).Node);
     }
 
-    private static X509Certificate2 Load(string directory, string role = "agent") =>
-        X509Certificate2.CreateFromPemFile(Path.Combine(directory, role + ".crt"), Path.Combine(directory, role + ".key"));
+    private static X509Certificate2 Load(string directory, string role = "agent") => GrainClients.Load(directory, role);
 
-    /// <summary>An Orleans client over TLS with <paramref name="certificate"/> whose calls carry what <paramref name="credential"/> gives.</summary>
-    private async Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("microseg", "microseg"));
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, _lone.GatewayPort));
-            client.UseTls(certificate, o => o.AllowAnyRemoteCertificate());
-            client.AddOutgoingGrainCallFilter(context =>
-            {
-                if (credential() is { } value)
-                    RequestContext.Set(CallerCredential.RequestContextKey, value);
-                return context.Invoke();
-            });
-        });
-        var host = builder.Build();
-        _clients.Add(host);
-        await host.StartAsync();
-        return host.Services.GetRequiredService<IClusterClient>();
-    }
+    private Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential) => _clients.ConnectAsync(certificate, credential);
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _clients)
-        {
-            await client.StopAsync();
-            client.Dispose();
-        }
+        await _clients.DisposeAsync();
         await _lone.DisposeAsync();
     }
 }

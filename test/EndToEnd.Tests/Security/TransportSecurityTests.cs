@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MicroSeg.EndToEnd.Tests.Infrastructure;
 
@@ -31,13 +29,13 @@ public sealed class TransportSecurityTests(Xunit.Abstractions.ITestOutputHelper 
         foreach (var (port, name) in new[] { (_lone.GatewayPort, "gateway"), (_lone.SiloPort, "silo") })
         {
             Assert.True(await ClosesPlainTextAsync(port), $"the {name} port answered plain text");
-            Assert.False(await HandshakeAsync(port, null), $"the {name} port accepted TLS without a client certificate");
-            Assert.False(await HandshakeAsync(port, foreign), $"the {name} port accepted a certificate of another CA");
+            Assert.False(await TlsProbe.HandshakeAsync(port, null), $"the {name} port accepted TLS without a client certificate");
+            Assert.False(await TlsProbe.HandshakeAsync(port, foreign), $"the {name} port accepted a certificate of another CA");
         }
         // An agent may use the gateway, never pose as a silo; the silo's own certificate is accepted on both.
-        Assert.True(await HandshakeAsync(_lone.GatewayPort, agent), "the gateway refused the cluster's agent certificate");
-        Assert.False(await HandshakeAsync(_lone.SiloPort, agent), "the silo port accepted an agent certificate");
-        Assert.True(await HandshakeAsync(_lone.SiloPort, silo), "the silo port refused the cluster's silo certificate");
+        Assert.True(await TlsProbe.HandshakeAsync(_lone.GatewayPort, agent), "the gateway refused the cluster's agent certificate");
+        Assert.False(await TlsProbe.HandshakeAsync(_lone.SiloPort, agent), "the silo port accepted an agent certificate");
+        Assert.True(await TlsProbe.HandshakeAsync(_lone.SiloPort, silo), "the silo port refused the cluster's silo certificate");
         Assert.False(_lone.Process.HasExited, _lone.Process.Tail());
     }
 
@@ -62,14 +60,14 @@ public sealed class TransportSecurityTests(Xunit.Abstractions.ITestOutputHelper 
             {
                 // Closed while still sending: refused, as it should be.
             }
-            return await ReadsToCloseAsync(stream, TimeSpan.FromSeconds(30));
+            return await TlsProbe.ReadsToCloseAsync(stream, TimeSpan.FromSeconds(30));
         }).ToArray();
         // And one that sends nothing at all: closed when the TLS handshake does not complete in time.
         using var idle = new TcpClient();
         await idle.ConnectAsync(IPAddress.Loopback, _lone.GatewayPort);
 
         Assert.All(await Task.WhenAll(flooders), closed => Assert.True(closed, "a flooding gateway connection was kept open"));
-        Assert.True(await ReadsToCloseAsync(idle.GetStream(), TimeSpan.FromSeconds(60)), "an idle, unauthenticated gateway connection was kept open");
+        Assert.True(await TlsProbe.ReadsToCloseAsync(idle.GetStream(), TimeSpan.FromSeconds(60)), "an idle, unauthenticated gateway connection was kept open");
         var after = ResidentBytes();
         output.WriteLine($"silo resident memory: {before >> 20} MiB before the flood, {after >> 20} MiB after");
         Assert.True(after - before < 200L << 20, $"the silo grew from {before >> 20} MiB to {after >> 20} MiB");
@@ -103,74 +101,8 @@ public sealed class TransportSecurityTests(Xunit.Abstractions.ITestOutputHelper 
         var stream = tcp.GetStream();
         byte[] preamble = [64, 0, 0, 0, .. new byte[64]];
         await stream.WriteAsync(preamble);
-        return await ReadsToCloseAsync(stream, TimeSpan.FromSeconds(30));
+        return await TlsProbe.ReadsToCloseAsync(stream, TimeSpan.FromSeconds(30));
     }
-
-    /// <summary>True when the peer closes (or resets) the connection; any bytes it sends first must be a TLS alert, never data.</summary>
-    private static async Task<bool> ReadsToCloseAsync(NetworkStream stream, TimeSpan deadline)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        var buffer = new byte[4096];
-        var first = true;
-        try
-        {
-            while (true)
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0)
-                    return true;
-                if (first && buffer[0] != 0x15) // TLS alert record
-                    return false;
-                first = false;
-            }
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Whether the port keeps a TLS connection that presented <paramref name="certificate"/> (or none). SslStream
-    /// checks a client certificate after the handshake and then sends an alert and closes, so the verdict is whether
-    /// the connection is closed within a few seconds of the handshake; an accepted one stays open, waiting for Orleans' preamble.
-    /// </summary>
-    private static async Task<bool> HandshakeAsync(int port, X509Certificate2? certificate)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
-                LocalCertificateSelectionCallback = certificate is null ? null : (_, _, _, _, _) => certificate,
-                // The probe checks what the server accepts, not who the server is.
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            }, timeout.Token);
-            using var wait = new CancellationTokenSource(AcceptedAfter);
-            var read = await tls.ReadAsync(new byte[1], wait.Token);
-            return read != 0;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A refused connection gets its alert within milliseconds of the handshake; one still open after this was accepted.</summary>
-    private static readonly TimeSpan AcceptedAfter = TimeSpan.FromSeconds(3);
 
     public async Task DisposeAsync()
     {

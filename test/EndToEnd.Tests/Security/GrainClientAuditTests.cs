@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using MicroSeg.EndToEnd.Tests.Infrastructure;
+using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Settings;
+using MicroSeg.Grains.Interfaces.Workloads;
+
+namespace MicroSeg.EndToEnd.Tests.Security;
+
+/// <summary>
+/// Changes an operator's grain client makes through grains (docs/grain-client.md) are in the audit log with the
+/// certificate as actor, before and after as the API shows them; API changes are recorded once, by the API; an
+/// agent's reads record nothing. Real silo process; needs 'make build'.
+/// </summary>
+public sealed class GrainClientAuditTests : IAsyncLifetime
+{
+    private LoneSilo _lone = null!;
+    private GrainClients _clients = null!;
+
+    public async Task InitializeAsync()
+    {
+        _lone = await LoneSilo.StartAsync();
+        _clients = new GrainClients(_lone.GatewayPort);
+    }
+
+    [Fact]
+    public async Task OperatorGrainClientChanges_AreAudited_WithTheCertificateAsActor_AndApiChangesOnce()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var id = $"au-{Guid.NewGuid():N}"[..12];
+        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{id}", new
+        {
+            node = "audit-node", addresses = new[] { "198.18.78.1" }, labels = new Dictionary<string, string> { ["app"] = "w" },
+        });
+        using var certificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "alice"), "operator");
+        var grains = await _clients.ConnectAsync(certificate);
+        using var agentCertificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", "audit-node"));
+        var agent = await _clients.ConnectAsync(agentCertificate);
+
+        var workload = grains.GetGrain<IWorkloadGrain>(id);
+        var current = (await workload.GetAsync())!;
+        await workload.SetAsync(current.Spec with { Labels = new Dictionary<string, string> { ["app"] = "w", ["tier"] = "gold" } });
+        var settings = grains.GetGrain<IEnforcementSettingsGrain>(GrainKeys.Cluster);
+        await settings.SetAsync(await settings.GetAsync() with { DefaultMode = EnforcementMode.Monitor });
+        await workload.DeleteAsync();
+        await agent.GetGrain<INodeGrain>("audit-node").GetRulesAsync();
+
+        var entries = (await _lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/audit?since={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray()
+            .Select(e => e!.AsObject()).ToList();
+        var ofWorkload = entries.Where(e => (string?)e["id"] == id).ToList();
+        Assert.Equal(3, ofWorkload.Count);
+
+        // The API's own change, once, by its token.
+        var created = ofWorkload[0];
+        Assert.Equal($"PUT /api/v1/workloads/{id}", (string?)created["action"]);
+        Assert.DoesNotContain("certificate:", (string?)created["actor"], StringComparison.Ordinal);
+
+        var labelled = ofWorkload[1];
+        Assert.Equal("certificate:operator/alice", (string?)labelled["actor"]);
+        Assert.Equal("grain IWorkloadGrain.SetAsync", (string?)labelled["action"]);
+        Assert.Equal("workload", (string?)labelled["kind"]);
+        Assert.Null(labelled["before"]!["labels"]!["tier"]);
+        Assert.Equal("gold", (string?)labelled["after"]!["labels"]!["tier"]);
+
+        var deleted = ofWorkload[2];
+        Assert.Equal("grain IWorkloadGrain.DeleteAsync", (string?)deleted["action"]);
+        Assert.Equal("gold", (string?)deleted["before"]!["labels"]!["tier"]);
+        Assert.Null(deleted["after"]);
+
+        var mode = Assert.Single(entries, e => (string?)e["kind"] == "settings");
+        Assert.Equal("certificate:operator/alice", (string?)mode["actor"]);
+        Assert.Equal("monitor", ((string?)mode["after"]!["defaultMode"])?.ToLowerInvariant());
+
+        // Reads (the operator's GetAsync, the agent's rules) are not changes.
+        Assert.DoesNotContain(entries, e => ((string?)e["actor"])?.StartsWith("certificate:agent", StringComparison.Ordinal) == true);
+        Assert.All(entries, e => Assert.DoesNotContain("GetAsync", (string?)e["action"], StringComparison.Ordinal));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _clients.DisposeAsync();
+        await _lone.DisposeAsync();
+    }
+}
