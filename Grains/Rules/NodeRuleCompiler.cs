@@ -99,13 +99,14 @@ internal static class NodeRuleCompiler
 
         // Address blocks named by policies that apply here get node-local identities, and so do workload
         // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
-        var blocks = (reuse?.Changed ?? local).SelectMany(model.BlocksNamedFor).Distinct()
-            .OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        List<CidrBlock> BlocksOf(IEnumerable<WorkloadRecord> workloads) =>
+            workloads.SelectMany(model.BlocksNamedFor).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        var blocks = BlocksOf(reuse?.Changed ?? local);
         if (reuse is not null && blocks.Count > 0)
         {
             // A changed workload brings address blocks the previous computation did not have: compute everything.
             reuse = null;
-            blocks = local.SelectMany(model.BlocksNamedFor).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+            blocks = BlocksOf(local);
         }
         var addressBlocks = new NodeAddressBlocks(blocks, model, key => ids.CidrIdentity(key, usedCidrs));
         // Every peer workload with the identity this node resolves it to: what an any-peer egress named port reads.
@@ -130,11 +131,7 @@ internal static class NodeRuleCompiler
             if (reuse?.Previous(at) is { } kept)
             {
                 // The same record under the same templates: the same endpoint and entries as last time.
-                endpoints.Add(kept.Endpoint);
-                specDigests[at] = kept.SpecDigest;
-                endpointsDigest.Add(kept.SpecDigest).Add(w.Identity).Add((uint)kept.Endpoint.Mode)
-                    .Add((kept.Endpoint.IngressIsolated ? 1u : 0u) | (kept.Endpoint.EgressIsolated ? 2u : 0u));
-                Stamp(w, kept.Template, kept.SpecDigest);
+                Add(at, w, kept.Endpoint, kept.Template, kept.SpecDigest);
                 continue;
             }
             var applying = model.Selecting(w);
@@ -144,21 +141,20 @@ internal static class NodeRuleCompiler
                     applying.Any(p => p.Action == PolicyAction.Allow && p.Ingress is not null),
                     applying.Any(p => p.Action == PolicyAction.Allow && p.Egress is not null));
             }
-            var mode = EffectiveMode(w, settings);
-            endpoints.Add(EndpointOf(w, mode, isolated.Ingress, isolated.Egress));
-            var specDigest = specDigests[at] = SpecFacts.Of(w.Spec).Digest;
-            endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)mode).Add((isolated.Ingress ? 1u : 0u) | (isolated.Egress ? 2u : 0u));
-
             EntryTemplate template;
             if (w.Spec.Ports.Count > 0)
                 template = Template(w, applying);
             else if (!shared.TryGetValue(w.Identity, out template!))
                 shared[w.Identity] = template = Template(w, applying);
-            Stamp(w, template, specDigest);
+            Add(at, w, EndpointOf(w, EffectiveMode(w, settings), isolated.Ingress, isolated.Egress), template, SpecFacts.Of(w.Spec).Digest);
         }
 
-        void Stamp(WorkloadRecord w, EntryTemplate template, ulong specDigest)
+        void Add(int at, WorkloadRecord w, EndpointRule endpoint, EntryTemplate template, ulong specDigest)
         {
+            endpoints.Add(endpoint);
+            specDigests[at] = specDigest;
+            endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)endpoint.Mode)
+                .Add((endpoint.IngressIsolated ? 1u : 0u) | (endpoint.EgressIsolated ? 2u : 0u));
             slices[w.Spec.Id] = new PolicySlice(entryCount, template.Entries.Count, template);
             stamped.Add((w.Spec.Id, template));
             entryCount += template.Entries.Count;
