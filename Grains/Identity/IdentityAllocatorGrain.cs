@@ -70,25 +70,26 @@ internal sealed class IdentityAllocatorGrain(
 
     public async Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder)
     {
-        var key = Canonical(labels);
-        if (!state.State.Identities.TryGetValue(key, out var entry))
-        {
-            entry = new IdentityEntry { Id = state.State.Next++, Labels = new Dictionary<string, string>(labels) };
-            state.State.Identities[key] = entry;
-            entry.Stored = _writer.WriteAsync();
-        }
-        else if (entry.Holders.Contains(holder))
-        {
-            await entry.Stored;
-            return entry.Id;
-        }
-        entry.Holders.Add(holder);
+        var (key, entry) = EntryOf(labels);
+        // Add answers false for a hold already counted, and so already stored.
+        var added = entry.Holders.Add(holder);
         await entry.Stored;
-        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
+        if (added)
+            await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
         return entry.Id;
     }
 
     public async Task<uint> ReserveAsync(IReadOnlyDictionary<string, string> labels, string holder)
+    {
+        var (_, entry) = EntryOf(labels);
+        // Counted now, so that another holder's release cannot drop the entry before this hold is stored.
+        entry.Holders.Add(holder);
+        await entry.Stored;
+        return entry.Id;
+    }
+
+    /// <summary>The label set's entry, created (and its write started) the first time; no await, so callers interleave safely.</summary>
+    private (string Key, IdentityEntry Entry) EntryOf(IReadOnlyDictionary<string, string> labels)
     {
         var key = Canonical(labels);
         if (!state.State.Identities.TryGetValue(key, out var entry))
@@ -97,10 +98,7 @@ internal sealed class IdentityAllocatorGrain(
             state.State.Identities[key] = entry;
             entry.Stored = _writer.WriteAsync();
         }
-        // Counted now, so that another holder's release cannot drop the entry before this hold is stored.
-        entry.Holders.Add(holder);
-        await entry.Stored;
-        return entry.Id;
+        return (key, entry);
     }
 
     public async Task<uint> PersistHoldAsync(IReadOnlyDictionary<string, string> labels, string holder)
