@@ -3,8 +3,8 @@ using MicroSeg.Grains.Rules;
 
 namespace MicroSeg.Grains.Nodes;
 
-/// <summary>A node's desired state as sent to its agent, with where each endpoint's entries sit in it.</summary>
-internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string, PolicySlice> Slices);
+/// <summary>A node's desired state as sent to its agent, with where each endpoint's entries sit in it and the table its ipcache is.</summary>
+internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string, PolicySlice> Slices, IpCacheTable? IpCache = null);
 
 /// <summary>
 /// The delta between two snapshots of one node, computed per endpoint template rather than per entry:
@@ -47,11 +47,16 @@ internal static class NodeDeltaBuilder
             for (var i = before.Start; i < before.Start + before.Count; i++)
                 removed.Add(PolicyEntryKey.Of(from.Rules.Policy[i]));
         }
-        // Nodes that name the same identities share one ipcache table: the same instance needs no diff.
+        // Nodes that name the same identities share one ipcache table: the same instance needs no diff, and a table
+        // patched from the one this node had says what changed without comparing every row.
         var sameIpCache = ReferenceEquals(from.Rules.IpCache, to.Rules.IpCache);
+        var patched = sameIpCache ? null : to.IpCache?.ChangesSince(from.IpCache);
+        var compareIpCache = !sameIpCache && patched is null;
         var rest = NodeRulesDelta.Between(
-            from.Rules with { Policy = [], IpCache = sameIpCache ? [] : from.Rules.IpCache },
-            to.Rules with { Policy = [], IpCache = sameIpCache ? [] : to.Rules.IpCache });
-        return rest with { PolicySet = set, PolicyRemoved = removed };
+            from.Rules with { Policy = [], IpCache = compareIpCache ? from.Rules.IpCache : [] },
+            to.Rules with { Policy = [], IpCache = compareIpCache ? to.Rules.IpCache : [] });
+        return patched is var (ipSet, ipRemoved)
+            ? rest with { PolicySet = set, PolicyRemoved = removed, IpCacheSet = ipSet, IpCacheRemoved = ipRemoved }
+            : rest with { PolicySet = set, PolicyRemoved = removed };
     }
 }

@@ -35,6 +35,9 @@ internal sealed record CompiledRules(
     /// <summary>The template of each identity's workloads that have no named ports of their own.</summary>
     public IReadOnlyDictionary<uint, EntryTemplate> SharedTemplates { get; init; } = new Dictionary<uint, EntryTemplate>();
 
+    /// <summary>The table <see cref="IpCache"/> and <see cref="IpCacheDigest"/> come from: what a delta between two computations reads.</summary>
+    public IpCacheTable? IpCacheSource { get; init; }
+
     /// <summary>Each endpoint's spec digest, in <see cref="Endpoints"/> order.</summary>
     public IReadOnlyList<ulong> SpecDigests { get; init; } = [];
 }
@@ -87,7 +90,7 @@ internal static class NodeRuleCompiler
         if (previous is { NamedIdentities: { } stillNamed } && Equals(previous.Settings, settings) && model.KeepsEndpointRulesOf(previous.Model, node))
         {
             var table = model.IpCacheNaming(stillNamed);
-            return previous with { IpCache = table.Rules, IpCacheDigest = table.Digest, Model = model };
+            return previous with { IpCache = table.Rules, IpCacheDigest = table.Digest, IpCacheSource = table, Model = model };
         }
         var scope = model.Scope;
         var usedRules = new HashSet<string>();
@@ -212,6 +215,7 @@ internal static class NodeRuleCompiler
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
         return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value)
         {
+            IpCacheSource = ipcache,
             Model = model,
             Settings = settings,
             NamedIdentities = blocks.Count == 0 ? named : null,

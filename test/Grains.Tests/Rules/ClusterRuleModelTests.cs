@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -160,6 +161,7 @@ public sealed class ClusterRuleModelTests
         var freshIds = nodes.ToDictionary(n => n, _ => new NodeIdAllocations());
         var kept = 0;
         var reused = 0;
+        var patchedDeltas = 0;
 
         for (var step = 0; step < 60; step++)
         {
@@ -182,6 +184,19 @@ public sealed class ClusterRuleModelTests
                 else if (previous[node] is { } earlier && actual.PolicySlices.Any(kv =>
                     earlier.PolicySlices.TryGetValue(kv.Key, out var was) && ReferenceEquals(was.Template, kv.Value.Template)))
                     reused++;
+                // The agent's view: the delta from the previous computation, applied to what it gave, is this one.
+                if (previous[node] is { } last)
+                {
+                    if (!ReferenceEquals(last.IpCache, actual.IpCache) && actual.IpCacheSource!.ChangesSince(last.IpCacheSource) is not null)
+                        patchedDeltas++;
+                    var from = new NodeSnapshot(new NodeRules(node, "e", 1, last.Endpoints, last.IpCache, last.Policy), last.PolicySlices, last.IpCacheSource);
+                    var to = new NodeSnapshot(new NodeRules(node, "e", 2, actual.Endpoints, actual.IpCache, actual.Policy), actual.PolicySlices, actual.IpCacheSource);
+                    var delta = NodeDeltaBuilder.Between(from, to);
+                    var full = NodeRulesDelta.Between(from.Rules, to.Rules);
+                    Assert.Equal(full.IpCacheSet, delta.IpCacheSet);
+                    Assert.Equal(full.IpCacheRemoved, delta.IpCacheRemoved);
+                    Assert.Equal(actual.IpCache, delta.ApplyTo(from.Rules).IpCache.OrderBy(r => r.Cidr, StringComparer.Ordinal));
+                }
                 previous[node] = actual;
                 Assert.Equal(RulesHash.Of(expected), RulesHash.Of(actual));
                 Assert.Equal(expected.IpCache, actual.IpCache);
@@ -192,6 +207,8 @@ public sealed class ClusterRuleModelTests
         }
         if (plain)
         {
+            // Shared ipcache tables patched by the addresses that moved give deltas of those addresses (IpCacheTable.ChangesSince).
+            Assert.True(patchedDeltas > 20, $"only {patchedDeltas} deltas came from an ipcache table's patches");
             Assert.True(kept > 20, $"only {kept} computations kept their endpoints' entries");
             // Nodes whose own workloads changed under unchanged templates recompute only those workloads (EndpointReuse).
             Assert.True(reused > 5, $"only {reused} computations reused their unchanged workloads' templates");
