@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 namespace MicroSeg.Grains.Interfaces.Identity;
 
 /// <summary>
-/// A persisted part of the identity allocator's holder table, by holder id (keys "0" to "N-1"). The allocator
+/// A persisted part of the identity allocator's holder table, by a stable hash of the holder id. The allocator
 /// persists its label-set table on its own and each hold here, so a workload write stores one small shard
 /// instead of the table of every holder in the cluster.
 /// </summary>
@@ -13,6 +13,12 @@ public interface IIdentityHolderShardGrain : IGrainWithStringKey
 {
     /// <summary>Records that <paramref name="holder"/> holds the identity of the label set <paramref name="labelKey"/>.</summary>
     Task AddAsync(string labelKey, string holder);
+
+    /// <summary>Records several holds with one write: how the table moves to a new layout.</summary>
+    Task AddManyAsync(IReadOnlyList<IdentityHold> holds);
+
+    /// <summary>Forgets every hold of this shard (a shard of a layout the table has left).</summary>
+    Task ClearAsync();
 
     /// <summary>Forgets that hold; no-op when unknown.</summary>
     Task RemoveAsync(string labelKey, string holder);

@@ -37,6 +37,10 @@ internal sealed class IdentityAllocatorState
 
     [Id(1)]
     public uint Next { get; set; } = ReservedIdentities.FirstLabelIdentity;
+
+    /// <summary>How many shards the holder table is kept in (<see cref="ShardLayout"/>); 0 for the first layout.</summary>
+    [Id(2)]
+    public int HolderShards { get; set; }
 }
 
 /// <summary>Cluster-wide label-set to identity table. A number is persisted before it is handed out, and never reused.</summary>
@@ -53,12 +57,16 @@ internal sealed class IdentityAllocatorState
 internal sealed class IdentityAllocatorGrain(
     [PersistentState("identities")] IPersistentState<IdentityAllocatorState> state) : Grain, IIdentityAllocatorGrain
 {
+    /// <summary>How the holder shards keep the holds: ≈ 12 holders each at 50,000 workloads.</summary>
+    private static readonly ShardLayout Layout = ShardLayout.Current;
+
     private readonly CoalescedStateWriter<IdentityAllocatorState> _writer = new(state);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var shards = await Task.WhenAll(Enumerable.Range(0, IdentityHolderShardGrain.Shards)
-            .Select(i => HolderShard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+        if (state.State.HolderShards != Layout.Shards)
+            await MoveFromFirstLayoutAsync();
+        var shards = await Task.WhenAll(Layout.Keys.Select(key => HolderShard(key).GetAllAsync()));
         foreach (var hold in shards.SelectMany(s => s))
         {
             if (state.State.Identities.TryGetValue(hold.LabelKey, out var entry))
@@ -68,6 +76,20 @@ internal sealed class IdentityAllocatorGrain(
             state.State.Identities.Remove(empty);
     }
 
+    /// <summary>
+    /// Copies the holds kept in the first layout's shards into the current ones, records the layout, then empties the
+    /// old shards. It runs in activation, before any call, and a crash before the layout is recorded copies again.
+    /// </summary>
+    private async Task MoveFromFirstLayoutAsync()
+    {
+        var old = await Task.WhenAll(ShardLayout.First.Keys.Select(key => HolderShard(key).GetAllAsync()));
+        await Task.WhenAll(old.SelectMany(holds => holds).GroupBy(h => Layout.KeyOf(h.Holder))
+            .Select(g => HolderShard(g.Key).AddManyAsync(g.ToList())));
+        state.State.HolderShards = Layout.Shards;
+        await state.WriteStateAsync();
+        await Task.WhenAll(ShardLayout.First.Keys.Where((_, i) => old[i].Count > 0).Select(key => HolderShard(key).ClearAsync()));
+    }
+
     public async Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder)
     {
         var (key, entry) = EntryOf(labels);
@@ -75,7 +97,7 @@ internal sealed class IdentityAllocatorGrain(
         var added = entry.Holders.Add(holder);
         await entry.Stored;
         if (added)
-            await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
+            await HolderShard(Layout.KeyOf(holder)).AddAsync(key, holder);
         return entry.Id;
     }
 
@@ -108,7 +130,7 @@ internal sealed class IdentityAllocatorGrain(
             return await AcquireAsync(labels, holder);
         await entry.Stored;
         // The shard skips the write when it already holds this hold (a workload rewritten with the same labels).
-        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).AddAsync(key, holder);
+        await HolderShard(Layout.KeyOf(holder)).AddAsync(key, holder);
         return entry.Id;
     }
 
@@ -120,7 +142,7 @@ internal sealed class IdentityAllocatorGrain(
         var emptied = entry.Holders.Count == 0;
         if (emptied)
             state.State.Identities.Remove(key);
-        await HolderShard(IdentityHolderShardGrain.ShardOf(holder)).RemoveAsync(key, holder);
+        await HolderShard(Layout.KeyOf(holder)).RemoveAsync(key, holder);
         if (emptied)
             await _writer.WriteAsync();
     }

@@ -42,9 +42,6 @@ internal sealed class IdentityHolderShardState
 internal sealed class IdentityHolderShardGrain(
     [PersistentState("identity-holders")] IPersistentState<IdentityHolderShardState> state) : Grain, IIdentityHolderShardGrain
 {
-    /// <summary>How many shards hold the table: ≈ 50 holders each at 50,000 workloads. Changing it orphans older shards.</summary>
-    internal const int Shards = 1024;
-
     private readonly CoalescedStateWriter<IdentityHolderShardState> _writer = new(state);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -55,10 +52,35 @@ internal sealed class IdentityHolderShardGrain(
 
     public async Task AddAsync(string labelKey, string holder)
     {
+        if (Add(labelKey, holder))
+            await _writer.WriteAsync();
+    }
+
+    public async Task AddManyAsync(IReadOnlyList<IdentityHold> holds)
+    {
+        var added = false;
+        foreach (var hold in holds)
+            added |= Add(hold.LabelKey, hold.Holder);
+        if (added)
+            await _writer.WriteAsync();
+    }
+
+    /// <summary>Adds a hold to the table without writing it; false when it was already there.</summary>
+    private bool Add(string labelKey, string holder)
+    {
         var keys = state.State.Holders.GetValueOrDefault(holder) ?? [];
         if (keys.Contains(labelKey, StringComparer.Ordinal))
-            return;
+            return false;
         state.State.Holders[holder] = [.. keys, labelKey];
+        return true;
+    }
+
+    public async Task ClearAsync()
+    {
+        if (state.State.Holders.Count == 0 && state.State.Holds.Count == 0)
+            return;
+        state.State.Holders.Clear();
+        state.State.Holds.Clear();
         await _writer.WriteAsync();
     }
 
@@ -75,13 +97,4 @@ internal sealed class IdentityHolderShardGrain(
 
     public Task<IReadOnlyList<IdentityHold>> GetAllAsync() =>
         Task.FromResult<IReadOnlyList<IdentityHold>>(state.State.Holders.SelectMany(h => h.Value.Select(k => new IdentityHold(k, h.Key))).ToList());
-
-    /// <summary>The shard of a holder id: FNV-1a, stable across processes (string hash codes are not).</summary>
-    internal static string ShardOf(string holder)
-    {
-        var hash = 2166136261u;
-        foreach (var c in holder)
-            hash = (hash ^ c) * 16777619u;
-        return (hash % Shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

@@ -14,14 +14,15 @@ namespace MicroSeg.Grains.Workloads;
 /// whenever the copy is older than <see cref="RefreshPeriod"/>. The reload bounds how long a copy can be
 /// wrong, e.g. one built by a duplicate activation while a cluster's routing views still disagreed.
 /// </summary>
-internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<WorkloadIndexGrain> logger) : Grain, IWorkloadIndexGrain
+internal sealed partial class WorkloadIndexGrain(
+    [PersistentState("workload-index-layout")] IPersistentState<WorkloadIndexLayoutState> layout, TimeProvider time, ILogger<WorkloadIndexGrain> logger)
+    : Grain, IWorkloadIndexGrain
 {
     /// <summary>
-    /// How many shards persist the index. Each change rewrites its whole shard, so a shard must stay small at the
-    /// largest workload count we size for (50,000 workloads: ≈ 50 per shard, ≈ 40 kB per write; 64 shards made it
-    /// ≈ 660 kB). The shard of an id depends on this number: changing it orphans what older shards hold.
+    /// How the shards persist the index. Each change rewrites its whole shard, so a shard must stay small at the
+    /// largest workload count we size for (50,000 workloads: ≈ 12 per shard, ≈ 10 kB per write).
     /// </summary>
-    internal const int Shards = 1024;
+    private static readonly ShardLayout Layout = ShardLayout.Current;
 
     /// <summary>How stale the in-memory union may get before reads reload it from the shards.</summary>
     internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
@@ -32,11 +33,33 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
     private Task? _reload;
     private HashSet<string>? _changedDuringReload;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (layout.State.Shards != Layout.Shards)
+            await MoveFromFirstLayoutAsync();
+        await ReloadAsync();
+    }
+
+    /// <summary>
+    /// Copies what the shards of the first layout hold into the current ones, records the layout, then empties the
+    /// old shards. Nothing is served before it ends (it runs in activation), and a crash before the layout is recorded
+    /// copies again: every step can be repeated.
+    /// </summary>
+    private async Task MoveFromFirstLayoutAsync()
+    {
+        var old = await Task.WhenAll(ShardLayout.First.Keys.Select(key => Shard(key).GetAllAsync()));
+        var moved = old.SelectMany(records => records).ToList();
+        await Task.WhenAll(moved.GroupBy(w => Layout.KeyOf(w.Spec.Id)).Select(g => Shard(g.Key).UpsertManyAsync(g.ToList())));
+        layout.State.Shards = Layout.Shards;
+        await layout.WriteStateAsync();
+        await Task.WhenAll(ShardLayout.First.Keys.Where((_, i) => old[i].Count > 0).Select(key => Shard(key).ClearAsync()));
+        if (moved.Count > 0)
+            LogMovedLayout(moved.Count, ShardLayout.First.Shards, Layout.Shards);
+    }
 
     public async Task<string> UpsertAsync(WorkloadRecord workload)
     {
-        await Shard(WorkloadIndexShardGrain.ShardOf(workload.Spec.Id)).UpsertAsync(workload);
+        await Shard(Layout.KeyOf(workload.Spec.Id)).UpsertAsync(workload);
         _workloads.Set(workload);
         Versioned.Invalidate();
         _changedDuringReload?.Add(workload.Spec.Id);
@@ -45,7 +68,7 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
 
     public async Task<string> RemoveAsync(string workloadId)
     {
-        await Shard(WorkloadIndexShardGrain.ShardOf(workloadId)).RemoveAsync(workloadId);
+        await Shard(Layout.KeyOf(workloadId)).RemoveAsync(workloadId);
         if (_workloads.Remove(workloadId))
             Versioned.Invalidate();
         _changedDuringReload?.Add(workloadId);
@@ -93,7 +116,7 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
         IReadOnlyList<WorkloadRecord>[] parts;
         try
         {
-            parts = await Task.WhenAll(Enumerable.Range(0, Shards).Select(i => Shard(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetAllAsync()));
+            parts = await Task.WhenAll(Layout.Keys.Select(key => Shard(key).GetAllAsync()));
         }
         finally
         {
@@ -122,6 +145,17 @@ internal sealed partial class WorkloadIndexGrain(TimeProvider time, ILogger<Work
 
     private IWorkloadIndexShardGrain Shard(string key) => GrainFactory.GetGrain<IWorkloadIndexShardGrain>(key);
 
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "Workload index: moved {Count} workloads from {OldShards} shards to {Shards}")]
+    private partial void LogMovedLayout(int count, int oldShards, int shards);
+
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Workload index: periodic reload from its shards failed; serving the current copy")]
     private partial void LogReloadFailed(Exception ex);
+}
+
+/// <summary>Persisted state of the workload index grain: which shard layout its shards are in (0: the first).</summary>
+[GenerateSerializer, Alias("microseg.state.WorkloadIndexLayoutState")]
+internal sealed class WorkloadIndexLayoutState
+{
+    [Id(0)]
+    public int Shards { get; set; }
 }

@@ -32,6 +32,21 @@ internal sealed class WorkloadIndexShardGrain(
         await _writer.WriteAsync();
     }
 
+    public async Task UpsertManyAsync(IReadOnlyList<WorkloadRecord> workloads)
+    {
+        foreach (var workload in workloads)
+            state.State.Workloads[workload.Spec.Id] = workload;
+        await _writer.WriteAsync();
+    }
+
+    public async Task ClearAsync()
+    {
+        if (state.State.Workloads.Count == 0)
+            return;
+        state.State.Workloads.Clear();
+        await _writer.WriteAsync();
+    }
+
     public async Task<bool> RemoveAsync(string workloadId)
     {
         if (!state.State.Workloads.Remove(workloadId))
@@ -42,13 +57,4 @@ internal sealed class WorkloadIndexShardGrain(
 
     public Task<IReadOnlyList<WorkloadRecord>> GetAllAsync() =>
         Task.FromResult<IReadOnlyList<WorkloadRecord>>(state.State.Workloads.Values.ToList());
-
-    /// <summary>The shard of a workload id: FNV-1a, stable across processes (string hash codes are not).</summary>
-    internal static string ShardOf(string workloadId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in workloadId)
-            hash = (hash ^ c) * 16777619u;
-        return (hash % WorkloadIndexGrain.Shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 }
