@@ -24,8 +24,12 @@ internal sealed partial class WorkloadIndexGrain(
     /// </summary>
     private static readonly ShardLayout Layout = ShardLayout.Current;
 
-    /// <summary>How stale the in-memory union may get before reads reload it from the shards.</summary>
-    internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How stale the in-memory union may get before reads reload it from the shards: the bound node grains keep for a
+    /// missed change (<see cref="Nodes.NodeGrain.ReconcilePeriod"/>). A reload is a call to each of the 4,096 shards and
+    /// a copy of every record; every 5 s it cost a busy 50,000-workload silo more than the writes it bounds.
+    /// </summary>
+    internal static readonly TimeSpan RefreshPeriod = Nodes.NodeGrain.ReconcilePeriod;
 
     private SortedWorkloadList _workloads = new();
     private VersionedList<WorkloadRecord>? _versioned;
