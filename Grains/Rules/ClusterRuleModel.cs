@@ -207,18 +207,38 @@ internal sealed class ClusterRuleModel
     /// <summary>
     /// The ipcache of a node whose entries name exactly <paramref name="named"/> and whose policies name no
     /// address blocks: the addresses of those identities. Nodes that name the same identities (common:
-    /// a peer selector matches across the cluster) share one table and its hash.
+    /// a peer selector matches across the cluster) share one table and its hash. A node whose entries named
+    /// <paramref name="before"/> until now gets, when no node asked for this set yet, the table of that set with the
+    /// rows of the identities that came or went patched in: a new peer identity costs its own addresses, not a sort
+    /// and a hash of the node's whole table, and the node's delta is read from the patch.
     /// </summary>
-    public IpCacheTable IpCacheNaming(HashSet<uint> named)
+    public IpCacheTable IpCacheNaming(HashSet<uint> named, IReadOnlySet<uint>? before = null)
     {
         var identities = named.Order().ToArray();
-        var entry = _ipcaches.GetOrAdd(string.Join(',', identities), _ => new Lazy<NamedIpCache>(() =>
-        {
-            var rules = identities.SelectMany(_tables.HostsOf).Select(h => h.Rule).ToList();
-            rules.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
-            return new NamedIpCache(identities, IpCacheTable.Of(rules));
-        }));
-        return entry.Value.Table;
+        return _ipcaches.GetOrAdd(KeyOf(identities), _ => new Lazy<NamedIpCache>(() =>
+            before is { Count: > 0 } && !before.SetEquals(named) ? Derived(identities, before) : Built(identities))).Value.Table;
+    }
+
+    private static string KeyOf(uint[] identities) => string.Join(',', identities);
+
+    private NamedIpCache Built(uint[] identities)
+    {
+        var rules = identities.SelectMany(_tables.HostsOf).Select(h => h.Rule).ToList();
+        rules.Sort((a, b) => string.CompareOrdinal(a.Cidr, b.Cidr));
+        return new NamedIpCache(identities, IpCacheTable.Of(rules));
+    }
+
+    private NamedIpCache Derived(uint[] identities, IReadOnlySet<uint> before)
+    {
+        var earlier = before.Order().ToArray();
+        var basis = _ipcaches.GetOrAdd(KeyOf(earlier), _ => new Lazy<NamedIpCache>(() => Built(earlier))).Value;
+        // Every address of an identity that came or went, with its row: the patch keeps the rows this set names.
+        var changes = identities.Except(earlier).Concat(earlier.Except(identities))
+            .SelectMany(_tables.HostsOf)
+            .Select(h => new ChangedHost(h.Rule.Cidr, h.Rule))
+            .OrderBy(c => c.Text, StringComparer.Ordinal)
+            .ToList();
+        return new NamedIpCache(identities, basis.Table.Patched(changes, identity => Array.BinarySearch(identities, identity) >= 0));
     }
 
     private sealed record NamedIpCache(uint[] Named, IpCacheTable Table)

@@ -212,7 +212,7 @@ internal static class NodeRuleCompiler
         // for the block around it). Any other address resolves to WORLD, which no entry names, so the
         // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
         // content, and revision, untouched.
-        var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
+        var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named, previous?.NamedIdentities) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
         return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value)
         {
             IpCacheSource = ipcache,
