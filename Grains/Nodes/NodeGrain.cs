@@ -90,6 +90,8 @@ internal sealed partial class NodeGrain(
     private NodeAck? _lastAck;
     private long? _appliedRevision;
     private Task _pushes = Task.CompletedTask;
+    // Base revisions of the deltas on their way to the agent (pushes finish outside the grain's turns).
+    private readonly HashSet<long> _pushingFrom = [];
     private readonly NodeRevisions _revisions = new(state);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -114,6 +116,12 @@ internal sealed partial class NodeGrain(
         DropFailedAgent();
         if (_agent is null)
             LogAgentSubscribed(this.GetPrimaryKeyString());
+        var known = agent.Equals(_agent);
+        if (!known)
+        {
+            lock (_pushingFrom)
+                _pushingFrom.Clear();
+        }
         _agent = agent;
         _lastSeen = time.GetUtcNow();
         await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(this.GetPrimaryKeyString());
@@ -125,10 +133,22 @@ internal sealed partial class NodeGrain(
         // operator's acceptance once there is one).
         if (applied is { Hold: not null })
             await AcknowledgeAsync(applied);
-        if (applied is not { Error: null, Hold: null } || applied.Epoch != rules.Epoch || applied.Revision != rules.Revision)
+        if (applied is not { Error: null, Hold: null } || applied.Epoch != rules.Epoch)
+            return rules;
+        // A heartbeat that crosses a change finds the agent one revision behind while the delta from that revision is
+        // on its way to it: the delta brings it up to date, a snapshot (the node's every entry) would only cost both
+        // sides. Any other gap gets the snapshot.
+        if (applied.Revision != rules.Revision && !(known && IsPushingFrom(applied.Revision)))
             return rules;
         await AcknowledgeAsync(applied);
         return null;
+    }
+
+    /// <summary>Whether a delta whose base is <paramref name="revision"/> is being pushed to the current agent.</summary>
+    private bool IsPushingFrom(long revision)
+    {
+        lock (_pushingFrom)
+            return _pushingFrom.Contains(revision);
     }
 
     public Task AcknowledgeAsync(NodeAck ack)
@@ -251,6 +271,11 @@ internal sealed partial class NodeGrain(
 
         // Pushes leave the grain's turn (an agent may take a while to program its maps) but stay in
         // order; a failed push drops the agent until it subscribes again.
+        if (delta is not null)
+        {
+            lock (_pushingFrom)
+                _pushingFrom.Add(delta.BaseRevision);
+        }
         _pushes = _pushes.ContinueWith(async _ =>
         {
             try
@@ -262,6 +287,14 @@ internal sealed partial class NodeGrain(
                 // This runs outside the grain's turn: only record the failure; the next turn acts on it.
                 LogPushFailed(ex, rules.Node, rules.Revision);
                 _failedAgent = agent;
+            }
+            finally
+            {
+                if (delta is not null)
+                {
+                    lock (_pushingFrom)
+                        _pushingFrom.Remove(delta.BaseRevision);
+                }
             }
         }, TaskScheduler.Current).Unwrap();
     }
