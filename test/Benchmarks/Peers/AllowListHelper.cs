@@ -21,7 +21,16 @@ internal static class AllowListHelper
             ? (interfaceAndAddress[..i], IPAddress.Parse(interfaceAndAddress[(i + 1)..]))
             : throw new ArgumentException($"expected IFNAME=ADDRESS, got '{interfaceAndAddress}'", nameof(interfaceAndAddress));
         var peers = File.ReadAllLines(peersFile).Where(l => l.Length > 0).Select(IPAddress.Parse).ToList();
-        using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory });
+        // BENCH_CT_ENTRIES: another conntrack size than the agent's default (to see what the table's size costs).
+        var conntrackEntries = uint.TryParse(Environment.GetEnvironmentVariable("BENCH_CT_ENTRIES"), out var n) && n > 0
+            ? n
+            : new DatapathOptions().ConntrackMaxEntries;
+        using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions
+        {
+            ObjectPath = objectPath,
+            PinDirectory = pinDirectory,
+            ConntrackMaxEntries = conntrackEntries,
+        });
         var ifindex = (uint)NetworkInterfaces.IndexOf(name);
         var policy = new List<PolicyKey>(peers.Count * ports.Count);
         for (var p = 0; p < peers.Count; p++)
