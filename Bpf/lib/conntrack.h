@@ -244,10 +244,11 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
  * reused within the table's memory (busy clients cycle their ports in
  * seconds) costs a 64-byte store instead of an LRU insert, which takes a
  * cold element and replaces the old one. Returns 1 when an entry was written,
- * 0 when the packet opens nothing, a negative errno when the insert failed. */
+ * 0 when the packet opens nothing, a negative errno when the insert failed.
+ * flags: MS_CT_F_* the entry starts with (MS_CT_F_LOCAL_CHECKED). */
 static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len, __u64 now,
-					__u32 rule_id, __u32 remote_identity,
+					__u32 rule_id, __u32 remote_identity, __u32 flags,
 					struct ms_ct_entry *dead)
 {
 	struct ms_ct_key key;
@@ -261,9 +262,10 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 			return 0;
 		} else {
 			e.state = MS_CT_STATE_ESTABLISHED;
-			e.flags = MS_CT_F_MIDSTREAM;
+			flags |= MS_CT_F_MIDSTREAM;
 		}
 	}
+	e.flags = flags;
 	e.direction = dir;
 	e.created_ns = now;
 	e.last_seen_ns = now;
