@@ -192,8 +192,10 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
 }
 
 /* Whether what the workload sends on this flow may skip the source check: its
- * address in the flow was checked when it opened the flow, or on its first
- * reply to a flow the peer opened (MS_CT_F_LOCAL_CHECKED). */
+ * address in the flow was checked when it opened the flow, or, on a flow the
+ * peer opened, when the flow was created (the endpoint entry alone decided it:
+ * ms_local_passes_check) or on the workload's first reply
+ * (MS_CT_F_LOCAL_CHECKED). */
 static __always_inline bool ms_ct_local_checked(const struct ms_ct_entry *e)
 {
 	return e->direction == MS_DIR_EGRESS || (e->flags & MS_CT_F_LOCAL_CHECKED);
