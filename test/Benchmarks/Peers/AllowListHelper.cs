@@ -22,15 +22,10 @@ internal static class AllowListHelper
             : throw new ArgumentException($"expected IFNAME=ADDRESS, got '{interfaceAndAddress}'", nameof(interfaceAndAddress));
         var peers = File.ReadAllLines(peersFile).Where(l => l.Length > 0).Select(IPAddress.Parse).ToList();
         // BENCH_CT_ENTRIES: another conntrack size than the agent's default (to see what the table's size costs).
-        var conntrackEntries = uint.TryParse(Environment.GetEnvironmentVariable("BENCH_CT_ENTRIES"), out var n) && n > 0
-            ? n
-            : new DatapathOptions().ConntrackMaxEntries;
-        using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions
-        {
-            ObjectPath = objectPath,
-            PinDirectory = pinDirectory,
-            ConntrackMaxEntries = conntrackEntries,
-        });
+        var options = new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory };
+        if (uint.TryParse(Environment.GetEnvironmentVariable("BENCH_CT_ENTRIES"), out var entries) && entries > 0)
+            options = new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory, ConntrackMaxEntries = entries };
+        using var datapath = MicroSeg.Bpf.Datapath.Load(options);
         var ifindex = (uint)NetworkInterfaces.IndexOf(name);
         var policy = new List<PolicyKey>(peers.Count * ports.Count);
         for (var p = 0; p < peers.Count; p++)
