@@ -21,11 +21,7 @@ internal static class AllowListHelper
             ? (interfaceAndAddress[..i], IPAddress.Parse(interfaceAndAddress[(i + 1)..]))
             : throw new ArgumentException($"expected IFNAME=ADDRESS, got '{interfaceAndAddress}'", nameof(interfaceAndAddress));
         var peers = File.ReadAllLines(peersFile).Where(l => l.Length > 0).Select(IPAddress.Parse).ToList();
-        // BENCH_CT_ENTRIES: another conntrack size than the agent's default (to see what the table's size costs).
-        var options = new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory };
-        if (uint.TryParse(Environment.GetEnvironmentVariable("BENCH_CT_ENTRIES"), out var entries) && entries > 0)
-            options = new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory, ConntrackMaxEntries = entries };
-        using var datapath = MicroSeg.Bpf.Datapath.Load(options);
+        using var datapath = MicroSeg.Bpf.Datapath.Load(new DatapathOptions { ObjectPath = objectPath, PinDirectory = pinDirectory });
         var ifindex = (uint)NetworkInterfaces.IndexOf(name);
         var policy = new List<PolicyKey>(peers.Count * ports.Count);
         for (var p = 0; p < peers.Count; p++)
