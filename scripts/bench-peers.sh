@@ -12,6 +12,10 @@
 # every figure is the median over the rounds, with the spread (min-max) and the ratio to
 # "none" (median of the per-round ratios: drift between rounds disturbs it less).
 # BENCH_HELPER overrides the helper command (e.g. another build's, for before/after runs).
+# BENCH_MODES picks the modes (default "none nftables iptables microseg"; "none" is always run
+# first in the list's rotation and needed for the ratios), e.g. "none microseg" for profiling.
+# BENCH_PROFILE is a command run in the background during each MicroSeg CRR run and stopped
+# with SIGTERM after it (e.g. "perf record -a -g -o /tmp/crr.data"; its output goes to stderr).
 # For microseg, a reader drains the flow events as the agent's flow thread does (datapath
 # read-events), so the mode pays for writing and reading every event as a node does.
 # For microseg, the kernel's own run-time statistics (kernel.bpf_stats_enabled, on only
@@ -40,7 +44,7 @@ stats_before=$(sysctl -n kernel.bpf_stats_enabled)
 
 cleanup() {
   set +e
-  for pid in ${reader_pid:-} ${crr_pid:-} ${iperf_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in ${profile_pid:-} ${reader_pid:-} ${crr_pid:-} ${iperf_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   "${helper[@]}" detach "$pin_dir" "$host_s" >/dev/null 2>&1
   ip netns del "$ns_c" 2>/dev/null
   ip netns del "$ns_s" 2>/dev/null
@@ -143,18 +147,28 @@ sleep 0.5
 ip netns exec "$ns_c" "$work/crr" client $server_addr $crr_port 1 >/dev/null # warm-up, and the server answers
 
 sysctl -qw kernel.bpf_stats_enabled=1
-modes=(none nftables iptables microseg)
+read -r -a modes <<<"${BENCH_MODES:-none nftables iptables microseg}"
+[[ " ${modes[*]} " == *" none "* ]] || modes=(none "${modes[@]}")
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "iptables: $(iptables -V); nft: $(nft -v)"
 : >"$work/results"
 for round in $(seq "$rounds"); do
   line="round $round:"
-  for k in 0 1 2 3; do
-    mode=${modes[$(((k + round - 1) % 4))]}
+  for k in "${!modes[@]}"; do
+    mode=${modes[$(((k + round - 1) % ${#modes[@]}))]}
     apply "$mode"
     [[ $mode == microseg ]] && start_reader
     [[ $mode == microseg ]] && read -r t0 c0 < <(bpf_runtime)
+    if [[ $mode == microseg && -n "${BENCH_PROFILE:-}" ]]; then
+      # shellcheck disable=SC2086 # a command line, split on purpose
+      ${BENCH_PROFILE} >&2 &
+      profile_pid=$!
+    fi
     crr=$(ip netns exec "$ns_c" "$work/crr" client $server_addr $crr_port "$seconds")
+    if [[ -n "${profile_pid:-}" ]]; then
+      kill -TERM "$profile_pid" 2>/dev/null; wait "$profile_pid" 2>/dev/null || true
+      profile_pid=""
+    fi
     extra=""
     if [[ $mode == microseg ]]; then
       read -r t1 c1 < <(bpf_runtime)
@@ -187,7 +201,7 @@ for line in open(path):
 def summary(index, unit, scale):
     print(f"| mode | {unit} median | min-max | ratio to none (paired median) | loss |")
     print("|---|---:|---:|---:|---:|")
-    for mode in ("none", "nftables", "iptables", "microseg"):
+    for mode in [m for m in ("none", "nftables", "iptables", "microseg") if m in rows]:
         values = [rows[mode][r][index] / scale for r in sorted(rows[mode])]
         ratios = [rows[mode][r][index] / rows["none"][r][index] for r in sorted(rows[mode])]
         ratio = statistics.median(ratios)

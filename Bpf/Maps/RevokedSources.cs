@@ -4,8 +4,9 @@ namespace MicroSeg.Bpf;
 
 /// <summary>
 /// Finds the conntrack entries that would let a workload keep sending from an address it no longer
-/// owns. The data path checks a workload's source address when it opens a flow, or on the first
-/// packet it sends on a flow the peer opened, and not again on that flow (fast path); so when an
+/// owns. The data path checks a workload's source address when it opens a flow, or, on a flow the
+/// peer opened, when that flow is created (if the endpoint entry alone decides the check) or on the
+/// first packet the workload sends on it, and not again on that flow (fast path); so when an
 /// address is taken away from an endpoint (or an endpoint's check is switched on), the flows that
 /// carry it must go. Their next packet is then a new flow: checked, and refused.
 /// </summary>

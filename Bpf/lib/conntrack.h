@@ -192,8 +192,10 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
 }
 
 /* Whether what the workload sends on this flow may skip the source check: its
- * address in the flow was checked when it opened the flow, or on its first
- * reply to a flow the peer opened (MS_CT_F_LOCAL_CHECKED). */
+ * address in the flow was checked when it opened the flow, or, on a flow the
+ * peer opened, when the flow was created (the endpoint entry alone decided it:
+ * ms_local_passes_check) or on the workload's first reply
+ * (MS_CT_F_LOCAL_CHECKED). */
 static __always_inline bool ms_ct_local_checked(const struct ms_ct_entry *e)
 {
 	return e->direction == MS_DIR_EGRESS || (e->flags & MS_CT_F_LOCAL_CHECKED);
@@ -244,10 +246,11 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
  * reused within the table's memory (busy clients cycle their ports in
  * seconds) costs a 64-byte store instead of an LRU insert, which takes a
  * cold element and replaces the old one. Returns 1 when an entry was written,
- * 0 when the packet opens nothing, a negative errno when the insert failed. */
+ * 0 when the packet opens nothing, a negative errno when the insert failed.
+ * flags: MS_CT_F_* the entry starts with (MS_CT_F_LOCAL_CHECKED). */
 static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					const struct ms_packet *pkt, __u32 len, __u64 now,
-					__u32 rule_id, __u32 remote_identity,
+					__u32 rule_id, __u32 remote_identity, __u32 flags,
 					struct ms_ct_entry *dead)
 {
 	struct ms_ct_key key;
@@ -261,9 +264,10 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 			return 0;
 		} else {
 			e.state = MS_CT_STATE_ESTABLISHED;
-			e.flags = MS_CT_F_MIDSTREAM;
+			flags |= MS_CT_F_MIDSTREAM;
 		}
 	}
+	e.flags = flags;
 	e.direction = dir;
 	e.created_ns = now;
 	e.last_seen_ns = now;

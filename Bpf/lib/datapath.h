@@ -148,8 +148,11 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 				  dir == MS_DIR_INGRESS ? ep->absent_ingress : ep->absent_egress,
 				  c.info.remote_identity, &c.pkt, &c.info.rule_id);
 	if (!ms_reason_denies(reason)) {
+		__u32 flags = dir == MS_DIR_INGRESS && ms_local_passes_check(ep, &c.pkt) ?
+				      MS_CT_F_LOCAL_CHECKED : 0;
+
 		rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
-				  c.info.remote_identity, dead);
+				  c.info.remote_identity, flags, dead);
 		if (rc > 0)
 			ms_stats_bump(MS_STATS_CT_CREATED);
 		else if (rc < 0)

@@ -49,15 +49,35 @@ static __always_inline bool ms_addr_equal(const __u8 *a, const __u8 *b, int n)
 	return diff == 0;
 }
 
-/* The source is one of the addresses the endpoint entry holds: no map probe. */
+/* The address is one of those the endpoint entry holds: no map probe. */
+static __always_inline bool ms_addr_in_endpoint(const struct ms_endpoint *ep, __u8 family,
+						const __u8 *addr)
+{
+	if (family == MS_FAMILY_IPV4)
+		return (ep->source_flags & MS_EP_SOURCE_IPV4) &&
+		       ms_addr_equal(addr, ep->source4, 4);
+	return (ep->source_flags & MS_EP_SOURCE_IPV6) &&
+	       ms_addr_equal(addr, ep->source6, 16);
+}
+
 static __always_inline bool ms_source_in_endpoint(const struct ms_endpoint *ep,
 						  const struct ms_packet *pkt)
 {
-	if (pkt->family == MS_FAMILY_IPV4)
-		return (ep->source_flags & MS_EP_SOURCE_IPV4) &&
-		       ms_addr_equal(pkt->saddr, ep->source4, 4);
-	return (ep->source_flags & MS_EP_SOURCE_IPV6) &&
-	       ms_addr_equal(pkt->saddr, ep->source6, 16);
+	return ms_addr_in_endpoint(ep, pkt->family, pkt->saddr);
+}
+
+/* A flow the peer opens (INGRESS): whether what the workload will send on it
+ * passes the source check already, as the check itself would decide it from
+ * the entry alone (no source check, or the flow's local address, the packet's
+ * destination, held in the entry). Then the flow is created "local checked"
+ * and the workload's first reply takes the fast path instead of looking up
+ * the endpoint again; otherwise that reply is checked as before. Revoking the
+ * address purges the flow either way (RevokedSources). */
+static __always_inline bool ms_local_passes_check(const struct ms_endpoint *ep,
+						  const struct ms_packet *pkt)
+{
+	return (ep->flags & MS_EP_NO_SOURCE_CHECK) ||
+	       ms_addr_in_endpoint(ep, pkt->family, pkt->daddr);
 }
 
 /* Returns MS_REASON_SPOOFED when the source is not the workload's own, else 0. */

@@ -52,6 +52,8 @@ internal static class AbComparison
             run.NewFlows("new flow, reused port (closed entry rewritten)", 10_000);
             run.Clear();
             run.Established("established, small conntrack", 5000);
+            run.Clear();
+            run.FirstReplies("server side: the workload's SYN-ACK, its first packet on a flow the peer opened", 40_000);
 
             var busy = benches.Select(x => x.FillConntrack(x.BusyNodeFlows)).ToArray();
             run.NewFlows($"new flow, fresh port, busy-node conntrack (A {busy[0]:N0} / B {busy[1]:N0} entries)", 20_000);
@@ -127,6 +129,39 @@ internal static class AbComparison
                 }
                 xe.Add(TestRun.Run(empty.Fd, frame, IfIndex, 1).Nanoseconds);
                 if (drainEach || i % 2048 == 2047)
+                    Drain();
+            }
+            Drain();
+            Report(name, $"repeat 1, {Samples:N0} samples", xa, xb, xe);
+        }
+
+        /// <summary>The server's side of a connection: the peer's SYN opens the flow (not timed), then the
+        /// workload's SYN-ACK, its first packet on that flow, is timed (one per sample, repeat 1).</summary>
+        public void FirstReplies(string name, int sportBase)
+        {
+            var ingress = new PolicyKey(IfIndex, DatapathBenchmarks.PeerIdentity, DatapathBenchmarks.ServicePort, 6, TrafficDirection.Ingress);
+            a.Policy.Update(ingress, new PolicyValue(8, PolicyAction.Allow));
+            b.Policy.Update(ingress, new PolicyValue(8, PolicyAction.Allow));
+            var (xa, xb, xe) = (new List<double>(), new List<double>(), new List<double>());
+            for (var i = 0; i < Samples; i++)
+            {
+                var sport = (ushort)(sportBase + i);
+                var syn = Frames.Tcp(DatapathBenchmarks.Peer, sport, DatapathBenchmarks.Local, DatapathBenchmarks.ServicePort, Frames.Syn);
+                var synAck = Frames.Tcp(DatapathBenchmarks.Local, DatapathBenchmarks.ServicePort, DatapathBenchmarks.Peer, sport, Frames.SynAck);
+                Run(a.ToWorkloadFd, syn, 1, name + " SYN");
+                Run(b.ToWorkloadFd, syn, 1, name + " SYN");
+                if (i % 2 == 0)
+                {
+                    xa.Add(Run(a.FromWorkloadFd, synAck, 1, name));
+                    xb.Add(Run(b.FromWorkloadFd, synAck, 1, name));
+                }
+                else
+                {
+                    xb.Add(Run(b.FromWorkloadFd, synAck, 1, name));
+                    xa.Add(Run(a.FromWorkloadFd, synAck, 1, name));
+                }
+                xe.Add(TestRun.Run(empty.Fd, synAck, IfIndex, 1).Nanoseconds);
+                if (i % 2048 == 2047)
                     Drain();
             }
             Drain();

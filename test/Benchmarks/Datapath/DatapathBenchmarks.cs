@@ -237,7 +237,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         log.WriteLine($"  ipcache: {entries:N0} /32 entries in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static uint PeerIdentity => FillerIdentityBase + 2; // BenchAddress(2)
+    internal static uint PeerIdentity => FillerIdentityBase + 2; // BenchAddress(2)
 
     internal void FillPolicy(int entries)
     {

@@ -50,6 +50,48 @@ public sealed class SourceRevocationTests(DatapathFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void PeerOpenedFlow_ToAddressTheEntryHolds_CheckedAtOpen_ReplyTakesFastPath_PurgedWhenRevoked()
+    {
+        // The check of the workload's replies would pass from the entry alone: done once, when the flow opens.
+        ArrangeHolding(Local);
+        Run(ToWorkload, Tcp(Peer, 40020, Local, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        var key = Key(TrafficDirection.Ingress, Peer, 40020, Local, 80);
+        Assert.True(Flags(key).HasFlag(ConntrackFlags.LocalChecked));
+        Run(FromWorkload, Tcp(Local, 80, Peer, 40020, SynAck), TcActOk, FlowReason.ConntrackReply);
+
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Other)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, Holding(Other));
+        RevokeSource(Local);
+        Assert.Equal(1, Purge(IfIndex));
+        Run(FromWorkload, Tcp(Local, 80, Peer, 40020, Ack), TcActShot, FlowReason.Spoofed);
+    }
+
+    [Fact]
+    public void PeerOpenedFlow_ToAddressNotTheWorkloads_NotCheckedAtOpen_ReplyIsSpoofed()
+    {
+        // A flow to an address the workload does not own (the entry holds another, the map has none of it)
+        // is not marked checked: the workload's reply from that address is refused.
+        ArrangeHolding(Local);
+        Run(ToWorkload, Tcp(Peer, 40021, Other, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        Assert.False(Flags(Key(TrafficDirection.Ingress, Peer, 40021, Other, 80)).HasFlag(ConntrackFlags.LocalChecked));
+        Run(FromWorkload, Tcp(Other, 80, Peer, 40021, SynAck), TcActShot, FlowReason.Spoofed);
+    }
+
+    [Fact]
+    public void PeerOpenedFlow_EndpointWithoutSourceCheck_CheckedAtOpen_PurgedWhenCheckSwitchedOn()
+    {
+        Arrange(EndpointFlags.NoSourceCheck);
+        Run(ToWorkload, Tcp(Peer, 40022, Other, 80, Syn), TcActOk, FlowReason.DefaultAllow);
+        Assert.True(Flags(Key(TrafficDirection.Ingress, Peer, 40022, Other, 80)).HasFlag(ConntrackFlags.LocalChecked));
+        Run(FromWorkload, Tcp(Other, 80, Peer, 40022, SynAck), TcActOk, FlowReason.ConntrackReply);
+
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Local)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None));
+        Assert.Equal(1, Purge(IfIndex));
+        Run(FromWorkload, Tcp(Other, 80, Peer, 40022, Ack), TcActShot, FlowReason.Spoofed);
+    }
+
+    [Fact]
     public void Purge_OwnedAddressOtherEndpointAndUncheckedPeerFlow_AreKept()
     {
         Arrange(EndpointFlags.None, Local, Other);
