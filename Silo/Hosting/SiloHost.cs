@@ -39,12 +39,15 @@ internal static class SiloHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         ClusterIdentity identity;
+        // Embedded: one silo is the whole cluster, so a random value per process is the shared secret.
+        var proof = ClusterCallProof.CreateRandom();
         if (options.Postgres is { } postgres)
         {
             try
             {
                 await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
                 identity = await ClusterIdentityStore.ReadPostgresAsync(postgres, cancellationToken);
+                proof = await ClusterSecretStore.ReadPostgresAsync(postgres, cancellationToken);
             }
             catch (InvalidOperationException e)
             {
@@ -77,7 +80,7 @@ internal static class SiloHost
         builder.UseOrleans(silo =>
         {
             SiloConfiguration.Configure(silo, options);
-            tls?.Configure(silo);
+            tls?.Configure(silo, proof);
             silo.AddPeerConnectionLimits(o => o.GatewayIdleTimeout = options.GatewayIdleTimeout);
             if (options.Kubernetes)
                 silo.UseKubernetesHosting();

@@ -76,8 +76,12 @@ internal sealed class SiloTls
         return new SiloTls(ca, certificate, revocations);
     }
 
-    /// <summary>Puts TLS on every Orleans link of <paramref name="silo"/> and the credential check on every client call.</summary>
-    public void Configure(ISiloBuilder silo)
+    /// <summary>
+    /// Puts TLS on every Orleans link of <paramref name="silo"/>, the credential check on every client call, and the
+    /// cluster's <paramref name="proof"/> on every call a silo makes to a grain (the check that a sender claiming to be
+    /// inside the cluster is).
+    /// </summary>
+    public void Configure(ISiloBuilder silo, ClusterCallProof proof)
     {
         var fromSilos = Options(ClusterCertificate.Silo);
         var fromClients = Options(ClusterCertificate.Silo, ClusterCertificate.Agent, ClusterCertificate.Operator);
@@ -89,7 +93,9 @@ internal sealed class SiloTls
         });
         silo.Services.AddSingleton(new CallerAuthority(Authority));
         silo.Services.AddSingleton(Revocations);
+        silo.Services.AddSingleton(proof);
         silo.AddIncomingGrainCallFilter<CallerCredentialFilter>();
+        silo.AddOutgoingGrainCallFilter<ClusterCallProofFilter>();
     }
 
     private TlsOptions Options(params string[] peerRoles) => new()

@@ -41,6 +41,8 @@ internal sealed class BenchSilos : IAsyncDisposable
     {
         var silos = new BenchSilos();
         SiloTls? siloTls = null;
+        // The silos of one cluster share one proof, as cluster-mode silos read it from their database.
+        var proof = ClusterCallProof.CreateRandom();
         if (tls)
         {
             silos._tlsDirectory = Directory.CreateTempSubdirectory("microseg-bench-tls-").FullName;
@@ -63,7 +65,7 @@ internal sealed class BenchSilos : IAsyncDisposable
                     SiloConfiguration.ConfigureShared(silo);
                 if (siloTls is not null)
                 {
-                    siloTls.Configure(silo);
+                    siloTls.Configure(silo, proof);
                     silo.AddPeerConnectionLimits(_ => { });
                 }
             });

@@ -89,7 +89,7 @@ public sealed class PostgresSchemaTests(PostgresFixture server, ITestOutputHelpe
     public void EmbeddedScripts_SiloAssembly_AreTheSevenFilesInNameOrder()
     {
         Assert.Equal(
-            ["00-main.sql", "10-clustering.sql", "20-persistence.sql", "30-reminders.sql", "40-streaming.sql", "50-cluster-identity.sql", "60-flows.sql"],
+            ["00-main.sql", "10-clustering.sql", "20-persistence.sql", "30-reminders.sql", "40-streaming.sql", "50-cluster-identity.sql", "60-flows.sql", "70-cluster-secret.sql"],
             PostgresSchema.EmbeddedScripts.Select(s => s.Name));
         Assert.All(PostgresSchema.EmbeddedScripts, s => Assert.Contains("IF NOT EXISTS", s.Sql, StringComparison.Ordinal));
     }
