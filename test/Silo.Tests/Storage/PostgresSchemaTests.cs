@@ -82,7 +82,7 @@ public sealed class PostgresSchemaTests(PostgresFixture server, ITestOutputHelpe
     private static readonly string[] s_tables =
     [
         "orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage", "orleansreminderstable",
-        "orleansstreammessage", "orleansstreamdeadletter", "orleansstreamcontrol", "microsegcluster", "microseg_flows",
+        "orleansstreammessage", "orleansstreamdeadletter", "orleansstreamcontrol", "microsegcluster", "microseg_flows", "microsegclustersecret",
     ];
 
     [Fact]
