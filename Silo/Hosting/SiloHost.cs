@@ -73,7 +73,7 @@ internal static class SiloHost
             return 2;
         }
         if (tls is not null)
-            builder.WebHost.ConfigureKestrel(o => o.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.Silo));
+            builder.WebHost.ConfigureKestrel(o => o.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => tls.Silo));
 
         // Before UseOrleans: the shared configuration only adds ClusterIdentity.Unknown when none is registered.
         builder.Services.AddSingleton(identity);
