@@ -25,6 +25,8 @@ public sealed class ReloadingCertificate
     // Swapped whole: TLS callbacks and call filters read it on many threads without a lock.
     private volatile Loaded _current;
     private long _nextCheck;
+    // Only read and written under _refreshing.
+    private string? _lastRefusal;
 
     /// <summary>Reads the pair now; throws <see cref="InvalidOperationException"/> naming the file and the problem when it cannot be used.</summary>
     /// <param name="certificateFile">The certificate (PEM).</param>
@@ -81,7 +83,7 @@ public sealed class ReloadingCertificate
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Refused?.Invoke(e.Message);
+                Refuse(e.Message);
                 return false;
             }
             var current = _current;
@@ -89,14 +91,10 @@ public sealed class ReloadingCertificate
                 return false;
             if (Load(text, key, out var error) is not { } loaded)
             {
-                // Reported once per content, not every period: a rotation written in two steps passes through here.
-                if (text != current.RefusedText || key != current.RefusedKey)
-                {
-                    _current = current with { RefusedText = text, RefusedKey = key };
-                    Refused?.Invoke(error!);
-                }
+                Refuse(error!);
                 return false;
             }
+            _lastRefusal = null;
             _current = loaded;
             Rotated?.Invoke(loaded.Certificate);
             return true;
@@ -107,6 +105,15 @@ public sealed class ReloadingCertificate
         }
     }
 
+    /// <summary>Reported once per reason, not every period: a rotation written in two steps passes through here.</summary>
+    private void Refuse(string reason)
+    {
+        if (reason == _lastRefusal)
+            return;
+        _lastRefusal = reason;
+        Refused?.Invoke(reason);
+    }
+
     private Loaded? Load(string text, string key, out string? error)
     {
         X509Certificate2 certificate;
@@ -114,7 +121,8 @@ public sealed class ReloadingCertificate
         {
             certificate = X509Certificate2.CreateFromPem(text, key);
         }
-        catch (CryptographicException e)
+        // A key of another certificate is an ArgumentException, a half-written PEM either.
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             error = $"{CertificateFile} and {KeyFile} do not make a usable certificate and key ({e.Message}).";
             return null;
@@ -132,5 +140,5 @@ public sealed class ReloadingCertificate
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     // Certificates once current are never disposed here: a handshake may still be using one.
-    private sealed record Loaded(X509Certificate2 Certificate, string Text, string Key, string? RefusedText = null, string? RefusedKey = null);
+    private sealed record Loaded(X509Certificate2 Certificate, string Text, string Key);
 }
