@@ -39,12 +39,15 @@ internal static class SiloHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         ClusterIdentity identity;
+        // Embedded: one silo is the whole cluster, so a random value per process is the shared secret.
+        var proof = ClusterCallProof.CreateRandom();
         if (options.Postgres is { } postgres)
         {
             try
             {
                 await Storage.PostgresSchema.ApplyAsync(postgres, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("MicroSeg.Silo.Storage"), cancellationToken);
                 identity = await ClusterIdentityStore.ReadPostgresAsync(postgres, cancellationToken);
+                proof = await ClusterSecretStore.ReadPostgresAsync(postgres, cancellationToken);
             }
             catch (InvalidOperationException e)
             {
@@ -70,14 +73,14 @@ internal static class SiloHost
             return 2;
         }
         if (tls is not null)
-            builder.WebHost.ConfigureKestrel(o => o.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.Silo));
+            builder.WebHost.ConfigureKestrel(o => o.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => tls.Silo));
 
         // Before UseOrleans: the shared configuration only adds ClusterIdentity.Unknown when none is registered.
         builder.Services.AddSingleton(identity);
         builder.UseOrleans(silo =>
         {
             SiloConfiguration.Configure(silo, options);
-            tls?.Configure(silo);
+            tls?.Configure(silo, proof);
             silo.AddPeerConnectionLimits(o => o.GatewayIdleTimeout = options.GatewayIdleTimeout);
             if (options.Kubernetes)
                 silo.UseKubernetesHosting();

@@ -13,10 +13,10 @@ namespace MicroSeg.Silo.Security.Certificates;
 /// subscribe to, read and acknowledge only that node's rules and report only that node's flows. A certificate the CA
 /// revoked (<see cref="CertificateRevocations"/>) is refused, whatever its role. An operator's
 /// certificate may call any grain (an authenticated admin grain client). Calls made inside the silos (the REST API,
-/// grain to grain) carry no credential and pass.
+/// grain to grain, reminders, streams) carry no credential; they pass when they carry the <see cref="ClusterCallProof"/>.
 /// </summary>
 internal sealed partial class CallerCredentialFilter(
-    CallerAuthority authority, CertificateRevocations revocations, IGrainFactory grains, TimeProvider time, ILogger<CallerCredentialFilter> logger)
+    CallerAuthority authority, CertificateRevocations revocations, ClusterCallProof proof, IGrainFactory grains, TimeProvider time, ILogger<CallerCredentialFilter> logger)
     : IIncomingGrainCallFilter
 {
     /// <summary>Most verified credentials remembered (each is re-signed by its client about once a minute).</summary>
@@ -26,35 +26,67 @@ internal sealed partial class CallerCredentialFilter(
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        // The credential is for this hop only: the grain's own calls must not carry the client's proof onwards.
-        var credential = RequestContext.Get(CallerCredential.RequestContextKey) as string;
-        if (credential is not null)
-            RequestContext.Remove(CallerCredential.RequestContextKey);
+        // Both proofs are for this hop only: the grain's own calls must not carry the client's credential onwards, and
+        // grain code never sees the cluster's secret (its outgoing calls get it again from ClusterCallProofFilter).
+        var credential = Take(CallerCredential.RequestContextKey) as string;
+        var clusterProof = Take(ClusterCallProof.RequestContextKey);
 
+        // Orleans' own services (cluster manifest, directory, membership): not MicroSeg's grains; its client calls some.
+        if (context.TargetId.IsSystemTarget())
+        {
+            await context.Invoke();
+            return;
+        }
         // Orleans fills in the sender of every request it makes (a grain, a system target, or the silo's hosted
         // client), so a request that names none was written by hand: it is refused rather than taken as in-silo.
-        if (context.SourceId is null && !context.TargetId.IsSystemTarget())
+        if (context.SourceId is not { } source)
         {
             LogRefused(logger, null, context.InterfaceName, context.MethodName, context.TargetId, "the request names no sender");
             throw new UnauthorizedAccessException("A grain call must name its sender.");
         }
-        if (!IsGatewayClient(context.SourceId) || context.TargetId.IsSystemTarget())
+        if (!IsGatewayClient(source))
         {
+            // A sender inside the cluster (a grain, a system target, a silo's hosted client, which runs the REST API)
+            // proves it with the secret only silos hold: a gateway client can write any sender id in its messages.
+            // A grain timer's tick is a message Orleans makes in this silo for the grain itself, without a proof.
+            if (!proof.Matches(clusterProof) && !IsTimerTick(context))
+            {
+                LogRefused(logger, source, context.InterfaceName, context.MethodName, context.TargetId, "an in-cluster sender without the cluster's proof");
+                throw new UnauthorizedAccessException($"A call from {source} must come from inside the cluster.");
+            }
             await context.Invoke();
             return;
         }
         if (credential is null || Verify(credential) is not { } caller)
         {
-            LogRefused(logger, context.SourceId, context.InterfaceName, context.MethodName, context.TargetId, "no valid credential");
+            LogRefused(logger, source, context.InterfaceName, context.MethodName, context.TargetId, "no valid credential");
             throw new UnauthorizedAccessException("A grain client must present a credential signed with a certificate of this cluster's CA.");
         }
         if (!IsAllowed(caller.Role, caller.Name, context))
         {
-            LogRefused(logger, context.SourceId, context.InterfaceName, context.MethodName, context.TargetId, $"{caller.Role} '{caller.Name}'");
+            LogRefused(logger, source, context.InterfaceName, context.MethodName, context.TargetId, $"{caller.Role} '{caller.Name}'");
             throw new UnauthorizedAccessException($"The {caller.Role} '{caller.Name}' may not call {context.MethodName} on {context.TargetId}.");
         }
         // Changes a grain client makes go to the audit log like the API's, with the certificate as actor.
         await GrainClientAudit.InvokeAsync(context, caller.Role, caller.Name, grains, time);
+    }
+
+    /// <summary>
+    /// The invokable Orleans' grain timers deliver their ticks with (<c>GrainTimer.TimerTickInvoker</c>, made only inside
+    /// the silo and without a serializer, so no message from outside can carry one). Orleans 8.2 and later run ticks
+    /// through the incoming filters like calls, with the grain as its own sender.
+    /// </summary>
+    internal static readonly Type TimerTickType = Type.GetType("Orleans.Runtime.GrainTimer+TimerTickInvoker, Orleans.Runtime", throwOnError: true)!;
+
+    internal static bool IsTimerTick(IIncomingGrainCallContext context) =>
+        context.Request.GetType() == TimerTickType && context.SourceId == context.TargetId;
+
+    private static object? Take(string key)
+    {
+        var value = RequestContext.Get(key);
+        if (value is not null)
+            RequestContext.Remove(key);
+        return value;
     }
 
     /// <summary>What each role may call: an agent only its own node's grains and methods.</summary>

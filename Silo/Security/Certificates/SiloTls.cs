@@ -19,16 +19,20 @@ internal sealed class SiloTls
     /// <summary>How long a peer may take to finish its TLS handshake before the connection is closed.</summary>
     internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    private SiloTls(X509Certificate2 authority, X509Certificate2 silo, CertificateRevocations revocations)
+    private SiloTls(X509Certificate2 authority, ReloadingCertificate certificate, CertificateRevocations revocations)
     {
         Authority = authority;
-        Silo = silo;
+        Certificate = certificate;
         Revocations = revocations;
     }
 
     public X509Certificate2 Authority { get; }
 
-    public X509Certificate2 Silo { get; }
+    /// <summary>The silo's own certificate, read again when its files change (rotation without a restart).</summary>
+    public ReloadingCertificate Certificate { get; }
+
+    /// <summary>The certificate the silo presents now.</summary>
+    public X509Certificate2 Silo => Certificate.Current;
 
     /// <summary>The certificates the CA revoked (<c>revoked.list</c> in the TLS directory): refused at the handshake and on every call.</summary>
     public CertificateRevocations Revocations { get; }
@@ -59,9 +63,6 @@ internal sealed class SiloTls
                     $"'microseg-silo certs issue --ca-dir <CA dir> --role silo --name {options.Name} --address <IP> --out {directory}', or run with --no-tls.");
         }
         var ca = X509CertificateLoader.LoadCertificateFromFile(caCertificate);
-        var certificate = X509Certificate2.CreateFromPemFile(siloCertificate, siloKey);
-        if (!ClusterCertificate.IsTrusted(certificate, ca, ClusterCertificate.Silo))
-            throw new InvalidOperationException($"{siloCertificate} is not a silo certificate issued by {caCertificate} and valid now.");
         CertificateRevocations revocations;
         try
         {
@@ -71,13 +72,20 @@ internal sealed class SiloTls
         {
             throw new InvalidOperationException($"{Path.Combine(directory, RevocationList.FileName)}: {e.Message} Write it with 'microseg-silo certs revoke'.", e);
         }
-        if (revocations.IsRevoked(certificate))
-            throw new InvalidOperationException($"{siloCertificate} (serial {certificate.SerialNumber}) is revoked in {revocations.Path}; issue the silo a new certificate.");
+        // The same check at start and for every rotated pair: a silo certificate of this CA, valid now, not revoked.
+        var certificate = new ReloadingCertificate(siloCertificate, siloKey, c =>
+            !ClusterCertificate.IsTrusted(c, ca, ClusterCertificate.Silo) ? $"{siloCertificate} is not a silo certificate issued by {caCertificate} and valid now."
+            : revocations.IsRevoked(c) ? $"{siloCertificate} (serial {c.SerialNumber}) is revoked in {revocations.Path}; issue the silo a new certificate."
+            : null, time);
         return new SiloTls(ca, certificate, revocations);
     }
 
-    /// <summary>Puts TLS on every Orleans link of <paramref name="silo"/> and the credential check on every client call.</summary>
-    public void Configure(ISiloBuilder silo)
+    /// <summary>
+    /// Puts TLS on every Orleans link of <paramref name="silo"/>, the credential check on every client call, and the
+    /// cluster's <paramref name="proof"/> on every call a silo makes to a grain (the check that a sender claiming to be
+    /// inside the cluster is).
+    /// </summary>
+    public void Configure(ISiloBuilder silo, ClusterCallProof proof)
     {
         var fromSilos = Options(ClusterCertificate.Silo);
         var fromClients = Options(ClusterCertificate.Silo, ClusterCertificate.Agent, ClusterCertificate.Operator);
@@ -89,12 +97,18 @@ internal sealed class SiloTls
         });
         silo.Services.AddSingleton(new CallerAuthority(Authority));
         silo.Services.AddSingleton(Revocations);
+        silo.Services.AddSingleton(Certificate);
+        silo.Services.AddSingleton(proof);
         silo.AddIncomingGrainCallFilter<CallerCredentialFilter>();
+        silo.AddOutgoingGrainCallFilter<ClusterCallProofFilter>();
     }
 
     private TlsOptions Options(params string[] peerRoles) => new()
     {
+        // The certificate at start (Orleans' client side requires one), then whatever the files hold at each handshake.
         LocalCertificate = Silo,
+        LocalServerCertificateSelector = (_, _) => Certificate.Current,
+        LocalClientCertificateSelector = (_, _, _, _, _) => Certificate.Current,
         RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
         ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
         // Our CA only, not the machine's trust store; peers are addressed by IP, so the role and the CA decide, not a host name.

@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Interfaces.Access;
 using MicroSeg.Silo.Security.Certificates;
 using Microsoft.Extensions.Options;
 
@@ -6,15 +7,18 @@ namespace MicroSeg.Silo.Security.Connections;
 /// <summary>
 /// Every <see cref="PeerConnectionOptions.CheckPeriod"/>: re-reads the revocation list when its file changed, closes
 /// every open connection whose peer certificate is revoked, and closes gateway connections idle for longer than
-/// <see cref="PeerConnectionOptions.GatewayIdleTimeout"/>. Orleans has no idle limit of its own for client
+/// <see cref="PeerConnectionOptions.GatewayIdleTimeout"/>; re-reads the silo's own certificate files, so a rotated pair
+/// is taken (and logged) even while no connection is made. Orleans has no idle limit of its own for client
 /// connections: it keeps one as long as the client does.
 /// </summary>
 internal sealed partial class PeerConnectionSweeper(
     PeerConnections connections, IOptions<PeerConnectionOptions> options, TimeProvider time, ILogger<PeerConnectionSweeper> logger,
-    CertificateRevocations? revocations = null) : BackgroundService
+    CertificateRevocations? revocations = null, ReloadingCertificate? own = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (own is not null)
+            own.Refused += reason => LogRefusedFiles(logger, reason);
         using var timer = new PeriodicTimer(options.Value.CheckPeriod, time);
         try
         {
@@ -30,6 +34,8 @@ internal sealed partial class PeerConnectionSweeper(
     {
         if (revocations is not null)
             RefreshRevocations(revocations);
+        if (own is not null && own.Refresh())
+            LogRotated(logger, own.CertificateFile, own.Current.SerialNumber, own.Current.NotAfter);
         var now = time.GetTimestamp();
         foreach (var connection in connections.Open)
         {
@@ -64,6 +70,12 @@ internal sealed partial class PeerConnectionSweeper(
         connections.Remove(connection);
         connection.Context.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("closed by the silo's connection limits"));
     }
+
+    [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Certificate {Path} rotated: new connections use serial {Serial}, valid until {NotAfter}")]
+    private static partial void LogRotated(ILogger logger, string path, string serial, DateTime notAfter);
+
+    [LoggerMessage(EventId = 1516, Level = LogLevel.Error, Message = "New certificate files not used, keeping the current certificate: {Reason}")]
+    private static partial void LogRefusedFiles(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1511, Level = LogLevel.Warning, Message = "Revocation list {Path}: newly revoked serials {Serials}; {Count} revoked in all")]
     private static partial void LogRevoked(ILogger logger, string path, string serials, int count);

@@ -37,10 +37,16 @@ internal sealed class BenchSilos : IAsyncDisposable
     /// cluster CA made in a temporary directory, the caller-credential filter, revocation and idle checks); clients
     /// from <see cref="ConnectClientAsync"/> then present an operator certificate and sign their calls.
     /// </param>
-    public static async Task<BenchSilos> StartAsync(int count, bool microSeg, bool tls = false)
+    /// <param name="clusterProof">
+    /// Only the outgoing half of the cluster proof (<see cref="ClusterCallProofFilter"/>) on otherwise unsecured silos:
+    /// what every call a silo makes to a grain pays for it (Orleans' filtered call path, the secret in the request context).
+    /// </param>
+    public static async Task<BenchSilos> StartAsync(int count, bool microSeg, bool tls = false, bool clusterProof = false)
     {
         var silos = new BenchSilos();
         SiloTls? siloTls = null;
+        // The silos of one cluster share one proof, as cluster-mode silos read it from their database.
+        var proof = ClusterCallProof.CreateRandom();
         if (tls)
         {
             silos._tlsDirectory = Directory.CreateTempSubdirectory("microseg-bench-tls-").FullName;
@@ -61,9 +67,14 @@ internal sealed class BenchSilos : IAsyncDisposable
                 silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "microseg-bench");
                 if (microSeg)
                     SiloConfiguration.ConfigureShared(silo);
+                if (clusterProof && siloTls is null)
+                {
+                    silo.Services.AddSingleton(proof);
+                    silo.AddOutgoingGrainCallFilter<ClusterCallProofFilter>();
+                }
                 if (siloTls is not null)
                 {
-                    siloTls.Configure(silo);
+                    siloTls.Configure(silo, proof);
                     silo.AddPeerConnectionLimits(_ => { });
                 }
             });

@@ -12,6 +12,8 @@ namespace MicroSeg.Benchmarks.Calls;
 /// Usage: grain-calls [--callers 200] [--seconds 2] [--rounds 5] [--silo bare|microseg] [--markdown FILE] [--tls]
 /// With --tls the run measures only external-client calls through a gateway, first on plain silos (the baseline),
 /// then on silos secured as the product's are (mutual TLS, caller credential), and gives the ratio.
+/// With --cluster-proof the run measures local and cross-silo calls on silos without and then with the outgoing
+/// cluster-proof filter (what each call a silo makes to a grain pays for the forged-sender check), and gives the ratios.
 /// </summary>
 internal static class GrainCallsCommand
 {
@@ -26,6 +28,8 @@ internal static class GrainCallsCommand
         var markdown = Args.Get(args, "--markdown", "");
         if (args.Contains("--tls"))
             return await GatewayTlsAsync(siloKind, callers, seconds, rounds, markdown);
+        if (args.Contains("--cluster-proof"))
+            return await ClusterProofAsync(siloKind, callers, seconds, rounds, markdown);
 
         var lines = new List<string>
         {
@@ -84,6 +88,49 @@ internal static class GrainCallsCommand
         }
         lines.Add("");
         lines.Add($"TLS + credential / plain, {callers} callers: {rates[1] / rates[0]:F2}×");
+        Console.WriteLine(lines[^1]);
+        if (markdown.Length > 0)
+            await File.WriteAllLinesAsync(markdown, lines);
+        return 0;
+    }
+
+    /// <summary>Silo-originated calls (local, cross-silo) without and with the outgoing cluster-proof filter, in one run.</summary>
+    private static async Task<int> ClusterProofAsync(string siloKind, int callers, int seconds, int rounds, string markdown)
+    {
+        var lines = new List<string>
+        {
+            $"silo calls with and without the cluster proof, {siloKind} silos, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
+            "",
+            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
+            "|---|---:|---:|---:|---|",
+        };
+        Console.WriteLine(string.Join('\n', lines));
+        var duration = TimeSpan.FromSeconds(seconds);
+        // Baseline, proof, proof, baseline: the first silos of the process also pay for its warm-up (JIT, thread pool),
+        // so each kind is measured once early and once late, and the ratio compares their means.
+        var rates = new Dictionary<(bool Proof, string Kind), List<double>>();
+        var pass = 0;
+        foreach (var proof in new[] { false, true, true, false })
+        {
+            pass++;
+            await using var silos = await BenchSilos.StartAsync(2, siloKind == "microseg", clusterProof: proof);
+            var local = await PlaceAsync(silos.Grains(0), silos.Address(0), firstKey: 400_000, callers);
+            var remote = await PlaceAsync(silos.Grains(1), silos.Address(1), firstKey: 500_000, callers);
+            var suffix = (proof ? ", with cluster proof" : " (baseline)") + $", pass {pass}";
+            var (localLine, localRate) = await MeasureAsync("local (silo A → grains on A)" + suffix, silos.Grains(0), local, callers, duration, rounds);
+            var (remoteLine, remoteRate) = await MeasureAsync("cross-silo (silo A → grains on B)" + suffix, silos.Grains(0), remote, callers, duration, rounds);
+            lines.AddRange([localLine, (await MeasureAsync("local, one caller" + suffix, silos.Grains(0), local, 1, duration, 1)).Line,
+                remoteLine, (await MeasureAsync("cross-silo, one caller" + suffix, silos.Grains(0), remote, 1, duration, 1)).Line]);
+            foreach (var (kind, rate) in new[] { ("local", localRate), ("remote", remoteRate) })
+            {
+                if (!rates.TryGetValue((proof, kind), out var list))
+                    rates[(proof, kind)] = list = [];
+                list.Add(rate);
+            }
+        }
+        lines.Add("");
+        lines.Add($"with proof / baseline (means of two passes each), {callers} callers: local {rates[(true, "local")].Average() / rates[(false, "local")].Average():F2}×, " +
+            $"cross-silo {rates[(true, "remote")].Average() / rates[(false, "remote")].Average():F2}×");
         Console.WriteLine(lines[^1]);
         if (markdown.Length > 0)
             await File.WriteAllLinesAsync(markdown, lines);

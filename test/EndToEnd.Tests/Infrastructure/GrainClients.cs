@@ -27,7 +27,11 @@ internal sealed class GrainClients(int gatewayPort) : IAsyncDisposable
         ConnectAsync(certificate, () => CallerCredential.Create(certificate, DateTimeOffset.UtcNow));
 
     /// <summary>An Orleans client over TLS with <paramref name="certificate"/> whose calls carry what <paramref name="credential"/> gives.</summary>
-    public async Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential)
+    public async Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential) =>
+        await ConnectClientAsync(certificate, credential, _ => { });
+
+    /// <summary>As <see cref="ConnectAsync(X509Certificate2, Func{string?})"/>, with <paramref name="configure"/> applied to the client last.</summary>
+    public async Task<IClusterClient> ConnectClientAsync(X509Certificate2 certificate, Func<string?> credential, Action<IClientBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleansClient(client =>
@@ -41,6 +45,7 @@ internal sealed class GrainClients(int gatewayPort) : IAsyncDisposable
                     RequestContext.Set(CallerCredential.RequestContextKey, value);
                 return context.Invoke();
             });
+            configure(client);
         });
         var host = builder.Build();
         _hosts.Add(host);

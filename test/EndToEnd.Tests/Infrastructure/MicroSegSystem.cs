@@ -32,6 +32,9 @@ internal sealed class MicroSegSystem : IAsyncDisposable
 
     public TestNetwork Network { get; }
 
+    /// <summary>The silo's Orleans gateway port, which agents connect to.</summary>
+    public int GatewayPort => _gatewayPort;
+
     public SiloApi Api { get; }
 
     public ChildProcess Silo { get; private set; } = null!;

@@ -82,14 +82,14 @@ public sealed class PostgresSchemaTests(PostgresFixture server, ITestOutputHelpe
     private static readonly string[] s_tables =
     [
         "orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage", "orleansreminderstable",
-        "orleansstreammessage", "orleansstreamdeadletter", "orleansstreamcontrol", "microsegcluster", "microseg_flows",
+        "orleansstreammessage", "orleansstreamdeadletter", "orleansstreamcontrol", "microsegcluster", "microseg_flows", "microsegclustersecret",
     ];
 
     [Fact]
     public void EmbeddedScripts_SiloAssembly_AreTheSevenFilesInNameOrder()
     {
         Assert.Equal(
-            ["00-main.sql", "10-clustering.sql", "20-persistence.sql", "30-reminders.sql", "40-streaming.sql", "50-cluster-identity.sql", "60-flows.sql"],
+            ["00-main.sql", "10-clustering.sql", "20-persistence.sql", "30-reminders.sql", "40-streaming.sql", "50-cluster-identity.sql", "60-flows.sql", "70-cluster-secret.sql"],
             PostgresSchema.EmbeddedScripts.Select(s => s.Name));
         Assert.All(PostgresSchema.EmbeddedScripts, s => Assert.Contains("IF NOT EXISTS", s.Sql, StringComparison.Ordinal));
     }
