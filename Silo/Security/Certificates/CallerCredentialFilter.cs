@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using MicroSeg.Api.Security;
 using MicroSeg.Grains.Interfaces.Access;
+using MicroSeg.Grains.Interfaces.Addresses;
+using MicroSeg.Grains.Interfaces.Audit;
 using MicroSeg.Grains.Interfaces.Flows;
+using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Policies;
+using MicroSeg.Grains.Interfaces.Workloads;
 
 namespace MicroSeg.Silo.Security.Certificates;
 
@@ -12,7 +17,7 @@ namespace MicroSeg.Silo.Security.Certificates;
 /// <see cref="CallerCredential"/> signed with its certificate's key. An agent's certificate names its node: it may
 /// subscribe to, read and acknowledge only that node's rules and report only that node's flows. A certificate the CA
 /// revoked (<see cref="CertificateRevocations"/>) is refused, whatever its role. An operator's
-/// certificate may call any grain (an authenticated admin grain client). Calls made inside the silos (the REST API,
+/// certificate (an authenticated admin grain client) may call any grain, but only read the derived state (<see cref="DerivedState"/>). Calls made inside the silos (the REST API,
 /// grain to grain, reminders, streams) carry no credential; they pass when they carry the <see cref="ClusterCallProof"/>.
 /// </summary>
 internal sealed partial class CallerCredentialFilter(
@@ -31,9 +36,15 @@ internal sealed partial class CallerCredentialFilter(
         var credential = Take(CallerCredential.RequestContextKey) as string;
         var clusterProof = Take(ClusterCallProof.RequestContextKey);
 
-        // Orleans' own services (cluster manifest, directory, membership): not MicroSeg's grains; its client calls some.
-        if (context.TargetId.IsSystemTarget())
+        // Orleans' own services (membership, directory, silo control, ...) take calls from silos, which prove it like any
+        // in-cluster sender below; a gateway client may reach only the two that Orleans' client itself calls.
+        if (context.TargetId.IsSystemTarget() && context.SourceId is { } client && IsGatewayClient(client))
         {
+            if (!ClientSystemTargets.Contains(context.TargetId.Type))
+            {
+                LogRefused(logger, client, context.InterfaceName, context.MethodName, context.TargetId, "a gateway client calling a silo service");
+                throw new UnauthorizedAccessException($"A grain client may not call {context.MethodName} on {context.TargetId}.");
+            }
             await context.Invoke();
             return;
         }
@@ -89,10 +100,41 @@ internal sealed partial class CallerCredentialFilter(
         return value;
     }
 
-    /// <summary>What each role may call: an agent only its own node's grains and methods.</summary>
+    /// <summary>
+    /// The silo services Orleans' client calls through its gateway: the cluster manifest (which grain types exist, read
+    /// at connection) and call cancellation; and Orleans.TestingHost's test hooks, which its client reads while a test
+    /// cluster starts and which only silos built by Orleans.TestingHost have. Everything else (membership, directory,
+    /// silo control, catalog, streams' agents) is for silos only.
+    /// </summary>
+    internal static readonly HashSet<GrainType> ClientSystemTargets =
+    [
+        SystemTargetGrainId.CreateGrainType("manifest"),
+        SystemTargetGrainId.CreateGrainType("canceler"),
+        SystemTargetGrainId.CreateGrainType("test.hooks"),
+    ];
+
+    /// <summary>
+    /// Grains that keep what the cluster derives from its workloads, policies and traffic (indexes, identities, address
+    /// claims, flow records) and the audit log: only grains change them. An operator's grain client (an admin) changes
+    /// workloads, policies and settings through their own grains, as the API does; through these it could enforce what
+    /// no API view shows, or rewrite the audit log. It may read them.
+    /// </summary>
+    internal static readonly HashSet<Type> DerivedState =
+    [
+        typeof(IWorkloadIndexGrain), typeof(IWorkloadIndexShardGrain), typeof(IPolicyIndexGrain), typeof(INodeIndexGrain),
+        typeof(IIdentityAllocatorGrain), typeof(IIdentityHolderShardGrain), typeof(IAddressClaimGrain), typeof(IPolicyFanoutGrain),
+        typeof(IAuditLogGrain), typeof(IAuditMinuteGrain), typeof(IEdgeGrain), typeof(ITopologyIndexGrain), typeof(IFlowHistoryGrain),
+    ];
+
+    private static bool IsRead(string method) =>
+        method.StartsWith("Get", StringComparison.Ordinal) || method.StartsWith("Find", StringComparison.Ordinal)
+        || method.StartsWith("Query", StringComparison.Ordinal) || method.StartsWith("List", StringComparison.Ordinal);
+
+    /// <summary>What each role may call: an agent only its own node's grains and methods; an operator any grain but the derived state's changes.</summary>
     internal static bool IsAllowed(string role, string name, IGrainCallContext context) => role switch
     {
-        ClusterCertificate.Operator or ClusterCertificate.Silo => true,
+        ClusterCertificate.Operator => !DerivedState.Contains(context.InterfaceMethod.DeclaringType!) || IsRead(context.MethodName),
+        ClusterCertificate.Silo => true,
         ClusterCertificate.Agent => context.TargetId.Key.ToString() == name && (
             (context.InterfaceMethod.DeclaringType == typeof(INodeGrain) && context.MethodName is nameof(INodeGrain.SubscribeAsync) or nameof(INodeGrain.AcknowledgeAsync) or nameof(INodeGrain.GetRulesAsync))
             || (context.InterfaceMethod.DeclaringType == typeof(IFlowIngestGrain) && context.MethodName is nameof(IFlowIngestGrain.ReportAsync))),

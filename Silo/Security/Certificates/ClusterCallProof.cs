@@ -45,6 +45,9 @@ internal sealed class ClusterCallProof
         presented is string text && text.Length == Value.Length
         && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(text.AsSpan()), MemoryMarshal.AsBytes(Value.AsSpan()));
 
-    /// <summary>Whether a call to <paramref name="target"/> stays inside the silos: a grain, not a client (observer) nor a system target.</summary>
-    public static bool StaysInCluster(GrainId target) => !target.IsClient() && !target.IsSystemTarget();
+    /// <summary>
+    /// Whether a call to <paramref name="target"/> stays inside the silos: a grain or a silo's system target (Orleans' own
+    /// services, which exist only in silos), not a client (an observer).
+    /// </summary>
+    public static bool StaysInCluster(GrainId target) => !target.IsClient();
 }

@@ -2,9 +2,9 @@ namespace MicroSeg.Silo.Security.Certificates;
 
 /// <summary>
 /// Marks every call this silo makes to a grain as made inside the cluster (<see cref="ClusterCallProof"/>): grain to
-/// grain, the REST API (Orleans' hosted client), reminders, stream deliveries, all of which Orleans sends through the
-/// outgoing grain call filters. Calls to a client (an observer) or a system target never carry the proof, so it
-/// cannot reach a client in a request.
+/// grain, the REST API (Orleans' hosted client), reminders, stream deliveries, calls between the silos' own services
+/// (system targets), all of which Orleans sends through the outgoing grain call filters. Calls to a client (an observer)
+/// never carry the proof, so it cannot reach a client in a request.
 /// </summary>
 internal sealed class ClusterCallProofFilter(ClusterCallProof proof) : IOutgoingGrainCallFilter
 {

@@ -27,7 +27,7 @@ builder.UseOrleansClient(client =>
         var authority = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(args[3], "ca.crt"));
         // Mutual TLS: the gateway must show a silo certificate of our CA, and sees ours.
         client.UseTls(certificate, o => o.RemoteCertificateValidation = (peer, _, _) => ClusterCertificate.IsTrusted(peer, authority, ClusterCertificate.Silo));
-        // Every call carries a credential signed with our key: the silo grants an operator certificate any grain.
+        // Every call carries a credential signed with our key: an operator certificate may change workloads, policies and settings.
         client.AddOutgoingGrainCallFilter(context =>
         {
             RequestContext.Set(CallerCredential.RequestContextKey, CallerCredential.Create(certificate, DateTimeOffset.UtcNow));

@@ -1,7 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Access;
+using MicroSeg.Grains.Interfaces.Audit;
+using MicroSeg.Grains.Interfaces.Nodes;
+using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Silo.Hosting;
 using MicroSeg.Silo.Security.Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +41,7 @@ public sealed class ClusterCallProofTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             siloTls.Configure(silo, _proof);
+            silo.AddMemoryGrainStorageAsDefault();
             silo.UseInMemoryReminderService();
             // Orleans refuses reminder periods under a minute unless told otherwise.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
@@ -125,11 +130,53 @@ public sealed class ClusterCallProofTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GatewayClient_ReachesTheClusterManifest_ButNoOtherSiloService()
+    {
+        // The silo services' interfaces are internal to Orleans, hence the reflection: the manifest is what Orleans'
+        // client reads itself; silo control (ping) and membership (ping) are what a hand-written message could reach.
+        var silo = _cluster.Silos[0].SiloAddress;
+        async Task CallAsync(string systemTarget, string interfaceName, string methodName)
+        {
+            var service = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name!.StartsWith("Orleans", StringComparison.Ordinal))
+                .SelectMany(a => a.GetTypes()).Single(t => t.IsInterface && t.Name == interfaceName);
+            var getGrain = typeof(IGrainFactory).GetMethods().Single(m => m is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true }
+                && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(GrainId)).MakeGenericMethod(service);
+            var target = getGrain.Invoke(_cluster.Client, [SystemTargetGrainId.Create(SystemTargetGrainId.CreateGrainType(systemTarget), silo).GrainId])!;
+            var method = service.GetMethod(methodName)!;
+            var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(string) ? "probe" : p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null).ToArray();
+            var pending = method.Invoke(target, arguments)!;
+            await (pending as Task ?? (Task)pending.GetType().GetMethod("AsTask")!.Invoke(pending, [])!);
+        }
+
+        await CallAsync("manifest", "IClusterManifestSystemTarget", "GetClusterManifest");
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => CallAsync("silo-control", "ISiloControl", "Ping"));
+        Assert.Contains("may not call", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => CallAsync("clustering", "IMembershipService", "Ping"));
+        // The silos' own calls to each other's services carry the proof: the cluster still works across both silos.
+        Assert.False(await _cluster.Client.GetGrain<IProofProbeGrain>("st-a").CallOtherSeesProof("st-b"));
+    }
+
+    [Fact]
+    public async Task OperatorClient_ReadsDerivedState_ButCannotChangeIt()
+    {
+        var nodes = _cluster.Client.GetGrain<INodeIndexGrain>(GrainKeys.Cluster);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => nodes.AddAsync("ghost"));
+        Assert.DoesNotContain("ghost", await nodes.GetAllAsync());
+        var shard = _cluster.Client.GetGrain<IWorkloadIndexShardGrain>("0/4096");
+        var ghost = new WorkloadRecord(new WorkloadSpec { Id = "ghost", Node = "n1", Addresses = ["198.18.99.1"] }, 300);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => shard.UpsertAsync(ghost));
+        Assert.Empty(await shard.GetAllAsync());
+        var audit = _cluster.Client.GetGrain<IAuditLogGrain>("2026-12-07T00:00:00Z");
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => audit.AppendAsync([]));
+    }
+
+    [Fact]
     public void TimerTickType_IsOrleansGrainTimerInvokable()
     {
         Assert.Equal("TimerTickInvoker", CallerCredentialFilter.TimerTickType.Name);
         Assert.False(ClusterCallProof.StaysInCluster(GrainId.Create("sys.client", "c1")));
         Assert.True(ClusterCallProof.StaysInCluster(GrainId.Create("workload", "w1")));
+        Assert.True(ClusterCallProof.StaysInCluster(SystemTargetGrainId.Create(SystemTargetGrainId.CreateGrainType("silo-control"), _cluster.Silos[0].SiloAddress).GrainId));
         Assert.True(_proof.Matches(_proof.Value));
         Assert.False(_proof.Matches(ClusterCallProof.CreateRandom().Value));
         Assert.False(_proof.Matches(null));
