@@ -116,17 +116,7 @@ internal static class AbComparison
             for (var i = 0; i < Samples; i++)
             {
                 var frame = Frames.Tcp(DatapathBenchmarks.Local, (ushort)(sportBase + i), DatapathBenchmarks.Peer, DatapathBenchmarks.ServicePort, Frames.Syn);
-                // Alternate which build runs first, so neither always gets the caches the other left.
-                if (i % 2 == 0)
-                {
-                    xa.Add(Run(a.FromWorkloadFd, frame, 1, name));
-                    xb.Add(Run(b.FromWorkloadFd, frame, 1, name));
-                }
-                else
-                {
-                    xb.Add(Run(b.FromWorkloadFd, frame, 1, name));
-                    xa.Add(Run(a.FromWorkloadFd, frame, 1, name));
-                }
+                RunBoth(i, frame, 1, name, xa, xb);
                 xe.Add(TestRun.Run(empty.Fd, frame, IfIndex, 1).Nanoseconds);
                 if (drainEach || i % 2048 == 2047)
                     Drain();
@@ -150,16 +140,7 @@ internal static class AbComparison
                 var synAck = Frames.Tcp(DatapathBenchmarks.Local, DatapathBenchmarks.ServicePort, DatapathBenchmarks.Peer, sport, Frames.SynAck);
                 Run(a.ToWorkloadFd, syn, 1, name + " SYN");
                 Run(b.ToWorkloadFd, syn, 1, name + " SYN");
-                if (i % 2 == 0)
-                {
-                    xa.Add(Run(a.FromWorkloadFd, synAck, 1, name));
-                    xb.Add(Run(b.FromWorkloadFd, synAck, 1, name));
-                }
-                else
-                {
-                    xb.Add(Run(b.FromWorkloadFd, synAck, 1, name));
-                    xa.Add(Run(a.FromWorkloadFd, synAck, 1, name));
-                }
+                RunBoth(i, synAck, 1, name, xa, xb);
                 xe.Add(TestRun.Run(empty.Fd, synAck, IfIndex, 1).Nanoseconds);
                 if (i % 2048 == 2047)
                     Drain();
@@ -184,19 +165,18 @@ internal static class AbComparison
             for (var i = 0; i < runs; i++)
             {
                 xe.Add(TestRun.Run(empty.Fd, ack, IfIndex, settings.Repeat).Nanoseconds);
-                if (i % 2 == 0)
-                {
-                    xa.Add(Run(a.FromWorkloadFd, ack, settings.Repeat, name));
-                    xb.Add(Run(b.FromWorkloadFd, ack, settings.Repeat, name));
-                }
-                else
-                {
-                    xb.Add(Run(b.FromWorkloadFd, ack, settings.Repeat, name));
-                    xa.Add(Run(a.FromWorkloadFd, ack, settings.Repeat, name));
-                }
+                RunBoth(i, ack, settings.Repeat, name, xa, xb);
             }
             Drain();
             Report(name, $"repeat {settings.Repeat:N0}, {runs} runs", xa, xb, xe);
+        }
+
+        /// <summary>One run of each build on <paramref name="frame"/>, alternating by sample which goes first, so neither always gets the caches the other left.</summary>
+        private void RunBoth(int sample, byte[] frame, int repeat, string name, List<double> xa, List<double> xb)
+        {
+            var (first, second, firstTimes, secondTimes) = sample % 2 == 0 ? (a, b, xa, xb) : (b, a, xb, xa);
+            firstTimes.Add(Run(first.FromWorkloadFd, frame, repeat, name));
+            secondTimes.Add(Run(second.FromWorkloadFd, frame, repeat, name));
         }
 
         private static double Run(int fd, byte[] frame, int repeat, string what) =>

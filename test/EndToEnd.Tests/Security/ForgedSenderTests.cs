@@ -18,29 +18,20 @@ namespace MicroSeg.EndToEnd.Tests.Security;
 /// current activation address, through reflection on Orleans' internal client type), so every message after that is
 /// written by Orleans itself with that sender. Real silo process; needs 'make build'.
 /// </summary>
-public sealed class ForgedSenderTests : IAsyncLifetime
+public sealed class ForgedSenderTests : LoneSiloGrainClientTests
 {
-    private LoneSilo _lone = null!;
-    private GrainClients _clients = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lone = await LoneSilo.StartAsync();
-        _clients = new GrainClients(_lone.GatewayPort);
-    }
-
     [Fact]
     public async Task AgentClientClaimingAGrainOrHostedClientAsSender_IsRefused_AndChangesNothing()
     {
         var node = $"fs-{Guid.NewGuid():N}"[..12];
         var workload = $"{node}-w";
-        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
+        await Lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
         {
             node, addresses = new[] { "198.18.79.1" }, labels = new Dictionary<string, string> { ["app"] = "w" },
         });
-        using var certificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", node));
+        using var certificate = GrainClients.Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", node));
         var forgedProof = (string?)null;
-        var client = await _clients.ConnectClientAsync(certificate, () => Grains.Interfaces.Access.CallerCredential.Create(certificate, DateTimeOffset.UtcNow),
+        var client = await Clients.ConnectClientAsync(certificate, () => Grains.Interfaces.Access.CallerCredential.Create(certificate, DateTimeOffset.UtcNow),
             builder =>
             {
                 // Replies go to the forged sender, not to this client: its calls can only time out.
@@ -76,16 +67,16 @@ public sealed class ForgedSenderTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetGrain<IWorkloadGrain>(workload).DeleteAsync());
 
         // Nothing changed: the cluster still protects, the workload is still there.
-        var enforcement = await _lone.Api.SendOkAsync(HttpMethod.Get, "/api/v1/settings/enforcement");
+        var enforcement = await Lone.Api.SendOkAsync(HttpMethod.Get, "/api/v1/settings/enforcement");
         Assert.Equal("protect", ((string?)enforcement!["defaultMode"])?.ToLowerInvariant());
-        var kept = await _lone.Api.SendAsync(HttpMethod.Get, $"/api/v1/workloads/{workload}");
+        var kept = await Lone.Api.SendAsync(HttpMethod.Get, $"/api/v1/workloads/{workload}");
         Assert.Equal(System.Net.HttpStatusCode.OK, kept.StatusCode);
 
         // Each forged call reached the silo's filter and was refused there, naming the sender it claimed.
         await WaitRefusedAsync(grainSender, 2);
         await WaitRefusedAsync(guessedSender, 1);
         await WaitRefusedAsync(hostedSender, 1);
-        Assert.False(_lone.Process.HasExited, _lone.Process.Tail());
+        Assert.False(Lone.Process.HasExited, Lone.Process.Tail());
     }
 
     /// <summary>Makes Orleans' client write <paramref name="sender"/> as the sender of every message it sends from now on.</summary>
@@ -102,12 +93,12 @@ public sealed class ForgedSenderTests : IAsyncLifetime
     {
         var line = $"Refused grain call from {sender} ";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (Occurrences(_lone.Process.Output, line) < count)
+        while (Occurrences(Lone.Process.Output, line) < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} refusal(s) of '{sender}' in the silo's log:\n{_lone.Process.Tail()}");
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} refusal(s) of '{sender}' in the silo's log:\n{Lone.Process.Tail()}");
             await Task.Delay(100);
         }
-        Assert.Contains("without the cluster's proof", _lone.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("without the cluster's proof", Lone.Process.Output, StringComparison.Ordinal);
     }
 
     private static int Occurrences(string text, string part)
@@ -116,11 +107,5 @@ public sealed class ForgedSenderTests : IAsyncLifetime
         for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
             count++;
         return count;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _clients.DisposeAsync();
-        await _lone.DisposeAsync();
     }
 }

@@ -13,30 +13,21 @@ namespace MicroSeg.EndToEnd.Tests.Security;
 /// certificate as actor, before and after as the API shows them; API changes are recorded once, by the API; an
 /// agent's reads record nothing. Real silo process; needs 'make build'.
 /// </summary>
-public sealed class GrainClientAuditTests : IAsyncLifetime
+public sealed class GrainClientAuditTests : LoneSiloGrainClientTests
 {
-    private LoneSilo _lone = null!;
-    private GrainClients _clients = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lone = await LoneSilo.StartAsync();
-        _clients = new GrainClients(_lone.GatewayPort);
-    }
-
     [Fact]
     public async Task OperatorGrainClientChanges_AreAudited_WithTheCertificateAsActor_AndApiChangesOnce()
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var id = $"au-{Guid.NewGuid():N}"[..12];
-        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{id}", new
+        await Lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{id}", new
         {
             node = "audit-node", addresses = new[] { "198.18.78.1" }, labels = new Dictionary<string, string> { ["app"] = "w" },
         });
-        using var certificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "alice"), "operator");
-        var grains = await _clients.ConnectAsync(certificate);
-        using var agentCertificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", "audit-node"));
-        var agent = await _clients.ConnectAsync(agentCertificate);
+        using var certificate = GrainClients.Load(ClusterCertificates.Issue(Lone.TlsDirectory, "operator", "alice"), "operator");
+        var grains = await Clients.ConnectAsync(certificate);
+        using var agentCertificate = GrainClients.Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", "audit-node"));
+        var agent = await Clients.ConnectAsync(agentCertificate);
 
         var workload = grains.GetGrain<IWorkloadGrain>(id);
         var current = (await workload.GetAsync())!;
@@ -46,7 +37,7 @@ public sealed class GrainClientAuditTests : IAsyncLifetime
         await workload.DeleteAsync();
         await agent.GetGrain<INodeGrain>("audit-node").GetRulesAsync();
 
-        var entries = (await _lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/audit?since={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray()
+        var entries = (await Lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/audit?since={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray()
             .Select(e => e!.AsObject()).ToList();
         var ofWorkload = entries.Where(e => (string?)e["id"] == id).ToList();
         Assert.Equal(3, ofWorkload.Count);
@@ -82,8 +73,8 @@ public sealed class GrainClientAuditTests : IAsyncLifetime
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var (name, node) = ($"gt-{Guid.NewGuid():N}"[..12], $"gh-{Guid.NewGuid():N}"[..12]);
-        using var certificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "bob"), "operator");
-        var grains = await _clients.ConnectAsync(certificate);
+        using var certificate = GrainClients.Load(ClusterCertificates.Issue(Lone.TlsDirectory, "operator", "bob"), "operator");
+        var grains = await Clients.ConnectAsync(certificate);
 
         var tokens = grains.GetGrain<IApiTokenGrain>(GrainKeys.Cluster);
         var token = new ApiToken(name, ApiRole.Viewer, DateTimeOffset.UtcNow, "grain-client");
@@ -94,14 +85,14 @@ public sealed class GrainClientAuditTests : IAsyncLifetime
         Assert.False(await tokens.RevokeAsync(name));
 
         // The node's agent reports that it holds its last state (as after a control-plane loss); the operator accepts it.
-        using var agentCertificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", node));
-        var agent = await _clients.ConnectAsync(agentCertificate);
+        using var agentCertificate = GrainClients.Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", node));
+        var agent = await Clients.ConnectAsync(agentCertificate);
         var rules = await agent.GetGrain<INodeGrain>(node).GetRulesAsync();
         var hold = new ControlPlaneHold($"hold-{node}", ControlPlaneHold.StateShrank, "applied-id", "offered-id", 10, 0, rules.Revision, DateTimeOffset.UtcNow);
         await agent.GetGrain<INodeGrain>(node).AcknowledgeAsync(new NodeAck(rules.Epoch, rules.Revision, [], [], null, Hold: hold));
         Assert.Equal(hold.Id, (await grains.GetGrain<INodeGrain>(node).AcceptControlPlaneAsync())?.Id);
 
-        var entries = (await _lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/audit?since={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray()
+        var entries = (await Lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/audit?since={Uri.EscapeDataString(since.ToString("O"))}"))!.AsArray()
             .Select(e => e!.AsObject()).ToList();
         var ofToken = entries.Where(e => (string?)e["kind"] == "token" && (string?)e["id"] == name).ToList();
         Assert.Equal(["grain IApiTokenGrain.CreateAsync", "grain IApiTokenGrain.PutBootstrapAsync", "grain IApiTokenGrain.RevokeAsync"],
@@ -120,11 +111,5 @@ public sealed class GrainClientAuditTests : IAsyncLifetime
         Assert.Equal(hold.Id, (string?)accepted["after"]!["acceptedHold"]!["id"]);
         // The agent's acknowledgement is not an operator's change.
         Assert.DoesNotContain(entries, e => ((string?)e["actor"])?.StartsWith("certificate:agent", StringComparison.Ordinal) == true);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _clients.DisposeAsync();
-        await _lone.DisposeAsync();
     }
 }

@@ -12,28 +12,19 @@ namespace MicroSeg.EndToEnd.Tests.Security;
 /// compromised node could do): it reads A's rules, and nothing else; it cannot read B's rules, acknowledge B's
 /// revisions, or call any other grain; a credential it forges for B is refused. Real silo process; needs 'make build'.
 /// </summary>
-public sealed class NodeIdentityTests : IAsyncLifetime
+public sealed class NodeIdentityTests : LoneSiloGrainClientTests
 {
-    private LoneSilo _lone = null!;
-    private GrainClients _clients = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lone = await LoneSilo.StartAsync();
-        _clients = new GrainClients(_lone.GatewayPort);
-    }
-
     [Fact]
     public async Task AgentCertificateOfNodeA_ReadsOnlyARules_CannotReadOrAckB_OrCallOtherGrains()
     {
         var (a, b) = ($"id-a-{Guid.NewGuid():N}"[..12], $"id-b-{Guid.NewGuid():N}"[..12]);
         // B has a workload, so its node grain has issued a revision an attacker would like to mark applied.
-        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{b}-w", new
+        await Lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{b}-w", new
         {
             node = b, addresses = new[] { "198.18.77.1" }, labels = new Dictionary<string, string> { ["app"] = "w" },
         });
-        var certificateA = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", a));
-        var certificateB = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", b));
+        var certificateA = Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", a));
+        var certificateB = Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", b));
 
         var grains = await ConnectAsync(certificateA, () => CallerCredential.Create(certificateA, DateTimeOffset.UtcNow));
 
@@ -52,9 +43,9 @@ public sealed class NodeIdentityTests : IAsyncLifetime
         Assert.Contains("never issued", never.Message, StringComparison.Ordinal);
 
         // B's status still says no agent applied anything.
-        var nodeB = await _lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/nodes/{b}");
+        var nodeB = await Lone.Api.SendOkAsync(HttpMethod.Get, $"/api/v1/nodes/{b}");
         Assert.Null(nodeB!["appliedRevision"]?.GetValue<long?>());
-        Assert.False(_lone.Process.HasExited, _lone.Process.Tail());
+        Assert.False(Lone.Process.HasExited, Lone.Process.Tail());
         GC.KeepAlive(certificateB);
     }
 
@@ -62,8 +53,8 @@ public sealed class NodeIdentityTests : IAsyncLifetime
     public async Task ClientWithoutCredential_OrWithForgedOne_IsRefused()
     {
         var (a, b) = ($"id-a-{Guid.NewGuid():N}"[..12], $"id-b-{Guid.NewGuid():N}"[..12]);
-        var certificateA = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", a));
-        var certificateB = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", b));
+        var certificateA = Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", a));
+        var certificateB = Load(ClusterCertificates.Issue(Lone.TlsDirectory, "agent", b));
 
         // TLS with a valid certificate, but calls without the signed credential.
         var bare = await ConnectAsync(certificateA, () => null);
@@ -87,11 +78,11 @@ public sealed class NodeIdentityTests : IAsyncLifetime
     public async Task OperatorCertificate_IsAnAuthenticatedAdminGrainClient()
     {
         var workload = $"op-{Guid.NewGuid():N}"[..12];
-        await _lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
+        await Lone.Api.SendOkAsync(HttpMethod.Put, $"/api/v1/workloads/{workload}", new
         {
             node = "op-node", addresses = new[] { "198.18.77.2" }, labels = new Dictionary<string, string> { ["app"] = "w" },
         });
-        var certificate = Load(ClusterCertificates.Issue(_lone.TlsDirectory, "operator", "alice"), "operator");
+        var certificate = Load(ClusterCertificates.Issue(Lone.TlsDirectory, "operator", "alice"), "operator");
 
         var grains = await ConnectAsync(certificate, () => CallerCredential.Create(certificate, DateTimeOffset.UtcNow));
 
@@ -102,11 +93,5 @@ public sealed class NodeIdentityTests : IAsyncLifetime
 
     private static X509Certificate2 Load(string directory, string role = "agent") => GrainClients.Load(directory, role);
 
-    private Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential) => _clients.ConnectAsync(certificate, credential);
-
-    public async Task DisposeAsync()
-    {
-        await _clients.DisposeAsync();
-        await _lone.DisposeAsync();
-    }
+    private Task<IGrainFactory> ConnectAsync(X509Certificate2 certificate, Func<string?> credential) => Clients.ConnectAsync(certificate, credential);
 }

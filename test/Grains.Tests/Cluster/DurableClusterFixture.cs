@@ -1,5 +1,3 @@
-using MicroSeg.Silo.Hosting;
-using MicroSeg.Silo.Storage;
 using Orleans.TestingHost;
 
 namespace MicroSeg.Grains.Tests.Cluster;
@@ -27,16 +25,9 @@ public sealed class DurableClusterFixture : IAsyncLifetime
         Data.Delete(recursive: true);
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    private sealed class SiloConfigurator : SqliteSiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
-        {
-            var database = Path.Combine(Data.FullName, "microseg.db");
-            silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
-            silo.UseSqliteReminderService(o => o.DatabasePath = database);
-            SiloConfiguration.AddMemoryFanout(silo);
-            SiloConfiguration.ConfigureShared(silo);
-        }
+        protected override string Database => Path.Combine(Data.FullName, "microseg.db");
     }
 }
 

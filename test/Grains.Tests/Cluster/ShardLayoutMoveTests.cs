@@ -3,8 +3,6 @@ using MicroSeg.Grains.Identity;
 using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Workloads;
-using MicroSeg.Silo.Hosting;
-using MicroSeg.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -84,15 +82,8 @@ public sealed class ShardLayoutMoveTests : IAsyncLifetime
         Assert.All((await _cluster.Client.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).GetAllAsync()), i => Assert.Equal(100, i.Holders.Count));
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    private sealed class SiloConfigurator : SqliteSiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
-        {
-            var database = Path.Combine(Data.FullName, "microseg.db");
-            silo.AddSqliteGrainStorageAsDefault(o => o.DatabasePath = database);
-            silo.UseSqliteReminderService(o => o.DatabasePath = database);
-            SiloConfiguration.AddMemoryFanout(silo);
-            SiloConfiguration.ConfigureShared(silo);
-        }
+        protected override string Database => Path.Combine(Data.FullName, "microseg.db");
     }
 }
