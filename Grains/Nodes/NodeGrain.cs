@@ -251,7 +251,7 @@ internal sealed partial class NodeGrain(
         var before = _current?.Rules.Revision;
         var rules = new NodeRules(this.GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
             compiled.Endpoints, compiled.IpCache, compiled.Policy, cluster.ToString(), state.State.AcceptedHold);
-        _current = new NodeSnapshot(rules, compiled.PolicySlices, compiled.IpCacheSource);
+        _current = new NodeSnapshot(rules, compiled.PolicySlices, compiled.IpCacheTable);
         DropFailedAgent();
         if (before is not null && before != rules.Revision && _agent is { } agent)
             Push(agent, _current);

@@ -16,7 +16,7 @@ internal static class RulesHash
         var h = new Fnv64();
         h.Add(rules.EndpointsDigest);
         h.Add(0xFFFF_FFFFu);
-        h.Add(rules.IpCacheDigest);
+        h.Add(rules.IpCacheTable.Digest);
         h.Add(0xFFFF_FFFFu);
         h.Add(rules.PolicyDigest);
         return h.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);

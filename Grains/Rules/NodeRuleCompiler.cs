@@ -9,21 +9,22 @@ namespace MicroSeg.Grains.Rules;
 
 /// <summary>The desired data-plane content of one node, before it is versioned.</summary>
 /// <param name="Endpoints">The node's endpoints, ordered by workload id.</param>
-/// <param name="IpCache">Address blocks the node's rules can tell apart, ordered by text.</param>
+/// <param name="IpCacheTable">Address blocks the node's rules can tell apart, ordered by text, with their content hash (shared between nodes that name the same identities).</param>
 /// <param name="Policy">Policy entries, ordered by key.</param>
 /// <param name="PolicyDigest">A content hash of <paramref name="Policy"/>, built from per-identity parts as they are made.</param>
 /// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their hash.</param>
-/// <param name="IpCacheDigest">A content hash of <paramref name="IpCache"/>.</param>
 /// <param name="EndpointsDigest">A content hash of <paramref name="Endpoints"/>, built from per-workload parts as they are made.</param>
 internal sealed record CompiledRules(
     IReadOnlyList<EndpointRule> Endpoints,
-    IReadOnlyList<IpCacheRule> IpCache,
+    IpCacheTable IpCacheTable,
     IReadOnlyList<PolicyEntry> Policy,
     ulong PolicyDigest,
     IReadOnlyDictionary<string, PolicySlice> PolicySlices,
-    ulong IpCacheDigest,
     ulong EndpointsDigest)
 {
+    /// <summary>The ipcache rows, ordered by text.</summary>
+    public IReadOnlyList<IpCacheRule> IpCache => IpCacheTable.Rules;
+
     /// <summary>The model and settings these rules were compiled from: what the next computation compares with.</summary>
     public ClusterRuleModel? Model { get; init; }
 
@@ -34,9 +35,6 @@ internal sealed record CompiledRules(
 
     /// <summary>The template of each identity's workloads that have no named ports of their own.</summary>
     public IReadOnlyDictionary<uint, EntryTemplate> SharedTemplates { get; init; } = new Dictionary<uint, EntryTemplate>();
-
-    /// <summary>The table <see cref="IpCache"/> and <see cref="IpCacheDigest"/> come from: what a delta between two computations reads.</summary>
-    public IpCacheTable? IpCacheSource { get; init; }
 
     /// <summary>Each endpoint's spec digest, in <see cref="Endpoints"/> order.</summary>
     public IReadOnlyList<ulong> SpecDigests { get; init; } = [];
@@ -90,7 +88,7 @@ internal static class NodeRuleCompiler
         if (previous is { NamedIdentities: { } stillNamed } && Equals(previous.Settings, settings) && model.KeepsEndpointRulesOf(previous.Model, node))
         {
             var table = model.IpCacheNaming(stillNamed);
-            return previous with { IpCache = table.Rules, IpCacheDigest = table.Digest, IpCacheSource = table, Model = model };
+            return previous with { IpCacheTable = table, Model = model };
         }
         var scope = model.Scope;
         var usedRules = new HashSet<string>();
@@ -213,9 +211,8 @@ internal static class NodeRuleCompiler
         // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
         // content, and revision, untouched.
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named, previous?.NamedIdentities) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
-        return new CompiledRules(endpoints, ipcache.Rules, new StampedPolicyList(stamped), digest.Value, slices, ipcache.Digest, endpointsDigest.Value)
+        return new CompiledRules(endpoints, ipcache, new StampedPolicyList(stamped), digest.Value, slices, endpointsDigest.Value)
         {
-            IpCacheSource = ipcache,
             Model = model,
             Settings = settings,
             NamedIdentities = blocks.Count == 0 ? named : null,

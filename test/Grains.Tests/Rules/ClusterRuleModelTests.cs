@@ -187,10 +187,10 @@ public sealed class ClusterRuleModelTests
                 // The agent's view: the delta from the previous computation, applied to what it gave, is this one.
                 if (previous[node] is { } last)
                 {
-                    if (!ReferenceEquals(last.IpCache, actual.IpCache) && actual.IpCacheSource!.ChangesSince(last.IpCacheSource) is not null)
+                    if (!ReferenceEquals(last.IpCache, actual.IpCache) && actual.IpCacheTable.ChangesSince(last.IpCacheTable) is not null)
                         patchedDeltas++;
-                    var from = new NodeSnapshot(new NodeRules(node, "e", 1, last.Endpoints, last.IpCache, last.Policy), last.PolicySlices, last.IpCacheSource);
-                    var to = new NodeSnapshot(new NodeRules(node, "e", 2, actual.Endpoints, actual.IpCache, actual.Policy), actual.PolicySlices, actual.IpCacheSource);
+                    var from = new NodeSnapshot(new NodeRules(node, "e", 1, last.Endpoints, last.IpCache, last.Policy), last.PolicySlices, last.IpCacheTable);
+                    var to = new NodeSnapshot(new NodeRules(node, "e", 2, actual.Endpoints, actual.IpCache, actual.Policy), actual.PolicySlices, actual.IpCacheTable);
                     var delta = NodeDeltaBuilder.Between(from, to);
                     var full = NodeRulesDelta.Between(from.Rules, to.Rules);
                     Assert.Equal(full.IpCacheSet, delta.IpCacheSet);
