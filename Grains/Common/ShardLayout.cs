@@ -45,6 +45,23 @@ internal sealed class ShardLayout
         return Key((int)(hash % (uint)Shards));
     }
 
+    /// <summary>
+    /// Moves a table kept in the <see cref="First"/> layout's shards into this layout: every item is copied to its shard
+    /// here (<paramref name="write"/>), the layout is recorded (<paramref name="record"/>), then the old shards that held
+    /// anything are emptied. Every step can be repeated, so a crash before the layout is recorded copies again. Run it
+    /// in the owning grain's activation, before it serves anything. Returns how many items moved.
+    /// </summary>
+    public async Task<int> MoveFromFirstAsync<T>(
+        Func<string, Task<IReadOnlyList<T>>> read, Func<T, string> idOf, Func<string, IReadOnlyList<T>, Task> write, Func<Task> record, Func<string, Task> clear)
+    {
+        var old = await Task.WhenAll(First.Keys.Select(read));
+        var moved = old.SelectMany(items => items).ToList();
+        await Task.WhenAll(moved.GroupBy(item => KeyOf(idOf(item))).Select(g => write(g.Key, g.ToList())));
+        await record();
+        await Task.WhenAll(First.Keys.Where((_, i) => old[i].Count > 0).Select(clear));
+        return moved.Count;
+    }
+
     private string Key(int shard) => _legacyKeys
         ? shard.ToString(CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{shard}/{Shards}");

@@ -44,21 +44,19 @@ internal sealed partial class WorkloadIndexGrain(
         await ReloadAsync();
     }
 
-    /// <summary>
-    /// Copies what the shards of the first layout hold into the current ones, records the layout, then empties the
-    /// old shards. Nothing is served before it ends (it runs in activation), and a crash before the layout is recorded
-    /// copies again: every step can be repeated.
-    /// </summary>
+    /// <summary>Moves what the first layout's shards hold into the current ones (<see cref="ShardLayout.MoveFromFirstAsync"/>).</summary>
     private async Task MoveFromFirstLayoutAsync()
     {
-        var old = await Task.WhenAll(ShardLayout.First.Keys.Select(key => Shard(key).GetAllAsync()));
-        var moved = old.SelectMany(records => records).ToList();
-        await Task.WhenAll(moved.GroupBy(w => Layout.KeyOf(w.Spec.Id)).Select(g => Shard(g.Key).UpsertManyAsync(g.ToList())));
-        layout.State.Shards = Layout.Shards;
-        await layout.WriteStateAsync();
-        await Task.WhenAll(ShardLayout.First.Keys.Where((_, i) => old[i].Count > 0).Select(key => Shard(key).ClearAsync()));
-        if (moved.Count > 0)
-            LogMovedLayout(moved.Count, ShardLayout.First.Shards, Layout.Shards);
+        var moved = await Layout.MoveFromFirstAsync(
+            key => Shard(key).GetAllAsync(), w => w.Spec.Id, (key, records) => Shard(key).UpsertManyAsync(records),
+            () =>
+            {
+                layout.State.Shards = Layout.Shards;
+                return layout.WriteStateAsync();
+            },
+            key => Shard(key).ClearAsync());
+        if (moved > 0)
+            LogMovedLayout(moved, ShardLayout.First.Shards, Layout.Shards);
     }
 
     public async Task<string> UpsertAsync(WorkloadRecord workload)
