@@ -8,6 +8,9 @@ if (args is ["datapath", .. var datapathArgs])
 // "policy-latency ...": REST label change to rule delivery on every node, p50/p99.
 if (args is ["policy-latency", .. var latencyArgs])
     return await MicroSeg.Benchmarks.Policy.PolicyLatencyCommand.RunAsync(latencyArgs);
+// "latency-agents ...": the agents of policy-latency in a process of their own (started by it).
+if (args is ["latency-agents", .. var agentArgs])
+    return await MicroSeg.Benchmarks.Policy.LatencyAgentsCommand.RunAsync(agentArgs);
 // "networkpolicy-import ...": documents/s of a many-document NetworkPolicy POST beside PUT one by one.
 if (args is ["networkpolicy-import", .. var importArgs])
     return await MicroSeg.Benchmarks.Policy.NetworkPolicyImportCommand.RunAsync(importArgs);

@@ -27,12 +27,14 @@ namespace MicroSeg.Benchmarks.Policy;
 /// <summary>
 /// Latency from a REST label change to the moment every node's agent has the new rules, with many
 /// agents and a large cluster: an in-process silo with the REST API on loopback HTTP, N agents as
-/// in-process cluster clients over TCP that program memory (<see cref="MemoryAgent"/>), W workloads and
+/// cluster clients over TCP that program memory (<see cref="MemoryAgent"/>) or, the first few, the kernel, W workloads and
 /// P policies, plus one policy that selects every workload and admits app=hot, so every node names the
 /// "hot" identity. Each measured change relabels one workload into app=hot: its address must reach
 /// every node's ipcache with that identity (a full fan-out); it is then put back, unmeasured. Three
 /// changes made the same way before the measured ones warm up the JIT and caches.
-/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30] [--real-agents 2] [--storage sqlite|memory]
+/// The agents run in a process of their own by default, as they run apart from the silo when deployed (the silo's
+/// process CPU per change is then the silo's alone); --agents inline runs them in the silo's process.
+/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30] [--real-agents 2] [--storage sqlite|memory] [--agents process|inline|process,inline]
 /// </summary>
 internal static class PolicyLatencyCommand
 {
@@ -47,14 +49,20 @@ internal static class PolicyLatencyCommand
         if (storage is not ("sqlite" or "memory"))
             throw new ArgumentException($"--storage '{storage}': expected sqlite (the embedded silo's grain storage) or memory.");
         Console.WriteLine($"storage and policy-change stream: {storage}");
-        Console.WriteLine($"| agents (real) | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | preload |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var placements = Arg(args, "--agents", "process").Split(',');
+        if (placements.Any(p => p is not ("process" or "inline")))
+            throw new ArgumentException($"--agents '{Arg(args, "--agents", "process")}': expected process (a process of their own, as deployed), inline (in the silo's process) or both, comma-separated.");
+        Console.WriteLine($"| agents (real) | agents run in | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | CPU per change: silo | agents | preload |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
-            Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes, storage));
+        {
+            foreach (var placement in placements)
+                Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes, storage, placement == "process"));
+        }
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes, string storage)
+    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes, string storage, bool separate)
     {
         var data = Directory.CreateTempSubdirectory("microseg-latency-");
         // Interfaces of this run only (a dummy per endpoint of a real agent's node), named so no two runs collide.
@@ -90,8 +98,8 @@ internal static class PolicyLatencyCommand
         await app.StartAsync();
         var grains = app.Services.GetRequiredService<IGrainFactory>();
 
-        var agents = new List<IStampedAgent>();
-        var hosts = new List<IAsyncDisposable>();
+        var objectPath = Datapath.DatapathBenchCommand.ObjectPath("microseg.bpf.o");
+        IAgentFleet? fleet = null;
         try
         {
             var preload = Stopwatch.StartNew();
@@ -100,29 +108,15 @@ internal static class PolicyLatencyCommand
             await Parallel.ForEachAsync(Enumerable.Range(0, policyCount), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (i, _) => await grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
             await grains.GetGrain<IPolicyGrain>("hot-peers").SetAsync(HotPeers);
-            Console.Error.WriteLine($"  {nodeCount} nodes: {workloadCount} workloads and {policyCount + 1} policies stored after {preload.Elapsed.TotalSeconds:F0} s; starting agents");
+            Console.Error.WriteLine($"  {nodeCount} nodes: {workloadCount} workloads and {policyCount + 1} policies stored after {preload.Elapsed.TotalSeconds:F0} s; starting agents {(separate ? "in a process of their own" : "in this process")}");
 
+            fleet = separate
+                ? await AgentFleetProcess.StartAsync(nodeCount, realCount, gatewayPort, objectPath, pinRoot)
+                : await AgentFleet.StartAsync(nodeCount, realCount, gatewayPort, objectPath, pinRoot);
+            var revisions = new List<long>();
             for (var i = 0; i < nodeCount; i++)
-            {
-                if (i < realCount)
-                {
-                    var real = await RealAgent.StartAsync($"n{i}", gatewayPort, Datapath.DatapathBenchCommand.ObjectPath("microseg.bpf.o"), pinRoot);
-                    hosts.Add(real);
-                    agents.Add(real);
-                }
-                else
-                {
-                    var (host, memory) = await StartAgentAsync($"n{i}", gatewayPort);
-                    hosts.Add(host);
-                    agents.Add(memory);
-                }
-            }
-            for (var i = 0; i < nodeCount; i++)
-            {
-                var revision = (await grains.GetGrain<INodeGrain>($"n{i}").GetRulesAsync()).Revision;
-                var agent = agents[i];
-                await WaitAsync(() => agent.Revision >= revision, TimeSpan.FromMinutes(5), $"agent n{i} to apply revision {revision}");
-            }
+                revisions.Add((await grains.GetGrain<INodeGrain>($"n{i}").GetRulesAsync()).Revision);
+            await fleet.WaitAppliedAsync(revisions, TimeSpan.FromMinutes(5));
             preload.Stop();
             Console.Error.WriteLine($"  {nodeCount} nodes: every agent applied its rules after {preload.Elapsed.TotalSeconds:F0} s; measuring {changes} changes");
 
@@ -130,6 +124,17 @@ internal static class PolicyLatencyCommand
             var perNode = new List<double>();
             var perRealNode = new List<double>();
             var allNodes = new List<double>();
+            var siloCpu = new List<double>();
+            var agentsCpu = new List<double>();
+            using var self = Process.GetCurrentProcess();
+            // What the silo (and the agents) burn with nothing changing: timers, heartbeats, metrics.
+            self.Refresh();
+            var (idleFrom, agentsIdleFrom, idleClock) = (self.TotalProcessorTime, fleet.ProcessorTime, Stopwatch.StartNew());
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            self.Refresh();
+            var idle = (self.TotalProcessorTime - idleFrom).TotalMilliseconds / idleClock.Elapsed.TotalSeconds;
+            var agentsIdle = (fleet.ProcessorTime - agentsIdleFrom)?.TotalMilliseconds / idleClock.Elapsed.TotalSeconds;
+            Console.Error.WriteLine($"  idle for {idleClock.Elapsed.TotalSeconds:F0} s: CPU {(separate ? "silo" : "all")} {idle:F0} ms/s{(agentsIdle is { } ai ? $", agents {ai:F0} ms/s" : "")}");
             // The first changes after the preload warm up the JIT and caches; they run the same way, unmeasured.
             const int warmup = 3;
             for (var c = -warmup; c < changes; c++)
@@ -138,87 +143,47 @@ internal static class PolicyLatencyCommand
                 var original = Workload(index, index % 50);
                 var hot = original with { Labels = new Dictionary<string, string> { ["app"] = "hot" } };
                 var cidr = $"{original.Addresses[0]}/32";
+                self.Refresh();
+                var (cpuBefore, agentsBefore) = (self.TotalProcessorTime, fleet.ProcessorTime);
+                var (allocatedBefore, pausedBefore, gen0Before, gen1Before, gen2Before) =
+                    (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var start = Stopwatch.GetTimestamp();
                 var response = await http.PutAsJsonAsync($"/api/v1/workloads/{hot.Id}", hot);
                 response.EnsureSuccessStatusCode();
                 var identity = (await response.Content.ReadFromJsonAsync<JsonObject>())!["identity"]!.GetValue<uint>();
-                var stamps = await Task.WhenAll(agents.Select(a => a.WhenAsync(ip => ip.TryGetValue(cidr, out var id) && id == identity)))
-                    .WaitAsync(TimeSpan.FromMinutes(2));
+                var stamps = await fleet.WhenAsync(cidr, identity, present: true, TimeSpan.FromMinutes(2));
+                self.Refresh();
+                var (cpu, agentsCpuNow) = ((self.TotalProcessorTime - cpuBefore).TotalMilliseconds, fleet.ProcessorTime - agentsBefore);
+                var gc = $"GC: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6:F0} MB allocated, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused, "
+                    + $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before} collections (gen 0/1/2 counts)";
                 var ms = stamps.Select(s => Stopwatch.GetElapsedTime(start, s).TotalMilliseconds).ToList();
+                Console.Error.WriteLine($"  change {c + 1}/{changes}{(c < 0 ? " (warm-up)" : "")}: all nodes {ms.Max():F0} ms; CPU {(separate ? "silo" : "all")} {cpu:F0} ms{(agentsCpuNow is { } a ? $", agents {a.TotalMilliseconds:F0} ms" : "")}; {gc}");
                 if (c >= 0)
                 {
                     perNode.AddRange(ms);
                     perRealNode.AddRange(ms.Take(realCount));
                     allNodes.Add(ms.Max());
+                    siloCpu.Add(cpu);
+                    if (agentsCpuNow is { } agentMs)
+                        agentsCpu.Add(agentMs.TotalMilliseconds);
                 }
 
                 (await http.PutAsJsonAsync($"/api/v1/workloads/{original.Id}", original)).EnsureSuccessStatusCode();
-                await Task.WhenAll(agents.Select(a => a.WhenAsync(ip => !ip.TryGetValue(cidr, out var id) || id != identity)))
-                    .WaitAsync(TimeSpan.FromMinutes(2));
+                await fleet.WhenAsync(cidr, identity, present: false, TimeSpan.FromMinutes(2));
             }
             var realColumn = realCount == 0 ? "—" : $"{Percentile(perRealNode, 50):F0} / {Percentile(perRealNode, 99):F0} ms";
-            return $"| {nodeCount} ({realCount}) | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
-                + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {realColumn} | {preload.Elapsed.TotalSeconds:F0} s |";
+            var agentsColumn = agentsCpu.Count == 0 ? "(in the silo's)" : $"{agentsCpu.Average():F0} ms";
+            return $"| {nodeCount} ({realCount}) | {(separate ? "own process" : "silo's process")} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
+                + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {realColumn} | {siloCpu.Average():F0} ms | {agentsColumn} | {preload.Elapsed.TotalSeconds:F0} s |";
         }
         finally
         {
-            foreach (var host in hosts)
-                await host.DisposeAsync();
+            if (fleet is not null)
+                await fleet.DisposeAsync();
             await app.StopAsync();
             if (Directory.Exists(pinRoot))
                 Directory.Delete(pinRoot, recursive: true);
             data.Delete(recursive: true);
-        }
-    }
-
-    private static async Task<(IAsyncDisposable, MemoryAgent)> StartAgentAsync(string node, int gatewayPort)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c =>
-        {
-            c.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = SiloConfiguration.ClusterId);
-            c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
-        });
-        var host = builder.Build();
-        // The client host starts once it is connected to the gateway.
-        await host.StartAsync();
-        var client = host.Services.GetRequiredService<IClusterClient>();
-        var agent = new MemoryAgent(TimeProvider.System);
-        var reference = client.CreateObjectReference<INodeRulesObserver>(agent);
-        var grain = client.GetGrain<INodeGrain>(node);
-        agent.Resubscribe = async () =>
-        {
-            if (await grain.SubscribeAsync(reference, agent.LastAck) is { } rules)
-                await agent.OnRulesAsync(rules);
-        };
-        await agent.Resubscribe();
-        // The heartbeat of the real agent (AgentOptions.ResubscribePeriod): without it the node grain drops
-        // this observer after its agent timeout and the agent silently stops receiving deltas.
-        var heartbeat = new CancellationTokenSource();
-        _ = HeartbeatAsync(agent, heartbeat.Token);
-        return (new HostLifetime(host, heartbeat), agent);
-    }
-
-    private static async Task HeartbeatAsync(MemoryAgent agent, CancellationToken cancellation)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellation))
-            {
-                try
-                {
-                    await agent.Resubscribe!();
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The next tick retries, as the real agent does.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
@@ -252,17 +217,6 @@ internal static class PolicyLatencyCommand
         ],
     };
 
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-                throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     private static double Percentile(List<double> values, int p)
     {
         var sorted = values.Order().ToList();
@@ -273,17 +227,5 @@ internal static class PolicyLatencyCommand
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-
-    private sealed class HostLifetime(IHost host, CancellationTokenSource heartbeat) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await heartbeat.CancelAsync();
-            heartbeat.Dispose();
-            await host.StopAsync();
-            host.Dispose();
-        }
     }
 }
