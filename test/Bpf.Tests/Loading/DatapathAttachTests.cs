@@ -177,7 +177,8 @@ public sealed class DatapathAttachTests
             Assert.True(second.Policy.TryLookup(key, out var value));
             Assert.Equal((3u, PolicyAction.Deny), (value.RuleId, value.Action));
             Assert.Equal(17ul, second.PolicyRevision);
-            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack")));
+            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack4")));
+            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack6")));
         }
         finally
         {
