@@ -80,19 +80,33 @@ static __always_inline void ms_ct_key_fill(union ms_ct_any_key *key, __u32 ifind
 			      pkt->daddr, pkt->saddr);
 }
 
+/* Each family's map has its own call site. Without the barrier clang merges the
+ * two calls into one whose map is chosen at run time; the verifier then sees two
+ * maps reach one call and neither inlines the lookup nor calls the map's own
+ * function directly: every packet would pay the generic helper's indirect call. */
 static __always_inline struct ms_ct_entry *ms_ct_lookup(const union ms_ct_any_key *key,
 							__u8 family)
 {
-	if (family == MS_FAMILY_IPV4)
-		return bpf_map_lookup_elem(&ms_conntrack4, &key->v4);
+	struct ms_ct_entry *e;
+
+	if (family == MS_FAMILY_IPV4) {
+		e = bpf_map_lookup_elem(&ms_conntrack4, &key->v4);
+		barrier_var(e);
+		return e;
+	}
 	return bpf_map_lookup_elem(&ms_conntrack6, &key->v6);
 }
 
 static __always_inline long ms_ct_insert(const union ms_ct_any_key *key, __u8 family,
 					 const struct ms_ct_entry *e)
 {
-	if (family == MS_FAMILY_IPV4)
-		return bpf_map_update_elem(&ms_conntrack4, &key->v4, e, BPF_ANY);
+	long rc;
+
+	if (family == MS_FAMILY_IPV4) {
+		rc = bpf_map_update_elem(&ms_conntrack4, &key->v4, e, BPF_ANY);
+		barrier_var(rc);
+		return rc;
+	}
 	return bpf_map_update_elem(&ms_conntrack6, &key->v6, e, BPF_ANY);
 }
 
