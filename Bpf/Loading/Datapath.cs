@@ -18,6 +18,9 @@ public sealed partial class Datapath : IDisposable
     internal static readonly string[] MapNames =
         ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack4", "ms_conntrack6", "ms_fragments", "ms_events", "ms_stats", "ms_would_deny", "ms_control_plane", "ms_config"];
 
+    /// <summary>Maps of earlier data-plane ABI versions (ms_conntrack: one map for both families until version 5), removed by uninstall too.</summary>
+    internal static readonly string[] RetiredMapNames = ["ms_conntrack"];
+
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
 

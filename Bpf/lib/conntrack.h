@@ -2,7 +2,8 @@
 /*
  * Connection tracking. One entry per flow per endpoint, keyed from the
  * workload's side (local address and port, remote address and port), so a
- * packet of either direction finds its flow with one lookup. The entry keeps
+ * packet of either direction finds its flow with one lookup: in ms_conntrack4
+ * (20-byte key) for IPv4, ms_conntrack6 (44-byte key) for IPv6. The entry keeps
  * the direction (program) that saw the first packet: a packet in the same
  * program is "established", in the other one a "reply".
  *
