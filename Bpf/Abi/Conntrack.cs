@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace MicroSeg.Bpf;
 
 /// <summary>
-/// Key of ms_conntrack, mirror of <c>struct ms_ct_key</c> (44 bytes): the flow at one endpoint,
+/// Key of a flow of either family, mirror of <c>struct ms_ct_key</c> (44 bytes), the key of ms_conntrack6;
+/// <see cref="ConntrackTable"/> stores an IPv4 flow in ms_conntrack4 under its 20-byte key. The flow at one endpoint,
 /// from the workload's side (its own address and port, then the peer's), so both directions of a
 /// flow share the key. Ports in host byte order; ICMP echo uses the echo id as both ports. Which
 /// side opened the flow is <see cref="ConntrackValue.Direction"/>.
@@ -54,7 +55,7 @@ public struct ConntrackKey
         $"if{IfIndex} proto={Protocol} local {Local}:{LocalPort} remote {Remote}:{RemotePort}";
 }
 
-/// <summary>Value of ms_conntrack, mirror of <c>struct ms_ct_entry</c> (64 bytes). Times are CLOCK_MONOTONIC ns.</summary>
+/// <summary>Value of ms_conntrack4 and ms_conntrack6, mirror of <c>struct ms_ct_entry</c> (64 bytes). Times are CLOCK_MONOTONIC ns.</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ConntrackValue
 {

@@ -16,7 +16,10 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Every map of the object; all are pinned under the pin directory.</summary>
     internal static readonly string[] MapNames =
-        ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack", "ms_fragments", "ms_events", "ms_stats", "ms_would_deny", "ms_control_plane", "ms_config"];
+        ["ms_abi", "ms_ipcache", "ms_ipcache_hosts", "ms_endpoints", "ms_source_addrs", "ms_policy", "ms_policy_ranges", "ms_conntrack4", "ms_conntrack6", "ms_fragments", "ms_events", "ms_stats", "ms_would_deny", "ms_control_plane", "ms_config"];
+
+    /// <summary>Maps of earlier data-plane ABI versions (ms_conntrack: one map for both families until version 5), removed by uninstall too.</summary>
+    internal static readonly string[] RetiredMapNames = ["ms_conntrack"];
 
     private readonly Dictionary<string, int> _mapFds;
     private nint _object;
@@ -41,7 +44,9 @@ public sealed partial class Datapath : IDisposable
         SourceAddresses = new BpfMap<SourceAddressKey, SourceAddressValue>("ms_source_addrs", mapFds["ms_source_addrs"]);
         Policy = new BpfMap<PolicyKey, PolicyValue>("ms_policy", mapFds["ms_policy"]);
         PolicyRanges = new BpfMap<PolicyRangeKey, PolicyValue>("ms_policy_ranges", mapFds["ms_policy_ranges"]);
-        Conntrack = new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack", mapFds["ms_conntrack"]);
+        Conntrack = new ConntrackTable(
+            new BpfMap<Conntrack4Key, ConntrackValue>("ms_conntrack4", mapFds["ms_conntrack4"]),
+            new BpfMap<ConntrackKey, ConntrackValue>("ms_conntrack6", mapFds["ms_conntrack6"]));
         Config = new BpfMap<uint, ConfigValue>("ms_config", mapFds["ms_config"]);
         ControlPlane = new BpfMap<uint, ControlPlaneRecord>("ms_control_plane", mapFds["ms_control_plane"]);
     }
@@ -81,8 +86,8 @@ public sealed partial class Datapath : IDisposable
     /// </summary>
     public BpfMap<PolicyRangeKey, PolicyValue> PolicyRanges { get; }
 
-    /// <summary>ms_conntrack: live flows.</summary>
-    public BpfMap<ConntrackKey, ConntrackValue> Conntrack { get; }
+    /// <summary>ms_conntrack4 and ms_conntrack6: live flows, one map per family.</summary>
+    public ConntrackTable Conntrack { get; }
 
     /// <summary>The conntrack timeouts the loaded programs use (see <see cref="ConntrackCollector"/>).</summary>
     public ConntrackTimeouts ConntrackTimeouts { get; }
@@ -98,7 +103,7 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>
     /// Mounts bpffs if needed, creates the pin directory, opens the object, points every
-    /// map at its pin path (reusing existing pins), sizes conntrack and loads.
+    /// map at its pin path (reusing existing pins), sizes both conntrack maps and loads.
     /// </summary>
     public static Datapath Load(DatapathOptions options)
     {
@@ -126,8 +131,10 @@ public sealed partial class Datapath : IDisposable
                 var pinPath = Path.Combine(options.PinDirectory, name);
                 Check(LibBpf.MapSetPinPath(map, pinPath), "bpf_map__set_pin_path", pinPath);
             }
-            Check(LibBpf.MapSetMaxEntries(FindMap(obj, "ms_conntrack", options.ObjectPath), options.ConntrackMaxEntries),
-                "bpf_map__set_max_entries", "map ms_conntrack");
+            // Each family's map holds up to ConntrackMaxEntries flows (a single-family node never finds its table smaller).
+            foreach (var conntrack in (string[])["ms_conntrack4", "ms_conntrack6"])
+                Check(LibBpf.MapSetMaxEntries(FindMap(obj, conntrack, options.ObjectPath), options.ConntrackMaxEntries),
+                    "bpf_map__set_max_entries", $"map {conntrack}");
             SetConntrackTimeouts(obj, options);
             SetEventRateLimit(obj, options);
             PinnedMaps.Verify(options.PinDirectory, MapNames.ToDictionary(n => n, n => FindMap(obj, n, options.ObjectPath)));

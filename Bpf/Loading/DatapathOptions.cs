@@ -12,7 +12,10 @@ public sealed class DatapathOptions
     /// </summary>
     public required string PinDirectory { get; init; }
 
-    /// <summary>ms_conntrack size. Default 1 Mi entries. Must match an already pinned map.</summary>
+    /// <summary>
+    /// Size of each conntrack map, ms_conntrack4 (IPv4 flows) and ms_conntrack6 (IPv6 flows): a node holds up to
+    /// this many flows of each family. Default 1 Mi entries. Must match already pinned maps.
+    /// </summary>
     public uint ConntrackMaxEntries { get; init; } = 1u << 20;
 
     /// <summary>Conntrack idle timeouts per TCP state and protocol (defaults in <see cref="Bpf.ConntrackTimeouts"/>).</summary>

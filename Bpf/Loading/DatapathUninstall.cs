@@ -45,7 +45,7 @@ public static class DatapathUninstall
         }
 
         // Programs are not pinned: with their filters gone, closing the maps' last users frees them.
-        foreach (var name in Datapath.MapNames)
+        foreach (var name in Datapath.MapNames.Concat(Datapath.RetiredMapNames))
             File.Delete(Path.Combine(pinDirectory, name));
         var left = Directory.GetFileSystemEntries(pinDirectory);
         if (left.Length > 0)

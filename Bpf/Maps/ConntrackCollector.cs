@@ -58,7 +58,7 @@ public sealed class ConntrackCollector
         return left + (double)created >= atFill * capacity;
     }
 
-    /// <summary>One full pass over ms_conntrack.</summary>
+    /// <summary>One full pass over both conntrack maps (ms_conntrack4, ms_conntrack6).</summary>
     public ConntrackCollection Collect()
     {
         _recheckPending = false;

@@ -15,7 +15,7 @@
 /* Version of the layout of every pinned map's key and value. Bump it with any
  * change of one: the size of ms_abi is this number, so the loader refuses pins
  * made with another layout, even one of the same byte sizes. */
-#define MS_ABI_VERSION 4
+#define MS_ABI_VERSION 5
 
 /* Address families as stored in keys and events (not AF_*: stable and small). */
 enum ms_family {
@@ -224,13 +224,26 @@ struct ms_policy_range_key {
 /* ifindex, remote_identity, direction and proto: always matched in full. */
 #define MS_POLICY_RANGE_STATIC_PREFIX 80
 
-/* ---- ms_conntrack: LRU_HASH, one entry per flow per endpoint ----
+/* ---- ms_conntrack4, ms_conntrack6: LRU_HASH, one entry per flow per endpoint ----
  * Keyed from the workload's side, so both directions of a flow find the entry
  * with one lookup: local = the workload's address and port (the source of what
  * it sends, the destination of what it receives), remote = the peer's. The
  * entry's direction is the program that saw the flow's first packet: a packet
  * in that program is "established", in the other one a "reply".
- * Ports are host byte order; ICMP echo uses the echo id for both ports. */
+ * Ports are host byte order; ICMP echo uses the echo id for both ports.
+ * One map per family, with the same value: IPv4 flows have a 20-byte key
+ * (ms_ct4_key), so hashing and comparing it, and the element, are smaller than
+ * with IPv6's 44 bytes (ms_ct_key, family always MS_FAMILY_IPV6). */
+struct ms_ct4_key {
+	__u32 ifindex;
+	__u8 proto;
+	__u8 pad[3];
+	__u16 lport;
+	__u16 rport;
+	__u8 laddr[4];
+	__u8 raddr[4];
+};
+
 struct ms_ct_key {
 	__u32 ifindex;
 	__u8 family;

@@ -2,7 +2,8 @@
 /*
  * Connection tracking. One entry per flow per endpoint, keyed from the
  * workload's side (local address and port, remote address and port), so a
- * packet of either direction finds its flow with one lookup. The entry keeps
+ * packet of either direction finds its flow with one lookup: in ms_conntrack4
+ * (20-byte key) for IPv4, ms_conntrack6 (44-byte key) for IPv6. The entry keeps
  * the direction (program) that saw the first packet: a packet in the same
  * program is "established", in the other one a "reply".
  *
@@ -33,26 +34,81 @@ const volatile struct ms_ct_timeouts ms_ct_timeouts SEC(".rodata.ct") = {
 	.other_ns = 60ULL * 1000000000,
 };
 
+/* A flow's key in its family's map: v4 in ms_conntrack4, v6 in ms_conntrack6. */
+union ms_ct_any_key {
+	struct ms_ct4_key v4;
+	struct ms_ct_key v6;
+};
+
+/* The key of a flow at this endpoint from its local and remote ends. Only the
+ * family's member is written (and read: ms_ct_lookup, ms_ct_insert). */
+static __always_inline void ms_ct_key_set(union ms_ct_any_key *key, __u32 ifindex,
+					  __u8 family, __u8 proto, __u16 lport, __u16 rport,
+					  const __u8 *laddr, const __u8 *raddr)
+{
+	if (family == MS_FAMILY_IPV4) {
+		key->v4.ifindex = ifindex;
+		key->v4.proto = proto;
+		key->v4.pad[0] = 0;
+		key->v4.pad[1] = 0;
+		key->v4.pad[2] = 0;
+		key->v4.lport = lport;
+		key->v4.rport = rport;
+		__builtin_memcpy(key->v4.laddr, laddr, 4);
+		__builtin_memcpy(key->v4.raddr, raddr, 4);
+	} else {
+		key->v6.ifindex = ifindex;
+		key->v6.family = family;
+		key->v6.proto = proto;
+		key->v6.pad = 0;
+		key->v6.lport = lport;
+		key->v6.rport = rport;
+		__builtin_memcpy(key->v6.laddr, laddr, 16);
+		__builtin_memcpy(key->v6.raddr, raddr, 16);
+	}
+}
+
 /* The key of the packet's flow at this endpoint. The workload is the source of
  * what it sends (EGRESS) and the destination of what it receives (INGRESS). */
-static __always_inline void ms_ct_key_fill(struct ms_ct_key *key, __u32 ifindex,
+static __always_inline void ms_ct_key_fill(union ms_ct_any_key *key, __u32 ifindex,
 					   __u8 dir, const struct ms_packet *pkt)
 {
-	key->ifindex = ifindex;
-	key->family = pkt->family;
-	key->proto = pkt->proto;
-	key->pad = 0;
-	if (dir == MS_DIR_EGRESS) {
-		key->lport = pkt->sport;
-		key->rport = pkt->dport;
-		__builtin_memcpy(key->laddr, pkt->saddr, 16);
-		__builtin_memcpy(key->raddr, pkt->daddr, 16);
-	} else {
-		key->lport = pkt->dport;
-		key->rport = pkt->sport;
-		__builtin_memcpy(key->laddr, pkt->daddr, 16);
-		__builtin_memcpy(key->raddr, pkt->saddr, 16);
+	if (dir == MS_DIR_EGRESS)
+		ms_ct_key_set(key, ifindex, pkt->family, pkt->proto, pkt->sport, pkt->dport,
+			      pkt->saddr, pkt->daddr);
+	else
+		ms_ct_key_set(key, ifindex, pkt->family, pkt->proto, pkt->dport, pkt->sport,
+			      pkt->daddr, pkt->saddr);
+}
+
+/* Each family's map has its own call site. Without the barrier clang merges the
+ * two calls into one whose map is chosen at run time; the verifier then sees two
+ * maps reach one call and neither inlines the lookup nor calls the map's own
+ * function directly: every packet would pay the generic helper's indirect call. */
+static __always_inline struct ms_ct_entry *ms_ct_lookup(const union ms_ct_any_key *key,
+							__u8 family)
+{
+	struct ms_ct_entry *e;
+
+	if (family == MS_FAMILY_IPV4) {
+		e = bpf_map_lookup_elem(&ms_conntrack4, &key->v4);
+		barrier_var(e);
+		return e;
 	}
+	return bpf_map_lookup_elem(&ms_conntrack6, &key->v6);
+}
+
+static __always_inline long ms_ct_insert(const union ms_ct_any_key *key, __u8 family,
+					 const struct ms_ct_entry *e)
+{
+	long rc;
+
+	if (family == MS_FAMILY_IPV4) {
+		rc = bpf_map_update_elem(&ms_conntrack4, &key->v4, e, BPF_ANY);
+		barrier_var(rc);
+		return rc;
+	}
+	return bpf_map_update_elem(&ms_conntrack6, &key->v6, e, BPF_ANY);
 }
 
 static __always_inline __u64 ms_ct_timeout(__u8 proto, __u8 state)
@@ -150,11 +206,11 @@ static __always_inline struct ms_ct_entry *ms_ct_find(__u32 ifindex, __u8 dir,
 						      __u64 now, bool *reply,
 						      struct ms_ct_entry **dead)
 {
-	struct ms_ct_key key;
+	union ms_ct_any_key key;
 	struct ms_ct_entry *e;
 
 	ms_ct_key_fill(&key, ifindex, dir, pkt);
-	e = bpf_map_lookup_elem(&ms_conntrack, &key);
+	e = ms_ct_lookup(&key, pkt->family);
 	if (!e)
 		return NULL;
 	if (!ms_ct_live(e, pkt, now)) {
@@ -210,25 +266,16 @@ static __always_inline int ms_ct_related(__u32 ifindex, __u8 dir, const struct m
 					 __u64 now, __u32 *rule_id, __u32 *remote_identity)
 {
 	const struct ms_inner_tuple *t = &pkt->inner;
-	struct ms_ct_key key = {
-		.ifindex = ifindex,
-		.family = pkt->family,
-		.proto = t->proto,
-	};
+	union ms_ct_any_key key;
 	struct ms_ct_entry *e;
 
-	if (dir == MS_DIR_INGRESS) {
-		key.lport = t->sport;
-		key.rport = t->dport;
-		__builtin_memcpy(key.laddr, t->saddr, 16);
-		__builtin_memcpy(key.raddr, t->daddr, 16);
-	} else {
-		key.lport = t->dport;
-		key.rport = t->sport;
-		__builtin_memcpy(key.laddr, t->daddr, 16);
-		__builtin_memcpy(key.raddr, t->saddr, 16);
-	}
-	e = bpf_map_lookup_elem(&ms_conntrack, &key);
+	if (dir == MS_DIR_INGRESS)
+		ms_ct_key_set(&key, ifindex, pkt->family, t->proto, t->sport, t->dport,
+			      t->saddr, t->daddr);
+	else
+		ms_ct_key_set(&key, ifindex, pkt->family, t->proto, t->dport, t->sport,
+			      t->daddr, t->saddr);
+	e = ms_ct_lookup(&key, pkt->family);
 	if (!e)
 		return 0;
 	if (now > e->last_seen_ns && now - e->last_seen_ns > ms_ct_timeout(t->proto, e->state))
@@ -253,7 +300,7 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 					__u32 rule_id, __u32 remote_identity, __u32 flags,
 					struct ms_ct_entry *dead)
 {
-	struct ms_ct_key key;
+	union ms_ct_any_key key;
 	struct ms_ct_entry e = {};
 	long rc;
 
@@ -281,6 +328,6 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 	}
 	ms_ct_key_fill(&key, ifindex, dir, pkt);
 	/* A failed insert only costs a re-evaluation of the next packet. */
-	rc = bpf_map_update_elem(&ms_conntrack, &key, &e, BPF_ANY);
+	rc = ms_ct_insert(&key, pkt->family, &e);
 	return rc ? (int)rc : 1;
 }

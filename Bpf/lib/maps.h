@@ -73,14 +73,23 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ms_policy_ranges SEC(".maps");
 
-/* max_entries is a default; user space overrides it before load. */
+/* Conntrack, one map per family (microseg.h). max_entries is a default; user
+ * space sizes both before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct ms_ct4_key);
+	__type(value, struct ms_ct_entry);
+	__uint(max_entries, 1 << 20);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ms_conntrack4 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct ms_ct_key);
 	__type(value, struct ms_ct_entry);
 	__uint(max_entries, 1 << 20);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} ms_conntrack SEC(".maps");
+} ms_conntrack6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

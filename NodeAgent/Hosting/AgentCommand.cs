@@ -20,7 +20,7 @@ internal static class AgentCommand
         };
         var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
         var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
-        var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack table size", DefaultValueFactory = _ => defaults.ConntrackEntries };
+        var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack size: flows of each address family (IPv4 and IPv6 maps alike)", DefaultValueFactory = _ => defaults.ConntrackEntries };
         var interfaces = new Option<string>("--interfaces")
         {
             Description = "device-name globs ('*', '?'; comma-separated) the agent may attach to besides veth devices, e.g. 'eth1,bond*'; other devices are refused",

@@ -45,7 +45,7 @@ internal static partial class AgentMetricsText
 
         Family(text, "microseg_agent_conntrack_entries", "gauge", "Conntrack entries found by the last collection pass (-1 before the first).");
         Sample(text, "microseg_agent_conntrack_entries", s.ConntrackEntries, ("node", node));
-        Family(text, "microseg_agent_conntrack_capacity", "gauge", "Conntrack table size.");
+        Family(text, "microseg_agent_conntrack_capacity", "gauge", "Conntrack size per address family (ms_conntrack4 and ms_conntrack6 each hold this many flows).");
         Sample(text, "microseg_agent_conntrack_capacity", s.ConntrackCapacity, ("node", node));
         Family(text, "microseg_agent_conntrack_create_failures_total", "counter", "Conntrack inserts that failed.");
         Sample(text, "microseg_agent_conntrack_create_failures_total", (long)s.Kernel.ConntrackCreateFailed, ("node", node));

@@ -20,7 +20,7 @@ internal sealed record AgentOptions
     /// <summary>Root of the pinned maps; the node's maps live in a sub-folder named after the node. Default /sys/fs/bpf/microseg.</summary>
     public string PinRoot { get; init; } = "/sys/fs/bpf/microseg";
 
-    /// <summary>Conntrack table size (entries). Default 1,048,576.</summary>
+    /// <summary>Conntrack size: flows of each address family (ms_conntrack4 and ms_conntrack6 are sized alike). Default 1,048,576.</summary>
     public uint ConntrackEntries { get; init; } = 1u << 20;
 
     /// <summary>How often the agent re-subscribes (heartbeat, and repair of anything lost). Default 5 s.</summary>

@@ -18,7 +18,11 @@ internal sealed partial class ConntrackCollectionService(
     TimeProvider time,
     ILogger<ConntrackCollectionService> logger) : BackgroundService
 {
-    /// <summary>A pass runs once the table may hold this share of its capacity.</summary>
+    /// <summary>
+    /// A pass runs once the table may hold this share of its capacity. The capacity is one family's map
+    /// (<see cref="AgentOptions.ConntrackEntries"/>) while the estimate counts the flows of both, so a
+    /// dual-stack node collects earlier than it must, never later.
+    /// </summary>
     internal const double CollectAtFill = 0.5;
 
     private long _endedTotal;

@@ -75,7 +75,7 @@ public sealed class AgentRestartTests(ITestOutputHelper output)
     {
         foreach (var pod in pods.Values)
             Assert.True(TcFilters.HasOurPrograms(pod.HostInterface), $"{pod.HostInterface} lost its programs when the agent exited");
-        Assert.True(File.Exists(Path.Combine(system.PinRoot, node, "ms_conntrack")), "the pinned maps went away with the agent");
+        Assert.True(File.Exists(Path.Combine(system.PinRoot, node, "ms_conntrack4")), "the pinned maps went away with the agent");
         await Connectivity.ExpectAsync(output, "no agent running", [new Flow(pods["c"], pods["b"], 80, false), new Flow(pods["a"], pods["b"], 80, true)], system.Logs);
         Assert.True(await established.EchoAsync(TimeSpan.FromSeconds(2)), "the established a->b connection broke while no agent ran");
     }

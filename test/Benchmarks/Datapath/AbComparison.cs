@@ -26,7 +26,7 @@ internal static class AbComparison
             using var empty = EmptyProgram.Load(DatapathBenchCommand.ObjectPath("empty.bpf.o"));
             using var a = Load(objectA, pins[0], settings);
             using var b = Load(objectB, pins[1], settings);
-            var benches = new[] { new DatapathBenchmarks(a, empty, settings, log), new DatapathBenchmarks(b, empty, settings, log) };
+            var benches = new[] { new DatapathBenchmarks(a, empty, settings, log) { SeedBothConntrackMaps = true }, new DatapathBenchmarks(b, empty, settings, log) { SeedBothConntrackMaps = true } };
             foreach (var bench in benches)
             {
                 bench.PrepareEndpoint();
@@ -101,8 +101,8 @@ internal static class AbComparison
             for (var i = 0; i < Samples; i++)
             {
                 var key = new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, DatapathBenchmarks.Local, (ushort)(sportBase + i), DatapathBenchmarks.Peer, DatapathBenchmarks.ServicePort);
-                a.Conntrack.Update(key, closed);
-                b.Conntrack.Update(key, closed);
+                ConntrackSeeding.Seed(a, key, closed, bothMaps: true);
+                ConntrackSeeding.Seed(b, key, closed, bothMaps: true);
             }
         }
 

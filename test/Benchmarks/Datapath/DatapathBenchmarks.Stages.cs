@@ -86,7 +86,7 @@ internal sealed partial class DatapathBenchmarks
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
         var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
         for (var i = 0; i < Math.Min(settings.NewFlows, 10_000); i++)
-            datapath.Conntrack.Update(new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed);
+            ConntrackSeeding.Seed(datapath, new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed, SeedBothConntrackMaps);
         foreach (var figure in Paired(fromFd, events,
             ($"paired: new flow, {size:N0} policy, on a reused port (closed entry in the table)", null, 10_000),
             ($"paired: the same on a fresh port (LRU insert)", null, 30_000)))

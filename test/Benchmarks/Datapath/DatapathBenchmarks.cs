@@ -10,7 +10,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// <param name="NewFlows">Single-shot test-runs (one new tuple each) per new-flow figure; the median is reported.</param>
 /// <param name="PolicySizes">ms_policy sizes for the new-flow figures.</param>
 /// <param name="IpCacheEntries">ipcache size (single addresses) for every new-flow figure.</param>
-/// <param name="ConntrackEntries">Flows written into ms_conntrack (its size) for the full-table figures.</param>
+/// <param name="ConntrackEntries">Flows written into ms_conntrack4 (its size) for the full-table figures.</param>
 internal sealed record BenchSettings(int Repeat, int Runs, int NewFlows, int[] PolicySizes, int IpCacheEntries, int ConntrackEntries)
 {
     public static BenchSettings Full { get; } = new(1_000_000, 7, 20_000, [1_000, 10_000, 100_000], 100_000, 1 << 20);
@@ -32,6 +32,9 @@ internal sealed record BenchFigure(string Name, string Method, double Nanosecond
 /// </summary>
 internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath, EmptyProgram empty, BenchSettings settings, TextWriter log)
 {
+    /// <summary>Seed IPv4 flows into both conntrack maps (see <see cref="ConntrackSeeding"/>): set by <c>datapath ab</c>.</summary>
+    internal bool SeedBothConntrackMaps { get; init; }
+
     internal const int IfIndex = 1; // lo
     internal const ushort ServicePort = 80;
     private const uint LocalIdentity = 100, FillerIdentityBase = 1000, FillerIdentities = 5000;
@@ -218,7 +221,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
         var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
         for (var i = 0; i < Math.Min(settings.NewFlows, 20_000); i++)
-            datapath.Conntrack.Update(new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed);
+            ConntrackSeeding.Seed(datapath, new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed, SeedBothConntrackMaps);
         return NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, on a reused port (its closed entry is in the table)", fromFd, events, sportBase: 10_000);
     }
 
@@ -263,9 +266,9 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         {
             var key = new ConntrackKey(IfIndex + 1000, TrafficDirection.Egress, 6, Local, (ushort)(1 + (i & 0xFFFF)),
                 Frames.BenchAddress(i >> 16), ServicePort);
-            datapath.Conntrack.Update(key, value);
+            ConntrackSeeding.Seed(datapath, key, value, SeedBothConntrackMaps);
         }
-        var count = datapath.Conntrack.Keys().Count;
+        var count = ConntrackSeeding.IPv4Count(datapath);
         log.WriteLine($"  conntrack: wrote {entries:N0} flows in {sw.Elapsed.TotalSeconds:F1} s, {count:N0} present");
         return count;
     }

@@ -41,6 +41,11 @@ public sealed class AbiLayoutTests
             ["ifindex"] = "IfIndex", ["family"] = "Family", ["proto"] = "Protocol",
             ["lport"] = "LocalPort", ["rport"] = "RemotePort", ["laddr"] = "LocalAddress", ["raddr"] = "RemoteAddress",
         }),
+        ["ms_ct4_key"] = (typeof(Conntrack4Key), new()
+        {
+            ["ifindex"] = "IfIndex", ["proto"] = "Protocol", ["lport"] = "LocalPort", ["rport"] = "RemotePort",
+            ["laddr"] = "LocalAddress", ["raddr"] = "RemoteAddress",
+        }),
         ["ms_ct_entry"] = (typeof(ConntrackValue), new()
         {
             ["created_ns"] = "CreatedNs", ["last_seen_ns"] = "LastSeenNs", ["packets_orig"] = "PacketsOriginal", ["bytes_orig"] = "BytesOriginal",

@@ -4,10 +4,10 @@ using MicroSeg.Bpf.Tests.Packets;
 
 namespace MicroSeg.Bpf.Tests.Conntrack;
 
-/// <summary>When the collector's pass is needed, and the batched read it makes.</summary>
-public sealed class ConntrackCollectorTests(DatapathFixture fixture) : IClassFixture<DatapathFixture>
+/// <summary>When the collector's pass is needed, and the batched read it makes, for each family (below).</summary>
+public abstract class ConntrackCollectorTests(DatapathFixture fixture, FlowAddresses addresses) : IClassFixture<DatapathFixture>
 {
-    private const string Local = "198.18.0.1", Peer = "198.18.0.2";
+    private readonly string Local = addresses.Local, Peer = addresses.Peer;
     private const byte Tcp = 6;
 
     private uint IfIndex => (uint)fixture.PodA.HostIfIndex;
@@ -92,3 +92,7 @@ public sealed class ConntrackCollectorTests(DatapathFixture fixture) : IClassFix
     private ConntrackKey Flow(ushort localPort) =>
         new(IfIndex, TrafficDirection.Egress, Tcp, IPAddress.Parse(Local), localPort, IPAddress.Parse(Peer), 80);
 }
+
+public sealed class ConntrackCollectorIPv4Tests(DatapathFixture fixture) : ConntrackCollectorTests(fixture, FlowAddresses.IPv4);
+
+public sealed class ConntrackCollectorIPv6Tests(DatapathFixture fixture) : ConntrackCollectorTests(fixture, FlowAddresses.IPv6);

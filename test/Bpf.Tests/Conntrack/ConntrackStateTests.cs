@@ -8,10 +8,10 @@ using static MicroSeg.Bpf.ProgramRunResult;
 
 namespace MicroSeg.Bpf.Tests.Conntrack;
 
-/// <summary>TCP state machine, mid-stream segments, timeouts and user-space GC.</summary>
-public sealed class ConntrackStateTests(DatapathFixture fixture) : IClassFixture<DatapathFixture>
+/// <summary>TCP state machine, mid-stream segments, timeouts and user-space GC, for each family (below).</summary>
+public abstract class ConntrackStateTests(DatapathFixture fixture, FlowAddresses addresses) : IClassFixture<DatapathFixture>
 {
-    private const string Local = "198.18.0.1", Peer = "198.18.0.2";
+    private readonly string Local = addresses.Local, Peer = addresses.Peer;
     private const byte Fin = 0x01, Syn = 0x02, Rst = 0x04, Ack = 0x10, SynAck = 0x12, FinAck = 0x11;
     private const byte Tcp = 6, Udp = 17;
 
@@ -177,9 +177,9 @@ public sealed class ConntrackStateTests(DatapathFixture fixture) : IClassFixture
         fixture.Events.Drain();
     }
 
-    private static byte[] Out(ushort sport, byte flags) => PacketBuilder.Ip(Local, Peer).Tcp(sport, 80, flags);
+    private byte[] Out(ushort sport, byte flags) => PacketBuilder.Ip(Local, Peer).Tcp(sport, 80, flags);
 
-    private static byte[] In(ushort dport, byte flags) => PacketBuilder.Ip(Peer, Local).Tcp(80, dport, flags);
+    private byte[] In(ushort dport, byte flags) => PacketBuilder.Ip(Peer, Local).Tcp(80, dport, flags);
 
     private ConntrackKey EgressFlow(ushort sport) =>
         new(IfIndex, TrafficDirection.Egress, Tcp, IPAddress.Parse(Local), sport, IPAddress.Parse(Peer), 80);
@@ -199,3 +199,7 @@ public sealed class ConntrackStateTests(DatapathFixture fixture) : IClassFixture
         };
     }
 }
+
+public sealed class ConntrackStateIPv4Tests(DatapathFixture fixture) : ConntrackStateTests(fixture, FlowAddresses.IPv4);
+
+public sealed class ConntrackStateIPv6Tests(DatapathFixture fixture) : ConntrackStateTests(fixture, FlowAddresses.IPv6);

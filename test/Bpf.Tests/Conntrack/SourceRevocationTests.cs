@@ -10,10 +10,11 @@ namespace MicroSeg.Bpf.Tests.Conntrack;
 /// The data path checks a workload's source address once per flow (when the workload opens it, or
 /// on its first packet on a flow the peer opened); taking the address away must therefore end the
 /// flows that carry it (purge, and the collector's pass), so a revoked address keeps nothing alive.
+/// For each family (below).
 /// </summary>
-public sealed class SourceRevocationTests(DatapathFixture fixture) : IClassFixture<DatapathFixture>
+public abstract class SourceRevocationTests(DatapathFixture fixture, FlowAddresses addresses) : IClassFixture<DatapathFixture>
 {
-    private const string Local = "198.18.0.1", Peer = "198.18.0.2", Other = "198.18.0.77";
+    private readonly string Local = addresses.Local, Peer = addresses.Peer, Other = addresses.Other;
     private const byte Syn = 0x02, Ack = 0x10, SynAck = 0x12;
 
     private uint IfIndex => (uint)fixture.PodA.HostIfIndex;
@@ -242,3 +243,7 @@ public sealed class SourceRevocationTests(DatapathFixture fixture) : IClassFixtu
         fixture.Events.Drain();
     }
 }
+
+public sealed class SourceRevocationIPv4Tests(DatapathFixture fixture) : SourceRevocationTests(fixture, FlowAddresses.IPv4);
+
+public sealed class SourceRevocationIPv6Tests(DatapathFixture fixture) : SourceRevocationTests(fixture, FlowAddresses.IPv6);

@@ -177,7 +177,8 @@ public sealed class DatapathAttachTests
             Assert.True(second.Policy.TryLookup(key, out var value));
             Assert.Equal((3u, PolicyAction.Deny), (value.RuleId, value.Action));
             Assert.Equal(17ul, second.PolicyRevision);
-            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack")));
+            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack4")));
+            Assert.True(File.Exists(Path.Combine(pinDirectory, "ms_conntrack6")));
         }
         finally
         {
@@ -187,6 +188,7 @@ public sealed class DatapathAttachTests
 
     [Theory]
     [InlineData("ms_abi", "array", 4, 4, 1, "the pins have data-plane ABI version 1, this object needs")]
+    [InlineData("ms_abi", "array", 4, 4, 4, "the pins have data-plane ABI version 4, this object needs 5")] // one conntrack map for both families
     [InlineData("ms_policy", "hash", 16, 8, 1024, "ms_policy is type 1, key 16 B, value 8 B, 1024 entries")]
     [InlineData("ms_config", "array", 4, 32, 1, "the pins have no ms_abi (data-plane ABI version 1, before versioning)")]
     public void Load_PinOfAnotherShape_RefusedNamingTheDifference(string map, string type, int key, int value, int entries, string expected)

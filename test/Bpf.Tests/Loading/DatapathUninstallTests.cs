@@ -86,4 +86,27 @@ public sealed class DatapathUninstallTests
             DeletePins(pinDirectory);
         }
     }
+
+    [Fact]
+    public void Uninstall_PinsOfAnEarlierAbi_RemovesTheRetiredConntrackMapToo()
+    {
+        // As ABI 4 left them: one conntrack map for both families, named ms_conntrack.
+        var pinDirectory = DatapathFixture.NewPinDirectory();
+        try
+        {
+            Directory.CreateDirectory(pinDirectory);
+            Run("bpftool", "map", "create", Path.Combine(pinDirectory, "ms_abi"), "type", "array", "key", "4", "value", "4", "entries", "4", "name", "ms_abi");
+            Run("bpftool", "map", "create", Path.Combine(pinDirectory, "ms_conntrack"), "type", "lru_hash", "key", "44", "value", "64",
+                "entries", "16", "name", "ms_conntrack");
+
+            var result = DatapathUninstall.Run(pinDirectory);
+
+            Assert.True(result.PinDirectoryRemoved);
+            Assert.False(Directory.Exists(pinDirectory));
+        }
+        finally
+        {
+            DeletePins(pinDirectory);
+        }
+    }
 }
