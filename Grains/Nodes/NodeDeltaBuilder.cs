@@ -21,7 +21,7 @@ internal static class NodeDeltaBuilder
     {
         var set = new List<PolicyEntry>();
         var removed = new List<PolicyEntryKey>();
-        var templateDiffs = new Dictionary<(EntryTemplate, EntryTemplate), NodeRulesDelta>();
+        var templateDiffs = new Dictionary<(EntryTemplate, EntryTemplate), (List<PolicyEntry> Set, IReadOnlyList<PolicyEntryKey> Removed)>();
         // A computation that kept every endpoint's entries (only the ipcache moved) hands on the very same slices.
         var samePolicy = ReferenceEquals(from.Slices, to.Slices) && ReferenceEquals(from.Rules.Policy, to.Rules.Policy);
         foreach (var (workload, now) in samePolicy ? NoSlices : to.Slices)
@@ -36,9 +36,9 @@ internal static class NodeDeltaBuilder
                 continue;
             var key = (before.Template, now.Template);
             if (!templateDiffs.TryGetValue(key, out var diff))
-                templateDiffs[key] = diff = NodeRulesDelta.Between(Empty with { Policy = before.Template.Entries }, Empty with { Policy = now.Template.Entries });
-            set.AddRange(diff.PolicySet.Select(e => e with { WorkloadId = workload }));
-            removed.AddRange(diff.PolicyRemoved.Select(k => k with { WorkloadId = workload }));
+                templateDiffs[key] = diff = Between(before.Template, now.Template);
+            set.AddRange(diff.Set.Select(e => e with { WorkloadId = workload }));
+            removed.AddRange(diff.Removed.Select(k => k with { WorkloadId = workload }));
         }
         foreach (var (workload, before) in samePolicy ? NoSlices : from.Slices)
         {
@@ -58,5 +58,20 @@ internal static class NodeDeltaBuilder
         return patched is var (ipSet, ipRemoved)
             ? rest with { PolicySet = set, PolicyRemoved = removed, IpCacheSet = ipSet, IpCacheRemoved = ipRemoved }
             : rest with { PolicySet = set, PolicyRemoved = removed };
+    }
+
+    /// <summary>
+    /// The entries (workload id blank) that turn one template into another. Templates that number their common rules alike
+    /// differ where their shapes do, which every node of a fan-out shares; otherwise the entries are compared.
+    /// </summary>
+    private static (List<PolicyEntry> Set, IReadOnlyList<PolicyEntryKey> Removed) Between(EntryTemplate before, EntryTemplate now)
+    {
+        if (now.NumbersRulesAs(before))
+        {
+            var shapes = now.Shape.DiffFrom(before.Shape);
+            return (shapes.Set.Select(k => now.Stamp(k, "")).ToList(), shapes.Removed);
+        }
+        var entries = NodeRulesDelta.Between(Empty with { Policy = before.Entries }, Empty with { Policy = now.Entries });
+        return (entries.PolicySet.ToList(), entries.PolicyRemoved);
     }
 }

@@ -39,6 +39,7 @@ internal sealed class ClusterRuleModel
     private readonly WeakReference<ClusterRuleModel>? _carriedFrom;
     private readonly HashSet<uint>? _touched;
     private readonly Lazy<bool> _namesPortsByName;
+    private readonly ConcurrentDictionary<uint, Lazy<TemplateShape>> _shapes = new();
 
     public ClusterRuleModel(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces)
         : this(workloads, policies, namespaces, null, WorkloadTables.Build(workloads), WorkloadDiff.IsOrderedById(workloads), null, null)
@@ -181,6 +182,13 @@ internal sealed class ClusterRuleModel
         var carry = sameNamespaces && ReferenceEquals(previous._policiesSource, policies);
         return new ClusterRuleModel(workloads, policies, labels, namespaces, tables, orderedById: true, carry ? previous : null, touched);
     }
+
+    /// <summary>
+    /// The entry shape of <paramref name="identity"/>'s workloads in this snapshot, built by the first node that asks
+    /// (<paramref name="build"/>) and shared by the others: the caller vouches that it depends on nothing of its own.
+    /// </summary>
+    public TemplateShape ShapeOf(uint identity, Func<TemplateShape> build) =>
+        _shapes.GetOrAdd(identity, static (_, b) => new Lazy<TemplateShape>(b), build).Value;
 
     /// <summary>
     /// Policies in force that select workloads of <paramref name="representative"/>'s identity. All

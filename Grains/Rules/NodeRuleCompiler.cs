@@ -43,21 +43,6 @@ internal sealed record CompiledRules(
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
 internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
 
-/// <summary>The policy entries of one endpoint with its workload id left blank, plus what the node needs to know about them.</summary>
-internal sealed record EntryTemplate(IReadOnlyList<PolicyEntry> Entries, uint[] Remotes, ulong Digest)
-{
-    /// <summary>Every rule the template was made from, including rules that gave no entries: the rule numbers it holds on to.</summary>
-    public IReadOnlyList<string> Sources { get; init; } = [];
-
-    public static EntryTemplate Of(IReadOnlyList<PolicyEntry> entries)
-    {
-        var h = new Fnv64();
-        foreach (var p in entries)
-            h.Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add(p.EndPort).Add((uint)p.Action).Add(p.RuleId).Add(p.Source);
-        return new EntryTemplate(entries, entries.Select(e => e.RemoteIdentity).Distinct().ToArray(), h.Value);
-    }
-}
-
 /// <summary>
 /// Turns workloads and label-based policies into one node's endpoint, ipcache and policy entries.
 /// Pure: the same inputs and allocations give the same output, so a node can be recomputed at any time.
@@ -156,9 +141,9 @@ internal static class NodeRuleCompiler
             specDigests[at] = specDigest;
             endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)endpoint.Mode)
                 .Add((endpoint.IngressIsolated ? 1u : 0u) | (endpoint.EgressIsolated ? 2u : 0u));
-            slices[w.Spec.Id] = new PolicySlice(entryCount, template.Entries.Count, template);
+            slices[w.Spec.Id] = new PolicySlice(entryCount, template.Count, template);
             stamped.Add((w.Spec.Id, template));
-            entryCount += template.Entries.Count;
+            entryCount += template.Count;
             if (seen.Add(template))
                 named.UnionWith(template.Remotes);
             digest.Add(specDigest).Add(template.Digest);
@@ -168,6 +153,19 @@ internal static class NodeRuleCompiler
 
         EntryTemplate Template(WorkloadRecord w, IReadOnlyList<PolicySpec> applying)
         {
+            // Without address blocks on this node and named ports of the workload's own, the entries depend on the snapshot and
+            // the identity only: every node shares one shape and adds its rule numbers.
+            var shape = blocks.Count == 0 && w.Spec.Ports.Count == 0
+                ? model.ShapeOf(w.Identity, () => Shape(w, applying))
+                : Shape(w, applying);
+            var ruleIds = new uint[shape.Sources.Count];
+            for (var i = 0; i < ruleIds.Length; i++)
+                ruleIds[i] = ids.RuleId(shape.Sources[i], usedRules);
+            return new EntryTemplate(shape, ruleIds);
+        }
+
+        TemplateShape Shape(WorkloadRecord w, IReadOnlyList<PolicySpec> applying)
+        {
             var set = new PolicyEntrySet();
             var sources = new List<string>();
             foreach (var policy in applying)
@@ -175,7 +173,7 @@ internal static class NodeRuleCompiler
                 AddRules(set, sources, w, policy, TrafficDirection.Ingress, policy.Ingress);
                 AddRules(set, sources, w, policy, TrafficDirection.Egress, policy.Egress);
             }
-            return EntryTemplate.Of(set.Ordered()) with { Sources = sources };
+            return TemplateShape.Of(set.Ordered(), sources);
         }
 
         void AddRules(PolicyEntrySet set, List<string> sources, WorkloadRecord w, PolicySpec policy, TrafficDirection direction, IReadOnlyList<PolicyRule>? rules)
@@ -185,14 +183,13 @@ internal static class NodeRuleCompiler
                 var rule = rules![i];
                 var source = PolicyRuleSources.Of(policy, direction, i);
                 sources.Add(source);
-                var ruleId = ids.RuleId(source, usedRules);
                 var peers = direction == TrafficDirection.Ingress ? rule.From : rule.To;
                 var remotes = scope.Remotes(policy, peers, addressBlocks);
                 var ports = rule.Ports is { Count: > 0 } ? (IReadOnlyList<PolicyPort?>)rule.Ports : AnyPort;
                 foreach (var port in ports)
                 {
                     foreach (var (remote, protocol, number, end) in PortResolver.Resolve(port, direction, w, remotes, Everyone))
-                        set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, ruleId, source, end));
+                        set.Add(new PolicyEntry("", direction, remote, protocol, number, policy.Action, 0, source, end));
                 }
             }
         }

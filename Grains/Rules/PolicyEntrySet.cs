@@ -21,10 +21,12 @@ internal sealed class PolicyEntrySet
             _entries[key] = entry;
     }
 
-    public IReadOnlyList<PolicyEntry> Ordered() => _entries.Values
-        .OrderBy(e => e.WorkloadId, StringComparer.Ordinal).ThenBy(e => e.Direction)
-        .ThenBy(e => e.RemoteIdentity).ThenBy(e => e.Protocol).ThenBy(e => e.Port).ThenBy(e => e.EndPort)
-        .ToList();
+    public IReadOnlyList<PolicyEntry> Ordered()
+    {
+        var ordered = _entries.Values.ToList();
+        ordered.Sort(PolicyEntryOrder.Compare);
+        return ordered;
+    }
 
     private static bool Beats(PolicyEntry candidate, PolicyEntry existing) =>
         candidate.Action != existing.Action

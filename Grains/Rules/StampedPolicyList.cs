@@ -25,7 +25,7 @@ internal sealed class StampedPolicyList : IReadOnlyList<PolicyEntry>
             _workloads[i] = endpoints[i].WorkloadId;
             _templates[i] = endpoints[i].Template;
             _starts[i] = Count;
-            Count += endpoints[i].Template.Entries.Count;
+            Count += endpoints[i].Template.Count;
         }
     }
 
@@ -48,14 +48,14 @@ internal sealed class StampedPolicyList : IReadOnlyList<PolicyEntry>
     {
         for (var i = 0; i < _templates.Length; i++)
         {
-            for (var k = 0; k < _templates[i].Entries.Count; k++)
+            for (var k = 0; k < _templates[i].Count; k++)
                 yield return Stamp(i, k);
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private PolicyEntry Stamp(int endpoint, int offset) => _templates[endpoint].Entries[offset] with { WorkloadId = _workloads[endpoint] };
+    private PolicyEntry Stamp(int endpoint, int offset) => _templates[endpoint].Stamp(offset, _workloads[endpoint]);
 
     private int LastWithStart(int found)
     {
