@@ -37,8 +37,12 @@ internal static class NodeDeltaBuilder
             var key = (before.Template, now.Template);
             if (!templateDiffs.TryGetValue(key, out var diff))
                 templateDiffs[key] = diff = Between(before.Template, now.Template);
-            set.AddRange(diff.Set.Select(e => e with { WorkloadId = workload }));
-            removed.AddRange(diff.Removed.Select(k => k with { WorkloadId = workload }));
+            // Loops, not Select: a fan-out stamps every endpoint of every node, and an iterator and a closure each was
+            // a third of a delta's allocations.
+            foreach (var e in diff.Set)
+                set.Add(e with { WorkloadId = workload });
+            foreach (var k in diff.Removed)
+                removed.Add(k with { WorkloadId = workload });
         }
         foreach (var (workload, before) in samePolicy ? NoSlices : from.Slices)
         {
