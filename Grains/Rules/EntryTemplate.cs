@@ -15,9 +15,10 @@ internal sealed class EntryTemplate
             throw new ArgumentException($"{ruleIds.Length} rule ids for {shape.Sources.Count} rules.", nameof(ruleIds));
         Shape = shape;
         RuleIds = ruleIds;
+        // The entries' rule numbers, not every rule's: a rule that gives no entries changes nothing the node holds.
         var h = new Fnv64().Add(shape.Digest);
-        foreach (var id in ruleIds)
-            h.Add(id);
+        foreach (var source in shape.SourceIndex)
+            h.Add(ruleIds[source]);
         Digest = h.Value;
         Entries = new Stamped(this);
     }

@@ -200,6 +200,13 @@ internal static class NodeRuleCompiler
             foreach (var template in seen)
                 usedRules.UnionWith(template.Sources);
         }
+        // Only templates in use keep their rule numbers (below); one kept for an identity no longer here would stamp a
+        // forgotten number on the identity's next workload.
+        foreach (var (identity, template) in shared.ToList())
+        {
+            if (!seen.Contains(template))
+                shared.Remove(identity);
+        }
         ids.Retain(usedRules, usedCidrs);
         named.Remove(ReservedIdentities.Any);
         // The ipcache holds what the node's rules can tell apart: addresses of the identities its entries

@@ -31,8 +31,6 @@ internal sealed class TemplateShape
                 : throw new ArgumentException($"entry {k} names rule '{p.Source}', which is not among the template's sources.", nameof(entries));
             h.Add((uint)p.Direction).Add(p.RemoteIdentity).Add(p.Protocol).Add(p.Port).Add(p.EndPort).Add((uint)p.Action).Add(p.Source);
         }
-        foreach (var source in sources)
-            h.Add(source);
         Digest = h.Value;
         Remotes = entries.Select(e => e.RemoteIdentity).Distinct().ToArray();
     }
@@ -49,7 +47,7 @@ internal sealed class TemplateShape
     /// <summary>The identities the entries name.</summary>
     public uint[] Remotes { get; }
 
-    /// <summary>A content hash of the entries and sources.</summary>
+    /// <summary>A content hash of the entries (a rule that gives no entries changes nothing a node holds).</summary>
     public ulong Digest { get; }
 
     /// <summary>A shape of <paramref name="entries"/> (in key order; their rule ids and workload ids are ignored) made from the rules <paramref name="sources"/>.</summary>
@@ -64,7 +62,7 @@ internal sealed class TemplateShape
     /// </summary>
     public ShapeDiff DiffFrom(TemplateShape from)
     {
-        if (Volatile.Read(ref _lastDiff) is { } last && ReferenceEquals(last.From, from))
+        if (Volatile.Read(ref _lastDiff) is { } last && last.From.TryGetTarget(out var kept) && ReferenceEquals(kept, from))
             return last.Diff;
         var set = new List<int>();
         var removed = new List<PolicyEntryKey>();
@@ -85,30 +83,19 @@ internal sealed class TemplateShape
             }
         }
         var diff = new ShapeDiff(set, removed);
-        Volatile.Write(ref _lastDiff, new KeptDiff(from, diff));
+        Volatile.Write(ref _lastDiff, new KeptDiff(new WeakReference<TemplateShape>(from), diff));
         return diff;
     }
 
-    private sealed record KeptDiff(TemplateShape From, ShapeDiff Diff);
+    // Weak: every shape of an identity would otherwise keep the one before it, and so every earlier shape, alive.
+    private sealed record KeptDiff(WeakReference<TemplateShape> From, ShapeDiff Diff);
 }
 
 /// <summary>What differs between two template shapes: entries of the newer one to set, by index, and keys to remove.</summary>
 internal sealed record ShapeDiff(IReadOnlyList<int> Set, IReadOnlyList<PolicyEntryKey> Removed);
 
-/// <summary>The data plane's key order of policy entries: workload, direction, remote identity, protocol, port, end port.</summary>
+/// <summary>The order of a node's policy list (<see cref="PolicyEntryKey.CompareTo"/>), for entries.</summary>
 internal static class PolicyEntryOrder
 {
-    public static int Compare(PolicyEntry a, PolicyEntry b)
-    {
-        var c = string.CompareOrdinal(a.WorkloadId, b.WorkloadId);
-        if (c == 0)
-            c = a.Direction.CompareTo(b.Direction);
-        if (c == 0)
-            c = a.RemoteIdentity.CompareTo(b.RemoteIdentity);
-        if (c == 0)
-            c = a.Protocol.CompareTo(b.Protocol);
-        if (c == 0)
-            c = a.Port.CompareTo(b.Port);
-        return c != 0 ? c : a.EndPort.CompareTo(b.EndPort);
-    }
+    public static int Compare(PolicyEntry a, PolicyEntry b) => PolicyEntryKey.Of(a).CompareTo(PolicyEntryKey.Of(b));
 }

@@ -196,6 +196,8 @@ public sealed class ClusterRuleModelTests
                     Assert.Equal(full.IpCacheSet, delta.IpCacheSet);
                     Assert.Equal(full.IpCacheRemoved, delta.IpCacheRemoved);
                     Assert.Equal(actual.IpCache, delta.ApplyTo(from.Rules).IpCache.OrderBy(r => r.Cidr, StringComparer.Ordinal));
+                    // The policy part too: shape diffs shared by the nodes and kept templates included.
+                    Assert.Equal(actual.Policy, delta.ApplyTo(from.Rules).Policy.OrderBy(PolicyEntryKey.Of));
                 }
                 previous[node] = actual;
                 Assert.Equal(RulesHash.Of(expected), RulesHash.Of(actual));

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Rules;
+using static MicroSeg.Grains.Tests.Rules.AppSpecs;
 
 namespace MicroSeg.Grains.Tests.Rules;
 
@@ -39,17 +41,19 @@ public sealed class TemplateShapeTests
         n2.RuleId("old/ingress/0", []);
         n2.RuleId("older/ingress/0", []);
 
+        // What each node would give alone: the same numbers handed out in the same order from a copy of its allocations.
+        var aloneOne = NodeRuleCompiler.Compile("n1", new ClusterRuleModel(Cluster, Policies, NamespaceLabels.Empty), Copy(n1));
+        var aloneTwo = NodeRuleCompiler.Compile("n2", new ClusterRuleModel(Cluster, Policies, NamespaceLabels.Empty), Copy(n2));
+
         var one = NodeRuleCompiler.Compile("n1", model, n1);
         var two = NodeRuleCompiler.Compile("n2", model, n2);
 
         Assert.Same(one.PolicySlices["web-1"].Template.Shape, two.PolicySlices["web-2"].Template.Shape);
         // A workload with named ports of its own resolves them itself: no shared shape.
         Assert.NotSame(one.PolicySlices["api-1"].Template.Shape, two.PolicySlices["api-2"].Template.Shape);
-        foreach (var (compiled, ids) in new[] { (one, n1), (two, n2) })
+        foreach (var (compiled, alone, ids) in new[] { (one, aloneOne, n1), (two, aloneTwo, n2) })
         {
             Assert.All(compiled.Policy, e => Assert.Equal(ids.RuleIds[e.Source], e.RuleId));
-            // The same entries as a computation of that node alone, from a model no other node used.
-            var alone = NodeRuleCompiler.Compile(compiled == one ? "n1" : "n2", new ClusterRuleModel(Cluster, Policies, NamespaceLabels.Empty), ids);
             Assert.Equal(alone.Policy, compiled.Policy);
         }
         Assert.NotEqual(one.Policy.Single(e => e.Source == "web-in/ingress/0").RuleId, two.Policy.Single(e => e.Source == "web-in/ingress/0").RuleId);
@@ -84,6 +88,69 @@ public sealed class TemplateShapeTests
         Assert.Same(diff, to.DiffFrom(from));
     }
 
+    [Fact]
+    public void AnIdentityThatLeavesANodeAndComesBack_GetsTheNumbersAFreshComputationGives()
+    {
+        // z-1 leaves n1 and comes back; each time only n1's own workloads changed, so n1 reuses what it made.
+        WorkloadRecord[] here = [Workload("x-1", "n1", "x", "198.18.41.1", 410), Workload("z-1", "n1", "z", "198.18.41.2", 411), Workload("z-2", "n2", "z", "198.18.41.3", 411)];
+        PolicySpec[] policies = [Allow("x-in", "x", "z", 80), Allow("z-in", "z", "x", 443)];
+        var moved = here.Select(w => w.Spec.Id == "z-1" ? w with { Spec = w.Spec with { Node = "n3" } } : w).ToArray();
+        var ids = new NodeIdAllocations();
+        var first = ClusterRuleModel.Next(null, here, policies, []);
+        var compiled = NodeRuleCompiler.Compile("n1", first, ids);
+        var away = ClusterRuleModel.Next(first, moved, policies, []);
+        compiled = NodeRuleCompiler.Compile("n1", away, ids, previous: compiled);
+        var back = ClusterRuleModel.Next(away, here, policies, []);
+        var fresh = NodeRuleCompiler.Compile("n1", ClusterRuleModel.Next(null, here, policies, []), Copy(ids));
+
+        compiled = NodeRuleCompiler.Compile("n1", back, ids, previous: compiled);
+
+        Assert.Equal(fresh.Policy, compiled.Policy);
+        Assert.All(compiled.Policy, e => Assert.Equal(ids.RuleIds[e.Source], e.RuleId));
+    }
+
+    [Fact]
+    public void ARuleThatGivesNoEntries_LeavesTheContentHashAsItWas()
+    {
+        var ids = new NodeIdAllocations();
+        var before = RulesHash.Of(NodeRuleCompiler.Compile("n1", Cluster, Policies, ids));
+
+        // It selects web, but no workload is app=nobody: web's endpoints hold the same entries.
+        var after = NodeRuleCompiler.Compile("n1", Cluster, [.. Policies, Allow("from-nobody", "web", "nobody", 1)], ids);
+
+        Assert.Contains("from-nobody/ingress/0", after.PolicySlices["web-1"].Template.Sources);
+        Assert.Equal(before, RulesHash.Of(after));
+    }
+
+    [Fact]
+    public void AKeptDiff_DoesNotKeepEarlierShapesAlive()
+    {
+        var (oldest, newest) = Chain(5);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(oldest.TryGetTarget(out _));
+        GC.KeepAlive(newest);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (WeakReference<TemplateShape> Oldest, TemplateShape Newest) Chain(int count)
+    {
+        var shapes = Enumerable.Range(0, count).Select(i => TemplateShape.Of([Entry((uint)i, 80, "a/ingress/0")], ["a/ingress/0"])).ToList();
+        for (var i = 1; i < count; i++)
+            shapes[i].DiffFrom(shapes[i - 1]);
+        return (new WeakReference<TemplateShape>(shapes[0]), shapes[^1]);
+    }
+
+    private static NodeIdAllocations Copy(NodeIdAllocations ids) => new()
+    {
+        RuleIds = new Dictionary<string, uint>(ids.RuleIds),
+        NextRuleId = ids.NextRuleId,
+        CidrIdentities = new Dictionary<string, uint>(ids.CidrIdentities),
+        NextCidrIdentity = ids.NextCidrIdentity,
+    };
+
     private static NodeSnapshot Snapshot(EntryTemplate template, long revision)
     {
         var policy = new StampedPolicyList([("web-1", template)]);
@@ -93,18 +160,4 @@ public sealed class TemplateShapeTests
 
     private static PolicyEntry Entry(uint remote, ushort port, string source) =>
         new("", TrafficDirection.Ingress, remote, 6, port, PolicyAction.Allow, 0, source);
-
-    private static WorkloadRecord Workload(string id, string node, string app, string address, uint identity) =>
-        new(new WorkloadSpec { Id = id, Node = node, Interface = $"v{id}", Addresses = [address], Labels = new Dictionary<string, string> { ["app"] = app } }, identity);
-
-    private static PolicySpec Allow(string id, string app, string peerApp, int port) => new()
-    {
-        Id = id,
-        Selector = Sel(app),
-        Ingress = [new PolicyRule { From = [Peer(peerApp)], Ports = [new PolicyPort { Protocol = "TCP", Port = port }] }],
-    };
-
-    private static LabelSelector Sel(string app) => new() { MatchLabels = new Dictionary<string, string> { ["app"] = app } };
-
-    private static PolicyPeer Peer(string app) => new() { Selector = Sel(app) };
 }
