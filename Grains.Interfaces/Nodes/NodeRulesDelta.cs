@@ -11,9 +11,25 @@ namespace MicroSeg.Grains.Interfaces.Nodes;
 /// <param name="EndPort">Last port of a range, 0 for a single port.</param>
 [GenerateSerializer, Immutable, Alias("microseg.PolicyEntryKey")]
 public readonly record struct PolicyEntryKey(string WorkloadId, TrafficDirection Direction, uint RemoteIdentity, byte Protocol, ushort Port, ushort EndPort = 0)
+    : IComparable<PolicyEntryKey>
 {
     /// <summary>The key of an entry.</summary>
     public static PolicyEntryKey Of(PolicyEntry e) => new(e.WorkloadId, e.Direction, e.RemoteIdentity, e.Protocol, e.Port, e.EndPort);
+
+    /// <summary>The order of a node's policy list: workload id (ordinal), direction, remote identity, protocol, port, end port.</summary>
+    public int CompareTo(PolicyEntryKey other)
+    {
+        var c = string.CompareOrdinal(WorkloadId, other.WorkloadId);
+        if (c == 0)
+            c = Direction.CompareTo(other.Direction);
+        if (c == 0)
+            c = RemoteIdentity.CompareTo(other.RemoteIdentity);
+        if (c == 0)
+            c = Protocol.CompareTo(other.Protocol);
+        if (c == 0)
+            c = Port.CompareTo(other.Port);
+        return c != 0 ? c : EndPort.CompareTo(other.EndPort);
+    }
 }
 
 /// <summary>
@@ -52,7 +68,7 @@ public sealed record NodeRulesDelta(
     {
         var (endpointsSet, endpointsRemoved) = Diff(from.Endpoints, to.Endpoints, e => e.WorkloadId, string.CompareOrdinal, EndpointEquals);
         var (ipSet, ipRemoved) = Diff(from.IpCache, to.IpCache, i => i.Cidr, string.CompareOrdinal, (a, b) => a == b);
-        var (policySet, policyRemoved) = Diff(from.Policy, to.Policy, PolicyEntryKey.Of, CompareKeys, (a, b) => ReferenceEquals(a, b) || a == b);
+        var (policySet, policyRemoved) = Diff(from.Policy, to.Policy, PolicyEntryKey.Of, (a, b) => a.CompareTo(b), (a, b) => ReferenceEquals(a, b) || a == b);
         return new NodeRulesDelta(to.Node, to.Epoch, from.Revision, to.Revision, endpointsSet, endpointsRemoved, ipSet, ipRemoved, policySet, policyRemoved);
     }
 
@@ -128,19 +144,6 @@ public sealed record NodeRulesDelta(
         return (set, removed);
     }
 
-    private static int CompareKeys(PolicyEntryKey a, PolicyEntryKey b)
-    {
-        var c = string.CompareOrdinal(a.WorkloadId, b.WorkloadId);
-        if (c == 0)
-            c = a.Direction.CompareTo(b.Direction);
-        if (c == 0)
-            c = a.RemoteIdentity.CompareTo(b.RemoteIdentity);
-        if (c == 0)
-            c = a.Protocol.CompareTo(b.Protocol);
-        if (c == 0)
-            c = a.Port.CompareTo(b.Port);
-        return c != 0 ? c : a.EndPort.CompareTo(b.EndPort);
-    }
 
     private static List<T> Apply<T, TKey>(IReadOnlyList<T> items, IReadOnlyList<T> set, IReadOnlyList<TKey> removed, Func<T, TKey> key, IEqualityComparer<TKey> comparer)
         where TKey : notnull

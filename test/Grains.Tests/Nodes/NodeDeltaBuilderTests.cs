@@ -3,6 +3,7 @@ using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
 using MicroSeg.Grains.Nodes;
 using MicroSeg.Grains.Rules;
+using static MicroSeg.Grains.Tests.Rules.AppSpecs;
 
 namespace MicroSeg.Grains.Tests.Nodes;
 
@@ -88,18 +89,4 @@ public sealed class NodeDeltaBuilderTests
 
     private static WorkloadRecord Relabel(WorkloadRecord w, string app, uint identity) =>
         new(w.Spec with { Labels = new Dictionary<string, string> { ["app"] = app } }, identity);
-
-    private static WorkloadRecord Workload(string id, string node, string app, string address, uint identity) =>
-        new(new WorkloadSpec { Id = id, Node = node, Interface = $"v{id}", Addresses = [address], Labels = new Dictionary<string, string> { ["app"] = app } }, identity);
-
-    private static PolicySpec Allow(string id, string app, string peerApp, int port) => new()
-    {
-        Id = id,
-        Selector = Sel(app),
-        Ingress = [new PolicyRule { From = [Peer(peerApp)], Ports = [new PolicyPort { Protocol = "TCP", Port = port }] }],
-    };
-
-    private static PolicyPeer Peer(string app) => new() { Selector = Sel(app) };
-
-    private static LabelSelector Sel(string app) => new() { MatchLabels = new Dictionary<string, string> { ["app"] = app } };
 }
