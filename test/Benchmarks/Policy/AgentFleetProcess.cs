@@ -50,8 +50,9 @@ internal sealed class AgentFleetProcess : IAgentFleet
 
     public async Task WaitAppliedAsync(IReadOnlyList<long> revisions, TimeSpan timeout)
     {
-        await _process.StandardInput.WriteLineAsync("applied " + string.Join(' ', revisions));
-        await ExpectAsync("ok", timeout);
+        // The child waits as long as asked and then names the agent that is behind; this side waits a little longer to hear it.
+        await _process.StandardInput.WriteLineAsync($"applied {(int)timeout.TotalSeconds} " + string.Join(' ', revisions));
+        await ExpectAsync("ok", timeout + TimeSpan.FromSeconds(10));
     }
 
     public async Task<long[]> WhenAsync(string cidr, uint identity, bool present, TimeSpan timeout)

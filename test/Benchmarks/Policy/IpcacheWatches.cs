@@ -10,6 +10,7 @@ internal sealed class IpcacheWatches
     private readonly List<(Func<IReadOnlyDictionary<string, uint>, bool> Holds, TaskCompletionSource<long> Done)> _watches = [];
     private IReadOnlyDictionary<string, uint> _current = new Dictionary<string, uint>();
     private long _revision = -1;
+    private long _appliedAt;
 
     public long Revision
     {
@@ -27,6 +28,7 @@ internal sealed class IpcacheWatches
         {
             _revision = revision;
             _current = ipcache;
+            _appliedAt = stamp;
             foreach (var watch in _watches.Where(w => w.Holds(ipcache)).ToList())
             {
                 watch.Done.TrySetResult(stamp);
@@ -35,12 +37,14 @@ internal sealed class IpcacheWatches
         }
     }
 
-    public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds, TimeProvider time)
+    public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds)
     {
         lock (_gate)
         {
+            // Already true: stamped when the revision that holds it was applied, not when someone asked (in another
+            // process, the question arrives a pipe and a thread hop after the answer was there).
             if (holds(_current))
-                return Task.FromResult(time.GetTimestamp());
+                return Task.FromResult(_appliedAt);
             var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             _watches.Add((holds, done));
             return done.Task;

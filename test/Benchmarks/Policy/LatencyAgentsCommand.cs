@@ -6,7 +6,7 @@ namespace MicroSeg.Benchmarks.Policy;
 /// The agents of the latency benchmark in a process of their own, as the product's agents run apart from the silo
 /// (<see cref="AgentFleetProcess"/> starts it). Usage: latency-agents --nodes N --real R --gateway PORT --object PATH
 /// --pin-root DIR. It answers on standard output, one line per request read from standard input:
-/// "applied r0 r1 ..." → "ok" once every agent applied its revision; "when CIDR IDENTITY 1|0 SECONDS" →
+/// "applied SECONDS r0 r1 ..." → "ok" once every agent applied its revision; "when CIDR IDENTITY 1|0 SECONDS" →
 /// "stamps s0 s1 ..." (<see cref="System.Diagnostics.Stopwatch"/> timestamps, monotonic across processes);
 /// a failure → "error MESSAGE". Anything else it prints goes to standard error.
 /// </summary>
@@ -28,8 +28,9 @@ internal static class LatencyAgentsCommand
             {
                 switch (words)
                 {
-                    case ["applied", .. var revisions]:
-                        await fleet.WaitAppliedAsync(revisions.Select(long.Parse).ToList(), TimeSpan.FromMinutes(5));
+                    case ["applied", var seconds, .. var revisions]:
+                        await fleet.WaitAppliedAsync(revisions.Select(long.Parse).ToList(),
+                            TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture)));
                         await protocol.WriteLineAsync("ok");
                         break;
                     case ["when", var cidr, var identity, var present, var seconds]:

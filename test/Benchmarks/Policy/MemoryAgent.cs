@@ -92,6 +92,6 @@ internal sealed class MemoryAgent(TimeProvider time) : INodeRulesObserver, IStam
     public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds)
     {
         lock (_gate)
-            return _watches.WhenAsync(holds, time);
+            return _watches.WhenAsync(holds);
     }
 }

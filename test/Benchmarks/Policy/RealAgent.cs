@@ -46,7 +46,7 @@ internal sealed class RealAgent : IRevisionAppliedListener, IStampedAgent, IAsyn
     public void OnApplied(NodeRules rules, long timestamp) =>
         _watches.Applied(rules.Revision, rules.IpCache.ToDictionary(i => i.Cidr, i => i.Identity), timestamp);
 
-    public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds) => _watches.WhenAsync(holds, TimeProvider.System);
+    public Task<long> WhenAsync(Func<IReadOnlyDictionary<string, uint>, bool> holds) => _watches.WhenAsync(holds);
 
     public async ValueTask DisposeAsync()
     {
