@@ -34,7 +34,7 @@ namespace MicroSeg.Benchmarks.Policy;
 /// changes made the same way before the measured ones warm up the JIT and caches.
 /// The agents run in a process of their own by default, as they run apart from the silo when deployed (the silo's
 /// process CPU per change is then the silo's alone); --agents inline runs them in the silo's process.
-/// Usage: policy-latency [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30] [--real-agents 2] [--storage sqlite|memory] [--agents process|inline|process,inline]
+/// Usage: policy-latency [--placement by-identity|spread] [--nodes 10,100] [--workloads 10000] [--policies 1000] [--changes 30] [--real-agents 2] [--storage sqlite|memory] [--agents process|inline|process,inline]
 /// </summary>
 internal static class PolicyLatencyCommand
 {
@@ -49,6 +49,12 @@ internal static class PolicyLatencyCommand
         if (storage is not ("sqlite" or "memory"))
             throw new ArgumentException($"--storage '{storage}': expected sqlite (the embedded silo's grain storage) or memory.");
         Console.WriteLine($"storage and policy-change stream: {storage}");
+        var spread = Arg(args, "--placement", "by-identity") switch
+        {
+            "by-identity" => false,
+            "spread" => true,
+            var other => throw new ArgumentException($"--placement '{other}': expected by-identity (workload i on node i mod N: every node's workloads share one identity) or spread (runs of 7 consecutive workloads per node: each identity on many nodes, each node with many identities)."),
+        };
         var placements = Arg(args, "--agents", "process").Split(',');
         if (placements.Any(p => p is not ("process" or "inline")))
             throw new ArgumentException($"--agents '{Arg(args, "--agents", "process")}': expected process (a process of their own, as deployed), inline (in the silo's process) or both, comma-separated.");
@@ -57,20 +63,21 @@ internal static class PolicyLatencyCommand
         foreach (var n in nodes)
         {
             foreach (var placement in placements)
-                Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes, storage, placement == "process"));
+                Console.WriteLine(await MeasureAsync(n, Math.Min(real, n), workloads, policies, changes, storage, placement == "process", spread));
         }
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes, string storage, bool separate)
+    private static async Task<string> MeasureAsync(int nodeCount, int realCount, int workloadCount, int policyCount, int changes, string storage, bool separate, bool spread)
     {
         var data = Directory.CreateTempSubdirectory("microseg-latency-");
         // Interfaces of this run only (a dummy per endpoint of a real agent's node), named so no two runs collide.
         var prefix = $"msl{Random.Shared.Next(0x100):x2}";
         var pinRoot = $"/sys/fs/bpf/microseg-bench-{prefix}";
-        WorkloadSpec Workload(int i, int app) => WorkloadOf(i, nodeCount, app, prefix);
+        int NodeOf(int i) => (spread ? i / 7 : i) % nodeCount;
+        WorkloadSpec Workload(int i, int app) => WorkloadOf(i, NodeOf(i), app, prefix);
         using var dummies = EndpointInterfaces.Create(
-            Enumerable.Range(0, workloadCount).Where(i => i % nodeCount < realCount).Select(i => Workload(i, 0).Interface!).ToList());
+            Enumerable.Range(0, workloadCount).Where(i => NodeOf(i) < realCount).Select(i => Workload(i, 0).Interface!).ToList());
         var httpPort = LoopbackPorts.Free();
         var gatewayPort = LoopbackPorts.Free();
         // The product's content root (Silo/Hosting/SiloHost.cs): the working directory would have the host watch a
@@ -173,7 +180,7 @@ internal static class PolicyLatencyCommand
             }
             var realColumn = realCount == 0 ? "—" : $"{Percentile(perRealNode, 50):F0} / {Percentile(perRealNode, 99):F0} ms";
             var agentsColumn = agentsCpu.Count == 0 ? "(in the silo's)" : $"{agentsCpu.Average():F0} ms";
-            return $"| {nodeCount} ({realCount}) | {(separate ? "own process" : "silo's process")} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
+            return $"| {nodeCount} ({realCount}) | {(separate ? "own process" : "silo's process")}{(spread ? ", spread" : "")} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
                 + $"{Percentile(allNodes, 50):F0} ms | {Percentile(allNodes, 99):F0} ms | {realColumn} | {siloCpu.Average():F0} ms | {agentsColumn} | {preload.Elapsed.TotalSeconds:F0} s |";
         }
         finally
@@ -194,10 +201,10 @@ internal static class PolicyLatencyCommand
         Ingress = [new PolicyRule { From = [new PolicyPeer { Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "hot" } } }], Ports = [new PolicyPort { Port = 9999 }] }],
     };
 
-    private static WorkloadSpec WorkloadOf(int i, int nodes, int app, string interfacePrefix) => new()
+    private static WorkloadSpec WorkloadOf(int i, int node, int app, string interfacePrefix) => new()
     {
         Id = $"w{i}",
-        Node = $"n{i % nodes}",
+        Node = $"n{node}",
         Interface = $"{interfacePrefix}{i}",
         Addresses = [$"198.{18 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}"],
         Labels = new Dictionary<string, string> { ["app"] = $"app{app}", ["env"] = i % 2 == 0 ? "prod" : "dev" },
