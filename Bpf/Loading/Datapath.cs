@@ -112,6 +112,8 @@ public sealed partial class Datapath : IDisposable
             throw new FileNotFoundException($"BPF object {options.ObjectPath} not found (run 'make bpf').", options.ObjectPath);
         if (options.ConntrackMaxEntries == 0)
             throw new ArgumentOutOfRangeException(nameof(options), "ConntrackMaxEntries must be > 0.");
+        if (options.ConntrackIPv6MaxEntries == 0)
+            throw new ArgumentOutOfRangeException(nameof(options), "ConntrackIPv6MaxEntries must be > 0 (or null, the size of ConntrackMaxEntries).");
 
         LibBpfLog.EnsureInstalled();
         BpfFileSystem.EnsureMounted();
@@ -131,10 +133,10 @@ public sealed partial class Datapath : IDisposable
                 var pinPath = Path.Combine(options.PinDirectory, name);
                 Check(LibBpf.MapSetPinPath(map, pinPath), "bpf_map__set_pin_path", pinPath);
             }
-            // Each family's map holds up to ConntrackMaxEntries flows (a single-family node never finds its table smaller).
-            foreach (var conntrack in (string[])["ms_conntrack4", "ms_conntrack6"])
-                Check(LibBpf.MapSetMaxEntries(FindMap(obj, conntrack, options.ObjectPath), options.ConntrackMaxEntries),
-                    "bpf_map__set_max_entries", $"map {conntrack}");
+            // Each family's map has its own size: an IPv4 flow never takes room an IPv6 one needs, nor the reverse.
+            foreach (var (conntrack, size) in (ReadOnlySpan<(string, uint)>)[
+                         ("ms_conntrack4", options.ConntrackMaxEntries), ("ms_conntrack6", options.ConntrackIPv6MaxEntries ?? options.ConntrackMaxEntries)])
+                Check(LibBpf.MapSetMaxEntries(FindMap(obj, conntrack, options.ObjectPath), size), "bpf_map__set_max_entries", $"map {conntrack}");
             SetConntrackTimeouts(obj, options);
             SetEventRateLimit(obj, options);
             PinnedMaps.Verify(options.PinDirectory, MapNames.ToDictionary(n => n, n => FindMap(obj, n, options.ObjectPath)));

@@ -13,10 +13,17 @@ public sealed class DatapathOptions
     public required string PinDirectory { get; init; }
 
     /// <summary>
-    /// Size of each conntrack map, ms_conntrack4 (IPv4 flows) and ms_conntrack6 (IPv6 flows): a node holds up to
-    /// this many flows of each family. Default 1 Mi entries. Must match already pinned maps.
+    /// Size of ms_conntrack4, the IPv4 flows a node holds, and of ms_conntrack6 unless
+    /// <see cref="ConntrackIPv6MaxEntries"/> is set. Default 1 Mi entries. Must match already pinned maps.
     /// </summary>
     public uint ConntrackMaxEntries { get; init; } = 1u << 20;
+
+    /// <summary>
+    /// Size of ms_conntrack6, the IPv6 flows a node holds; null sizes it as <see cref="ConntrackMaxEntries"/>.
+    /// Each map is preallocated kernel memory, so a node with little IPv6 traffic can keep this one small.
+    /// Must match already pinned maps.
+    /// </summary>
+    public uint? ConntrackIPv6MaxEntries { get; init; }
 
     /// <summary>Conntrack idle timeouts per TCP state and protocol (defaults in <see cref="Bpf.ConntrackTimeouts"/>).</summary>
     public ConntrackTimeouts ConntrackTimeouts { get; init; } = new();

@@ -25,7 +25,7 @@ public sealed record ConntrackCollection(int Scanned, IReadOnlyList<EndedFlow> E
 /// have refreshed it since the read). Each pass also deletes the live flows a workload could keep
 /// using from an address it no longer owns (see <see cref="PurgeRevokedSources"/>, which does only
 /// that, at once). A pass costs time in proportion to the table, so a periodic caller asks
-/// <see cref="PassNeeded"/> first: only a filling table or a pending re-check needs one.
+/// <see cref="PassNeeded(uint, uint, double)"/> first: only a filling table or a pending re-check needs one.
 /// </summary>
 public sealed class ConntrackCollector
 {
@@ -37,60 +37,98 @@ public sealed class ConntrackCollector
         _datapath = datapath;
     }
 
-    // Entries left by the last pass and the data path's creation counter when it started; null before the first.
-    private long? _entriesAfterPass;
-    private ulong _createdAtPass;
+    // Per family, the entries the last pass left and the data path's creation counter when it started; null before the first.
+    private FamilyCounts? _entriesAfterPass;
+    private FamilyCounts _createdAtPass;
     private volatile bool _recheckPending;
 
     /// <summary>
     /// Whether a <see cref="Collect"/> pass is needed now: before the first pass, after
     /// <see cref="PurgeRevokedSources"/> deleted flows (the next pass re-checks, catching a flow opened
-    /// while the address went), or when the table may hold <paramref name="atFill"/> of
-    /// <paramref name="capacity"/> entries: the entries the last pass left plus every entry created
-    /// since (the data path counts them), an overestimate that never lets the table fill unnoticed.
+    /// while the address went), or when either family's map may hold <paramref name="atFill"/> of its size
+    /// (<paramref name="ipv4Capacity"/> for ms_conntrack4, <paramref name="ipv6Capacity"/> for ms_conntrack6):
+    /// the family's entries the last pass left plus every one of its entries created since (the data path
+    /// counts them), an overestimate that never lets a map fill unnoticed.
     /// Costs one read of the per-CPU counters, whatever the table's size.
     /// </summary>
-    public bool PassNeeded(uint capacity, double atFill)
+    public bool PassNeeded(uint ipv4Capacity, uint ipv6Capacity, double atFill)
     {
         if (_recheckPending || _entriesAfterPass is not { } left)
             return true;
-        var created = _datapath.ReadCounters().ConntrackCreated - _createdAtPass;
-        return left + (double)created >= atFill * capacity;
+        var created = FamilyCounts.Created(_datapath.ReadCounters()).Since(_createdAtPass);
+        return left.IPv4 + (double)created.IPv4 >= atFill * ipv4Capacity
+            || left.IPv6 + (double)created.IPv6 >= atFill * ipv6Capacity;
     }
+
+    /// <summary><see cref="PassNeeded(uint, uint, double)"/> for maps of one size.</summary>
+    public bool PassNeeded(uint capacity, double atFill) => PassNeeded(capacity, capacity, atFill);
 
     /// <summary>One full pass over both conntrack maps (ms_conntrack4, ms_conntrack6).</summary>
     public ConntrackCollection Collect()
     {
         _recheckPending = false;
-        var createdAtStart = _datapath.ReadCounters().ConntrackCreated;
+        var createdAtStart = FamilyCounts.Created(_datapath.ReadCounters());
         var timeouts = _datapath.ConntrackTimeouts;
         var revocations = new RevokedSources(_datapath);
         var scanned = 0;
         var revoked = 0;
         var ended = new List<EndedFlow>();
+        long leftIPv4 = 0, leftIPv6 = 0;
         // Streamed one batch at a time (no copy of the whole table); deleting an entry of a bucket already
         // read does not disturb the read of the next.
         foreach (var (key, seen) in _datapath.Conntrack.EntriesInBatches())
         {
             scanned++;
-            if (!Expired(timeouts, key, seen) && !revocations.IsRevoked(key, seen))
-                continue;
-            // Look up again right before deciding: the batch is a snapshot.
-            if (!_datapath.Conntrack.TryLookup(key, out var value))
-                continue;
-            if (Expired(timeouts, key, value))
+            if (Keep(key, seen, timeouts, revocations, ended, ref revoked))
             {
-                if (_datapath.Conntrack.Delete(key))
-                    ended.Add(new EndedFlow(key, value));
-            }
-            else if (revocations.IsRevoked(key, value) && _datapath.Conntrack.Delete(key))
-            {
-                revoked++;
+                if (key.Family == IpFamily.IPv4)
+                    leftIPv4++;
+                else
+                    leftIPv6++;
             }
         }
         _createdAtPass = createdAtStart;
-        _entriesAfterPass = scanned - ended.Count - revoked;
+        _entriesAfterPass = new FamilyCounts((ulong)leftIPv4, (ulong)leftIPv6);
         return new ConntrackCollection(scanned, ended, revoked);
+    }
+
+    /// <summary>Deletes the entry if it expired (an ended flow) or was revoked; true when it stays.</summary>
+    private bool Keep(in ConntrackKey key, in ConntrackValue seen, ConntrackTimeouts timeouts, RevokedSources revocations,
+        List<EndedFlow> ended, ref int revoked)
+    {
+        if (!Expired(timeouts, key, seen) && !revocations.IsRevoked(key, seen))
+            return true;
+        // Look up again right before deciding: the batch is a snapshot.
+        if (!_datapath.Conntrack.TryLookup(key, out var value))
+            return false;
+        if (Expired(timeouts, key, value))
+        {
+            if (!_datapath.Conntrack.Delete(key))
+                return false;
+            ended.Add(new EndedFlow(key, value));
+            return false;
+        }
+        if (revocations.IsRevoked(key, value) && _datapath.Conntrack.Delete(key))
+        {
+            revoked++;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A count per conntrack map.</summary>
+    private readonly record struct FamilyCounts(ulong IPv4, ulong IPv6)
+    {
+        /// <summary>
+        /// The data path's creation counters split by family: IPv6 is counted apart, IPv4 is the rest. The per-CPU
+        /// slots are not read at one instant, so the IPv6 count may run ahead of the total; differences saturate at 0.
+        /// </summary>
+        public static FamilyCounts Created(DatapathCounters counters) =>
+            new(Minus(counters.ConntrackCreated, counters.ConntrackIPv6Created), counters.ConntrackIPv6Created);
+
+        public FamilyCounts Since(FamilyCounts earlier) => new(Minus(IPv4, earlier.IPv4), Minus(IPv6, earlier.IPv6));
+
+        private static ulong Minus(ulong a, ulong b) => a > b ? a - b : 0;
     }
 
     private static bool Expired(ConntrackTimeouts timeouts, in ConntrackKey key, in ConntrackValue value)
@@ -105,7 +143,7 @@ public sealed class ConntrackCollector
     /// workload's address once per flow) although the workload no longer owns its address in them,
     /// so a revoked address cannot keep a live flow. Call it right after taking addresses away from
     /// an endpoint (or clearing its <see cref="EndpointFlags.NoSourceCheck"/>). It makes the next
-    /// <see cref="Collect"/> pass due (<see cref="PassNeeded"/>), which repeats the check and so catches
+    /// <see cref="Collect"/> pass due (<see cref="PassNeeded(uint, uint, double)"/>), which repeats the check and so catches
     /// a flow opened while the address went; every pass repeats it too.
     /// Returns how many entries were deleted. Reads the whole table: use it for the rare revocation.
     /// </summary>

@@ -14,6 +14,7 @@ public sealed class DatapathCounters
     internal const int ConntrackCreatedSlot = 49;  // MS_STATS_CT_CREATED
     internal const int ConntrackCreateFailedSlot = 50; // MS_STATS_CT_CREATE_FAILED
     internal const int FragmentsTrackedSlot = 51;  // MS_STATS_FRAG_TRACKED
+    internal const int ConntrackIPv6CreatedSlot = 52; // MS_STATS_CT6_CREATED
     internal const int Slots = 64;                 // MS_STATS_MAX
 
     private readonly ulong[] _slots;
@@ -32,6 +33,9 @@ public sealed class DatapathCounters
 
     /// <summary>Conntrack entries the data path wrote (new flows).</summary>
     public ulong ConntrackCreated => _slots[ConntrackCreatedSlot];
+
+    /// <summary>Of <see cref="ConntrackCreated"/>, the IPv6 flows (written to ms_conntrack6); the rest went to ms_conntrack4.</summary>
+    public ulong ConntrackIPv6Created => _slots[ConntrackIPv6CreatedSlot];
 
     /// <summary>Conntrack inserts that failed (the flow is evaluated again on its next packet).</summary>
     public ulong ConntrackCreateFailed => _slots[ConntrackCreateFailedSlot];

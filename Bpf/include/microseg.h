@@ -107,6 +107,7 @@ enum ms_reason {
 #define MS_STATS_CT_CREATED 49         /* conntrack entries written */
 #define MS_STATS_CT_CREATE_FAILED 50   /* conntrack inserts that failed */
 #define MS_STATS_FRAG_TRACKED 51       /* first fragments tracked */
+#define MS_STATS_CT6_CREATED 52        /* of MS_STATS_CT_CREATED, the IPv6 ones */
 #define MS_STATS_MAX 64
 
 /* ---- ms_ipcache: LPM_TRIE, remote address -> security identity ---- */

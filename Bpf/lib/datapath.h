@@ -153,8 +153,13 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 
 		rc = ms_ct_create(ifindex, dir, &c.pkt, skb->len, c.now, c.info.rule_id,
 				  c.info.remote_identity, flags, dead);
-		if (rc > 0)
+		if (rc > 0) {
 			ms_stats_bump(MS_STATS_CT_CREATED);
+			/* Per family, so user space can tell each map's fill
+			 * from its own size (the maps are sized apart). */
+			if (c.pkt.family == MS_FAMILY_IPV6)
+				ms_stats_bump(MS_STATS_CT6_CREATED);
+		}
 		else if (rc < 0)
 			ms_stats_bump(MS_STATS_CT_CREATE_FAILED);
 	}

@@ -20,7 +20,11 @@ internal static class AgentCommand
         };
         var bpfObject = new Option<string>("--bpf-object") { Description = "compiled data-plane object", DefaultValueFactory = _ => defaults.BpfObject };
         var pinRoot = new Option<string>("--pin-root") { Description = "bpffs folder for pinned maps (a sub-folder per node)", DefaultValueFactory = _ => defaults.PinRoot };
-        var conntrack = new Option<uint>("--conntrack-entries") { Description = "conntrack size: flows of each address family (IPv4 and IPv6 maps alike)", DefaultValueFactory = _ => defaults.ConntrackEntries };
+        var conntrack = new Option<uint>("--conntrack-entries") { Description = "IPv4 conntrack size: flows the IPv4 map holds", DefaultValueFactory = _ => defaults.ConntrackEntries };
+        var conntrackIPv6 = new Option<uint?>("--conntrack-entries-ipv6")
+        {
+            Description = "IPv6 conntrack size: flows the IPv6 map holds (default a quarter of --conntrack-entries, at least 1024)",
+        };
         var interfaces = new Option<string>("--interfaces")
         {
             Description = "device-name globs ('*', '?'; comma-separated) the agent may attach to besides veth devices, e.g. 'eth1,bond*'; other devices are refused",
@@ -56,48 +60,56 @@ internal static class AgentCommand
             "MicroSeg node agent: receives this node's rules from the cluster and programs the eBPF data plane. " +
             "Stopping it leaves the programs and pinned maps enforcing the last rules; 'uninstall' removes them.")
         {
-            node, gateway, gatewayRefresh, bpfObject, pinRoot, conntrack, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
+            node, gateway, gatewayRefresh, bpfObject, pinRoot, conntrack, conntrackIPv6, interfaces, metrics, flowInterval, flowEventLimit, tlsDir, noTls, UninstallCommand.Create(defaults),
         };
         root.Subcommands.Add(AcceptControlPlaneCommand.Create(defaults));
         root.Options.Add(logFormat);
         root.SetAction((parse, cancellationToken) =>
-        {
-            var options = defaults with
-            {
-                Node = parse.GetValue(node)!,
-                Gateways = parse.GetValue(gateway)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                BpfObject = Path.GetFullPath(parse.GetValue(bpfObject)!),
-                PinRoot = parse.GetValue(pinRoot)!,
-                ConntrackEntries = parse.GetValue(conntrack),
-                Interfaces = (parse.GetValue(interfaces) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Metrics = parse.GetValue(metrics) is "off" or "" ? null : parse.GetValue(metrics),
-                FlowEventsPerSecond = parse.GetValue(flowEventLimit),
-                TlsDirectory = parse.GetValue(noTls) ? null : Path.GetFullPath(parse.GetValue(tlsDir)!),
-                NoTls = parse.GetValue(noTls),
-                LogFormat = parse.GetValue(logFormat)!,
-            };
-            if (Durations.TryParse(parse.GetValue(flowInterval)!, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
-                options = options with { FlowInterval = interval };
-            else
-            {
-                Console.Error.WriteLine($"microseg-agent: --flow-interval '{parse.GetValue(flowInterval)}' is not a duration from 100ms to 10m, e.g. 5s.");
-                return Task.FromResult(2);
-            }
-            if (Durations.TryParse(parse.GetValue(gatewayRefresh)!, out var refresh) && refresh >= TimeSpan.FromSeconds(1) && refresh <= TimeSpan.FromMinutes(10))
-                options = options with { GatewayRefresh = refresh };
-            else
-            {
-                Console.Error.WriteLine($"microseg-agent: --gateway-refresh '{parse.GetValue(gatewayRefresh)}' is not a duration from 1s to 10m, e.g. 10s.");
-                return Task.FromResult(2);
-            }
-            if (Validate(options) is { } error)
-            {
-                Console.Error.WriteLine($"microseg-agent: {error}");
-                return Task.FromResult(2);
-            }
-            return AgentHost.RunAsync(options, cancellationToken);
-        });
+            Read(parse, Console.Error) is { } options ? AgentHost.RunAsync(options, cancellationToken) : Task.FromResult(2));
         return root;
+    }
+
+    /// <summary>
+    /// The agent's settings from a parse of its command line (<see cref="Create"/>), or null after writing to
+    /// <paramref name="error"/> the first bad option, named.
+    /// </summary>
+    internal static AgentOptions? Read(ParseResult parse, TextWriter error)
+    {
+        var defaults = new AgentOptions();
+        var metrics = parse.GetValue<string?>("--metrics-listen");
+        var noTls = parse.GetValue<bool>("--no-tls");
+        var options = defaults with
+        {
+            Node = parse.GetValue<string>("--node")!,
+            Gateways = parse.GetValue<string>("--gateway")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            BpfObject = Path.GetFullPath(parse.GetValue<string>("--bpf-object")!),
+            PinRoot = parse.GetValue<string>("--pin-root")!,
+            ConntrackEntries = parse.GetValue<uint>("--conntrack-entries"),
+            ConntrackEntriesIPv6 = parse.GetValue<uint?>("--conntrack-entries-ipv6"),
+            Interfaces = (parse.GetValue<string?>("--interfaces") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Metrics = metrics is "off" or "" ? null : metrics,
+            FlowEventsPerSecond = parse.GetValue<uint>("--flow-event-limit"),
+            TlsDirectory = noTls ? null : Path.GetFullPath(parse.GetValue<string>("--tls-dir")!),
+            NoTls = noTls,
+            LogFormat = parse.GetValue<string>("--log-format")!,
+        };
+        var flowInterval = parse.GetValue<string>("--flow-interval")!;
+        if (Durations.TryParse(flowInterval, out var interval) && interval >= TimeSpan.FromMilliseconds(100) && interval <= TimeSpan.FromMinutes(10))
+            options = options with { FlowInterval = interval };
+        else
+            return Fail(error, $"--flow-interval '{flowInterval}' is not a duration from 100ms to 10m, e.g. 5s.");
+        var gatewayRefresh = parse.GetValue<string>("--gateway-refresh")!;
+        if (Durations.TryParse(gatewayRefresh, out var refresh) && refresh >= TimeSpan.FromSeconds(1) && refresh <= TimeSpan.FromMinutes(10))
+            options = options with { GatewayRefresh = refresh };
+        else
+            return Fail(error, $"--gateway-refresh '{gatewayRefresh}' is not a duration from 1s to 10m, e.g. 10s.");
+        return Validate(options) is { } problem ? Fail(error, problem) : options;
+    }
+
+    private static AgentOptions? Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"microseg-agent: {message}");
+        return null;
     }
 
     private static string? Validate(AgentOptions options)
@@ -122,8 +134,10 @@ internal static class AgentCommand
             return $"--metrics-listen '{m}' is not HOST:PORT with a port in 1-65535.";
         if (options.FlowEventsPerSecond > 100_000_000)
             return $"--flow-event-limit {options.FlowEventsPerSecond} is too large; use at most 100000000 (0 = no limit).";
-        if (options.ConntrackEntries < 1024)
-            return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least 1024.";
+        if (options.ConntrackEntries < AgentOptions.MinConntrackEntries)
+            return $"--conntrack-entries {options.ConntrackEntries} is too small; use at least {AgentOptions.MinConntrackEntries}.";
+        if (options.ConntrackEntriesIPv6 < AgentOptions.MinConntrackEntries)
+            return $"--conntrack-entries-ipv6 {options.ConntrackEntriesIPv6} is too small; use at least {AgentOptions.MinConntrackEntries}.";
         return null;
     }
 }

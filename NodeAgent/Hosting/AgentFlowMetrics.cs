@@ -16,7 +16,7 @@ internal sealed class AgentFlowMetrics(
     RulesInbox inbox,
     AgentOptions options)
 {
-    public Snapshot Read() => new(datapath.ReadCounters(), flows, outbox.Count, outbox.Dropped, names, conntrack.LastScanned, options.ConntrackEntries, inbox.LastAck);
+    public Snapshot Read() => new(datapath.ReadCounters(), flows, outbox.Count, outbox.Dropped, names, conntrack.LastScanned, options.ConntrackEntries, options.ConntrackIPv6Capacity, inbox.LastAck);
 
     /// <summary>One scrape's figures.</summary>
     internal sealed record Snapshot(
@@ -26,6 +26,7 @@ internal sealed class AgentFlowMetrics(
         long Dropped,
         MonitorCounters Names,
         int ConntrackEntries,
-        uint ConntrackCapacity,
+        uint ConntrackIPv4Capacity,
+        uint ConntrackIPv6Capacity,
         NodeAck? LastAck);
 }

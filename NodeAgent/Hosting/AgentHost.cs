@@ -75,6 +75,7 @@ internal static class AgentHost
                 ObjectPath = options.BpfObject,
                 PinDirectory = options.PinDirectory,
                 ConntrackMaxEntries = options.ConntrackEntries,
+                ConntrackIPv6MaxEntries = options.ConntrackIPv6Capacity,
                 EventRateLimit = options.FlowEventsPerSecond == 0
                     ? EventRateLimit.Unlimited
                     : new EventRateLimit { EventsPerSecond = options.FlowEventsPerSecond, Burst = options.FlowEventsPerSecond * 2 },

@@ -45,8 +45,9 @@ internal static partial class AgentMetricsText
 
         Family(text, "microseg_agent_conntrack_entries", "gauge", "Conntrack entries found by the last collection pass (-1 before the first).");
         Sample(text, "microseg_agent_conntrack_entries", s.ConntrackEntries, ("node", node));
-        Family(text, "microseg_agent_conntrack_capacity", "gauge", "Conntrack size per address family (ms_conntrack4 and ms_conntrack6 each hold this many flows).");
-        Sample(text, "microseg_agent_conntrack_capacity", s.ConntrackCapacity, ("node", node));
+        Family(text, "microseg_agent_conntrack_capacity", "gauge", "Conntrack size by address family: the flows ms_conntrack4 (ipv4) and ms_conntrack6 (ipv6) hold.");
+        Sample(text, "microseg_agent_conntrack_capacity", s.ConntrackIPv4Capacity, ("node", node), ("family", "ipv4"));
+        Sample(text, "microseg_agent_conntrack_capacity", s.ConntrackIPv6Capacity, ("node", node), ("family", "ipv6"));
         Family(text, "microseg_agent_conntrack_create_failures_total", "counter", "Conntrack inserts that failed.");
         Sample(text, "microseg_agent_conntrack_create_failures_total", (long)s.Kernel.ConntrackCreateFailed, ("node", node));
 

@@ -20,8 +20,24 @@ internal sealed record AgentOptions
     /// <summary>Root of the pinned maps; the node's maps live in a sub-folder named after the node. Default /sys/fs/bpf/microseg.</summary>
     public string PinRoot { get; init; } = "/sys/fs/bpf/microseg";
 
-    /// <summary>Conntrack size: flows of each address family (ms_conntrack4 and ms_conntrack6 are sized alike). Default 1,048,576.</summary>
+    /// <summary>The smallest conntrack map either family may be given.</summary>
+    public const uint MinConntrackEntries = 1024;
+
+    /// <summary>IPv4 conntrack size: the flows ms_conntrack4 holds. Default 1,048,576.</summary>
     public uint ConntrackEntries { get; init; } = 1u << 20;
+
+    /// <summary>
+    /// IPv6 conntrack size as given (<c>--conntrack-entries-ipv6</c>); null for the default, see <see cref="ConntrackIPv6Capacity"/>.
+    /// </summary>
+    public uint? ConntrackEntriesIPv6 { get; init; }
+
+    /// <summary>
+    /// The flows ms_conntrack6 holds: <see cref="ConntrackEntriesIPv6"/>, or by default a quarter of
+    /// <see cref="ConntrackEntries"/> (262,144 for the default) but at least <see cref="MinConntrackEntries"/>.
+    /// Most clusters carry little IPv6 traffic, and each map is preallocated in kernel memory, so the IPv6 table
+    /// is smaller unless an IPv6-heavy node asks for more.
+    /// </summary>
+    public uint ConntrackIPv6Capacity => ConntrackEntriesIPv6 ?? Math.Max(MinConntrackEntries, ConntrackEntries / 4);
 
     /// <summary>How often the agent re-subscribes (heartbeat, and repair of anything lost). Default 5 s.</summary>
     public TimeSpan ResubscribePeriod { get; init; } = TimeSpan.FromSeconds(5);

@@ -19,9 +19,8 @@ internal sealed partial class ConntrackCollectionService(
     ILogger<ConntrackCollectionService> logger) : BackgroundService
 {
     /// <summary>
-    /// A pass runs once the table may hold this share of its capacity. The capacity is one family's map
-    /// (<see cref="AgentOptions.ConntrackEntries"/>) while the estimate counts the flows of both, so a
-    /// dual-stack node collects earlier than it must, never later.
+    /// A pass runs once either family's map may hold this share of its own size
+    /// (<see cref="AgentOptions.ConntrackEntries"/> for IPv4, <see cref="AgentOptions.ConntrackIPv6Capacity"/> for IPv6).
     /// </summary>
     internal const double CollectAtFill = 0.5;
 
@@ -42,7 +41,7 @@ internal sealed partial class ConntrackCollectionService(
             {
                 try
                 {
-                    if (!collector.PassNeeded(options.ConntrackEntries, CollectAtFill))
+                    if (!collector.PassNeeded(options.ConntrackEntries, options.ConntrackIPv6Capacity, CollectAtFill))
                         continue;
                     var result = collector.Collect();
                     Interlocked.Add(ref _endedTotal, result.Ended.Count);

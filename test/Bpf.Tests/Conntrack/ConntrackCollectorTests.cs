@@ -89,6 +89,34 @@ public abstract class ConntrackCollectorTests(DatapathFixture fixture, FlowAddre
         Assert.False(collector.PassNeeded(capacity: 1024, atFill: 0.5));
     }
 
+    [Fact]
+    public void PassNeeded_EachFamilyWeighsOnlyOnItsOwnMap()
+    {
+        fixture.Reset();
+        fixture.Datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Local)), default);
+        fixture.Datapath.Endpoints.Update(IfIndex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.None));
+        var collector = new ConntrackCollector(fixture.Datapath);
+        collector.Collect();
+        var isIPv4 = IPAddress.Parse(Local).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        // (this family's map size, the other family's) as PassNeeded takes them: IPv4 first.
+        bool PassNeeded(uint own, uint other) => isIPv4 ? collector.PassNeeded(own, other, 0.5) : collector.PassNeeded(other, own, 0.5);
+
+        for (ushort port = 40000; port < 40003; port++)
+        {
+            var result = fixture.Datapath.RunProgram(DatapathProgram.FromWorkload, PacketBuilder.Ip(Local, Peer).Tcp(port, 80), (int)IfIndex);
+            Assert.Equal(ProgramRunResult.TcActOk, result.ReturnValue);
+        }
+        fixture.Events.Drain();
+
+        // Three new flows of this family: they may half fill its map of 4, but weigh nothing on the other family's.
+        Assert.True(PassNeeded(own: 4, other: 1024));
+        Assert.False(PassNeeded(own: 1024, other: 4));
+        // After a pass the three live flows still count against their own map only.
+        Assert.Equal(3, collector.Collect().Scanned);
+        Assert.True(PassNeeded(own: 4, other: 1024));
+        Assert.False(PassNeeded(own: 8, other: 4));
+    }
+
     private ConntrackKey Flow(ushort localPort) =>
         new(IfIndex, TrafficDirection.Egress, Tcp, IPAddress.Parse(Local), localPort, IPAddress.Parse(Peer), 80);
 }
