@@ -31,14 +31,7 @@ internal static class GrainCallsCommand
         if (args.Contains("--cluster-proof"))
             return await ClusterProofAsync(siloKind, callers, seconds, rounds, markdown);
 
-        var lines = new List<string>
-        {
-            $"grain calls, {siloKind} silos, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
-            "",
-            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
-            "|---|---:|---:|---:|---|",
-        };
-        Console.WriteLine(string.Join('\n', lines));
+        var lines = TableHead($"grain calls, {siloKind} silos", callers, seconds, rounds);
 
         await using var silos = await BenchSilos.StartAsync(2, siloKind == "microseg");
         var siloA = silos.Grains(0);
@@ -65,14 +58,7 @@ internal static class GrainCallsCommand
     /// <summary>External client → gateway → grains on that silo, plain and then with the product's TLS and credential, in one run.</summary>
     private static async Task<int> GatewayTlsAsync(string siloKind, int callers, int seconds, int rounds, string markdown)
     {
-        var lines = new List<string>
-        {
-            $"gateway calls with and without TLS, {siloKind} silo, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
-            "",
-            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
-            "|---|---:|---:|---:|---|",
-        };
-        Console.WriteLine(string.Join('\n', lines));
+        var lines = TableHead($"gateway calls with and without TLS, {siloKind} silo", callers, seconds, rounds);
         var duration = TimeSpan.FromSeconds(seconds);
         var rates = new List<double>();
         foreach (var tls in new[] { false, true })
@@ -97,14 +83,7 @@ internal static class GrainCallsCommand
     /// <summary>Silo-originated calls (local, cross-silo) without and with the outgoing cluster-proof filter, in one run.</summary>
     private static async Task<int> ClusterProofAsync(string siloKind, int callers, int seconds, int rounds, string markdown)
     {
-        var lines = new List<string>
-        {
-            $"silo calls with and without the cluster proof, {siloKind} silos, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
-            "",
-            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
-            "|---|---:|---:|---:|---|",
-        };
-        Console.WriteLine(string.Join('\n', lines));
+        var lines = TableHead($"silo calls with and without the cluster proof, {siloKind} silos", callers, seconds, rounds);
         var duration = TimeSpan.FromSeconds(seconds);
         // Baseline, proof, proof, baseline: the first silos of the process also pay for its warm-up (JIT, thread pool),
         // so each kind is measured once early and once late, and the ratio compares their means.
@@ -170,4 +149,18 @@ internal static class GrainCallsCommand
         perSecond >= 1e6 ? $"{perSecond / 1e6:F2} M" : $"{perSecond / 1e3:F0} k";
 
     private static string Micros(double ms) => ms >= 1 ? $"{ms:F2} ms" : $"{ms * 1000:F0} µs";
+
+    /// <summary>A table's title line (what, callers, rounds, time and load) and column header, printed as they are made.</summary>
+    private static List<string> TableHead(string what, int callers, int seconds, int rounds)
+    {
+        List<string> lines =
+        [
+            $"{what}, {callers} callers, {rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
+            "",
+            "| calls | calls/s (rounds) | p50 | p99 | load average after |",
+            "|---|---:|---:|---:|---|",
+        ];
+        Console.WriteLine(string.Join('\n', lines));
+        return lines;
+    }
 }
