@@ -178,6 +178,10 @@ internal static class PolicyLatencyCommand
                 (await http.PutAsJsonAsync($"/api/v1/workloads/{original.Id}", original)).EnsureSuccessStatusCode();
                 await fleet.WhenAsync(cidr, identity, present: false, TimeSpan.FromMinutes(2));
             }
+            // The memory side of the GC settings: what the silo's process peaked at and what its GC heap holds now.
+            self.Refresh();
+            var memory = GC.GetGCMemoryInfo();
+            Console.Error.WriteLine($"  memory: {(separate ? "silo" : "all")} peak working set {self.PeakWorkingSet64 / 1e6:F0} MB, GC heap {memory.HeapSizeBytes / 1e6:F0} MB, committed {memory.TotalCommittedBytes / 1e6:F0} MB");
             var realColumn = realCount == 0 ? "—" : $"{Percentile(perRealNode, 50):F0} / {Percentile(perRealNode, 99):F0} ms";
             var agentsColumn = agentsCpu.Count == 0 ? "(in the silo's)" : $"{agentsCpu.Average():F0} ms";
             return $"| {nodeCount} ({realCount}) | {(separate ? "own process" : "silo's process")}{(spread ? ", spread" : "")} | {workloadCount} | {policyCount} | {changes} | {Percentile(perNode, 50):F0} ms | {Percentile(perNode, 99):F0} ms | "
