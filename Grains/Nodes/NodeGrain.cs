@@ -100,7 +100,7 @@ internal sealed partial class NodeGrain(
         {
             ExpireSilentAgent();
             return ComputeAsync();
-        }, ReconcilePeriod, ReconcilePeriod);
+        }, FirstReconcile(), ReconcilePeriod);
         if (state.State.Epoch.Length == 0)
         {
             state.State.Epoch = Guid.NewGuid().ToString("N");
@@ -108,6 +108,13 @@ internal sealed partial class NodeGrain(
         }
         _revisions.Resume();
     }
+
+    /// <summary>
+    /// When the first periodic reconcile runs: somewhere in the second half of a period. Node grains activate
+    /// together (their agents subscribe together after a silo start); with one due time their reconciles would
+    /// stay in step and hit the silo as one burst every period, stalling whatever change arrives with it.
+    /// </summary>
+    internal static TimeSpan FirstReconcile(double? sample = null) => ReconcilePeriod * (0.5 + 0.5 * (sample ?? Random.Shared.NextDouble()));
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _revisions.CloseAsync();
 
@@ -119,12 +126,15 @@ internal sealed partial class NodeGrain(
         var known = agent.Equals(_agent);
         if (!known)
         {
+            // Once per agent this activation holds, not with every heartbeat: a node deleted while its agent was away
+            // is listed again when the agent comes back (as a new agent), and the index stays out of the heartbeats'
+            // path. Before the agent is taken, so that a failed add is tried again by its next subscription.
+            await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(this.GetPrimaryKeyString());
             lock (_pushingFrom)
                 _pushingFrom.Clear();
         }
         _agent = agent;
         _lastSeen = time.GetUtcNow();
-        await GrainFactory.GetGrain<INodeIndexGrain>(GrainKeys.Cluster).AddAsync(this.GetPrimaryKeyString());
         // The agent holds (or gets, as the answer) the current state, including every change made before it
         // asked (a fan-out still on its way may not have reached this grain); the next change goes out as a delta from it.
         var rules = await FreshAsync();

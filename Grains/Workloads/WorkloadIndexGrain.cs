@@ -31,6 +31,9 @@ internal sealed partial class WorkloadIndexGrain(
     /// </summary>
     internal static readonly TimeSpan RefreshPeriod = Nodes.NodeGrain.ReconcilePeriod;
 
+    /// <summary>How many shards a reload reads at once.</summary>
+    internal const int ReloadSlice = 128;
+
     private SortedWorkloadList _workloads = new();
     private VersionedList<WorkloadRecord>? _versioned;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
@@ -115,10 +118,13 @@ internal sealed partial class WorkloadIndexGrain(
     {
         var startedAt = time.GetUtcNow();
         var changed = _changedDuringReload = new HashSet<string>(StringComparer.Ordinal);
-        IReadOnlyList<WorkloadRecord>[] parts;
+        var parts = new List<IReadOnlyList<WorkloadRecord>>(Layout.Shards);
         try
         {
-            parts = await Task.WhenAll(Layout.Keys.Select(key => Shard(key).GetAllAsync()));
+            // A slice of the shards at a time: 4,096 calls sent at once queue in front of every other message of the
+            // silo, and the label change that arrives with them waits for all of them (the reload runs beside reads).
+            foreach (var slice in Layout.Keys.Chunk(ReloadSlice))
+                parts.AddRange(await Task.WhenAll(slice.Select(key => Shard(key).GetAllAsync())));
         }
         finally
         {

@@ -60,7 +60,7 @@ internal sealed partial class NodeSubscription(
 
             try
             {
-                await _wake.WaitAsync(_subscribed ? options.ResubscribePeriod : TimeSpan.FromSeconds(1), stoppingToken);
+                await _wake.WaitAsync(_subscribed ? NextHeartbeat(options.ResubscribePeriod) : TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -68,6 +68,14 @@ internal sealed partial class NodeSubscription(
             }
         }
     }
+
+    /// <summary>
+    /// The wait before the next heartbeat: <paramref name="period"/> give or take a quarter. Agents that subscribed
+    /// together (every agent after a silo restart or a gateway failover) would otherwise beat together for ever,
+    /// and their silo would take a hundred heartbeats at once every period instead of a steady trickle.
+    /// </summary>
+    internal static TimeSpan NextHeartbeat(TimeSpan period, double? sample = null) =>
+        period * (0.75 + 0.5 * (sample ?? Random.Shared.NextDouble()));
 
     private void OnConnectionChanged(bool recovered)
     {

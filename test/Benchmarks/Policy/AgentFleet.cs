@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Silo.Hosting;
+using MicroSeg.NodeAgent.Hosting;
+using MicroSeg.NodeAgent.Rules;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -106,11 +108,11 @@ internal sealed class AgentFleet : IAgentFleet
 
     private static async Task HeartbeatAsync(MemoryAgent agent, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellation))
+            while (true)
             {
+                await Task.Delay(NodeSubscription.NextHeartbeat(new AgentOptions().ResubscribePeriod), cancellation);
                 try
                 {
                     await agent.Resubscribe!();

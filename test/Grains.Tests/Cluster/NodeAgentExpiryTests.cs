@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Interfaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
@@ -36,6 +37,37 @@ public sealed class NodeAgentExpiryTests(ClusterFixture fixture)
         Assert.NotNull(again);
         Assert.True(again.Revision > subscribed!.Revision);
         Assert.True((await nodeGrain.GetStatusAsync()).AgentConnected);
+    }
+
+    [Fact]
+    public async Task NodeDeletedWhileItsAgentWasAway_IsListedAgain_WhenTheAgentSubscribesAgain()
+    {
+        var grains = fixture.Grains;
+        var node = $"ret-{Guid.NewGuid():N}"[..12];
+        var index = grains.GetGrain<INodeIndexGrain>(GrainKeys.Cluster);
+        var reference = fixture.Cluster.Client.CreateObjectReference<INodeRulesObserver>(new RecordingObserver());
+        var nodeGrain = grains.GetGrain<INodeGrain>(node);
+        await nodeGrain.SubscribeAsync(reference);
+        Assert.Contains(node, await index.GetAllAsync());
+
+        // The agent goes silent; an operator deletes the node (the API refuses while an agent is connected).
+        ClusterFixture.NodeClock.Advance(NodeGrain.AgentTimeout + TimeSpan.FromSeconds(1));
+        Assert.False((await nodeGrain.GetStatusAsync()).AgentConnected);
+        Assert.True(await index.RemoveAsync(node));
+
+        // The same agent comes back to the same activation: the fan-out must reach its node again.
+        await nodeGrain.SubscribeAsync(reference);
+        Assert.Contains(node, await index.GetAllAsync());
+    }
+
+    [Fact]
+    public void FirstReconcile_FallsInTheSecondHalfOfAPeriod()
+    {
+        Assert.Equal(NodeGrain.ReconcilePeriod / 2, NodeGrain.FirstReconcile(0));
+        Assert.Equal(NodeGrain.ReconcilePeriod, NodeGrain.FirstReconcile(1));
+        var spread = Enumerable.Range(0, 200).Select(_ => NodeGrain.FirstReconcile()).ToList();
+        Assert.All(spread, due => Assert.InRange(due, NodeGrain.ReconcilePeriod / 2, NodeGrain.ReconcilePeriod));
+        Assert.True(spread.Distinct().Count() > 100, "activations that start together must not share one due time");
     }
 
     private static PolicySpec Isolate(string node) => new()
