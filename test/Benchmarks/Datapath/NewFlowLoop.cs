@@ -6,16 +6,19 @@ using MicroSeg.Bpf;
 namespace MicroSeg.Benchmarks.Datapath;
 
 /// <summary>
-/// <c>datapath loop-new-flows OBJECT SECONDS [--busy]</c>: runs the new-flow case of <c>datapath run</c> (an egress
+/// <c>datapath loop-new-flows OBJECT SECONDS [--busy] [--entries N]</c>: runs the new-flow case of <c>datapath run</c> (an egress
 /// TCP SYN on a fresh tuple, 100,000 policy + 100,000 ipcache entries, repeat 1) in a loop for a while, so a profiler
 /// (<c>perf record -a</c>, <c>bpftool prog profile</c>) can watch it: the JITed program shows as bpf_prog_*. With
-/// --busy the conntrack holds a busy node's 32,768 flows first. Prints how many flows ran and their median ns.
+/// --busy the conntrack holds a busy node's 32,768 flows first; --entries sizes ms_conntrack4 (default 1,048,576, as
+/// <c>datapath run</c>; at least 65,536, the ports one loop cycle opens). Prints how many flows ran and their median ns.
 /// </summary>
 internal static class NewFlowLoop
 {
-    public static int Run(string objectPath, double seconds, bool busy, TextWriter log)
+    public static int Run(string objectPath, double seconds, bool busy, int entries, TextWriter log)
     {
         var settings = BenchSettings.Full;
+        if (entries < 65_536)
+            throw new ArgumentOutOfRangeException(nameof(entries), entries, "--entries: at least 65,536 (one loop cycle opens 64,512 flows).");
         var pin = $"/sys/fs/bpf/microseg/bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         try
         {
@@ -24,7 +27,7 @@ internal static class NewFlowLoop
             {
                 ObjectPath = objectPath,
                 PinDirectory = pin,
-                ConntrackMaxEntries = (uint)settings.ConntrackEntries,
+                ConntrackMaxEntries = (uint)entries,
                 EventRateLimit = EventRateLimit.Unlimited,
             });
             var bench = new DatapathBenchmarks(datapath, empty, settings, log);
@@ -38,7 +41,7 @@ internal static class NewFlowLoop
                     bench.FillConntrack(bench.BusyNodeFlows);
             }
             Reset();
-            log.WriteLine($"looping new flows for {seconds:F0} s (pid {Environment.ProcessId}), load average {Machine.LoadAverage()}");
+            log.WriteLine($"looping new flows for {seconds:F0} s (pid {Environment.ProcessId}), ms_conntrack4 of {entries:N0} entries, load average {Machine.LoadAverage()}");
             var times = new List<double>();
             var clock = Stopwatch.StartNew();
             for (var sport = 1024; clock.Elapsed.TotalSeconds < seconds; sport++)
