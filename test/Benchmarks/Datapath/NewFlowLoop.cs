@@ -10,10 +10,13 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// TCP SYN on a fresh tuple, 100,000 policy + 100,000 ipcache entries, repeat 1) in a loop for a while, so a profiler
 /// (<c>perf record -a</c>, <c>bpftool prog profile</c>) can watch it: the JITed program shows as bpf_prog_*. With
 /// --busy the conntrack holds a busy node's 32,768 flows first; --entries sizes ms_conntrack4 (default 1,048,576, as
-/// <c>datapath run</c>; at least 65,536, the ports one loop cycle opens). Prints how many flows ran and their median ns.
+/// <c>datapath run</c>; at least 65,536, the ports one loop cycle opens). Prints how many flows ran, the distribution of
+/// their times, and the gaps between slow runs.
 /// </summary>
 internal static class NewFlowLoop
 {
+    private const double SlowNanoseconds = 15_000;
+
     public static int Run(string objectPath, double seconds, bool busy, int entries, TextWriter log)
     {
         var settings = BenchSettings.Full;
@@ -59,6 +62,11 @@ internal static class NewFlowLoop
                     events.Drain();
             }
             events.Drain();
+            // Slow runs and the commonest gaps between them (in flows): a cost paid every N-th flow (the LRU's batch
+            // refill, every 128 inserts on a CPU; the forced reader wakeup, every wakeup_every events) shows as gap N.
+            var slow = Enumerable.Range(0, times.Count).Where(i => times[i] > SlowNanoseconds).ToList();
+            var gaps = slow.Zip(slow.Skip(1), (p, q) => q - p).GroupBy(g => g).OrderByDescending(g => g.Count()).Take(8);
+            log.WriteLine($"runs over {SlowNanoseconds / 1000:N0} µs: {slow.Count:N0} of {times.Count:N0} (1 in {times.Count / Math.Max(1, slow.Count)}); commonest gaps: " + string.Join(", ", gaps.Select(g => $"{g.Key} x{g.Count()}")));
             var mean = times.Average();
             times.Sort();
             double At(double q) => times[(int)(q * (times.Count - 1))];
