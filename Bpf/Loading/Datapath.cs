@@ -29,6 +29,7 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>Read-only data section holding <c>ms_event_limit</c>, written before load.</summary>
     private const string EventLimitSection = ".rodata.ev";
+    private const string EventsMap = "ms_events";
 
     private Datapath(nint obj, string pinDirectory, Dictionary<string, int> mapFds, int fromFd, int toFd, ConntrackTimeouts timeouts)
     {
@@ -103,7 +104,8 @@ public sealed partial class Datapath : IDisposable
 
     /// <summary>
     /// Mounts bpffs if needed, creates the pin directory, opens the object, points every
-    /// map at its pin path (reusing existing pins), sizes both conntrack maps and loads.
+    /// map at its pin path (reusing existing pins), sizes both conntrack maps and the event ring (by the CPU count;
+    /// a ring pinned at another size is replaced) and loads.
     /// </summary>
     public static Datapath Load(DatapathOptions options)
     {
@@ -138,8 +140,16 @@ public sealed partial class Datapath : IDisposable
                          ("ms_conntrack4", options.ConntrackMaxEntries), ("ms_conntrack6", options.ConntrackIPv6MaxEntries ?? options.ConntrackMaxEntries)])
                 Check(LibBpf.MapSetMaxEntries(FindMap(obj, conntrack, options.ObjectPath), size), "bpf_map__set_max_entries", $"map {conntrack}");
             SetConntrackTimeouts(obj, options);
-            SetEventRateLimit(obj, options);
+            var cpus = LibBpf.NumPossibleCpus();
+            if (cpus <= 0)
+                throw new BpfException("libbpf_num_possible_cpus", cpus, "event ring and wakeups");
+            var events = FindMap(obj, EventsMap, options.ObjectPath);
+            Check(LibBpf.MapSetMaxEntries(events, EventWakeup.RingBytes(cpus)), "bpf_map__set_max_entries", $"map {EventsMap}");
+            SetEventRateLimit(obj, options, cpus);
             PinnedMaps.Verify(options.PinDirectory, MapNames.ToDictionary(n => n, n => FindMap(obj, n, options.ObjectPath)));
+            // Unread events are all a ring holds: one pinned at another size (another CPU count, or an agent from
+            // before the ring was sized by CPUs) is replaced rather than refused with the node's state.
+            PinnedMaps.ReplaceResizedRing(Path.Combine(options.PinDirectory, EventsMap), events);
             Check(LibBpf.ObjectLoad(obj), "bpf_object__load",
                 $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
 
@@ -167,7 +177,7 @@ public sealed partial class Datapath : IDisposable
     public ulong PolicyRevision => Config.TryLookup(0, out var config) ? config.PolicyRevision : 0;
 
     /// <summary>Opens a reader of ms_events. Dispose it before the datapath.</summary>
-    public FlowEventReader OpenEvents() => new(_mapFds["ms_events"]);
+    public FlowEventReader OpenEvents() => new(_mapFds[EventsMap]);
 
     /// <summary>Sums the per-CPU counters of ms_stats.</summary>
     public DatapathCounters ReadCounters() => DatapathCounters.Read(_mapFds["ms_stats"]);
@@ -194,14 +204,11 @@ public sealed partial class Datapath : IDisposable
         *(ConntrackTimeoutsValue*)data = value;
     }
 
-    private static unsafe void SetEventRateLimit(nint obj, DatapathOptions options)
+    private static unsafe void SetEventRateLimit(nint obj, DatapathOptions options, int cpus)
     {
         ArgumentNullException.ThrowIfNull(options.EventRateLimit);
         var value = options.EventRateLimit.ToValue();
-        var cpus = LibBpf.NumPossibleCpus();
-        if (cpus <= 0)
-            throw new BpfException("libbpf_num_possible_cpus", cpus, "event wakeups");
-        value.WakeupEvery = EventWakeup.Every(LibBpf.MapMaxEntries(FindMap(obj, "ms_events", options.ObjectPath)), cpus);
+        value.WakeupEvery = EventWakeup.Every(LibBpf.MapMaxEntries(FindMap(obj, EventsMap, options.ObjectPath)), cpus);
         nuint size;
         var data = LibBpf.MapInitialValue(FindMap(obj, EventLimitSection, options.ObjectPath), &size);
         if (data is null || size < (nuint)sizeof(EventRateLimitValue))

@@ -51,6 +51,21 @@ internal static class EventWakeup
 
     internal const ulong Most = 1024;
 
+    /// <summary>The ring's size bounds: the object's default and what a node of many CPUs gets at most.</summary>
+    internal const uint LeastRingBytes = 1u << 20, MostRingBytes = 16u << 20;
+
+    /// <summary>
+    /// Size of ms_events for <paramref name="cpus"/> CPUs: room for <see cref="Most"/> events per CPU twice over, so that
+    /// every node up to 93 CPUs wakes its reader every 1,024 events per CPU, rounded up to a power of two (a ring buffer's
+    /// size must be one), at least 1 MiB and at most 16 MiB. A fixed 1 MiB ring gave a 64-CPU node a wakeup every 93
+    /// events, ≈ 140–180 ns on every new flow's mean in a VM (docs/benchmarks.md, issue 17, fourth session).
+    /// </summary>
+    internal static uint RingBytes(int cpus)
+    {
+        var wanted = 2 * Most * (ulong)Math.Max(cpus, 1) * (ulong)RecordBytes;
+        return (uint)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2(wanted), LeastRingBytes, MostRingBytes);
+    }
+
     /// <summary>Events per wakeup for a ring of <paramref name="ringBytes"/> shared by <paramref name="cpus"/> CPUs.</summary>
     internal static ulong Every(uint ringBytes, int cpus) =>
         Math.Clamp((ulong)ringBytes / (ulong)RecordBytes / (2 * (ulong)Math.Max(cpus, 1)), 1, Most);

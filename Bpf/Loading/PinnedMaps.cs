@@ -28,6 +28,8 @@ internal static unsafe class PinnedMaps
                 continue;
             var found = Describe(path);
             var wanted = new Shape(LibBpf.MapType(map), LibBpf.MapKeySize(map), LibBpf.MapValueSize(map), LibBpf.MapMaxEntries(map), LibBpf.MapFlags(map));
+            if (IsResizedRing(found, wanted))
+                continue; // ReplaceResizedRing replaces it once the others pass
             if (name == AbiMap && found.MaxEntries != wanted.MaxEntries)
                 problems.Add($"the pins have data-plane ABI version {found.MaxEntries}, this object needs {wanted.MaxEntries}");
             else if (found != wanted)
@@ -40,6 +42,30 @@ internal static unsafe class PinnedMaps
                 "forgotten and re-evaluated by policy), or run the agent version that made it");
         }
     }
+
+    /// <summary>
+    /// Removes the pin of the ring buffer at <paramref name="path"/> when it is a ring of another size than
+    /// <paramref name="map"/> (the object's, sized), so the load makes and pins a new one. Call it after
+    /// <see cref="Verify"/> (which lets such a ring pass), so a refused load removes nothing. What it loses is the
+    /// events no one has read yet; the programs still attached keep writing to the old ring until the new ones
+    /// replace them. Returns whether it removed the pin.
+    /// </summary>
+    public static bool ReplaceResizedRing(string path, nint map)
+    {
+        if (!File.Exists(path))
+            return false;
+        var wanted = new Shape(LibBpf.MapType(map), LibBpf.MapKeySize(map), LibBpf.MapValueSize(map), LibBpf.MapMaxEntries(map), LibBpf.MapFlags(map));
+        if (!IsResizedRing(Describe(path), wanted))
+            return false;
+        File.Delete(path);
+        return true;
+    }
+
+    private const uint RingBufferType = 27; // BPF_MAP_TYPE_RINGBUF
+
+    /// <summary>A ring buffer that differs only in size: what it holds (unread events) may be dropped.</summary>
+    private static bool IsResizedRing(Shape found, Shape wanted) =>
+        wanted.Type == RingBufferType && found != wanted && found with { MaxEntries = wanted.MaxEntries } == wanted;
 
     private static Shape Describe(string path)
     {

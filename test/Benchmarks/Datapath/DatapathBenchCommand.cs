@@ -10,6 +10,7 @@ namespace MicroSeg.Benchmarks.Datapath;
 /// <code>
 ///   datapath run [--quick] [--markdown FILE]
 ///   datapath ab A.o B.o [--quick] [--established]   two builds side by side, interleaved sample by sample
+///   datapath loop-new-flows OBJECT SECONDS [--busy] [--entries N]   new flows in a loop, for a profiler to watch
 ///   datapath attach PIN_DIR IFNAME...   load (pins in PIN_DIR), program endpoints, attach
 ///   datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE   a server admitting PORT from the listed peers only
 ///   datapath read-events PIN_DIR       read ms_events as the agent does, until SIGTERM
@@ -26,6 +27,12 @@ internal static class DatapathBenchCommand
                 return RunBenchmarks(rest);
             case ["ab", var objectA, var objectB, .. var rest]:
                 return AbComparison.Run(objectA, objectB, rest.Contains("--quick"), rest.Contains("--established"), Console.Out);
+            case ["loop-new-flows", var objectPath, var seconds, .. var rest]:
+            {
+                var at = Array.IndexOf(rest, "--entries");
+                var entries = at >= 0 && at + 1 < rest.Length ? int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 1 << 20;
+                return NewFlowLoop.Run(objectPath, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), rest.Contains("--busy"), entries, Console.Out);
+            }
             case ["attach", var pinDirectory, .. var names] when names.Length > 0:
                 IperfHelper.Attach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
@@ -39,7 +46,7 @@ internal static class DatapathBenchCommand
                 IperfHelper.Detach(ObjectPath("microseg.bpf.o"), pinDirectory, names);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE | datapath read-events PIN_DIR");
+                Console.Error.WriteLine("usage: datapath run [--quick] [--markdown FILE] | datapath ab A.o B.o [--quick] [--established] | datapath loop-new-flows OBJECT SECONDS [--busy] [--entries N] | datapath attach|detach PIN_DIR IFNAME... | datapath attach-allowlist PIN_DIR IFNAME=ADDRESS PORT[,PORT...] PEERS_FILE | datapath read-events PIN_DIR");
                 return 2;
         }
     }

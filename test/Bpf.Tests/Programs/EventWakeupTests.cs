@@ -25,6 +25,36 @@ public sealed class EventWakeupTests(DatapathFixture fixture) : IClassFixture<Da
         Assert.Equal(expected, EventWakeup.Every(1 << 20, cpus));
     }
 
+    [Theory]
+    [InlineData(1, 1u << 20)]
+    [InlineData(5, 1u << 20)]   // 2 × 1,024 × 5 × 88 = 901,120
+    [InlineData(6, 2u << 20)]   // 1,081,344
+    [InlineData(64, 16u << 20)] // 11,534,336
+    [InlineData(93, 16u << 20)] // 16,760,832: the last CPU count that fits
+    [InlineData(94, 16u << 20)] // would be 32 MiB: capped
+    [InlineData(100_000, 16u << 20)]
+    public void RingBytes_TwiceABatchPerCpu_PowerOfTwoFrom1To16MiB(int cpus, uint expected) =>
+        Assert.Equal(expected, EventWakeup.RingBytes(cpus));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(64)]
+    [InlineData(93)]
+    public void Every_RingSizedByCpus_AlwaysTheCap(int cpus) =>
+        Assert.Equal(EventWakeup.Most, EventWakeup.Every(EventWakeup.RingBytes(cpus), cpus));
+
+    [Fact]
+    public void Load_RingSizedByThisMachinesCpus()
+    {
+        Run((datapath, events, ifindex) =>
+        {
+            var info = KernelTools.Run("bpftool", "map", "show", "pinned", Path.Combine(datapath.PinDirectory, "ms_events"));
+            Assert.Contains($"max_entries {EventWakeup.RingBytes(LibBpfCpus())}", info);
+        });
+    }
+
     [Fact]
     public void Poll_FewerEventsThanABatch_ReturnedAfterTheTimeout()
     {
@@ -42,7 +72,7 @@ public sealed class EventWakeupTests(DatapathFixture fixture) : IClassFixture<Da
     {
         Run((datapath, events, ifindex) =>
         {
-            var batch = (int)EventWakeup.Every(1 << 20, LibBpfCpus()) * LibBpfCpus();
+            var batch = (int)EventWakeup.Every(EventWakeup.RingBytes(LibBpfCpus()), LibBpfCpus()) * LibBpfCpus();
             // A wait far longer than a wakeup takes: only a wakeup ends it early. The task always ends (the
             // timeout) before the reader is disposed.
             var poll = Task.Run(() =>
