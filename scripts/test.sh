@@ -32,6 +32,14 @@ if [ -f "$results/console.junit.xml" ]; then
   passed=$((passed + ${total:-0} - ${x:-0} - ${e:-0} - n))
 fi
 echo
+# The names of failed tests go last, where a CI log's tail shows them.
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$f" | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p'
+done
+if [ -f "$results/console.junit.xml" ]; then
+  grep -B1 -E '<(failure|error)' "$results/console.junit.xml" | sed -n 's/.*<testcase [^>]*name="\([^"]*\)".*/FAILED (console): \1/p'
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "test: no test ran" >&2
