@@ -28,6 +28,9 @@ public sealed class GatewayIdleTests : IAsyncLifetime
         var node = $"idle-{Guid.NewGuid():N}"[..12];
         using var certificate = GrainClients.Load(ClusterCertificates.Issue(_lone.TlsDirectory, "agent", node));
         var busy = await _clients.ConnectAsync(certificate);
+        // The node grain's activation (storage read, first computation) happens before the idle clock starts: on a
+        // loaded machine it can take longer than the idle timeout, and the loop below must count steady calls.
+        Assert.Equal(node, (await busy.GetGrain<INodeGrain>(node).GetRulesAsync()).Node);
 
         // A valid certificate, a finished handshake, then silence.
         await using var idle = await TlsProbe.OpenAsync(_lone.GatewayPort, certificate);
