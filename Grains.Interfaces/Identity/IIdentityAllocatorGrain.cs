@@ -35,6 +35,14 @@ public interface IIdentityAllocatorGrain : IGrainWithStringKey
     /// <summary>Every identity in use, ordered by number.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<IdentityInfo>> GetAllAsync();
+
+    /// <summary>
+    /// Whether any identity is in use. None means that no workload is stored or indexed: a workload's hold is stored
+    /// before the workload is indexed and given up only after it left the index. A store that was never written to
+    /// answers false, so its tables need not be read.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> AnyInUseAsync();
 }
 
 /// <summary>An identity in use.</summary>

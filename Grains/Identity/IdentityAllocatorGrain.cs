@@ -66,6 +66,10 @@ internal sealed class IdentityAllocatorGrain(
     {
         if (state.State.HolderShards != Layout.Shards)
             await MoveFromFirstLayoutAsync();
+        // No entry, no hold (an entry is stored before its first hold and dropped after its last): a store never
+        // written to, or emptied, reads none of the 4,096 holder shards.
+        if (state.State.Identities.Count == 0)
+            return;
         var shards = await Task.WhenAll(Layout.Keys.Select(key => HolderShard(key).GetAllAsync()));
         foreach (var hold in shards.SelectMany(s => s))
         {
@@ -97,6 +101,8 @@ internal sealed class IdentityAllocatorGrain(
             },
             key => HolderShard(key).ClearAsync());
     }
+
+    public Task<bool> AnyInUseAsync() => Task.FromResult(state.State.Identities.Count > 0);
 
     public async Task<uint> AcquireAsync(IReadOnlyDictionary<string, string> labels, string holder)
     {

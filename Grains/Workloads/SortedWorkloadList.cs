@@ -35,6 +35,9 @@ internal sealed class SortedWorkloadList
         return new SortedWorkloadList(sorted);
     }
 
+    /// <summary>How many records the list holds.</summary>
+    public int Count => _items.Count;
+
     public WorkloadRecord? Find(string id) => IndexOf(id) is >= 0 and var at ? _items[at] : null;
 
     /// <summary>Adds the record, or replaces the one with its id.</summary>

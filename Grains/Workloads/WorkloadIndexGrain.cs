@@ -1,5 +1,6 @@
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces;
+using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
 using Orleans.Runtime;
@@ -42,9 +43,31 @@ internal sealed partial class WorkloadIndexGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var empty = await StoreIsEmptyAsync();
         if (layout.State.Shards != Layout.Shards)
-            await MoveFromFirstLayoutAsync();
-        await ReloadAsync();
+        {
+            if (empty)
+                await RecordLayoutAsync();
+            else
+                await MoveFromFirstLayoutAsync();
+        }
+        if (empty)
+            _loadedAt = time.GetUtcNow();
+        else
+            await ReloadAsync();
+    }
+
+    /// <summary>
+    /// Whether no shard in any layout can hold a record: then activations and reloads read none of the 4,096 shards (and
+    /// 1,024 of the first layout), which on a fresh silo made the first request wait seconds.
+    /// </summary>
+    private async Task<bool> StoreIsEmptyAsync() =>
+        _workloads.Count == 0 && !await GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).AnyInUseAsync();
+
+    private Task RecordLayoutAsync()
+    {
+        layout.State.Shards = Layout.Shards;
+        return layout.WriteStateAsync();
     }
 
     /// <summary>Moves what the first layout's shards hold into the current ones (<see cref="ShardLayout.MoveFromFirstAsync"/>).</summary>
@@ -52,11 +75,7 @@ internal sealed partial class WorkloadIndexGrain(
     {
         var moved = await Layout.MoveFromFirstAsync(
             key => Shard(key).GetAllAsync(), w => w.Spec.Id, (key, records) => Shard(key).UpsertManyAsync(records),
-            () =>
-            {
-                layout.State.Shards = Layout.Shards;
-                return layout.WriteStateAsync();
-            },
+            RecordLayoutAsync,
             key => Shard(key).ClearAsync());
         if (moved > 0)
             LogMovedLayout(moved, ShardLayout.First.Shards, Layout.Shards);
@@ -105,7 +124,10 @@ internal sealed partial class WorkloadIndexGrain(
     {
         try
         {
-            await ReloadAsync();
+            if (await StoreIsEmptyAsync())
+                _loadedAt = time.GetUtcNow();
+            else
+                await ReloadAsync();
         }
         catch (Exception ex)
         {

@@ -80,6 +80,7 @@ internal static class SiloConfiguration
             AddMemoryFanout(silo);
         }
         ConfigureShared(silo);
+        silo.AddStartupTask<IndexWarmup>();
     }
 
     /// <summary>
