@@ -75,7 +75,7 @@ internal sealed class ClusterRuleModel
                 .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Value.Named.Any(touched.Contains)
                     ? new Lazy<NamedIpCache>(() => kv.Value.Value.Patched(tables.ChangedHosts))
                     : kv.Value)), StringComparer.Ordinal);
-            _nodeSets = carried._nodeSets.Next(touched, Scope, tables.RepresentativeOf);
+            _nodeSets = carried._nodeSets.Next(touched, Scope, tables.WorkloadsOf);
         }
         _hosts = new Lazy<ClusterHost[]>(tables.AllHosts);
         _namesPortsByName = new Lazy<bool>(() => Policies.Any(p =>

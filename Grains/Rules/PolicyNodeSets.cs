@@ -6,15 +6,20 @@ namespace MicroSeg.Grains.Rules;
 
 /// <summary>
 /// The nodes that host workloads a policy selects, per policy, for one model: what a fan-out asks for every policy
-/// that names a changed workload as a peer. An answer walks every identity group and every workload of the selected
-/// ones (a thousand at 50,000 workloads), so it is kept and handed to the next model for as long as no identity it
-/// depends on changed.
+/// that names a changed workload as a peer. A first answer walks every identity group and every workload of the
+/// selected ones (a thousand at 50,000 workloads). The next model gets each answer as it is when no identity it
+/// depends on changed, and otherwise patched for just the changed identities: a relabel that moves a workload
+/// between two identities a broad policy selects re-examines those two, not every group again.
 /// </summary>
 internal sealed class PolicyNodeSets
 {
     private readonly ConcurrentDictionary<PolicySpec, Lazy<NodeSet>> _sets;
 
-    private sealed record NodeSet(HashSet<uint> Identities, IReadOnlyCollection<string> Nodes);
+    /// <summary>
+    /// The selected identities with the nodes each is on, and per node how many of them are on it: what lets one
+    /// identity leave the answer without walking the others.
+    /// </summary>
+    private sealed record NodeSet(Dictionary<uint, string[]> NodesOf, Dictionary<string, int> Hosting);
 
     public PolicyNodeSets()
         : this(new ConcurrentDictionary<PolicySpec, Lazy<NodeSet>>(ReferenceEqualityComparer.Instance))
@@ -25,31 +30,65 @@ internal sealed class PolicyNodeSets
 
     /// <summary>
     /// The sets of a model whose identity groups differ from this one's only in <paramref name="touched"/> (same
-    /// policies and namespaces): a set survives unless it covered a changed identity or the policy selects one now.
+    /// policies and namespaces): a set is kept unless it covered a changed identity or the policy selects one now,
+    /// and then patched for the changed identities (<paramref name="workloadsOf"/> gives the new model's groups).
     /// </summary>
-    public PolicyNodeSets Next(IReadOnlySet<uint> touched, PolicyScope scope, Func<uint, WorkloadRecord?> representativeOf)
+    public PolicyNodeSets Next(IReadOnlySet<uint> touched, PolicyScope scope, Func<uint, IReadOnlyList<WorkloadRecord>> workloadsOf)
     {
-        var present = touched.Select(representativeOf).OfType<WorkloadRecord>().ToList();
-        var kept = _sets.Where(kv => kv.Value.IsValueCreated
-            && !kv.Value.Value.Identities.Overlaps(touched)
-            && !present.Any(w => scope.Selects(kv.Key, w)));
-        return new PolicyNodeSets(new ConcurrentDictionary<PolicySpec, Lazy<NodeSet>>(kept, ReferenceEqualityComparer.Instance));
+        var groups = touched.Select(t => new Remote(t, workloadsOf(t))).ToList();
+        var present = groups.Where(g => g.Workloads.Count > 0).ToList();
+        var next = new ConcurrentDictionary<PolicySpec, Lazy<NodeSet>>(ReferenceEqualityComparer.Instance);
+        foreach (var (policy, lazy) in _sets)
+        {
+            if (!lazy.IsValueCreated)
+                continue;
+            var set = lazy.Value;
+            var selectedNow = present.Where(g => scope.Selects(policy, g.Workloads[0])).ToList();
+            next[policy] = selectedNow.Count == 0 && !touched.Any(set.NodesOf.ContainsKey)
+                ? lazy
+                : new Lazy<NodeSet>(() => Patched(set, touched, selectedNow));
+        }
+        return new PolicyNodeSets(next);
     }
 
     /// <summary>The nodes of every workload <paramref name="policy"/> selects among <paramref name="groups"/>.</summary>
     public IReadOnlyCollection<string> Of(PolicySpec policy, PolicyScope scope, IReadOnlyList<Remote> groups) =>
         _sets.GetOrAdd(policy, p => new Lazy<NodeSet>(() =>
         {
-            var identities = new HashSet<uint>();
-            var nodes = new HashSet<string>(StringComparer.Ordinal);
+            var set = new NodeSet([], new Dictionary<string, int>(StringComparer.Ordinal));
             foreach (var group in groups)
             {
-                if (!scope.Selects(p, group.Workloads[0]))
-                    continue;
-                identities.Add(group.Identity);
-                foreach (var w in group.Workloads)
-                    nodes.Add(w.Spec.Node);
+                if (scope.Selects(p, group.Workloads[0]))
+                    Add(set, group);
             }
-            return new NodeSet(identities, nodes);
-        })).Value.Nodes;
+            return set;
+        })).Value.Hosting.Keys;
+
+    /// <summary>A copy of <paramref name="set"/> without the <paramref name="touched"/> identities, then with those selected now.</summary>
+    private static NodeSet Patched(NodeSet set, IReadOnlySet<uint> touched, IReadOnlyList<Remote> selectedNow)
+    {
+        // Copied: the earlier model's set may still be read by node computations of its own fan-out.
+        var patched = new NodeSet(new Dictionary<uint, string[]>(set.NodesOf), new Dictionary<string, int>(set.Hosting, StringComparer.Ordinal));
+        foreach (var identity in touched)
+        {
+            if (!patched.NodesOf.Remove(identity, out var nodes))
+                continue;
+            foreach (var node in nodes)
+            {
+                if (--patched.Hosting[node] == 0)
+                    patched.Hosting.Remove(node);
+            }
+        }
+        foreach (var group in selectedNow)
+            Add(patched, group);
+        return patched;
+    }
+
+    private static void Add(NodeSet set, Remote group)
+    {
+        var nodes = group.Workloads.Select(w => w.Spec.Node).Distinct(StringComparer.Ordinal).ToArray();
+        set.NodesOf[group.Identity] = nodes;
+        foreach (var node in nodes)
+            set.Hosting[node] = set.Hosting.GetValueOrDefault(node) + 1;
+    }
 }

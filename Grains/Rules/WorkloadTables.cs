@@ -47,6 +47,9 @@ internal sealed class WorkloadTables
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
     public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities => _byIdentity.OrderBy(kv => kv.Key);
 
+    /// <summary>The workloads of <paramref name="identity"/>, ordered by id; empty when none has it.</summary>
+    public IReadOnlyList<WorkloadRecord> WorkloadsOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads : [];
+
     /// <summary>A workload of <paramref name="identity"/> (all of them share its labels and namespace), or null when none has it.</summary>
     public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads[0] : null;
 
