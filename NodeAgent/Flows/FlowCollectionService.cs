@@ -76,7 +76,7 @@ internal sealed partial class FlowCollectionService(
                 var left = options.FlowInterval - time.GetElapsedTime(intervalStart);
                 try
                 {
-                    foreach (var e in reader.Poll(left < PollWait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : PollWait))
+                    foreach (var e in reader.Poll(left < PollWait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : PollWait).Events)
                     {
                         var added = aggregator.Add(e);
                         counters.Event(FlowAggregator.VerdictOf(e.Verdict), e.Direction == TrafficDirection.Ingress ? NodeDirection.Ingress : NodeDirection.Egress,

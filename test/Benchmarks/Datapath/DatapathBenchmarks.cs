@@ -219,7 +219,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
     {
         datapath.Conntrack.Clear();
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-        var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+        var closed = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
         for (var i = 0; i < Math.Min(settings.NewFlows, 20_000); i++)
             ConntrackSeeding.Seed(datapath, new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed, SeedBothConntrackMaps);
         return NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, on a reused port (its closed entry is in the table)", fromFd, events, sportBase: 10_000);
@@ -261,7 +261,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         var sw = Stopwatch.StartNew();
         // Live flows (established, just seen): a collection pass finds nothing to delete, so it shows the scan's cost.
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-        var value = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Established, Direction = TrafficDirection.Egress };
+        var value = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Established, Direction = TrafficDirection.Egress };
         for (var i = 0; i < entries; i++)
         {
             var key = new ConntrackKey(IfIndex + 1000, TrafficDirection.Egress, 6, Local, (ushort)(1 + (i & 0xFFFF)),
