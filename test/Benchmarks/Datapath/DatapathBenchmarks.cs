@@ -111,31 +111,8 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
         Notes.Add(CollectionCost(filled));
-        Notes.Add(AccountingReadCost(filled));
+        Notes.Add(FlowReportCost(filled, events));
         return figures;
-    }
-
-    /// <summary>
-    /// The flow accounting's read of the whole table, which it makes every flow interval: entry by entry
-    /// (get_next_key + lookup, as before) against streamed batches (as now).
-    /// </summary>
-    private string AccountingReadCost(int entries)
-    {
-        (double Wall, double Cpu, long Count) Time(Func<IEnumerable<KeyValuePair<ConntrackKey, ConntrackValue>>> read)
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var wall = Stopwatch.StartNew();
-            long count = 0;
-            foreach (var _ in read())
-                count++;
-            return (wall.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, count);
-        }
-        var single = Time(datapath.Conntrack.Entries);
-        var batched = Time(() => datapath.Conntrack.EntriesInBatches());
-        var line = $"flow accounting's read of the conntrack table ({entries:N0} entries, every flow interval): entry by entry {single.Wall:F0} ms wall, {single.Cpu:F0} ms CPU ({single.Count:N0} read); "
-            + $"in batches {batched.Wall:F0} ms wall, {batched.Cpu:F0} ms CPU ({batched.Count:N0} read)";
-        log.WriteLine("  " + line);
-        return line;
     }
 
     /// <summary>
