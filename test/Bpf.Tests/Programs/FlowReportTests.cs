@@ -83,42 +83,6 @@ public abstract class FlowReportTests(DatapathFixture fixture, FlowAddresses add
         Assert.Equal((1ul, bytes), (report.Packets, report.Bytes));
     }
 
-    [Fact]
-    public void DeniedFlood_EventBudgetSpent_ReportStillWritten()
-    {
-        var pinDirectory = DatapathFixture.NewPinDirectory();
-        try
-        {
-            using var datapath = Datapath.Load(new DatapathOptions
-            {
-                ObjectPath = RepoLayout.BpfObjectPath, PinDirectory = pinDirectory, ConntrackMaxEntries = 4096,
-                EventRateLimit = new EventRateLimit { EventsPerSecond = 1, Burst = 2 },
-            });
-            using var events = datapath.OpenEvents();
-            datapath.SourceAddresses.Update(new SourceAddressKey(IfIndex, IPAddress.Parse(Local)), default);
-            datapath.Endpoints.Update(IfIndex, new EndpointValue(Identity, EndpointMode.Protect, EndpointFlags.IngressIsolated).WithSources([IPAddress.Parse(Local)]));
-            datapath.Policy.Update(new PolicyKey(IfIndex, 0, 80, 6, TrafficDirection.Egress), new PolicyValue(Rule, PolicyAction.Allow));
-            for (ushort port = 0; port < 10; port++)
-                Assert.Equal(TcActShot, datapath.RunProgram(ToWorkload, PacketBuilder.Ip(Peer, Local).Udp((ushort)(6000 + port), 53), (int)IfIndex).ReturnValue);
-            Assert.Equal(TcActOk, datapath.RunProgram(FromWorkload, Out(40003, Syn), (int)IfIndex).ReturnValue);
-            Assert.True(datapath.ReadCounters().EventsSuppressed >= 8, "the flood spent the event budget");
-            var key = EgressFlow(40003);
-            Assert.True(datapath.Conntrack.TryLookup(key, out var value));
-            value.ReportedNs = value.LastSeenNs = LibC.MonotonicNanoseconds() - Interval - Second;
-            datapath.Conntrack.Update(key, value);
-
-            datapath.RunProgram(FromWorkload, Out(40003, Ack), (int)IfIndex);
-
-            var report = Assert.Single(events.Drain().Reports);
-            Assert.Equal(2ul, report.Packets);
-            Assert.Equal(0ul, datapath.ReadCounters().ReportsDeferred);
-        }
-        finally
-        {
-            Directory.Delete(pinDirectory, recursive: true);
-        }
-    }
-
     private void Arrange(EndpointMode mode)
     {
         fixture.Reset();
