@@ -239,7 +239,7 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, __u32 ifindex, b
 					 const struct ms_packet *pkt, __u32 len, __u64 now,
 					 __u32 *rule_id)
 {
-	bool closed = false;
+	__u32 how = reply ? MS_REPORT_REPLY : 0;
 
 	if (!reply) {
 		e->packets_orig += 1;
@@ -250,10 +250,10 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, __u32 ifindex, b
 		if (!(e->flags & MS_CT_F_SEEN_REPLY))
 			e->flags |= MS_CT_F_SEEN_REPLY;
 	}
-	if (pkt->proto == IPPROTO_TCP)
-		closed = ms_ct_tcp_advance(e, pkt->tcp_flags, reply);
-	if (ms_ct_touch(e, now) || closed)
-		ms_flow_report(e, ifindex, reply, pkt, now, closed);
+	if (pkt->proto == IPPROTO_TCP && ms_ct_tcp_advance(e, pkt->tcp_flags, reply))
+		ms_flow_report(e, ifindex, pkt, now, how | MS_REPORT_CLOSE);
+	if (ms_ct_touch(e, now))
+		ms_flow_report(e, ifindex, pkt, now, how);
 	*rule_id = e->rule_id;
 	return reply ? MS_REASON_CT_REPLY : MS_REASON_CT_ESTABLISHED;
 }

@@ -8,7 +8,8 @@
  *
  * Cost: the established path calls in here only when it refreshes the entry's
  * last_seen_ns (at most once a second per flow, ms_ct_touch) or when a TCP flow
- * closes; every other packet pays nothing. A report that cannot be written now
+ * closes; every other packet pays nothing (A/B: docs/benchmarks.md, issue 17,
+ * fifth session). A report that cannot be written now
  * (its rate limit, a full ring) leaves the entry as it was, so a later packet
  * reports the growth: it is late, never lost while the flow lives.
  */
@@ -85,13 +86,21 @@ static __always_inline void ms_report_fill(struct ms_flow_report *r, const struc
 	}
 }
 
-/* Reports the flow's growth when due. force: the flow closed (TCP), report what is
- * left even before the interval. Monitor-mode endpoints get no reports (as flow
- * samples had no conntrack counts for them): their growth is claimed and passed
- * over, so a later switch to protect does not report it. */
-static __always_inline void ms_flow_report(struct ms_ct_entry *e, __u32 ifindex, bool reply,
-					   const struct ms_packet *pkt, __u64 now, bool force)
+#define MS_REPORT_REPLY 0x1 /* the packet went the other way than the flow's first */
+#define MS_REPORT_CLOSE 0x2 /* the flow closed: report what is left now, due or not */
+
+/* Reports the flow's growth when due. Monitor-mode endpoints get no reports (as
+ * flow samples had no conntrack counts for them): their growth is claimed and
+ * passed over, so a later switch to protect does not report it.
+ * A BPF subprogram, not inlined: the established path calls it from two rare
+ * branches (the once-a-second refresh, a TCP close), so its body is in the program
+ * once and the common packet pays only the two branches it took before (five
+ * arguments at most: reply and close travel as flags in how). */
+
+static __noinline void ms_flow_report(struct ms_ct_entry *e, __u32 ifindex,
+				      const struct ms_packet *pkt, __u64 now, __u32 how)
 {
+	bool reply = how & MS_REPORT_REPLY, force = how & MS_REPORT_CLOSE;
 	struct ms_config *cfg = ms_report_config();
 	__u64 reported = e->reported_ns;
 	__u64 packets, bytes, grown_packets, grown_bytes;
