@@ -17,6 +17,8 @@
  */
 struct ms_btf_anchor {
 	struct ms_flow_event event;
+	struct ms_flow_report report;
+	enum ms_record_kind kind;
 	enum ms_family family;
 	enum ms_identity identity;
 	enum ms_direction direction;

@@ -55,11 +55,15 @@ public struct ConntrackKey
         $"if{IfIndex} proto={Protocol} local {Local}:{LocalPort} remote {Remote}:{RemotePort}";
 }
 
-/// <summary>Value of ms_conntrack4 and ms_conntrack6, mirror of <c>struct ms_ct_entry</c> (64 bytes). Times are CLOCK_MONOTONIC ns.</summary>
+/// <summary>
+/// Value of ms_conntrack4 and ms_conntrack6, mirror of <c>struct ms_ct_entry</c> (80 bytes). Times are CLOCK_MONOTONIC ns.
+/// Packets and bytes count from the flow's creation; the data path reports their growth (<see cref="FlowReport"/>).
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ConntrackValue
 {
-    public ulong CreatedNs;
+    /// <summary>The flow's last report, or its creation until the first one.</summary>
+    public ulong ReportedNs;
     public ulong LastSeenNs;
     public ulong PacketsOriginal;
     public ulong BytesOriginal;
@@ -77,6 +81,12 @@ public struct ConntrackValue
     /// <summary>The program that saw the flow's first packet: egress = the workload opened it.</summary>
     public TrafficDirection Direction;
     private byte _pad0, _pad1;
+
+    /// <summary>Packets of both directions when the flow was last reported.</summary>
+    public ulong ReportedPackets;
+
+    /// <summary>Bytes of both directions when the flow was last reported.</summary>
+    public ulong ReportedBytes;
 }
 
 /// <summary>

@@ -179,6 +179,16 @@ public enum FlowReason : byte
     ConntrackRelated = 16,
 }
 
+/// <summary>What a record of ms_events is (ms_record_kind).</summary>
+public enum FlowRecordKind : byte
+{
+    /// <summary>A <see cref="FlowEvent"/>: a new flow, a denied or a would-deny packet.</summary>
+    FlowEvent = 0,
+
+    /// <summary>A <see cref="FlowReport"/>: what an allowed flow carried since its previous report.</summary>
+    FlowReport = 1,
+}
+
 /// <summary>Reserved security identities (ms_identity).</summary>
 public static class ReservedIdentity
 {

@@ -5,7 +5,7 @@ namespace MicroSeg.Bpf;
 
 /// <summary>
 /// A ring-buffer record from ms_events, mirror of <c>struct ms_flow_event</c> (80 bytes):
-/// one per new flow (allowed), denied packet or would-deny packet.
+/// one per new flow (allowed), denied packet or would-deny packet; also the flow part of a <see cref="FlowReport"/>.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct FlowEvent
@@ -24,7 +24,10 @@ public struct FlowEvent
     public TrafficDirection Direction;
     public FlowVerdict Verdict;
     public FlowReason Reason;
-    private byte _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6;
+
+    /// <summary>Which record this is: <see cref="FlowRecordKind.FlowEvent"/>, or the flow of a <see cref="FlowReport"/>.</summary>
+    public FlowRecordKind Kind;
+    private byte _pad0, _pad1, _pad2, _pad3, _pad4, _pad5;
     public IpAddressBytes SourceAddress;
     public IpAddressBytes DestinationAddress;
 
@@ -36,12 +39,30 @@ public struct FlowEvent
         $"if{IfIndex} {Direction} {Verdict}/{Reason} rule={RuleId} proto={Protocol} {Source}:{SourcePort} -> {Destination}:{DestinationPort} remote={RemoteIdentity}";
 }
 
+/// <summary>
+/// A ring-buffer record from ms_events, mirror of <c>struct ms_flow_report</c> (96 bytes): what an allowed, tracked flow
+/// carried (both directions summed) since its previous report. <see cref="Flow"/> is the flow as its first packet went,
+/// with the rule and reason of the event that opened it, <see cref="FlowEvent.Kind"/> <see cref="FlowRecordKind.FlowReport"/>
+/// and the report's time.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct FlowReport
+{
+    public FlowEvent Flow;
+    public ulong Packets;
+    public ulong Bytes;
+
+    public override readonly string ToString() => $"report {Flow}: {Packets} packets, {Bytes} bytes";
+}
+
 /// <summary>Value of ms_config[0], mirror of <c>struct ms_config</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ConfigValue
 {
     public ulong PolicyRevision;
+
+    /// <summary>Flow reports: at most one per flow per this many ns; 0 = none.</summary>
+    public ulong ReportIntervalNs;
     public ulong Reserved0;
     public ulong Reserved1;
-    public ulong Reserved2;
 }

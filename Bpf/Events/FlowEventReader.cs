@@ -4,12 +4,13 @@ using MicroSeg.Bpf.Interop;
 namespace MicroSeg.Bpf;
 
 /// <summary>
-/// Reads <see cref="FlowEvent"/> records from ms_events via libbpf's ring_buffer API.
-/// Not thread-safe: one consumer calls <see cref="Drain"/> or <see cref="Poll"/>.
+/// Reads the records of ms_events via libbpf's ring_buffer API: <see cref="FlowEvent"/>s and <see cref="FlowReport"/>s,
+/// told apart by their kind. Not thread-safe: one consumer calls <see cref="Drain"/> or <see cref="Poll"/>.
 /// </summary>
 public sealed unsafe class FlowEventReader : IDisposable
 {
-    private readonly List<FlowEvent> _batch = new();
+    private readonly List<FlowEvent> _events = new();
+    private readonly List<FlowReport> _reports = new();
     private GCHandle _self;
     private nint _ringBuffer;
 
@@ -25,8 +26,8 @@ public sealed unsafe class FlowEventReader : IDisposable
         }
     }
 
-    /// <summary>Returns every event already in the ring, without waiting.</summary>
-    public IReadOnlyList<FlowEvent> Drain()
+    /// <summary>Returns every record already in the ring, without waiting.</summary>
+    public FlowRecords Drain()
     {
         ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
         var rc = LibBpf.RingBufferConsume(_ringBuffer);
@@ -34,12 +35,12 @@ public sealed unsafe class FlowEventReader : IDisposable
     }
 
     /// <summary>
-    /// Waits up to <paramref name="timeout"/> for the data path to wake the reader, then returns every event in the
-    /// ring. The data path wakes it only every so many events per CPU (at most 1,024; a wakeup costs the submitting
+    /// Waits up to <paramref name="timeout"/> for the data path to wake the reader, then returns every record in the
+    /// ring. The data path wakes it only every so many records per CPU (at most 1,024; a wakeup costs the submitting
     /// packet a self-IPI), so fewer events wait for the timeout: call this in a loop with a short timeout (the agent's
     /// is 200 ms).
     /// </summary>
-    public IReadOnlyList<FlowEvent> Poll(TimeSpan timeout)
+    public FlowRecords Poll(TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
         var rc = LibBpf.RingBufferPoll(_ringBuffer, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
@@ -57,21 +58,34 @@ public sealed unsafe class FlowEventReader : IDisposable
         _self.Free();
     }
 
-    private IReadOnlyList<FlowEvent> TakeBatch(int rc, string operation)
+    private FlowRecords TakeBatch(int rc, string operation)
     {
         if (rc < 0 && rc != -4 /* EINTR */)
             throw new BpfException(operation, rc, "map ms_events");
-        var events = _batch.ToArray();
-        _batch.Clear();
-        return events;
+        var records = new FlowRecords(_events.ToArray(), _reports.ToArray());
+        _events.Clear();
+        _reports.Clear();
+        return records;
     }
 
     [UnmanagedCallersOnly]
     private static int OnSample(nint ctx, void* data, nuint size)
     {
         var reader = (FlowEventReader)GCHandle.FromIntPtr(ctx).Target!;
-        if ((int)size >= sizeof(FlowEvent))
-            reader._batch.Add(*(FlowEvent*)data);
-        return 0;
+        if ((int)size < sizeof(FlowEvent))
+            return 0;
+        var e = (FlowEvent*)data;
+        if (e->Kind == FlowRecordKind.FlowEvent)
+            reader._events.Add(*e);
+        else if (e->Kind == FlowRecordKind.FlowReport && (int)size >= sizeof(FlowReport))
+            reader._reports.Add(*(FlowReport*)data);
+        return 0; // a kind this reader does not know (a newer data path) is skipped
     }
+}
+
+/// <summary>What one <see cref="FlowEventReader.Drain"/> or <see cref="FlowEventReader.Poll"/> read, in ring order per kind.</summary>
+public sealed record FlowRecords(IReadOnlyList<FlowEvent> Events, IReadOnlyList<FlowReport> Reports)
+{
+    /// <summary>Records of both kinds.</summary>
+    public int Count => Events.Count + Reports.Count;
 }

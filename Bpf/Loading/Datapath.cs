@@ -139,6 +139,8 @@ public sealed partial class Datapath : IDisposable
             foreach (var (conntrack, size) in (ReadOnlySpan<(string, uint)>)[
                          ("ms_conntrack4", options.ConntrackMaxEntries), ("ms_conntrack6", options.ConntrackIPv6MaxEntries ?? options.ConntrackMaxEntries)])
                 Check(LibBpf.MapSetMaxEntries(FindMap(obj, conntrack, options.ObjectPath), size), "bpf_map__set_max_entries", $"map {conntrack}");
+            if (options.FlowReportInterval < TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(options), options.FlowReportInterval, "FlowReportInterval must not be negative (zero: no flow reports).");
             SetConntrackTimeouts(obj, options);
             var cpus = LibBpf.NumPossibleCpus();
             if (cpus <= 0)
@@ -154,9 +156,11 @@ public sealed partial class Datapath : IDisposable
                 $"{options.ObjectPath} (pins in {options.PinDirectory}; a pinned map with another shape cannot be reused)");
 
             var fds = MapNames.ToDictionary(n => n, n => LibBpf.MapFd(FindMap(obj, n, options.ObjectPath)));
-            return new Datapath(obj, options.PinDirectory, fds,
+            var datapath = new Datapath(obj, options.PinDirectory, fds,
                 ProgramFd(obj, FromWorkloadProgram, options.ObjectPath), ProgramFd(obj, ToWorkloadProgram, options.ObjectPath),
                 options.ConntrackTimeouts);
+            datapath.SetFlowReportInterval(options.FlowReportInterval);
+            return datapath;
         }
         catch
         {
@@ -170,6 +174,14 @@ public sealed partial class Datapath : IDisposable
     {
         Config.TryLookup(0, out var config);
         config.PolicyRevision = revision;
+        Config.Update(0, config);
+    }
+
+    /// <summary>Writes the flow report interval to ms_config (pinned: the last load's setting holds until the next).</summary>
+    private void SetFlowReportInterval(TimeSpan interval)
+    {
+        Config.TryLookup(0, out var config);
+        config.ReportIntervalNs = (ulong)interval.Ticks * 100;
         Config.Update(0, config);
     }
 

@@ -28,6 +28,16 @@ public sealed class DatapathOptions
     /// <summary>Conntrack idle timeouts per TCP state and protocol (defaults in <see cref="Bpf.ConntrackTimeouts"/>).</summary>
     public ConntrackTimeouts ConntrackTimeouts { get; init; } = new();
 
-    /// <summary>Flow-event rate limit per CPU (defaults in <see cref="Bpf.EventRateLimit"/>).</summary>
+    /// <summary>
+    /// Flow-event rate limit per CPU (defaults in <see cref="Bpf.EventRateLimit"/>). Flow reports have a bucket of their own
+    /// with the same rate and burst, so a flood of denied packets does not hold them back.
+    /// </summary>
     public EventRateLimit EventRateLimit { get; init; } = new();
+
+    /// <summary>
+    /// How often an allowed, tracked flow reports the packets and bytes it carried (<see cref="FlowReport"/>, written at
+    /// its first packet after the interval, checked at most once a second per flow, and when a TCP flow closes);
+    /// <see cref="TimeSpan.Zero"/> for no reports. Default 5 s (the agent passes its flow interval).
+    /// </summary>
+    public TimeSpan FlowReportInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -15,6 +15,8 @@ public sealed class DatapathCounters
     internal const int ConntrackCreateFailedSlot = 50; // MS_STATS_CT_CREATE_FAILED
     internal const int FragmentsTrackedSlot = 51;  // MS_STATS_FRAG_TRACKED
     internal const int ConntrackIPv6CreatedSlot = 52; // MS_STATS_CT6_CREATED
+    internal const int ReportsSlot = 53;           // MS_STATS_REPORTS
+    internal const int ReportsDeferredSlot = 54;   // MS_STATS_REPORTS_DEFERRED
     internal const int Slots = 64;                 // MS_STATS_MAX
 
     private readonly ulong[] _slots;
@@ -30,6 +32,12 @@ public sealed class DatapathCounters
 
     /// <summary>Events not emitted because of <see cref="EventRateLimit"/>.</summary>
     public ulong EventsSuppressed => _slots[EventsSuppressedSlot];
+
+    /// <summary>Flow reports written to ms_events (<see cref="FlowReport"/>).</summary>
+    public ulong Reports => _slots[ReportsSlot];
+
+    /// <summary>Flow reports that were due but not written (their rate limit, or a full ring); a later packet of the flow reports the growth.</summary>
+    public ulong ReportsDeferred => _slots[ReportsDeferredSlot];
 
     /// <summary>Conntrack entries the data path wrote (new flows).</summary>
     public ulong ConntrackCreated => _slots[ConntrackCreatedSlot];

@@ -15,7 +15,7 @@
 /* Version of the layout of every pinned map's key and value. Bump it with any
  * change of one: the size of ms_abi is this number, so the loader refuses pins
  * made with another layout, even one of the same byte sizes. */
-#define MS_ABI_VERSION 5
+#define MS_ABI_VERSION 6
 
 /* Address families as stored in keys and events (not AF_*: stable and small). */
 enum ms_family {
@@ -108,6 +108,8 @@ enum ms_reason {
 #define MS_STATS_CT_CREATE_FAILED 50   /* conntrack inserts that failed */
 #define MS_STATS_FRAG_TRACKED 51       /* first fragments tracked */
 #define MS_STATS_CT6_CREATED 52        /* of MS_STATS_CT_CREATED, the IPv6 ones */
+#define MS_STATS_REPORTS 53            /* flow reports written to ms_events */
+#define MS_STATS_REPORTS_DEFERRED 54   /* reports due but not written (rate limit, ring full): retried */
 #define MS_STATS_MAX 64
 
 /* ---- ms_ipcache: LPM_TRIE, remote address -> security identity ---- */
@@ -292,8 +294,11 @@ struct ms_ct_timeouts {
 	__u64 other_ns;           /* any other protocol */
 };
 
+/* Counters count the flow's packets and bytes (IPv4/IPv6 header on) since it was
+ * created. A flow report (ms_flow_report) carries what both directions grew since
+ * the previous one; reported_* are the totals it was computed from. */
 struct ms_ct_entry {
-	__u64 created_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u64 reported_ns; /* last flow report; until the first one, the creation (CLOCK_MONOTONIC) */
 	__u64 last_seen_ns;
 	__u64 packets_orig;
 	__u64 bytes_orig;
@@ -305,6 +310,10 @@ struct ms_ct_entry {
 	__u8 state;      /* enum ms_ct_state */
 	__u8 direction;  /* enum ms_direction of the flow's first packet */
 	__u8 pad[2];
+	/* Last in the entry: read and written only when a report is due, so the
+	 * established path touches the same bytes as before they were added. */
+	__u64 reported_packets; /* packets_orig + packets_reply at the last report */
+	__u64 reported_bytes;   /* bytes_orig + bytes_reply at the last report */
 };
 
 /* ---- ms_fragments: LRU_HASH, the verdict of a first fragment ----
@@ -342,7 +351,11 @@ struct ms_event_limit {
 struct ms_event_bucket {
 	__u64 tokens_ns; /* tokens scaled by 1e9 */
 	__u64 last_ns;
-	__u64 unwoken; /* events submitted since this CPU last woke the reader */
+	__u64 unwoken; /* records submitted since this CPU last woke the reader */
+	/* Flow reports have a bucket of their own (same rate and burst): a flood of
+	 * denied packets does not starve them, nor do they take the events' budget. */
+	__u64 report_tokens_ns;
+	__u64 report_last_ns;
 };
 
 /* ---- ms_clock: the data path's clock, cached per CPU (not pinned) ----
@@ -353,7 +366,13 @@ struct ms_clock_cache {
 	__u64 ns;      /* bpf_ktime_get_coarse_ns() then */
 };
 
-/* ---- ms_events: RINGBUF of ms_flow_event (new flows and denials) ---- */
+/* What a record in ms_events is: the first field user space reads after the size. */
+enum ms_record_kind {
+	MS_RECORD_FLOW_EVENT = 0,  /* struct ms_flow_event: a new flow or a denial */
+	MS_RECORD_FLOW_REPORT = 1, /* struct ms_flow_report: an allowed flow's growth */
+};
+
+/* ---- ms_events: RINGBUF of ms_flow_event and ms_flow_report ---- */
 struct ms_flow_event {
 	__u64 timestamp_ns;
 	__u64 policy_revision;
@@ -368,9 +387,25 @@ struct ms_flow_event {
 	__u8 direction; /* enum ms_direction */
 	__u8 verdict;   /* enum ms_verdict */
 	__u8 reason;    /* enum ms_reason */
-	__u8 pad[7];
+	__u8 kind;      /* enum ms_record_kind: MS_RECORD_FLOW_EVENT here */
+	__u8 pad[6];
 	__u8 saddr[16];
 	__u8 daddr[16];
+};
+
+/* An allowed, tracked flow's packets and bytes (both directions summed) since its
+ * previous report, or since it was created: written at the flow's first packet
+ * after ms_config.report_interval_ns without a report (checked at most once a
+ * second per flow, when the entry's last_seen_ns is refreshed), and when a TCP
+ * flow closes. flow is the flow as its first packet went (the key of the event
+ * that opened it): addresses, ports and direction of that packet, its rule and
+ * reason (POLICY_ALLOW, or DEFAULT_ALLOW for rule 0), verdict ALLOWED, kind
+ * MS_RECORD_FLOW_REPORT; timestamp_ns is the report's time. Endpoints in MONITOR
+ * mode get none (their growth is passed over). */
+struct ms_flow_report {
+	struct ms_flow_event flow;
+	__u64 packets;
+	__u64 bytes;
 };
 
 /* ---- ms_would_deny: LRU_PERCPU_HASH, packets passed only because of MONITOR ----
@@ -406,5 +441,9 @@ struct ms_control_plane {
 /* ---- ms_config: ARRAY[1], written by user space ---- */
 struct ms_config {
 	__u64 policy_revision;
-	__u64 reserved[3];
+	/* Flow reports: at most one per flow per this many ns; 0 = none. Here rather
+	 * than in .rodata so that objects built before reports load with today's
+	 * loader (they ignore it): the A/B benchmark compares with them. */
+	__u64 report_interval_ns;
+	__u64 reserved[2];
 };

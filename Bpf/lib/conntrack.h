@@ -22,6 +22,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "clock.h"
+#include "report.h"
 
 /* Defaults; user space overwrites them between open and load. */
 const volatile struct ms_ct_timeouts ms_ct_timeouts SEC(".rodata.ct") = {
@@ -143,8 +144,8 @@ static __always_inline bool ms_tcp_is_open(__u8 flags)
 
 /* TCP state after this segment (reply: seen in the reply direction). Racy plain
  * stores are fine: every writer moves the state forward, and a lost update only
- * shortens or lengthens one timeout. */
-static __always_inline void ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_flags,
+ * shortens or lengthens one timeout. True when this segment closed the flow. */
+static __always_inline bool ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_flags,
 					      bool reply)
 {
 	__u8 state = e->state;
@@ -163,10 +164,12 @@ static __always_inline void ms_ct_tcp_advance(struct ms_ct_entry *e, __u8 tcp_fl
 	} else if (!reply && state == MS_CT_STATE_SYN_RECV && (tcp_flags & MS_TCP_ACK)) {
 		state = MS_CT_STATE_ESTABLISHED;
 	}
-	if (state != e->state)
-		e->state = state;
 	if (flags != e->flags)
 		e->flags = flags;
+	if (state == e->state)
+		return false;
+	e->state = state;
+	return state == MS_CT_STATE_CLOSED;
 }
 
 /* last_seen_ns is refreshed at most once per this interval, so a busy flow does
@@ -190,10 +193,14 @@ static __always_inline bool ms_ct_live(const struct ms_ct_entry *e,
 	return true;
 }
 
-static __always_inline void ms_ct_touch(struct ms_ct_entry *e, __u64 now)
+/* True when last_seen_ns was refreshed: at most once per MS_CT_REFRESH_NS per flow,
+ * which is when a flow report may be due (report.h). */
+static __always_inline bool ms_ct_touch(struct ms_ct_entry *e, __u64 now)
 {
-	if (now > e->last_seen_ns + MS_CT_REFRESH_NS)
-		e->last_seen_ns = now;
+	if (now <= e->last_seen_ns + MS_CT_REFRESH_NS)
+		return false;
+	e->last_seen_ns = now;
+	return true;
 }
 
 /* The live entry of the packet's flow, or NULL. *reply: the packet goes the
@@ -221,17 +228,19 @@ static __always_inline struct ms_ct_entry *ms_ct_find(__u32 ifindex, __u8 dir,
 	return e;
 }
 
-/* Accounts a packet of a live flow; returns MS_REASON_CT_ESTABLISHED or
- * MS_REASON_CT_REPLY. Per-flow counters are plain adds, not atomics: packets of
- * one flow in one direction rarely run on two CPUs at once, and a lost
+/* Accounts a packet of a live flow and reports the flow's growth when due (the
+ * entry's once-a-second refresh, or a TCP close); returns MS_REASON_CT_ESTABLISHED
+ * or MS_REASON_CT_REPLY. Per-flow counters are plain adds, not atomics: packets
+ * of one flow in one direction rarely run on two CPUs at once, and a lost
  * increment only makes the (statistical) counters a little low. Flag bits are
  * only ever set, so racy plain stores lose at most a bit that a later packet
  * sets again (32-bit atomics would need -mcpu=v3). */
-static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
+static __always_inline int ms_ct_account(struct ms_ct_entry *e, __u32 ifindex, bool reply,
 					 const struct ms_packet *pkt, __u32 len, __u64 now,
 					 __u32 *rule_id)
 {
-	ms_ct_touch(e, now);
+	__u32 how = reply ? MS_REPORT_REPLY : 0;
+
 	if (!reply) {
 		e->packets_orig += 1;
 		e->bytes_orig += len;
@@ -241,8 +250,10 @@ static __always_inline int ms_ct_account(struct ms_ct_entry *e, bool reply,
 		if (!(e->flags & MS_CT_F_SEEN_REPLY))
 			e->flags |= MS_CT_F_SEEN_REPLY;
 	}
-	if (pkt->proto == IPPROTO_TCP)
-		ms_ct_tcp_advance(e, pkt->tcp_flags, reply);
+	if (pkt->proto == IPPROTO_TCP && ms_ct_tcp_advance(e, pkt->tcp_flags, reply))
+		ms_flow_report(e, ifindex, pkt, now, how | MS_REPORT_CLOSE);
+	if (ms_ct_touch(e, now))
+		ms_flow_report(e, ifindex, pkt, now, how);
 	*rule_id = e->rule_id;
 	return reply ? MS_REASON_CT_REPLY : MS_REASON_CT_ESTABLISHED;
 }
@@ -316,7 +327,7 @@ static __always_inline int ms_ct_create(__u32 ifindex, __u8 dir,
 	}
 	e.flags = flags;
 	e.direction = dir;
-	e.created_ns = now;
+	e.reported_ns = now;
 	e.last_seen_ns = now;
 	e.packets_orig = 1;
 	e.bytes_orig = len;

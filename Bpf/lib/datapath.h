@@ -167,7 +167,7 @@ static __always_inline int ms_handle(struct __sk_buff *skb, __u8 dir)
 	goto decided;
 
 account:
-	reason = ms_ct_account(ct, reply, &c.pkt, skb->len, c.now, &c.info.rule_id);
+	reason = ms_ct_account(ct, ifindex, reply, &c.pkt, skb->len, c.now, &c.info.rule_id);
 	/* The established path's own exit: what ms_finish would do for a live flow's
 	 * packet (allowed, no event, not a first fragment), without its branches. */
 	if (c.pkt.frag == MS_FRAG_NONE) {

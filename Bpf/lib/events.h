@@ -35,33 +35,40 @@ static __always_inline struct ms_event_bucket *ms_event_cpu(void)
 	return bpf_map_lookup_elem(&ms_event_budget, &zero);
 }
 
-/* Per-CPU token bucket: true when an event may be emitted now. Per-CPU data
- * and no preemption inside a TC program: plain reads and writes suffice. */
-static __always_inline bool ms_event_admit(struct ms_event_bucket *b, __u64 now)
+/* Per-CPU token bucket (tokens * 1e9 and the last refill time): true when a record
+ * may be emitted now. Per-CPU data and no preemption inside a TC program: plain
+ * reads and writes suffice. */
+static __always_inline bool ms_bucket_take(__u64 *tokens_ns, __u64 *last_ns, __u64 now)
 {
 	__u64 rate = ms_event_limit.events_per_sec;
 	__u64 cap = ms_event_limit.burst * MS_NS_PER_SEC;
 	__u64 elapsed, tokens;
 
-	if (!rate || !b)
+	if (!rate)
 		return true;
-	if (!b->last_ns) {
-		b->tokens_ns = cap; /* first use on this CPU: full bucket */
-		b->last_ns = now;
+	if (!*last_ns) {
+		*tokens_ns = cap; /* first use on this CPU: full bucket */
+		*last_ns = now;
 	}
-	elapsed = now > b->last_ns ? now - b->last_ns : 0;
+	elapsed = now > *last_ns ? now - *last_ns : 0;
 	if (elapsed > MS_EVENT_REFILL_MAX_NS)
 		elapsed = MS_EVENT_REFILL_MAX_NS;
-	tokens = b->tokens_ns + elapsed * rate;
+	tokens = *tokens_ns + elapsed * rate;
 	if (tokens > cap)
 		tokens = cap;
-	b->last_ns = now;
+	*last_ns = now;
 	if (tokens < MS_NS_PER_SEC) {
-		b->tokens_ns = tokens;
+		*tokens_ns = tokens;
 		return false;
 	}
-	b->tokens_ns = tokens - MS_NS_PER_SEC;
+	*tokens_ns = tokens - MS_NS_PER_SEC;
 	return true;
+}
+
+/* True when an event may be emitted now. */
+static __always_inline bool ms_event_admit(struct ms_event_bucket *b, __u64 now)
+{
+	return !b || ms_bucket_take(&b->tokens_ns, &b->last_ns, now);
 }
 
 static __always_inline __u64 ms_policy_revision(void)

@@ -16,8 +16,8 @@ namespace MicroSeg.NodeAgent.Flows;
 /// connection: at thousands of connections per second a client reuses its source ports within seconds, and
 /// deduplicating them by port would undercount. A denied connection is reported at every packet (each SYN retry),
 /// so a denied or would-deny connection, one source address and port, is counted the first time it is seen within
-/// the last two intervals. Packets and bytes of allowed connections come from conntrack
-/// (<see cref="AddCounters"/>); those of denied and would-deny ones are the events themselves. Used from one thread.
+/// the last two intervals. Packets and bytes of allowed connections come from the data path's flow reports
+/// (<see cref="AddReport"/>); those of denied and would-deny ones are the events themselves. Used from one thread.
 /// </summary>
 internal sealed class FlowAggregator(int maxKeys)
 {
@@ -61,15 +61,16 @@ internal sealed class FlowAggregator(int maxKeys)
     }
 
     /// <summary>
-    /// Adds what an allowed connection carried since the last conntrack scan, under the key of the event that
-    /// opened it (the endpoint's program that saw its first packet decided it).
+    /// Adds what an allowed connection carried since its previous report, under the key of the event that opened it:
+    /// the data path writes the report's flow as that event was (the endpoint's program that saw its first packet
+    /// decided it; rule, and reason <see cref="FlowReason.PolicyAllow"/> or <see cref="FlowReason.DefaultAllow"/>).
+    /// The report's policy revision is not taken: the connection was decided under the opening event's.
     /// </summary>
-    public void AddCounters(in ConntrackKey key, in ConntrackValue value, long packets, long bytes)
+    public void AddReport(in FlowReport report)
     {
-        var opened = value.Direction == BpfDirection.Egress;
-        var (source, destination) = opened ? (key.LocalAddress, key.RemoteAddress) : (key.RemoteAddress, key.LocalAddress);
-        var k = new Key(key.IfIndex, value.Direction, key.Family, Wide(source), Wide(destination), opened ? key.RemotePort : key.LocalPort, key.Protocol,
-            BpfVerdict.Allowed, value.RuleId, value.RuleId != 0 ? FlowReason.PolicyAllow : FlowReason.DefaultAllow);
+        ref readonly var e = ref report.Flow;
+        var k = new Key(e.IfIndex, e.Direction, e.Family, Wide(e.SourceAddress), Wide(e.DestinationAddress), e.DestinationPort, e.Protocol,
+            BpfVerdict.Allowed, e.RuleId, e.Reason);
         if (!_current.TryGetValue(k, out var tally))
         {
             if (_current.Count >= maxKeys)
@@ -77,11 +78,11 @@ internal sealed class FlowAggregator(int maxKeys)
                 Overflowed++;
                 return;
             }
-            _current[k] = tally = new Tally { FirstNs = value.LastSeenNs, LastNs = value.LastSeenNs, Source = source, Destination = destination };
+            _current[k] = tally = new Tally { FirstNs = e.TimestampNs, LastNs = e.TimestampNs, Source = e.SourceAddress, Destination = e.DestinationAddress };
         }
-        tally.Packets += packets;
-        tally.Bytes += bytes;
-        tally.LastNs = Math.Max(tally.LastNs, value.LastSeenNs);
+        tally.Packets += (long)report.Packets;
+        tally.Bytes += (long)report.Bytes;
+        tally.LastNs = Math.Max(tally.LastNs, e.TimestampNs);
     }
 
     /// <summary>

@@ -9,12 +9,12 @@ using NodeDirection = MicroSeg.Grains.Interfaces.Nodes.TrafficDirection;
 namespace MicroSeg.NodeAgent.Flows;
 
 /// <summary>
-/// Drains the data plane's flow events continuously on a thread of its own (ring_buffer__poll waits in epoll, no
-/// busy polling; the data path wakes it every so many events per CPU, at most 1,024, and it reads whatever is there at least every
-/// <see cref="PollWait"/>), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each interval's samples in the
-/// <see cref="FlowOutbox"/>. It never waits for the control plane: sending is <see cref="FlowSender"/>'s job.
-/// A second thread reads conntrack counters once per interval (<see cref="ConntrackAccounting"/>) and hands their
-/// growth over, to be summed with the events.
+/// Drains the data plane's flow events and flow reports continuously on a thread of its own (ring_buffer__poll waits
+/// in epoll, no busy polling; the data path wakes it every so many records per CPU, at most 1,024, and it reads whatever
+/// is there at least every <see cref="PollWait"/>), sums them per <see cref="AgentOptions.FlowInterval"/> and queues each
+/// interval's samples in the <see cref="FlowOutbox"/>. It never waits for the control plane: sending is
+/// <see cref="FlowSender"/>'s job. Packets and bytes of allowed connections arrive as reports (each flow's growth, once
+/// per flow interval, written by the data path), so nothing here reads the conntrack table.
 /// </summary>
 internal sealed partial class FlowCollectionService(
     Datapath datapath,
@@ -31,29 +31,8 @@ internal sealed partial class FlowCollectionService(
     /// </summary>
     private static readonly TimeSpan PollWait = TimeSpan.FromMilliseconds(200);
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<List<ConntrackAccounting.CounterGrowth>> _growth = new();
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-        Task.Factory.StartNew(() => ScanConntrack(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
-
-    private void ScanConntrack(CancellationToken stoppingToken)
-    {
-        var accounting = new ConntrackAccounting(datapath, options.FlowConntrackTracked);
-        while (!stoppingToken.WaitHandle.WaitOne(options.FlowInterval))
-        {
-            try
-            {
-                // At most a few intervals wait: a flow thread that stopped taking them must not grow memory.
-                if (_growth.Count < 4)
-                    _growth.Enqueue(accounting.Scan());
-            }
-            catch (BpfException ex)
-            {
-                LogPollFailed(ex.Message);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run(CancellationToken stoppingToken)
     {
@@ -76,12 +55,15 @@ internal sealed partial class FlowCollectionService(
                 var left = options.FlowInterval - time.GetElapsedTime(intervalStart);
                 try
                 {
-                    foreach (var e in reader.Poll(left < PollWait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : PollWait))
+                    var records = reader.Poll(left < PollWait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : PollWait);
+                    foreach (var e in records.Events)
                     {
                         var added = aggregator.Add(e);
                         counters.Event(FlowAggregator.VerdictOf(e.Verdict), e.Direction == TrafficDirection.Ingress ? NodeDirection.Ingress : NodeDirection.Egress,
                             e.RuleId, added);
                     }
+                    foreach (var r in records.Reports)
+                        aggregator.AddReport(r);
                 }
                 catch (BpfException ex)
                 {
@@ -100,11 +82,6 @@ internal sealed partial class FlowCollectionService(
 
     private void Flush(FlowAggregator aggregator)
     {
-        while (_growth.TryDequeue(out var growth))
-        {
-            foreach (var g in growth)
-                aggregator.AddCounters(g.Key, g.Value, g.Packets, g.Bytes);
-        }
         var monotonicNow = MonotonicNs();
         var wallNow = time.GetUtcNow();
         var samples = aggregator.Flush(names.WorkloadOf,

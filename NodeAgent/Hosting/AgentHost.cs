@@ -79,6 +79,8 @@ internal static class AgentHost
                 EventRateLimit = options.FlowEventsPerSecond == 0
                     ? EventRateLimit.Unlimited
                     : new EventRateLimit { EventsPerSecond = options.FlowEventsPerSecond, Burst = options.FlowEventsPerSecond * 2 },
+                // Each allowed flow reports its packets and bytes once per flow interval (FlowCollectionService sums them).
+                FlowReportInterval = options.FlowInterval,
             });
         });
         builder.Services.AddSingleton<RulesInbox>();

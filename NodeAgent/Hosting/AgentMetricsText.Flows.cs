@@ -32,6 +32,10 @@ internal static partial class AgentMetricsText
         Sample(text, "microseg_agent_flow_events_lost_total", (long)s.Kernel.EventsLost, ("node", node));
         Family(text, "microseg_agent_flow_events_suppressed_total", "counter", "Flow events the data plane did not emit because of its per-CPU event rate limit.");
         Sample(text, "microseg_agent_flow_events_suppressed_total", (long)s.Kernel.EventsSuppressed, ("node", node));
+        Family(text, "microseg_agent_flow_reports_total", "counter", "Flow reports the data plane wrote: an allowed connection's packets and bytes since its previous report.");
+        Sample(text, "microseg_agent_flow_reports_total", (long)s.Kernel.Reports, ("node", node));
+        Family(text, "microseg_agent_flow_reports_deferred_total", "counter", "Flow reports that were due but not written (their rate limit, or a full ring); a later packet of the connection reports the growth.");
+        Sample(text, "microseg_agent_flow_reports_deferred_total", (long)s.Kernel.ReportsDeferred, ("node", node));
         Family(text, "microseg_agent_flow_events_unreported_total", "counter", "Flow events left out of reports: of an interface that was no endpoint, or beyond the distinct keys of an interval.");
         Sample(text, "microseg_agent_flow_events_unreported_total", s.Flows.Unattributed + s.Flows.Overflowed, ("node", node));
         Family(text, "microseg_agent_flow_samples_sent_total", "counter", "Aggregated flow samples the control plane stored.");

@@ -77,9 +77,6 @@ internal sealed record AgentOptions
     /// <summary>Most distinct flow keys summed in one interval; events of further keys are counted, not reported. Default 100,000.</summary>
     public int FlowMaxKeys { get; init; } = 100_000;
 
-    /// <summary>Most conntrack entries whose counters are remembered between scans (for packets and bytes of allowed connections). Default 262,144.</summary>
-    public int FlowConntrackTracked { get; init; } = 1 << 18;
-
     /// <summary>Most flow samples waiting for a slow or unreachable control plane; the oldest beyond are dropped and counted. Default 200,000.</summary>
     public int FlowBufferSamples { get; init; } = 200_000;
 

@@ -46,7 +46,7 @@ public sealed class FlowVisibilityTests(ITestOutputHelper output)
         output.WriteLine($"flows visible {trafficDone.Elapsed.TotalSeconds:F1} s after the traffic");
         Assert.True(trafficDone.Elapsed < Visible, $"flows took {trafficDone.Elapsed.TotalSeconds:F1} s to show");
         AssertDecided(flows, node);
-        // Packets and bytes of the allowed connections come from conntrack, read once per interval.
+        // Packets and bytes of the allowed connections come from the data path's flow reports (a closing connection reports at once).
         var counted = await WaitForFlowsAsync(system, "/api/v1/flows?dst=b&verdict=allow&limit=1000", items => Bytes(items, "a") > 0);
         Assert.True(counted.Where(f => (string?)f!["src"]!["workload"] == "a").Sum(f => (long)f!["packets"]!) >= 20, counted.ToJsonString());
 

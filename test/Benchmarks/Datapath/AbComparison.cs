@@ -97,7 +97,7 @@ internal static class AbComparison
         {
             Clear();
             var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-            var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+            var closed = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
             for (var i = 0; i < Samples; i++)
             {
                 var key = new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, DatapathBenchmarks.Local, (ushort)(sportBase + i), DatapathBenchmarks.Peer, DatapathBenchmarks.ServicePort);

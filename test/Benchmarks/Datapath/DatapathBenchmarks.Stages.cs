@@ -84,7 +84,7 @@ internal sealed partial class DatapathBenchmarks
         datapath.Endpoints.Update(IfIndex, Endpoint(AllowOnlyFlags));
         datapath.Conntrack.Clear();
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-        var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+        var closed = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
         for (var i = 0; i < Math.Min(settings.NewFlows, 10_000); i++)
             ConntrackSeeding.Seed(datapath, new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed, SeedBothConntrackMaps);
         foreach (var figure in Paired(fromFd, events,

@@ -111,31 +111,8 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         figures.Add(Established($"established, conntrack filled ({filled:N0} entries)", fromFd, sport: 5001));
         figures.Add(NewFlow($"new flow, conntrack filled ({filled:N0} entries, LRU evicts)", fromFd, events, sportBase: 30_000));
         Notes.Add(CollectionCost(filled));
-        Notes.Add(AccountingReadCost(filled));
+        Notes.Add(FlowReportCost(filled, events));
         return figures;
-    }
-
-    /// <summary>
-    /// The flow accounting's read of the whole table, which it makes every flow interval: entry by entry
-    /// (get_next_key + lookup, as before) against streamed batches (as now).
-    /// </summary>
-    private string AccountingReadCost(int entries)
-    {
-        (double Wall, double Cpu, long Count) Time(Func<IEnumerable<KeyValuePair<ConntrackKey, ConntrackValue>>> read)
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var wall = Stopwatch.StartNew();
-            long count = 0;
-            foreach (var _ in read())
-                count++;
-            return (wall.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds, count);
-        }
-        var single = Time(datapath.Conntrack.Entries);
-        var batched = Time(() => datapath.Conntrack.EntriesInBatches());
-        var line = $"flow accounting's read of the conntrack table ({entries:N0} entries, every flow interval): entry by entry {single.Wall:F0} ms wall, {single.Cpu:F0} ms CPU ({single.Count:N0} read); "
-            + $"in batches {batched.Wall:F0} ms wall, {batched.Cpu:F0} ms CPU ({batched.Count:N0} read)";
-        log.WriteLine("  " + line);
-        return line;
     }
 
     /// <summary>
@@ -219,7 +196,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
     {
         datapath.Conntrack.Clear();
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-        var closed = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
+        var closed = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Closed, Direction = TrafficDirection.Egress, RuleId = 7 };
         for (var i = 0; i < Math.Min(settings.NewFlows, 20_000); i++)
             ConntrackSeeding.Seed(datapath, new ConntrackKey(IfIndex, TrafficDirection.Egress, 6, Local, (ushort)(10_000 + i), Peer, ServicePort), closed, SeedBothConntrackMaps);
         return NewFlow($"new flow, {settings.PolicySizes[^1]:N0} policy, on a reused port (its closed entry is in the table)", fromFd, events, sportBase: 10_000);
@@ -261,7 +238,7 @@ internal sealed partial class DatapathBenchmarks(MicroSeg.Bpf.Datapath datapath,
         var sw = Stopwatch.StartNew();
         // Live flows (established, just seen): a collection pass finds nothing to delete, so it shows the scan's cost.
         var now = MicroSeg.Bpf.Interop.LibC.MonotonicNanoseconds();
-        var value = new ConntrackValue { CreatedNs = now, LastSeenNs = now, State = ConntrackState.Established, Direction = TrafficDirection.Egress };
+        var value = new ConntrackValue { ReportedNs = now, LastSeenNs = now, State = ConntrackState.Established, Direction = TrafficDirection.Egress };
         for (var i = 0; i < entries; i++)
         {
             var key = new ConntrackKey(IfIndex + 1000, TrafficDirection.Egress, 6, Local, (ushort)(1 + (i & 0xFFFF)),

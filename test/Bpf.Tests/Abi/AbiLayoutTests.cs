@@ -48,9 +48,9 @@ public sealed class AbiLayoutTests
         }),
         ["ms_ct_entry"] = (typeof(ConntrackValue), new()
         {
-            ["created_ns"] = "CreatedNs", ["last_seen_ns"] = "LastSeenNs", ["packets_orig"] = "PacketsOriginal", ["bytes_orig"] = "BytesOriginal",
+            ["reported_ns"] = "ReportedNs", ["last_seen_ns"] = "LastSeenNs", ["packets_orig"] = "PacketsOriginal", ["bytes_orig"] = "BytesOriginal",
             ["packets_reply"] = "PacketsReply", ["bytes_reply"] = "BytesReply", ["rule_id"] = "RuleId", ["remote_identity"] = "RemoteIdentity", ["flags"] = "Flags", ["state"] = "State",
-            ["direction"] = "Direction",
+            ["direction"] = "Direction", ["reported_packets"] = "ReportedPackets", ["reported_bytes"] = "ReportedBytes",
         }),
         ["ms_ct_timeouts"] = (typeof(ConntrackTimeoutsValue), new()
         {
@@ -63,9 +63,10 @@ public sealed class AbiLayoutTests
             ["timestamp_ns"] = "TimestampNs", ["policy_revision"] = "PolicyRevision", ["ifindex"] = "IfIndex", ["local_identity"] = "LocalIdentity",
             ["remote_identity"] = "RemoteIdentity", ["rule_id"] = "RuleId", ["sport"] = "SourcePort", ["dport"] = "DestinationPort",
             ["family"] = "Family", ["proto"] = "Protocol", ["direction"] = "Direction", ["verdict"] = "Verdict", ["reason"] = "Reason",
-            ["saddr"] = "SourceAddress", ["daddr"] = "DestinationAddress",
+            ["kind"] = "Kind", ["saddr"] = "SourceAddress", ["daddr"] = "DestinationAddress",
         }),
-        ["ms_config"] = (typeof(ConfigValue), new() { ["policy_revision"] = "PolicyRevision" }),
+        ["ms_flow_report"] = (typeof(FlowReport), new() { ["flow"] = "Flow", ["packets"] = "Packets", ["bytes"] = "Bytes" }),
+        ["ms_config"] = (typeof(ConfigValue), new() { ["policy_revision"] = "PolicyRevision", ["report_interval_ns"] = "ReportIntervalNs" }),
         ["ms_would_deny_key"] = (typeof(WouldDenyKey), new()
         {
             ["ifindex"] = "IfIndex", ["rule_id"] = "RuleId", ["direction"] = "Direction", ["reason"] = "Reason",
@@ -89,6 +90,7 @@ public sealed class AbiLayoutTests
         ["ms_verdict"] = (typeof(FlowVerdict), "MS_VERDICT_"),
         ["ms_reason"] = (typeof(FlowReason), "MS_REASON_"),
         ["ms_ct_state"] = (typeof(ConntrackState), "MS_CT_STATE_"),
+        ["ms_record_kind"] = (typeof(FlowRecordKind), "MS_RECORD_"),
     };
 
     private static readonly Dictionary<string, string> EnumAliases = new()

@@ -195,7 +195,7 @@ public abstract class ConntrackStateTests(DatapathFixture fixture, FlowAddresses
         var lastSeen = clock - (ulong)idleSeconds * 1_000_000_000UL;
         return new ConntrackValue
         {
-            CreatedNs = lastSeen, LastSeenNs = lastSeen, PacketsOriginal = 1, State = state, RuleId = 7, Direction = TrafficDirection.Egress,
+            ReportedNs = lastSeen, LastSeenNs = lastSeen, PacketsOriginal = 1, State = state, RuleId = 7, Direction = TrafficDirection.Egress,
         };
     }
 }

@@ -188,7 +188,7 @@ public sealed class DatapathAttachTests
 
     [Theory]
     [InlineData("ms_abi", "array", 4, 4, 1, "the pins have data-plane ABI version 1, this object needs")]
-    [InlineData("ms_abi", "array", 4, 4, 4, "the pins have data-plane ABI version 4, this object needs 5")] // one conntrack map for both families
+    [InlineData("ms_abi", "array", 4, 4, 5, "the pins have data-plane ABI version 5, this object needs 6")] // conntrack entries without reported counters
     [InlineData("ms_policy", "hash", 16, 8, 1024, "ms_policy is type 1, key 16 B, value 8 B, 1024 entries")]
     [InlineData("ms_config", "array", 4, 32, 1, "the pins have no ms_abi (data-plane ABI version 1, before versioning)")]
     [InlineData("ms_events", "array", 4, 4, 1, "ms_events is type 2, key 4 B, value 4 B, 1 entries")] // only a ring of another size is replaced

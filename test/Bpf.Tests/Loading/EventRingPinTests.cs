@@ -38,7 +38,7 @@ public sealed class EventRingPinTests
             second.Endpoints.Update(LoopbackIfIndex, new EndpointValue(100, EndpointMode.Protect, EndpointFlags.IngressIsolated));
             var result = second.RunProgram(ToWorkload, PacketBuilder.Ip("198.18.0.2", "198.18.0.1").Udp(6000, 53), (int)LoopbackIfIndex);
             Assert.Equal(ProgramRunResult.TcActShot, result.ReturnValue);
-            var read = Assert.Single(events.Drain());
+            var read = Assert.Single(events.Drain().Events);
             Assert.Equal(LoopbackIfIndex, read.IfIndex);
         }
         finally

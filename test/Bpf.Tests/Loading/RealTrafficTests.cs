@@ -87,7 +87,7 @@ public sealed class RealTrafficTests
             Assert.True(await a.CanExchangeUdpAsync(b.Address, 53, Allowed), "monitor never drops");
             Assert.True(await a.CanPingAsync(b.Address, Allowed), "monitor never drops");
 
-            var reported = events.Drain()
+            var reported = events.Drain().Events
                 .Where(e => e.IfIndex == (uint)b.HostIfIndex && e.Verdict == FlowVerdict.WouldDeny)
                 .Select(e => (e.Protocol, e.DestinationPort, e.Reason, e.RemoteIdentity))
                 .ToList();
@@ -132,7 +132,7 @@ public sealed class RealTrafficTests
                 Assert.False(await b.CanConnectTcpAsync(a.Address, 80, Blocked), "policy still enforced after reload");
                 var flow = first.Conntrack.Entries()
                     .Where(e => e.Key.IfIndex == (uint)b.HostIfIndex && e.Key.LocalPort == 80)
-                    .MinBy(e => e.Value.CreatedNs);
+                    .MaxBy(e => e.Value.PacketsOriginal); // the long session, not the later short connection
                 Assert.True(flow.Value.PacketsOriginal > 20);
             }
             finally

@@ -63,7 +63,7 @@ public sealed class EventWakeupTests(DatapathFixture fixture) : IClassFixture<Da
             Deny(datapath, ifindex, 3);
             // No wakeup was sent, so the wait times out; the events are read then, not lost.
             Assert.Equal(3, events.Poll(TimeSpan.FromMilliseconds(50)).Count);
-            Assert.Empty(events.Poll(TimeSpan.Zero));
+            Assert.Equal(0, events.Poll(TimeSpan.Zero).Count);
         });
     }
 

@@ -107,7 +107,7 @@ internal sealed class CaseContext(MicroSeg.Bpf.Datapath datapath, uint ifindex)
         var now = clock - idle;
         Datapath.Conntrack.Update(flow.Key, new ConntrackValue
         {
-            CreatedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,
+            ReportedNs = now, LastSeenNs = now, PacketsOriginal = 1, State = state, RuleId = ruleId, Direction = flow.Direction,
         });
     }
 

@@ -87,7 +87,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
                 $"{what}: verdict counter {verdict} did not grow by 1");
         }
 
-        var events = fixture.Events.Drain()
+        var events = fixture.Events.Drain().Events
             .Select(e => new ExpectedEvent(e.Verdict, e.Reason, e.RuleId, e.RemoteIdentity))
             .ToArray();
         Assert.Equal(row.Events, events);
@@ -112,7 +112,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
             PacketBuilder.Ip("198.18.0.1", "198.18.0.2").Udp(5000, 53), (int)ifindex);
 
         Assert.Equal(ProgramRunResult.TcActOk, result.ReturnValue);
-        var e = Assert.Single(fixture.Events.Drain());
+        var e = Assert.Single(fixture.Events.Drain().Events);
         Assert.Equal((42ul, ifindex, 100u, 200u), (e.PolicyRevision, e.IfIndex, e.LocalIdentity, e.RemoteIdentity));
         Assert.Equal((IpFamily.IPv4, (byte)17, TrafficDirection.Egress), (e.Family, e.Protocol, e.Direction));
         Assert.Equal(("198.18.0.1", (ushort)5000, "198.18.0.2", (ushort)53),
@@ -134,7 +134,7 @@ public sealed class PolicyTableTests(DatapathFixture fixture) : IClassFixture<Da
             PacketBuilder.Ip("198.18.0.2", "198.18.0.1").Tcp(40000, 1023), fixture.PodA.HostIfIndex);
 
         Assert.Equal(ProgramRunResult.TcActShot, result.ReturnValue);
-        var e = Assert.Single(fixture.Events.Drain());
+        var e = Assert.Single(fixture.Events.Drain().Events);
         Assert.Equal((77ul, 61u, FlowReason.PolicyDeny, (ushort)1023), (e.PolicyRevision, e.RuleId, e.Reason, e.DestinationPort));
     }
 

@@ -92,23 +92,69 @@ public sealed class FlowAggregatorTests
     }
 
     [Fact]
-    public void AddCounters_ConntrackGrowthOfAnAllowedConnection_JoinsItsOpeningEvent()
+    public void AddReport_GrowthOfAnAllowedConnection_JoinsItsOpeningEvent()
     {
         var aggregator = new FlowAggregator(100);
-        var opened = Denied(40000, 1_000);
-        opened.Verdict = FlowVerdict.Allowed;
-        opened.Reason = FlowReason.PolicyAllow;
-        opened.RuleId = 17;
+        var opened = Allowed(40000, 1_000);
         aggregator.Add(opened);
-        var key = new ConntrackKey(7, TrafficDirection.Ingress, 6, IPAddress.Parse("198.18.0.3"), 40000, IPAddress.Parse("198.18.0.2"), 80);
-        var value = new ConntrackValue { RuleId = 17, Direction = TrafficDirection.Ingress, LastSeenNs = 5_000 };
 
-        aggregator.AddCounters(key, value, 12, 3_400);
+        aggregator.AddReport(Report(opened, 4_000, 12, 3_400));
+        aggregator.AddReport(Report(opened, 5_000, 3, 180));
 
         var sample = Assert.Single(Flush(aggregator));
-        Assert.Equal((1L, 12L, 3_400L), (sample.Connections, sample.Packets, sample.Bytes));
+        Assert.Equal((1L, 15L, 3_580L), (sample.Connections, sample.Packets, sample.Bytes));
         Assert.Equal(SampleVerdict.Allow, sample.Verdict);
         Assert.Equal("policy-allow", sample.Reason);
+        Assert.Equal(17u, sample.RuleId);
+        Assert.Equal(("198.18.0.3", "198.18.0.2", (ushort)80), (sample.Source, sample.Destination, sample.Port));
+        Assert.Equal((Wall.AddTicks(10), Wall.AddTicks(50)), (sample.FirstSeen, sample.LastSeen));
+    }
+
+    [Fact]
+    public void AddReport_ConnectionOpenedInAnEarlierInterval_SampleWithItsBytesAndNoConnection()
+    {
+        var aggregator = new FlowAggregator(100);
+        var opened = Allowed(40000, 1_000);
+        aggregator.Add(opened);
+        Flush(aggregator);
+
+        aggregator.AddReport(Report(opened, 9_000, 40, 52_000));
+
+        var sample = Assert.Single(Flush(aggregator));
+        Assert.Equal((0L, 40L, 52_000L), (sample.Connections, sample.Packets, sample.Bytes));
+        Assert.Equal(("198.18.0.3", "198.18.0.2", (ushort)80, "policy-allow"), (sample.Source, sample.Destination, sample.Port, sample.Reason));
+    }
+
+    [Fact]
+    public void AddReport_MoreKeysThanAllowed_CountedAsOverflow()
+    {
+        var aggregator = new FlowAggregator(1);
+        aggregator.Add(Allowed(40000, 1_000));
+
+        var other = Allowed(40001, 1_000);
+        other.DestinationPort = 443;
+        aggregator.AddReport(Report(other, 2_000, 1, 60));
+
+        Assert.Equal(1, aggregator.Overflowed);
+        Assert.Equal(0L, Assert.Single(Flush(aggregator)).Packets);
+    }
+
+    private static FlowEvent Allowed(ushort sourcePort, ulong timestampNs)
+    {
+        var e = Denied(sourcePort, timestampNs);
+        e.Verdict = FlowVerdict.Allowed;
+        e.Reason = FlowReason.PolicyAllow;
+        e.RuleId = 17;
+        return e;
+    }
+
+    /// <summary>A report as the data path writes it: the opening event's flow, kind report, the report's time.</summary>
+    private static FlowReport Report(FlowEvent opened, ulong timestampNs, ulong packets, ulong bytes)
+    {
+        var flow = opened;
+        flow.Kind = FlowRecordKind.FlowReport;
+        flow.TimestampNs = timestampNs;
+        return new FlowReport { Flow = flow, Packets = packets, Bytes = bytes };
     }
 
     private static List<Grains.Interfaces.Flows.FlowSample> Flush(FlowAggregator aggregator) =>
