@@ -12,47 +12,29 @@ namespace MicroSeg.Grains.Tests.Cluster;
 /// seconds. Once workloads exist, a restarted silo reads them back as before. Its own silo on its own SQLite file, so
 /// that no other test has activated a shard.
 /// </summary>
-public sealed class FreshStoreTests : IAsyncLifetime
+public sealed class FreshStoreTests : OwnSqliteCluster<FreshStoreTests>
 {
-    private static readonly DirectoryInfo Data = Directory.CreateTempSubdirectory("microseg-fresh-");
-
-    private readonly TestCluster _cluster = new TestClusterBuilder(initialSilosCount: 1).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
-
-    public Task InitializeAsync() => _cluster.DeployAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-        Data.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task EmptyStore_ActivatesNoShard_AndWorkloadsWrittenLater_SurviveARestart()
     {
-        Assert.Empty(await _cluster.GrainFactory.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync());
-        Assert.False(await _cluster.GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).AnyInUseAsync());
+        Assert.Empty(await Grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync());
+        Assert.False(await Grains.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).AnyInUseAsync());
         Assert.Equal(0, await ShardActivationsAsync());
 
         foreach (var i in Enumerable.Range(0, 3))
-            await _cluster.GrainFactory.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(PolicyFanoutTests.Workload($"w{i}", "n1", $"198.18.9.{i + 1}", $"a{i % 2}"));
-        Assert.True(await _cluster.GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).AnyInUseAsync());
+            await Grains.GetGrain<IWorkloadGrain>($"w{i}").SetAsync(PolicyFanoutTests.Workload($"w{i}", "n1", $"198.18.9.{i + 1}", $"a{i % 2}"));
+        Assert.True(await Grains.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).AnyInUseAsync());
 
-        await _cluster.RestartSiloAsync((InProcessSiloHandle)_cluster.Primary!);
-        var index = await _cluster.Client.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        await Cluster.RestartSiloAsync((InProcessSiloHandle)Cluster.Primary!);
+        var index = await Cluster.Client.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         Assert.Equal(["w0", "w1", "w2"], index.Select(w => w.Spec.Id));
-        var identities = await _cluster.Client.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).GetAllAsync();
+        var identities = await Cluster.Client.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).GetAllAsync();
         Assert.Equal(3, identities.Sum(i => i.Holders.Count));
     }
 
     private async Task<int> ShardActivationsAsync()
     {
-        var stats = await _cluster.GrainFactory.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var stats = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
         return stats.Where(s => s.GrainType.Contains("ShardGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-    }
-
-    private sealed class SiloConfigurator : SqliteSiloConfigurator
-    {
-        protected override string Database => Path.Combine(Data.FullName, "microseg.db");
     }
 }

@@ -14,23 +14,8 @@ namespace MicroSeg.Grains.Tests.Cluster;
 /// "0".."1023") keeps everything: the index and the allocator move it to the current layout when they activate.
 /// Its own silo on its own SQLite file, so that neither grain has activated before the old shards are filled.
 /// </summary>
-public sealed class ShardLayoutMoveTests : IAsyncLifetime
+public sealed class ShardLayoutMoveTests : OwnSqliteCluster<ShardLayoutMoveTests>
 {
-    private static readonly DirectoryInfo Data = Directory.CreateTempSubdirectory("microseg-layout-");
-
-    private readonly TestCluster _cluster = new TestClusterBuilder(initialSilosCount: 1).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
-
-    private IGrainFactory Grains => _cluster.GrainFactory;
-
-    public Task InitializeAsync() => _cluster.DeployAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-        Data.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task WorkloadsAndHolds_InTheFirstLayout_AreMovedToTheCurrentOne()
     {
@@ -41,7 +26,7 @@ public sealed class ShardLayoutMoveTests : IAsyncLifetime
             await Grains.GetGrain<IWorkloadIndexShardGrain>(ShardLayout.First.KeyOf(w.Spec.Id)).UpsertAsync(w);
 
         // The allocator's table as the first layout stored it: three label sets, their holds in the old shards.
-        var storage = ((InProcessSiloHandle)_cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
+        var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
         var allocator = Grains.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
         var table = new IdentityAllocatorState { Next = 303 };
         for (var app = 0; app < 3; app++)
@@ -74,16 +59,11 @@ public sealed class ShardLayoutMoveTests : IAsyncLifetime
         // A later activation reads the current layout only: a record written there since is kept, nothing moves again.
         var late = new WorkloadRecord(new WorkloadSpec { Id = "late", Node = "n1", Addresses = ["198.18.8.1"], Labels = new Dictionary<string, string> { ["app"] = "a0" } }, 300);
         await Grains.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).UpsertAsync(late);
-        var silo = (InProcessSiloHandle)_cluster.Primary!;
-        await _cluster.RestartSiloAsync(silo);
-        var again = await _cluster.Client.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
+        var silo = (InProcessSiloHandle)Cluster.Primary!;
+        await Cluster.RestartSiloAsync(silo);
+        var again = await Cluster.Client.GetGrain<IWorkloadIndexGrain>(GrainKeys.Cluster).GetAllAsync();
         Assert.Equal(301, again.Count);
         Assert.Contains(again, w => w.Spec.Id == "late");
-        Assert.All((await _cluster.Client.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).GetAllAsync()), i => Assert.Equal(100, i.Holders.Count));
-    }
-
-    private sealed class SiloConfigurator : SqliteSiloConfigurator
-    {
-        protected override string Database => Path.Combine(Data.FullName, "microseg.db");
+        Assert.All((await Cluster.Client.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster).GetAllAsync()), i => Assert.Equal(100, i.Holders.Count));
     }
 }
