@@ -10,6 +10,8 @@ GATEWAY_PORT=${MICROSEG_GATEWAY_PORT:-30000}
 SILO_PORT=${MICROSEG_SILO_PORT:-11111}
 NODE=${MICROSEG_NODE:-$(hostname -s | tr 'A-Z_' 'a-z-')}
 DATA=${MICROSEG_DATA:-./data}
+# As every deployment runs them (deploy/systemd, deploy/docker; docs/architecture.md, "The silo's runtime").
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 
 silo=""; agent=""; status=0
 # Ctrl-C stops both and exits 0; a process that dies on its own makes the script exit non-zero (status set below).

@@ -24,4 +24,6 @@ COPY --from=build /out/ ./
 # The agent finds the eBPF object at ../bpf/microseg.bpf.o next to its binary (its --bpf-object default).
 # 9464 Prometheus metrics (--metrics-listen).
 EXPOSE 9464
+# Call counting starts at once (docs/architecture.md, "The silo's runtime"): a knob read only from the environment.
+ENV DOTNET_TC_CallCountingDelayMs=0
 ENTRYPOINT ["/opt/microseg/bin/microseg-agent"]

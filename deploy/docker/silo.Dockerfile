@@ -30,5 +30,7 @@ EXPOSE 8080 11111 30000
 # Runs as a non-root user: the silo needs no privilege (only the agent touches the kernel).
 RUN mkdir -p /var/lib/microseg && chown 10001:10001 /var/lib/microseg
 USER 10001:10001
+# Call counting starts at once (docs/architecture.md, "The silo's runtime"): a knob read only from the environment.
+ENV DOTNET_TC_CallCountingDelayMs=0
 ENTRYPOINT ["/opt/microseg/microseg-silo"]
 CMD ["--http", "http://0.0.0.0:8080", "--data", "/var/lib/microseg"]

@@ -1,6 +1,7 @@
 using MicroSeg.Testing.Sockets;
 using MicroSeg.Benchmarks.Load;
 using System.Diagnostics;
+using System.Runtime;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -63,6 +64,11 @@ internal static class PolicyLatencyCommand
         var placements = Arg(args, "--agents", "process").Split(',');
         if (placements.Any(p => p is not ("process" or "inline")))
             throw new ArgumentException($"--agents '{Arg(args, "--agents", "process")}': expected process (a process of their own, as deployed), inline (in the silo's process) or both, comma-separated.");
+        // The JIT settings a deployed silo runs with (docs/architecture.md, "The silo's runtime"): figures taken without
+        // them show the JIT still tiering up, not the silo as it runs.
+        var pgo = AppContext.GetData("System.Runtime.TieredPGO") as string ?? "default (on)";
+        var delay = Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") ?? "unset (100 ms)";
+        Console.Error.WriteLine($"  runtime: TieredPGO {pgo}, DOTNET_TC_CallCountingDelayMs {delay}{(delay == "0" ? "" : "; deployments set 0 (deploy/), scripts/bench.sh does too")}");
         Console.WriteLine($"| agents (real) | agents run in | workloads | policies | changes | per-node p50 | per-node p99 | all-nodes p50 | all-nodes p99 | real agents p50 / p99 | CPU per change: silo | agents | preload | warm-up changes: all-nodes max |");
         Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
@@ -159,6 +165,7 @@ internal static class PolicyLatencyCommand
                 var (cpuBefore, agentsBefore) = (self.TotalProcessorTime, fleet.ProcessorTime);
                 var (allocatedBefore, pausedBefore, gen0Before, gen1Before, gen2Before) =
                     (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var (jittedBefore, jitTimeBefore) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
                 var start = Stopwatch.GetTimestamp();
                 var response = await http.PutAsJsonAsync($"/api/v1/workloads/{hot.Id}", hot);
                 response.EnsureSuccessStatusCode();
@@ -167,7 +174,9 @@ internal static class PolicyLatencyCommand
                 self.Refresh();
                 var (cpu, agentsCpuNow) = ((self.TotalProcessorTime - cpuBefore).TotalMilliseconds, fleet.ProcessorTime - agentsBefore);
                 var gc = $"GC: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6:F0} MB allocated, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused, "
-                    + $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before} collections (gen 0/1/2 counts)";
+                    + $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before} collections (gen 0/1/2 counts)"
+                    // Methods the silo's process compiled meanwhile (tier-up included) and the JIT's time on them.
+                    + $"; JIT: {JitInfo.GetCompiledMethodCount() - jittedBefore} methods, {(JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds:F0} ms";
                 var ms = stamps.Select(s => Stopwatch.GetElapsedTime(start, s).TotalMilliseconds).ToList();
                 Console.Error.WriteLine($"  change {c + 1}/{changes}{(c < 0 ? " (warm-up)" : "")}: all nodes {ms.Max():F0} ms; CPU {(separate ? "silo" : "all")} {cpu:F0} ms{(agentsCpuNow is { } a ? $", agents {a.TotalMilliseconds:F0} ms" : "")}; {gc}");
                 if (c < 0)
