@@ -18,7 +18,12 @@ internal sealed partial class PeerConnectionSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (own is not null)
+        {
             own.Refused += reason => LogRefusedFiles(logger, reason);
+            // Whoever notices the new files first (a TLS handshake reading Current, or the sweep) takes them: log on the
+            // event, not on the sweep's own refresh, or a rotation a handshake noticed first would go unlogged.
+            own.Rotated += certificate => LogRotated(logger, own.CertificateFile, certificate.SerialNumber, certificate.NotAfter);
+        }
         using var timer = new PeriodicTimer(options.Value.CheckPeriod, time);
         try
         {
@@ -34,8 +39,7 @@ internal sealed partial class PeerConnectionSweeper(
     {
         if (revocations is not null)
             RefreshRevocations(revocations);
-        if (own is not null && own.Refresh())
-            LogRotated(logger, own.CertificateFile, own.Current.SerialNumber, own.Current.NotAfter);
+        own?.Refresh();
         var now = time.GetTimestamp();
         foreach (var connection in connections.Open)
         {

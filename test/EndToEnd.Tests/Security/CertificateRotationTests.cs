@@ -33,7 +33,10 @@ public sealed class CertificateRotationTests(ITestOutputHelper output)
         Assert.NotEqual(siloOld, siloNew.SerialNumber);
         Replace(siloNew.Directory, system.TlsDirectory, "silo");
         await WaitAsync(async () => await GatewaySerialAsync(system.GatewayPort) == siloNew.SerialNumber, "the gateway still presents the old silo certificate", system);
-        Assert.Contains($"new connections use serial {siloNew.SerialNumber}", system.Silo.Output, StringComparison.Ordinal);
+        // The silo logs the rotation after new connections already get the new certificate, and the line reaches us through
+        // the console logger's queue and a pipe: wait for it rather than expect it at once.
+        await WaitAsync(() => Task.FromResult(system.Silo.Output.Contains($"new connections use serial {siloNew.SerialNumber}", StringComparison.Ordinal)),
+            "the silo did not log the rotation", system);
 
         // The agent: a new certificate for the same node, written over agent.crt and agent.key in its --tls-dir.
         var agentDirectory = system.IssueAgentCertificate(node);
