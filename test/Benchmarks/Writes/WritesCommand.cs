@@ -65,9 +65,13 @@ internal static class WritesCommand
             // CPU per write (silo and HTTP clients share this process) tells what a write costs even when other
             // work on the machine takes cores from the rounds and moves writes/s.
             var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var (paused, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             for (var r = 0; r < rounds; r++)
                 runs.Add(await ClosedLoop.RunAsync(clients, TimeSpan.FromSeconds(seconds), Put));
             cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            // How much of a level's time the process spent paused by the GC: a heap of more activations costs more per collection.
+            Console.Error.WriteLine($"  {count:N0}: GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms in {rounds * seconds} s, "
+                + $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} collections (gen 0/1/2 counts), heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F0} MB");
             var result = LoadResult.Combine(runs);
             var cpuPerWrite = cpu.TotalMilliseconds / runs.Sum(r => r.Operations);
             var line = $"| {count:N0} | **{result.PerSecond:F0}** ({string.Join(" / ", runs.Select(r => r.PerSecond.ToString("F0")))}) | "
