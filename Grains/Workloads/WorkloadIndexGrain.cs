@@ -51,10 +51,16 @@ internal sealed partial class WorkloadIndexGrain(
             else
                 await MoveFromFirstLayoutAsync();
         }
-        if (empty)
-            _loadedAt = time.GetUtcNow();
-        else
-            await ReloadAsync();
+        await ReloadUnlessEmptyAsync(empty);
+    }
+
+    /// <summary>Reads every shard, or only records the time when the store is known to hold no workload.</summary>
+    private Task ReloadUnlessEmptyAsync(bool empty)
+    {
+        if (!empty)
+            return ReloadAsync();
+        _loadedAt = time.GetUtcNow();
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -124,10 +130,7 @@ internal sealed partial class WorkloadIndexGrain(
     {
         try
         {
-            if (await StoreIsEmptyAsync())
-                _loadedAt = time.GetUtcNow();
-            else
-                await ReloadAsync();
+            await ReloadUnlessEmptyAsync(await StoreIsEmptyAsync());
         }
         catch (Exception ex)
         {
