@@ -62,7 +62,7 @@ internal sealed class ClusterRuleModel
             Scope = new PolicyScope(namespaces, groups);
             _selecting = new();
             _ipcaches = new(StringComparer.Ordinal);
-            _nodeSets = new();
+            _nodeSets = new(tables);
         }
         else
         {
@@ -75,7 +75,7 @@ internal sealed class ClusterRuleModel
                 .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Value.Named.Any(touched.Contains)
                     ? new Lazy<NamedIpCache>(() => kv.Value.Value.Patched(tables.ChangedHosts))
                     : kv.Value)), StringComparer.Ordinal);
-            _nodeSets = carried._nodeSets.Next(touched, Scope, tables.WorkloadsOf);
+            _nodeSets = carried._nodeSets.Next(touched, Scope, tables);
         }
         _hosts = new Lazy<ClusterHost[]>(tables.AllHosts);
         _namesPortsByName = new Lazy<bool>(() => Policies.Any(p =>

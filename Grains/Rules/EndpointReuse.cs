@@ -33,14 +33,15 @@ internal sealed class EndpointReuse
         if (index < 0)
             return null;
         var endpoint = _previous.Endpoints[index];
-        return (endpoint, _previous.PolicySlices[endpoint.WorkloadId].Template, _previous.SpecDigests[index]);
+        return (endpoint, _previous.Templates[index], _previous.SpecDigests[index]);
     }
 
     /// <summary>Reuse of <paramref name="previous"/> for a computation of <paramref name="local"/>, or null when it cannot be reused.</summary>
     public static EndpointReuse? From(CompiledRules? previous, ClusterRuleModel model, string node, IReadOnlyList<WorkloadRecord> local, EnforcementSettings settings)
     {
         if (previous is not { NamedIdentities: not null, Model: { } earlier } || !Equals(previous.Settings, settings)
-            || previous.SpecDigests.Count != previous.Endpoints.Count || !model.KeepsTemplatesOf(earlier))
+            || previous.SpecDigests.Count != previous.Endpoints.Count || previous.Templates.Count != previous.Endpoints.Count
+            || !model.KeepsTemplatesOf(earlier))
             return null;
         // The previous computation's endpoints follow its model's workloads of this node, ordered by id, as the new ones do.
         var before = earlier.LocalTo(node);
@@ -52,6 +53,12 @@ internal sealed class EndpointReuse
         for (var i = 0; i < local.Count; i++)
         {
             var w = local[i];
+            // Most records are the same instance at the same place: no id comparison needed.
+            if (j < before.Count && ReferenceEquals(before[j], w))
+            {
+                index[i] = j++;
+                continue;
+            }
             while (j < before.Count && string.CompareOrdinal(before[j].Spec.Id, w.Spec.Id) < 0)
                 j++;
             if (j < before.Count && ReferenceEquals(before[j], w))

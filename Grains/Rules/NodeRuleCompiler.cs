@@ -38,6 +38,9 @@ internal sealed record CompiledRules(
 
     /// <summary>Each endpoint's spec digest, in <see cref="Endpoints"/> order.</summary>
     public IReadOnlyList<ulong> SpecDigests { get; init; } = [];
+
+    /// <summary>Each endpoint's entry template, in <see cref="Endpoints"/> order: what a reusing computation takes by position.</summary>
+    public IReadOnlyList<EntryTemplate> Templates { get; init; } = [];
 }
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
@@ -102,6 +105,7 @@ internal static class NodeRuleCompiler
         // own, get the same entries: build those once per identity and stamp them per endpoint.
         var shared = reuse is null ? new Dictionary<uint, EntryTemplate>() : new Dictionary<uint, EntryTemplate>(previous!.SharedTemplates);
         var specDigests = new ulong[local.Count];
+        var templates = new EntryTemplate[local.Count];
         var endpoints = new List<EndpointRule>(local.Count);
         var stamped = new List<(string, EntryTemplate)>(local.Count);
         var entryCount = 0;
@@ -139,6 +143,7 @@ internal static class NodeRuleCompiler
         {
             endpoints.Add(endpoint);
             specDigests[at] = specDigest;
+            templates[at] = template;
             endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)endpoint.Mode)
                 .Add((endpoint.IngressIsolated ? 1u : 0u) | (endpoint.EgressIsolated ? 2u : 0u));
             slices[w.Spec.Id] = new PolicySlice(entryCount, template.Count, template);
@@ -222,6 +227,7 @@ internal static class NodeRuleCompiler
             NamedIdentities = blocks.Count == 0 ? named : null,
             SharedTemplates = shared,
             SpecDigests = specDigests,
+            Templates = templates,
         };
     }
 

@@ -22,22 +22,25 @@ internal sealed class WorkloadTables
     // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
     private Dictionary<string, List<WorkloadRecord>>? _owners;
     private readonly Dictionary<uint, ClusterHost[]> _hostsByIdentity;
+    private readonly Dictionary<uint, IdentityNodes> _nodesByIdentity;
 
     private WorkloadTables(
         Dictionary<uint, WorkloadRecord[]> byIdentity,
         Dictionary<string, WorkloadRecord[]> byNode,
         Dictionary<string, List<WorkloadRecord>> owners,
-        Dictionary<uint, ClusterHost[]> hostsByIdentity)
+        Dictionary<uint, ClusterHost[]> hostsByIdentity,
+        Dictionary<uint, IdentityNodes> nodesByIdentity)
     {
         _byIdentity = byIdentity;
         _byNode = byNode;
         _owners = owners;
         _hostsByIdentity = hostsByIdentity;
+        _nodesByIdentity = nodesByIdentity;
     }
 
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
     {
-        var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
+        var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], []);
         return empty.Apply(new WorkloadDiff([], workloads), out _, derived: false);
     }
 
@@ -47,11 +50,11 @@ internal sealed class WorkloadTables
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
     public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities => _byIdentity.OrderBy(kv => kv.Key);
 
-    /// <summary>The workloads of <paramref name="identity"/>, ordered by id; empty when none has it.</summary>
-    public IReadOnlyList<WorkloadRecord> WorkloadsOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads : [];
-
     /// <summary>A workload of <paramref name="identity"/> (all of them share its labels and namespace), or null when none has it.</summary>
     public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads[0] : null;
+
+    /// <summary>The nodes <paramref name="identity"/>'s workloads are on, ordered by name; empty when none has it.</summary>
+    public IReadOnlyList<string> NodesOf(uint identity) => _nodesByIdentity.TryGetValue(identity, out var nodes) ? nodes.Nodes : [];
 
     /// <summary>The workloads with an interface on <paramref name="node"/>, ordered by id.</summary>
     public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local : [];
@@ -79,11 +82,28 @@ internal sealed class WorkloadTables
         var owners = Interlocked.Exchange(ref _owners, null)
             ?? throw new InvalidOperationException("These tables were already derived from; build from the snapshot instead.");
         touched = [];
-        // Only the addresses of records that left or came can change owner.
+        // Only the addresses of records that left or came can change owner. Each such address is in the host list of
+        // its owner before, and only there: what lets an identity's list lose it without a pass over the list.
         var texts = new HashSet<string>(StringComparer.Ordinal);
+        var lost = new Dictionary<uint, List<string>>();
+        foreach (var w in diff.Removed.Concat(diff.Added))
+        {
+            foreach (var (_, text) in AddressesOf(w.Spec))
+            {
+                if (texts.Add(text) && owners.TryGetValue(text, out var before))
+                    (lost.TryGetValue(before[^1].Identity, out var list) ? list : lost[before[^1].Identity] = []).Add(text);
+            }
+        }
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
         var byNode = new Dictionary<string, WorkloadRecord[]>(_byNode, StringComparer.Ordinal);
-        Patch(byIdentity, diff.Removed.ToLookup(w => w.Identity), diff.Added.ToLookup(w => w.Identity));
+        var nodesByIdentity = new Dictionary<uint, IdentityNodes>(_nodesByIdentity);
+        var (removedOf, addedOf) = (diff.Removed.ToLookup(w => w.Identity), diff.Added.ToLookup(w => w.Identity));
+        Patch(byIdentity, removedOf, addedOf);
+        foreach (var identity in removedOf.Select(g => g.Key).Union(addedOf.Select(g => g.Key)))
+        {
+            var nodes = nodesByIdentity.GetValueOrDefault(identity, IdentityNodes.None).With(removedOf[identity], addedOf[identity]);
+            nodesByIdentity.Set(identity, nodes == IdentityNodes.None ? null : nodes);
+        }
         static bool IsEndpoint(WorkloadRecord w) => w.Spec.Interface is not null;
         Patch(byNode, diff.Removed.Where(IsEndpoint).ToLookup(w => w.Spec.Node), diff.Added.Where(IsEndpoint).ToLookup(w => w.Spec.Node));
 
@@ -92,7 +112,6 @@ internal sealed class WorkloadTables
             touched.Add(w.Identity);
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                texts.Add(text);
                 if (!owners.TryGetValue(text, out var listing))
                     continue;
                 // The owner before and after both change what they resolve.
@@ -109,7 +128,6 @@ internal sealed class WorkloadTables
             touched.Add(w.Identity);
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                texts.Add(text);
                 if (!owners.TryGetValue(text, out var listing))
                 {
                     owners[text] = [w];
@@ -138,7 +156,7 @@ internal sealed class WorkloadTables
         var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
         foreach (var identity in touched)
         {
-            var hosts = (_hostsByIdentity.GetValueOrDefault(identity) ?? []).Where(h => !texts.Contains(h.Rule.Cidr)).ToList();
+            var hosts = Without(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? []);
             if (gained.TryGetValue(identity, out var added))
                 InsertOrdered(hosts, added);
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
@@ -147,7 +165,7 @@ internal sealed class WorkloadTables
         var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
             .Select(text => new ChangedHost(text, owners.TryGetValue(text, out var listing) ? new IpCacheRule(text, listing[^1].Identity) : null))
             .ToArray();
-        return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity) { ChangedHosts = changedHosts };
+        return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity, nodesByIdentity) { ChangedHosts = changedHosts };
     }
 
     /// <summary>
@@ -155,6 +173,27 @@ internal sealed class WorkloadTables
     /// from scratch), ordered by text, with the row each resolves to now (null: no workload lists it any more).
     /// </summary>
     public IReadOnlyList<ChangedHost> ChangedHosts { get; private init; } = [];
+
+    /// <summary>
+    /// An identity's hosts (ordered by text) without those of <paramref name="texts"/>: a few texts are looked up and cut
+    /// out, so the ≈ 500 hosts of an identity at 50,000 workloads are copied, not each hashed.
+    /// </summary>
+    private static List<ClusterHost> Without(ClusterHost[] hosts, List<string> texts)
+    {
+        if (texts.Count > 16)
+        {
+            var set = texts.ToHashSet(StringComparer.Ordinal);
+            return hosts.Where(h => !set.Contains(h.Rule.Cidr)).ToList();
+        }
+        var kept = new List<ClusterHost>(hosts);
+        foreach (var text in texts)
+        {
+            var at = kept.BinarySearch(new ClusterHost(new IpCacheRule(text, 0), default), HostTextOrder.Instance);
+            if (at >= 0)
+                kept.RemoveAt(at);
+        }
+        return kept;
+    }
 
     /// <summary>Adds hosts to a list ordered by text: a few are inserted where they belong, many are appended and sorted.</summary>
     private static void InsertOrdered(List<ClusterHost> hosts, List<ClusterHost> added)
@@ -178,14 +217,36 @@ internal sealed class WorkloadTables
         return facts.Hosts.Zip(facts.HostTexts);
     }
 
+    /// <summary>
+    /// A list ordered by id without <paramref name="gone"/>: a few records are found by id and cut out (a list holds a
+    /// record once, at its id's place), many are filtered out by reference.
+    /// </summary>
+    private static List<WorkloadRecord> Without(WorkloadRecord[] records, List<WorkloadRecord> gone)
+    {
+        if (gone.Count > 16)
+        {
+            var set = new HashSet<WorkloadRecord>(gone, ReferenceEqualityComparer.Instance);
+            return records.Where(w => !set.Contains(w)).ToList();
+        }
+        var kept = new List<WorkloadRecord>(records);
+        foreach (var w in gone)
+        {
+            var at = kept.BinarySearch(w, IdOrder.Instance);
+            if (at >= 0 && ReferenceEquals(kept[at], w))
+                kept.RemoveAt(at);
+            else
+                kept.RemoveAll(o => ReferenceEquals(o, w));
+        }
+        return kept;
+    }
+
     /// <summary>Each key's list without its removed records, plus its added ones, ordered by id (an emptied key is dropped).</summary>
     private static void Patch<TKey>(Dictionary<TKey, WorkloadRecord[]> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
         where TKey : notnull
     {
         foreach (var key in removed.Select(g => g.Key).Union(added.Select(g => g.Key)))
         {
-            var gone = new HashSet<WorkloadRecord>(removed[key], ReferenceEqualityComparer.Instance);
-            var list = (map.GetValueOrDefault(key) ?? []).Where(w => !gone.Contains(w)).ToList();
+            var list = Without(map.GetValueOrDefault(key) ?? [], removed[key].ToList());
             var coming = added[key].ToList();
             if (coming.Count > 16)
             {

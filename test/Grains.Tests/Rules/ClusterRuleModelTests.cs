@@ -119,9 +119,13 @@ public sealed class ClusterRuleModelTests
             derived = ClusterRuleModel.Next(derived, snapshot, policies, namespaces);
             var fresh = new ClusterRuleModel(snapshot, policies, new NamespaceLabels(namespaces.ToDictionary(n => n.Name, n => n.Labels)));
 
-            // What a fan-out reads (kept from model to model while untouched) must match too.
+            // What a fan-out reads (kept from model to model while untouched) must match too, and the snapshot itself.
             foreach (var policy in policies)
-                Assert.Equal(fresh.NodesSelectedBy(policy).Order(), derived.NodesSelectedBy(policy).Order());
+            {
+                var selected = snapshot.Where(w => fresh.Scope.Selects(policy, w)).Select(w => w.Spec.Node).Distinct().Order();
+                Assert.Equal(selected, fresh.NodesSelectedBy(policy).Order());
+                Assert.Equal(selected, derived.NodesSelectedBy(policy).Order());
+            }
             foreach (var node in nodes)
             {
                 var expected = NodeRuleCompiler.Compile(node, fresh, freshIds[node]);
