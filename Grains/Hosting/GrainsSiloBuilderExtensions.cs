@@ -12,6 +12,7 @@ public static class GrainsSiloBuilderExtensions
     public static ISiloBuilder AddMicroSegGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton<ClusterInputsLoader>();
+        silo.Services.TryAddSingleton<PolicyChangeStreams>();
         return silo;
     }
 }

@@ -1,4 +1,5 @@
 using MicroSeg.Grains.Interfaces.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -26,5 +27,5 @@ public static class PolicyStreams
     /// stored: delivery to the fan-out stage (and from there to node grains) happens at least once after.
     /// </summary>
     internal static Task PublishAsync(Grain grain, string key, PolicyChange change) =>
-        grain.GetStreamProvider(Provider).GetStream<PolicyChange>(StreamId.Create(Changes, key)).OnNextAsync(change);
+        grain.GrainContext.ActivationServices.GetRequiredService<PolicyChangeStreams>().PublishAsync(key, change);
 }

@@ -31,8 +31,8 @@ internal static class WritesCommand
             $"PUT /api/v1/workloads/{{id}}, one embedded silo (SQLite), {clients} clients, {nodes} nodes, {policies} policies, "
                 + $"{rounds} rounds of {seconds} s; {Machine.Now()}, load average at start {Machine.LoadAverage()}",
             "",
-            "| existing workloads | writes/s (rounds) | p50 | p99 | CPU per write | fill time | load average after |",
-            "|---:|---:|---:|---:|---:|---:|---|",
+            "| existing workloads | writes/s (rounds) | p50 | p99 | CPU per write | live heap after (per workload more than the first level) | fill time | load average after |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|",
         };
         Console.WriteLine(string.Join('\n', lines));
 
@@ -42,6 +42,7 @@ internal static class WritesCommand
             async (i, _) => await silo.Grains.GetGrain<IPolicyGrain>($"p{i}").SetAsync(Policy(i)));
 
         var filled = 0;
+        (int Count, long Bytes)? firstLive = null;
         var flips = new int[counts.Max()];
         foreach (var count in counts.Order())
         {
@@ -72,10 +73,15 @@ internal static class WritesCommand
             // How much of a level's time the process spent paused by the GC: a heap of more activations costs more per collection.
             Console.Error.WriteLine($"  {count:N0}: GC paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms in {rounds * seconds} s, "
                 + $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} collections (gen 0/1/2 counts), heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F0} MB");
+            // What the silo keeps per workload (activations, state, tables), after the level's rounds so as not to
+            // disturb them: a full collection, then the live heap (benchmark clients included; they hold little).
+            var live = GC.GetTotalMemory(forceFullCollection: true);
+            firstLive ??= (count, live);
+            var growth = count > firstLive.Value.Count ? $"{(live - firstLive.Value.Bytes) / 1e3 / (count - firstLive.Value.Count):F1} kB" : "-";
             var result = LoadResult.Combine(runs);
             var cpuPerWrite = cpu.TotalMilliseconds / runs.Sum(r => r.Operations);
             var line = $"| {count:N0} | **{result.PerSecond:F0}** ({string.Join(" / ", runs.Select(r => r.PerSecond.ToString("F0")))}) | "
-                + $"{result.PercentileMs(50):F1} ms | {result.PercentileMs(99):F1} ms | {cpuPerWrite:F2} ms | {fill.Elapsed.TotalSeconds:F0} s | {Machine.LoadAverage()} |";
+                + $"{result.PercentileMs(50):F1} ms | {result.PercentileMs(99):F1} ms | {cpuPerWrite:F2} ms | {live / 1e6:F0} MB ({growth}) | {fill.Elapsed.TotalSeconds:F0} s | {Machine.LoadAverage()} |";
             Console.WriteLine(line);
             lines.Add(line);
         }
