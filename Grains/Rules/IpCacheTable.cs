@@ -13,14 +13,17 @@ internal sealed class IpCacheTable
     /// <summary>How many patches a delta walks back before it compares whole tables instead.</summary>
     internal const int LongestLineage = 32;
 
-    private IpCacheTable(IReadOnlyList<IpCacheRule> rules, ulong digest, IpCachePatch? patch)
+    // An array: a patch copies the rows between changes as blocks, and a lookup reads rows without an interface call.
+    private readonly IpCacheRule[] _rules;
+
+    private IpCacheTable(IpCacheRule[] rules, ulong digest, IpCachePatch? patch)
     {
-        Rules = rules;
+        _rules = rules;
         Digest = digest;
         Patch = patch;
     }
 
-    public IReadOnlyList<IpCacheRule> Rules { get; }
+    public IReadOnlyList<IpCacheRule> Rules => _rules;
 
     /// <summary>
     /// The sum of the rows' hashes. A sum, not a hash of the sequence: the rows are in one order for one content, and a
@@ -37,7 +40,7 @@ internal sealed class IpCacheTable
         var digest = 0UL;
         foreach (var rule in rules)
             digest += HashOf(rule);
-        return new IpCacheTable(rules, digest, null);
+        return new IpCacheTable([.. rules], digest, null);
     }
 
     /// <summary>
@@ -47,7 +50,7 @@ internal sealed class IpCacheTable
     /// </summary>
     public IpCacheTable Patched(IReadOnlyList<ChangedHost> changes, Func<uint, bool> names)
     {
-        var rows = new List<IpCacheRule>(Rules.Count + changes.Count);
+        var rows = new List<IpCacheRule>(_rules.Length + changes.Count);
         var differs = new List<(string Cidr, IpCacheRule? Now)>();
         var digest = Digest;
         var next = 0;
@@ -55,9 +58,9 @@ internal sealed class IpCacheTable
         {
             // Rows before this address are kept as they are.
             var at = IndexOf(change.Text, next, out var found);
-            for (; next < at; next++)
-                rows.Add(Rules[next]);
-            var was = found ? Rules[next++] : null;
+            rows.AddRange(new ArraySegment<IpCacheRule>(_rules, next, at - next));
+            next = at;
+            var was = found ? _rules[next++] : null;
             var now = change.Now is { } row && names(row.Identity) ? row : null;
             if (was == now)
             {
@@ -76,11 +79,10 @@ internal sealed class IpCacheTable
         }
         if (differs.Count == 0)
             return this;
-        for (; next < Rules.Count; next++)
-            rows.Add(Rules[next]);
+        rows.AddRange(new ArraySegment<IpCacheRule>(_rules, next, _rules.Length - next));
         // Weak: a lineage must not keep every earlier table of a busy cluster alive; a delta whose base was collected
         // compares rows instead.
-        return new IpCacheTable(rows, digest, new IpCachePatch(new WeakReference<IpCacheTable>(this), differs));
+        return new IpCacheTable([.. rows], digest, new IpCachePatch(new WeakReference<IpCacheTable>(this), differs));
     }
 
     /// <summary>
@@ -110,7 +112,7 @@ internal sealed class IpCacheTable
         var removed = new List<string>();
         foreach (var (cidr, now) in latest)
         {
-            var was = earlier.IndexOf(cidr, 0, out var found) is var at && found ? earlier.Rules[at] : null;
+            var was = earlier.IndexOf(cidr, 0, out var found) is var at && found ? earlier._rules[at] : null;
             if (now is null && was is not null)
                 removed.Add(cidr);
             else if (now is not null && now != was)
@@ -122,11 +124,11 @@ internal sealed class IpCacheTable
     /// <summary>Where <paramref name="cidr"/> is, or would be inserted, at or after <paramref name="from"/>.</summary>
     private int IndexOf(string cidr, int from, out bool found)
     {
-        int low = from, high = Rules.Count - 1;
+        int low = from, high = _rules.Length - 1;
         while (low <= high)
         {
             var mid = low + ((high - low) >> 1);
-            var order = string.CompareOrdinal(Rules[mid].Cidr, cidr);
+            var order = string.CompareOrdinal(_rules[mid].Cidr, cidr);
             if (order == 0)
             {
                 found = true;
