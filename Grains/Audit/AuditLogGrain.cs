@@ -1,3 +1,4 @@
+using System.Globalization;
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces.Audit;
 using Orleans;
@@ -19,17 +20,45 @@ internal sealed class AuditLogState
 /// one write per change; appends touch the list only within a turn. The first append registers the second
 /// with its minute's index before anything is stored, so a reader never misses a stored entry.
 /// </summary>
+/// <remarks>
+/// Writers key entries by the time they are written, so a second's appends arrive during that second. Once it is
+/// <see cref="LateAppends"/> past, the grain deactivates when idle instead of after Orleans' idle age (15 minutes).
+/// Before, a silo taking 1,000 writes/s kept ≈ 15 minutes of audit entries in memory, about 0.9 kB each. A read of a
+/// past second activates it again from storage, and a late append is stored like any other.
+/// </remarks>
 [Reentrant]
 internal sealed class AuditLogGrain : Grain, IAuditLogGrain
 {
+    /// <summary>How long after its end a second's grain stays for appends that were slow to arrive.</summary>
+    internal static readonly TimeSpan LateAppends = TimeSpan.FromSeconds(10);
+
     private readonly IPersistentState<AuditLogState> _state;
     private readonly CoalescedStateWriter<AuditLogState> _writer;
+    private readonly TimeProvider _time;
     private Task? _registered;
 
-    public AuditLogGrain([PersistentState("audit")] IPersistentState<AuditLogState> state)
+    public AuditLogGrain([PersistentState("audit")] IPersistentState<AuditLogState> state, TimeProvider time)
     {
         _state = state;
         _writer = new CoalescedStateWriter<AuditLogState>(state);
+        _time = time;
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (DateTimeOffset.TryParseExact(this.GetPrimaryKeyString(), "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var start))
+        {
+            var past = start.AddSeconds(1) + LateAppends;
+            var due = past - _time.GetUtcNow();
+            this.RegisterGrainTimer(_ =>
+            {
+                if (_time.GetUtcNow() >= past)
+                    this.DeactivateOnIdle();
+                return Task.CompletedTask;
+            }, due > TimeSpan.Zero ? due : TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        }
+        return Task.CompletedTask;
     }
 
     public async Task AppendAsync(IReadOnlyList<AuditEntry> entries)
