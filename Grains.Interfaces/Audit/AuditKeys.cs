@@ -9,8 +9,14 @@ namespace MicroSeg.Grains.Interfaces.Audit;
 /// </summary>
 public static class AuditKeys
 {
+    private const string SecondFormat = "yyyy-MM-dd'T'HH:mm:ss";
+
     /// <summary>The second bucket a time falls in, e.g. "2026-12-06T04:17:09".</summary>
-    public static string Second(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    public static string Second(DateTimeOffset time) => time.UtcDateTime.ToString(SecondFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The start of the second a <see cref="Second"/> bucket names; false when <paramref name="second"/> is not one.</summary>
+    public static bool TryParseSecond(string second, out DateTimeOffset start) =>
+        DateTimeOffset.TryParseExact(second, SecondFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start);
 
     /// <summary>The minute index a second bucket belongs to, e.g. "2026-12-06T04:17".</summary>
     public static string MinuteOf(string second) => second[..16];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces.Audit;
 using Orleans;
@@ -46,8 +45,7 @@ internal sealed class AuditLogGrain : Grain, IAuditLogGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (DateTimeOffset.TryParseExact(this.GetPrimaryKeyString(), "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var start))
+        if (AuditKeys.TryParseSecond(this.GetPrimaryKeyString(), out var start))
         {
             var past = start.AddSeconds(1) + LateAppends;
             var due = past - _time.GetUtcNow();

@@ -26,13 +26,9 @@ internal sealed class PolicyChangeStreams(IServiceProvider services)
         await stream.OnNextAsync(change);
     }
 
-    private Task<IAsyncStream<PolicyChange>> StreamOf(string key)
-    {
-        if (_streams.TryGetValue(key, out var made) && !made.IsFaulted)
-            return made;
-        // Task.Run leaves the calling activation's context: the handle goes to the shared directory.
-        var making = Task.Run(() => services.GetRequiredKeyedService<IStreamProvider>(PolicyStreams.Provider)
-            .GetStream<PolicyChange>(StreamId.Create(PolicyStreams.Changes, key)));
-        return _streams.AddOrUpdate(key, making, (_, current) => current.IsFaulted ? making : current);
-    }
+    // Task.Run leaves the calling activation's context: the handle goes to the shared directory. Getting a handle does
+    // no I/O; it fails only when the provider is not registered, which no retry mends.
+    private Task<IAsyncStream<PolicyChange>> StreamOf(string key) =>
+        _streams.GetOrAdd(key, k => Task.Run(() => services.GetRequiredKeyedService<IStreamProvider>(PolicyStreams.Provider)
+            .GetStream<PolicyChange>(StreamId.Create(PolicyStreams.Changes, k))));
 }

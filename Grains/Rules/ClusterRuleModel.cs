@@ -261,10 +261,14 @@ internal sealed class ClusterRuleModel
     }
 }
 
-/// <summary>Hosts by address text, ordinal: the order of <see cref="ClusterRuleModel.Hosts"/>.</summary>
-internal sealed class HostTextOrder : IComparer<ClusterHost>
+/// <summary>Hosts by address text, ordinal: the order of <see cref="ClusterRuleModel.Hosts"/> (and equal when their texts are).</summary>
+internal sealed class HostTextOrder : IComparer<ClusterHost>, IEqualityComparer<ClusterHost>
 {
     public static readonly HostTextOrder Instance = new();
 
     public int Compare(ClusterHost a, ClusterHost b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr);
+
+    public bool Equals(ClusterHost a, ClusterHost b) => string.Equals(a.Rule.Cidr, b.Rule.Cidr, StringComparison.Ordinal);
+
+    public int GetHashCode(ClusterHost host) => StringComparer.Ordinal.GetHashCode(host.Rule.Cidr);
 }

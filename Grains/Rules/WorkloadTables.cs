@@ -85,13 +85,13 @@ internal sealed class WorkloadTables
         // Only the addresses of records that left or came can change owner. Each such address is in the host list of
         // its owner before, and only there: what lets an identity's list lose it without a pass over the list.
         var texts = new HashSet<string>(StringComparer.Ordinal);
-        var lost = new Dictionary<uint, List<string>>();
+        var lost = new Dictionary<uint, List<ClusterHost>>();
         foreach (var w in diff.Removed.Concat(diff.Added))
         {
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
                 if (texts.Add(text) && owners.TryGetValue(text, out var before))
-                    (lost.TryGetValue(before[^1].Identity, out var list) ? list : lost[before[^1].Identity] = []).Add(text);
+                    (lost.TryGetValue(before[^1].Identity, out var list) ? list : lost[before[^1].Identity] = []).Add(new ClusterHost(new IpCacheRule(text, 0), default));
             }
         }
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
@@ -156,7 +156,7 @@ internal sealed class WorkloadTables
         var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
         foreach (var identity in touched)
         {
-            var hosts = Without(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? []);
+            var hosts = Without(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? [], HostTextOrder.Instance, HostTextOrder.Instance);
             if (gained.TryGetValue(identity, out var added))
                 InsertOrdered(hosts, added);
             hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
@@ -175,21 +175,22 @@ internal sealed class WorkloadTables
     public IReadOnlyList<ChangedHost> ChangedHosts { get; private init; } = [];
 
     /// <summary>
-    /// An identity's hosts (ordered by text) without those of <paramref name="texts"/>: a few texts are looked up and cut
-    /// out, so the ≈ 500 hosts of an identity at 50,000 workloads are copied, not each hashed.
+    /// A list sorted by <paramref name="order"/> (each item once) without the items of <paramref name="gone"/>: a few are
+    /// found by binary search and cut out, so the ≈ 500 entries of an identity or node at 50,000 workloads are copied,
+    /// not each hashed; many are filtered out by <paramref name="same"/>.
     /// </summary>
-    private static List<ClusterHost> Without(ClusterHost[] hosts, List<string> texts)
+    private static List<T> Without<T>(T[] sorted, IReadOnlyCollection<T> gone, IComparer<T> order, IEqualityComparer<T> same)
     {
-        if (texts.Count > 16)
+        if (gone.Count > 16)
         {
-            var set = texts.ToHashSet(StringComparer.Ordinal);
-            return hosts.Where(h => !set.Contains(h.Rule.Cidr)).ToList();
+            var set = new HashSet<T>(gone, same);
+            return sorted.Where(item => !set.Contains(item)).ToList();
         }
-        var kept = new List<ClusterHost>(hosts);
-        foreach (var text in texts)
+        var kept = new List<T>(sorted);
+        foreach (var item in gone)
         {
-            var at = kept.BinarySearch(new ClusterHost(new IpCacheRule(text, 0), default), HostTextOrder.Instance);
-            if (at >= 0)
+            var at = kept.BinarySearch(item, order);
+            if (at >= 0 && same.Equals(kept[at], item))
                 kept.RemoveAt(at);
         }
         return kept;
@@ -217,36 +218,13 @@ internal sealed class WorkloadTables
         return facts.Hosts.Zip(facts.HostTexts);
     }
 
-    /// <summary>
-    /// A list ordered by id without <paramref name="gone"/>: a few records are found by id and cut out (a list holds a
-    /// record once, at its id's place), many are filtered out by reference.
-    /// </summary>
-    private static List<WorkloadRecord> Without(WorkloadRecord[] records, List<WorkloadRecord> gone)
-    {
-        if (gone.Count > 16)
-        {
-            var set = new HashSet<WorkloadRecord>(gone, ReferenceEqualityComparer.Instance);
-            return records.Where(w => !set.Contains(w)).ToList();
-        }
-        var kept = new List<WorkloadRecord>(records);
-        foreach (var w in gone)
-        {
-            var at = kept.BinarySearch(w, IdOrder.Instance);
-            if (at >= 0 && ReferenceEquals(kept[at], w))
-                kept.RemoveAt(at);
-            else
-                kept.RemoveAll(o => ReferenceEquals(o, w));
-        }
-        return kept;
-    }
-
     /// <summary>Each key's list without its removed records, plus its added ones, ordered by id (an emptied key is dropped).</summary>
     private static void Patch<TKey>(Dictionary<TKey, WorkloadRecord[]> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
         where TKey : notnull
     {
         foreach (var key in removed.Select(g => g.Key).Union(added.Select(g => g.Key)))
         {
-            var list = Without(map.GetValueOrDefault(key) ?? [], removed[key].ToList());
+            var list = Without<WorkloadRecord>(map.GetValueOrDefault(key) ?? [], removed[key].ToList(), IdOrder.Instance, ReferenceEqualityComparer.Instance);
             var coming = added[key].ToList();
             if (coming.Count > 16)
             {
