@@ -4,7 +4,7 @@ using MicroSeg.Grains.Rules;
 namespace MicroSeg.Grains.Nodes;
 
 /// <summary>A node's desired state as sent to its agent, with where each endpoint's entries sit in it and the table its ipcache is.</summary>
-internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string, PolicySlice> Slices, IpCacheTable? IpCache = null);
+internal sealed record NodeSnapshot(NodeRules Rules, PolicySlices Slices, IpCacheTable? IpCache = null);
 
 /// <summary>
 /// The delta between two snapshots of one node, computed per endpoint template rather than per entry:
@@ -15,7 +15,6 @@ internal sealed record NodeSnapshot(NodeRules Rules, IReadOnlyDictionary<string,
 internal static class NodeDeltaBuilder
 {
     private static readonly NodeRules Empty = new("", "", 0, [], [], []);
-    private static readonly IReadOnlyDictionary<string, PolicySlice> NoSlices = new Dictionary<string, PolicySlice>();
 
     public static NodeRulesDelta Between(NodeSnapshot from, NodeSnapshot to)
     {
@@ -24,32 +23,43 @@ internal static class NodeDeltaBuilder
         var templateDiffs = new Dictionary<(EntryTemplate, EntryTemplate), (List<PolicyEntry> Set, IReadOnlyList<PolicyEntryKey> Removed)>();
         // A computation that kept every endpoint's entries (only the ipcache moved) hands on the very same slices.
         var samePolicy = ReferenceEquals(from.Slices, to.Slices) && ReferenceEquals(from.Rules.Policy, to.Rules.Policy);
-        foreach (var (workload, now) in samePolicy ? NoSlices : to.Slices)
+        var (was, now) = samePolicy ? (PolicySlices.Empty, PolicySlices.Empty) : (from.Slices, to.Slices);
+        // Both are ordered by workload id: one walk pairs them. An endpoint a computation reused has the very same id
+        // instance in both, so most pairs are recognised without reading the ids.
+        int i = 0, j = 0;
+        while (i < was.Count || j < now.Count)
         {
-            if (!from.Slices.TryGetValue(workload, out var before))
+            var order = i == was.Count ? 1
+                : j == now.Count ? -1
+                : ReferenceEquals(was.IdAt(i), now.IdAt(j)) ? 0
+                : string.CompareOrdinal(was.IdAt(i), now.IdAt(j));
+            if (order < 0)
             {
-                for (var i = now.Start; i < now.Start + now.Count; i++)
-                    set.Add(to.Rules.Policy[i]);
+                var gone = was[i++];
+                for (var k = gone.Start; k < gone.Start + gone.Count; k++)
+                    removed.Add(PolicyEntryKey.Of(from.Rules.Policy[k]));
                 continue;
             }
-            if (before.Template.Digest == now.Template.Digest && before.Count == now.Count)
+            var workload = now.IdAt(j);
+            var after = now[j++];
+            if (order > 0)
+            {
+                for (var k = after.Start; k < after.Start + after.Count; k++)
+                    set.Add(to.Rules.Policy[k]);
                 continue;
-            var key = (before.Template, now.Template);
+            }
+            var before = was[i++];
+            if (ReferenceEquals(before.Template, after.Template) || (before.Template.Digest == after.Template.Digest && before.Count == after.Count))
+                continue;
+            var key = (before.Template, after.Template);
             if (!templateDiffs.TryGetValue(key, out var diff))
-                templateDiffs[key] = diff = Between(before.Template, now.Template);
+                templateDiffs[key] = diff = Between(before.Template, after.Template);
             // Loops, not Select: a fan-out stamps every endpoint of every node, and an iterator and a closure each was
             // a third of a delta's allocations.
             foreach (var e in diff.Set)
                 set.Add(e with { WorkloadId = workload });
             foreach (var k in diff.Removed)
                 removed.Add(k with { WorkloadId = workload });
-        }
-        foreach (var (workload, before) in samePolicy ? NoSlices : from.Slices)
-        {
-            if (to.Slices.ContainsKey(workload))
-                continue;
-            for (var i = before.Start; i < before.Start + before.Count; i++)
-                removed.Add(PolicyEntryKey.Of(from.Rules.Policy[i]));
         }
         // Nodes that name the same identities share one ipcache table: the same instance needs no diff, and a table
         // patched from the one this node had says what changed without comparing every row.

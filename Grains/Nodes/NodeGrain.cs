@@ -257,7 +257,7 @@ internal sealed partial class NodeGrain(
         var hash = RulesHash.Of(compiled);
         // A new revision is reserved in storage before anyone can see it, so revisions only ever grow.
         if (await _revisions.AdvanceAsync(hash))
-            LogRecomputed(this.GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Count, compiled.Policy.Count);
+            LogRecomputed(this.GetPrimaryKeyString(), _revisions.Current, compiled.Endpoints.Length, compiled.Policy.Count);
         var before = _current?.Rules.Revision;
         var rules = new NodeRules(this.GetPrimaryKeyString(), state.State.Epoch, _revisions.Current,
             compiled.Endpoints, compiled.IpCache, compiled.Policy, cluster.ToString(), state.State.AcceptedHold);

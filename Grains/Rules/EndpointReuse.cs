@@ -7,18 +7,16 @@ namespace MicroSeg.Grains.Rules;
 /// <summary>
 /// What a node's previous computation made for its workloads, for a computation in which some of the node's own
 /// workloads changed but no template could have (<see cref="ClusterRuleModel.KeepsTemplatesOf"/>): a workload whose
-/// record is the same instance keeps its endpoint rule, entry template and spec digest, and only the others are
+/// record is the same instance keeps its endpoint rule, entry template and digest facts, and only the others are
 /// computed. A write to one workload of a node with 500 endpoints then costs one endpoint, not 500.
 /// </summary>
 internal sealed class EndpointReuse
 {
-    private readonly CompiledRules _previous;
     // For each workload of the new list, its index in the previous one, or -1 when its record changed or is new.
     private readonly int[] _previousIndex;
 
-    private EndpointReuse(CompiledRules previous, int[] previousIndex, IReadOnlyList<WorkloadRecord> changed)
+    private EndpointReuse(int[] previousIndex, IReadOnlyList<WorkloadRecord> changed)
     {
-        _previous = previous;
         _previousIndex = previousIndex;
         Changed = changed;
     }
@@ -26,26 +24,23 @@ internal sealed class EndpointReuse
     /// <summary>The workloads to compute: new, or a different record than last time.</summary>
     public IReadOnlyList<WorkloadRecord> Changed { get; }
 
-    /// <summary>What the previous computation made for the workload at <paramref name="at"/> in the new list, or null to compute it.</summary>
-    public (EndpointRule Endpoint, EntryTemplate Template, ulong SpecDigest)? Previous(int at)
-    {
-        var index = _previousIndex[at];
-        if (index < 0)
-            return null;
-        var endpoint = _previous.Endpoints[index];
-        return (endpoint, _previous.Templates[index], _previous.SpecDigests[index]);
-    }
+    /// <summary>
+    /// Where the previous computation's results for the workload at <paramref name="at"/> in the new list sit in its
+    /// positional lists (<see cref="CompiledRules.Endpoints"/>, <see cref="CompiledRules.Facts"/>,
+    /// <see cref="CompiledRules.PolicySlices"/>), or -1 to compute it.
+    /// </summary>
+    public int PreviousIndex(int at) => _previousIndex[at];
 
     /// <summary>Reuse of <paramref name="previous"/> for a computation of <paramref name="local"/>, or null when it cannot be reused.</summary>
     public static EndpointReuse? From(CompiledRules? previous, ClusterRuleModel model, string node, IReadOnlyList<WorkloadRecord> local, EnforcementSettings settings)
     {
         if (previous is not { NamedIdentities: not null, Model: { } earlier } || !Equals(previous.Settings, settings)
-            || previous.SpecDigests.Count != previous.Endpoints.Count || previous.Templates.Count != previous.Endpoints.Count
+            || previous.Facts.Length != previous.Endpoints.Length || previous.PolicySlices.Count != previous.Endpoints.Length
             || !model.KeepsTemplatesOf(earlier))
             return null;
         // The previous computation's endpoints follow its model's workloads of this node, ordered by id, as the new ones do.
         var before = earlier.LocalTo(node);
-        if (before.Count != previous.Endpoints.Count)
+        if (before.Count != previous.Endpoints.Length)
             return null;
         var index = new int[local.Count];
         var changed = new List<WorkloadRecord>();
@@ -70,6 +65,6 @@ internal sealed class EndpointReuse
             }
         }
         // Mostly new workloads: a full computation costs about the same and keeps the rule numbers tidy.
-        return changed.Count * 2 > local.Count ? null : new EndpointReuse(previous, index, changed);
+        return changed.Count * 2 > local.Count ? null : new EndpointReuse(index, changed);
     }
 }

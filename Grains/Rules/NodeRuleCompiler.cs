@@ -12,14 +12,14 @@ namespace MicroSeg.Grains.Rules;
 /// <param name="IpCacheTable">Address blocks the node's rules can tell apart, ordered by text, with their content hash (shared between nodes that name the same identities).</param>
 /// <param name="Policy">Policy entries, ordered by key.</param>
 /// <param name="PolicyDigest">A content hash of <paramref name="Policy"/>, built from per-identity parts as they are made.</param>
-/// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their hash.</param>
+/// <param name="PolicySlices">Where each endpoint's entries sit in <paramref name="Policy"/>, with their template, in <paramref name="Endpoints"/> order.</param>
 /// <param name="EndpointsDigest">A content hash of <paramref name="Endpoints"/>, built from per-workload parts as they are made.</param>
 internal sealed record CompiledRules(
-    IReadOnlyList<EndpointRule> Endpoints,
+    EndpointRule[] Endpoints,
     IpCacheTable IpCacheTable,
     IReadOnlyList<PolicyEntry> Policy,
     ulong PolicyDigest,
-    IReadOnlyDictionary<string, PolicySlice> PolicySlices,
+    PolicySlices PolicySlices,
     ulong EndpointsDigest)
 {
     /// <summary>The ipcache rows, ordered by text.</summary>
@@ -36,15 +36,22 @@ internal sealed record CompiledRules(
     /// <summary>The template of each identity's workloads that have no named ports of their own.</summary>
     public IReadOnlyDictionary<uint, EntryTemplate> SharedTemplates { get; init; } = new Dictionary<uint, EntryTemplate>();
 
-    /// <summary>Each endpoint's spec digest, in <see cref="Endpoints"/> order.</summary>
-    public IReadOnlyList<ulong> SpecDigests { get; init; } = [];
-
-    /// <summary>Each endpoint's entry template, in <see cref="Endpoints"/> order: what a reusing computation takes by position.</summary>
-    public IReadOnlyList<EntryTemplate> Templates { get; init; } = [];
+    /// <summary>What each endpoint adds to the digests, in <see cref="Endpoints"/> order: what a reusing computation takes by position.</summary>
+    public EndpointFacts[] Facts { get; init; } = [];
 }
 
-/// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
-internal readonly record struct PolicySlice(int Start, int Count, EntryTemplate Template);
+/// <summary>
+/// What one endpoint adds to a node's digests, kept beside the endpoints so that a computation reusing them reads an
+/// array instead of every endpoint's workload record and rule (cold in the cache at 50,000 workloads).
+/// </summary>
+internal readonly record struct EndpointFacts(ulong SpecDigest, uint Identity, EnforcementMode Mode, bool IngressIsolated, bool EgressIsolated)
+{
+    public static EndpointFacts Of(WorkloadRecord w, EndpointRule endpoint, ulong specDigest) =>
+        new(specDigest, w.Identity, endpoint.Mode, endpoint.IngressIsolated, endpoint.EgressIsolated);
+
+    public void AddTo(Fnv64 endpointsDigest) =>
+        endpointsDigest.Add(SpecDigest).Add(Identity).Add((uint)Mode).Add((IngressIsolated ? 1u : 0u) | (EgressIsolated ? 2u : 0u));
+}
 
 /// <summary>
 /// Turns workloads and label-based policies into one node's endpoint, ipcache and policy entries.
@@ -104,26 +111,29 @@ internal static class NodeRuleCompiler
         // Workloads of one identity are selected by the same policies and, without named ports of their
         // own, get the same entries: build those once per identity and stamp them per endpoint.
         var shared = reuse is null ? new Dictionary<uint, EntryTemplate>() : new Dictionary<uint, EntryTemplate>(previous!.SharedTemplates);
-        var specDigests = new ulong[local.Count];
+        // Positional results: a reused endpoint is copied out of the previous computation's arrays by index.
+        var endpoints = new EndpointRule[local.Count];
+        var facts = new EndpointFacts[local.Count];
+        var workloadIds = new string[local.Count];
         var templates = new EntryTemplate[local.Count];
-        var endpoints = new List<EndpointRule>(local.Count);
-        var stamped = new List<(string, EntryTemplate)>(local.Count);
-        var entryCount = 0;
-        var seen = new HashSet<EntryTemplate>(ReferenceEqualityComparer.Instance);
-        var digest = new Fnv64();
-        var endpointsDigest = new Fnv64();
-        var named = new HashSet<uint>();
-        var slices = new Dictionary<string, PolicySlice>(local.Count, StringComparer.Ordinal);
         var isolation = new Dictionary<uint, (bool Ingress, bool Egress)>();
         for (var at = 0; at < local.Count; at++)
         {
-            var w = local[at];
-            if (reuse?.Previous(at) is { } kept)
+            if (reuse?.PreviousIndex(at) is >= 0 and var was)
             {
-                // The same record under the same templates: the same endpoint and entries as last time.
-                Add(at, w, kept.Endpoint, kept.Template, kept.SpecDigest);
+                // The same records under the same templates: the same endpoints and entries as last time, copied as a
+                // run. Storing them one by one type-checks every reference against its object, cold in the cache at
+                // 50,000 workloads.
+                var run = 1;
+                while (at + run < local.Count && reuse.PreviousIndex(at + run) == was + run)
+                    run++;
+                Array.Copy(previous!.Endpoints, was, endpoints, at, run);
+                Array.Copy(previous.Facts, was, facts, at, run);
+                previous.PolicySlices.CopyTo(was, workloadIds, templates, at, run);
+                at += run - 1;
                 continue;
             }
+            var w = local[at];
             var applying = model.Selecting(w);
             if (!isolation.TryGetValue(w.Identity, out var isolated))
             {
@@ -136,22 +146,21 @@ internal static class NodeRuleCompiler
                 template = Template(w, applying);
             else if (!shared.TryGetValue(w.Identity, out template!))
                 shared[w.Identity] = template = Template(w, applying);
-            Add(at, w, EndpointOf(w, EffectiveMode(w, settings), isolated.Ingress, isolated.Egress), template, SpecFacts.Of(w.Spec).Digest);
+            var endpoint = EndpointOf(w, EffectiveMode(w, settings), isolated.Ingress, isolated.Egress);
+            (endpoints[at], facts[at], workloadIds[at], templates[at]) = (endpoint, EndpointFacts.Of(w, endpoint, SpecFacts.Of(w.Spec).Digest), w.Spec.Id, template);
         }
 
-        void Add(int at, WorkloadRecord w, EndpointRule endpoint, EntryTemplate template, ulong specDigest)
+        var seen = new HashSet<EntryTemplate>(ReferenceEqualityComparer.Instance);
+        var named = new HashSet<uint>();
+        var digest = new Fnv64();
+        var endpointsDigest = new Fnv64();
+        for (var at = 0; at < local.Count; at++)
         {
-            endpoints.Add(endpoint);
-            specDigests[at] = specDigest;
-            templates[at] = template;
-            endpointsDigest.Add(specDigest).Add(w.Identity).Add((uint)endpoint.Mode)
-                .Add((endpoint.IngressIsolated ? 1u : 0u) | (endpoint.EgressIsolated ? 2u : 0u));
-            slices[w.Spec.Id] = new PolicySlice(entryCount, template.Count, template);
-            stamped.Add((w.Spec.Id, template));
-            entryCount += template.Count;
+            var template = templates[at];
+            facts[at].AddTo(endpointsDigest);
             if (seen.Add(template))
                 named.UnionWith(template.Remotes);
-            digest.Add(specDigest).Add(template.Digest);
+            digest.Add(facts[at].SpecDigest).Add(template.Digest);
         }
 
         IReadOnlyList<Remote> Everyone() => everyone ??= addressBlocks.WithSplits(scope.Groups);
@@ -220,14 +229,14 @@ internal static class NodeRuleCompiler
         // verdict is the same as with a full table, and a change elsewhere in the cluster leaves this node's
         // content, and revision, untouched.
         var ipcache = blocks.Count == 0 ? model.IpCacheNaming(named, previous?.NamedIdentities) : IpCacheTable.Of(addressBlocks.IpCache(model.Hosts, named));
-        return new CompiledRules(endpoints, ipcache, new StampedPolicyList(stamped), digest.Value, slices, endpointsDigest.Value)
+        var slices = new PolicySlices(workloadIds, templates);
+        return new CompiledRules(endpoints, ipcache, new StampedPolicyList(slices), digest.Value, slices, endpointsDigest.Value)
         {
             Model = model,
             Settings = settings,
             NamedIdentities = blocks.Count == 0 ? named : null,
             SharedTemplates = shared,
-            SpecDigests = specDigests,
-            Templates = templates,
+            Facts = facts,
         };
     }
 

@@ -9,27 +9,18 @@ namespace MicroSeg.Grains.Rules;
 /// sent as a delta that reads a few of them: building them all on every computation was most of a
 /// computation's allocations. Reads give equal entries in the same order as a built list would.
 /// </summary>
-internal sealed class StampedPolicyList : IReadOnlyList<PolicyEntry>
+internal sealed class StampedPolicyList(PolicySlices slices) : IReadOnlyList<PolicyEntry>
 {
-    private readonly string[] _workloads;
-    private readonly EntryTemplate[] _templates;
-    private readonly int[] _starts;
-
+    /// <summary>The entries of endpoints given as (workload id, template), ordered by id.</summary>
     public StampedPolicyList(IReadOnlyList<(string WorkloadId, EntryTemplate Template)> endpoints)
+        : this(new PolicySlices(endpoints.Select(e => e.WorkloadId).ToArray(), endpoints.Select(e => e.Template).ToArray()))
     {
-        _workloads = new string[endpoints.Count];
-        _templates = new EntryTemplate[endpoints.Count];
-        _starts = new int[endpoints.Count];
-        for (var i = 0; i < endpoints.Count; i++)
-        {
-            _workloads[i] = endpoints[i].WorkloadId;
-            _templates[i] = endpoints[i].Template;
-            _starts[i] = Count;
-            Count += endpoints[i].Template.Count;
-        }
     }
 
-    public int Count { get; }
+    /// <summary>Where each endpoint's entries sit in this list.</summary>
+    public PolicySlices Slices => slices;
+
+    public int Count => slices.EntryCount;
 
     public PolicyEntry this[int index]
     {
@@ -37,30 +28,20 @@ internal sealed class StampedPolicyList : IReadOnlyList<PolicyEntry>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            // The endpoint whose run holds the index: the last start at or before it (empty runs share a start).
-            var found = Array.BinarySearch(_starts, index);
-            var endpoint = found >= 0 ? LastWithStart(found) : ~found - 1;
-            return Stamp(endpoint, index - _starts[endpoint]);
+            var endpoint = slices.EndpointOf(index);
+            return slices.TemplateAt(endpoint).Stamp(index - slices.StartAt(endpoint), slices.IdAt(endpoint));
         }
     }
 
     public IEnumerator<PolicyEntry> GetEnumerator()
     {
-        for (var i = 0; i < _templates.Length; i++)
+        for (var i = 0; i < slices.Count; i++)
         {
-            for (var k = 0; k < _templates[i].Count; k++)
-                yield return Stamp(i, k);
+            var (template, id) = (slices.TemplateAt(i), slices.IdAt(i));
+            for (var k = 0; k < template.Count; k++)
+                yield return template.Stamp(k, id);
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private PolicyEntry Stamp(int endpoint, int offset) => _templates[endpoint].Stamp(offset, _workloads[endpoint]);
-
-    private int LastWithStart(int found)
-    {
-        while (found + 1 < _starts.Length && _starts[found + 1] == _starts[found])
-            found++;
-        return found;
-    }
 }

@@ -185,8 +185,8 @@ public sealed class ClusterRuleModelTests
                 var actual = NodeRuleCompiler.Compile(node, derived, incrementalIds[node], previous: previous[node]);
                 if (previous[node] is { } before && ReferenceEquals(before.Policy, actual.Policy))
                     kept++;
-                else if (previous[node] is { } earlier && actual.PolicySlices.Any(kv =>
-                    earlier.PolicySlices.TryGetValue(kv.Key, out var was) && ReferenceEquals(was.Template, kv.Value.Template)))
+                else if (previous[node] is { } earlier && actual.PolicySlices.All.Any(now =>
+                    earlier.PolicySlices.IndexOf(now.Id) is >= 0 and var was && ReferenceEquals(earlier.PolicySlices.TemplateAt(was), now.Slice.Template)))
                     reused++;
                 // The agent's view: the delta from the previous computation, applied to what it gave, is this one.
                 if (previous[node] is { } last)

@@ -154,8 +154,7 @@ public sealed class TemplateShapeTests
     private static NodeSnapshot Snapshot(EntryTemplate template, long revision)
     {
         var policy = new StampedPolicyList([("web-1", template)]);
-        return new NodeSnapshot(new NodeRules("n1", "e", revision, [], [], policy),
-            new Dictionary<string, PolicySlice> { ["web-1"] = new(0, template.Count, template) });
+        return new NodeSnapshot(new NodeRules("n1", "e", revision, [], [], policy), policy.Slices);
     }
 
     private static PolicyEntry Entry(uint remote, ushort port, string source) =>
