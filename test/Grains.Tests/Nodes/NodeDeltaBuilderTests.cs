@@ -28,7 +28,7 @@ public sealed class NodeDeltaBuilderTests
         new() { Id = "all-from-peer", Selector = new LabelSelector(), Ingress = [new PolicyRule { From = [Peer("peer")] }] },
     ];
 
-    public static TheoryData<string> Changes => new() { "relabel-peer", "new-peer-identity", "add-policy", "remove-policy", "remove-endpoint", "add-endpoint", "named-port", "nothing" };
+    public static TheoryData<string> Changes => new() { "relabel-peer", "new-peer-identity", "add-policy", "remove-policy", "remove-endpoint", "add-endpoint", "add-endpoint-between", "relabel-endpoint", "replace-endpoint", "named-port", "nothing" };
 
     [Theory]
     [MemberData(nameof(Changes))]
@@ -76,6 +76,11 @@ public sealed class NodeDeltaBuilderTests
         "remove-policy" => (Cluster, Policies[1..]),
         "remove-endpoint" => (Cluster.Where(w => w.Spec.Id != "w04").ToArray(), Policies),
         "add-endpoint" => ([.. Cluster, Workload("w99", "n1", "app1", "198.18.0.99", 257)], Policies),
+        // The two computations are paired by one walk in id order: an endpoint that comes or goes between others, or
+        // changes its template in place, must not shift the pairing of its neighbours.
+        "add-endpoint-between" => ([.. Cluster.Take(5), Workload("w045", "n1", "app2", "198.18.0.45", 258), .. Cluster.Skip(5)], Policies),
+        "relabel-endpoint" => (Cluster.Select(w => w.Spec.Id == "w05" ? Relabel(w, "app0", 256) : w).ToArray(), Policies),
+        "replace-endpoint" => ([.. Cluster.Where(w => w.Spec.Id != "w07").Take(6), Workload("w065", "n1", "app0", "198.18.0.65", 256), .. Cluster.Where(w => w.Spec.Id != "w07").Skip(6)], Policies),
         "named-port" => (Cluster.Select(w => w.Spec.Id == "w03" ? w with { Spec = w.Spec with { Ports = new Dictionary<string, string> { ["http"] = "TCP/8081" } } } : w).ToArray(),
             [.. Policies, new PolicySpec { Id = "named", Selector = Sel("app0"), Ingress = [new PolicyRule { From = [Peer("peer")], Ports = [new PolicyPort { Port = "http" }] }] }]),
         _ => (Cluster, Policies),
