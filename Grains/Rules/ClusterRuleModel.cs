@@ -7,7 +7,11 @@ using MicroSeg.Grains.Interfaces.Workloads;
 namespace MicroSeg.Grains.Rules;
 
 /// <summary>An address of some workload, with the ipcache rule every node that names its identity carries.</summary>
-internal readonly record struct ClusterHost(IpCacheRule Rule, CidrBlock Block);
+/// <remarks>
+/// A class: the tables keep each identity's hosts in a sorted array that a write copies, and a reference is an eighth of
+/// the struct (the address's 128 bits are 16-byte aligned); the host itself is made once, when its owner changes.
+/// </remarks>
+internal sealed record ClusterHost(IpCacheRule Rule, CidrBlock Block);
 
 /// <summary>
 /// What every node's computation derives from one snapshot of the cluster (workloads, active policies,
@@ -266,9 +270,9 @@ internal sealed class HostTextOrder : IComparer<ClusterHost>, IEqualityComparer<
 {
     public static readonly HostTextOrder Instance = new();
 
-    public int Compare(ClusterHost a, ClusterHost b) => string.CompareOrdinal(a.Rule.Cidr, b.Rule.Cidr);
+    public int Compare(ClusterHost? a, ClusterHost? b) => string.CompareOrdinal(a!.Rule.Cidr, b!.Rule.Cidr);
 
-    public bool Equals(ClusterHost a, ClusterHost b) => string.Equals(a.Rule.Cidr, b.Rule.Cidr, StringComparison.Ordinal);
+    public bool Equals(ClusterHost? a, ClusterHost? b) => string.Equals(a!.Rule.Cidr, b!.Rule.Cidr, StringComparison.Ordinal);
 
     public int GetHashCode(ClusterHost host) => StringComparer.Ordinal.GetHashCode(host.Rule.Cidr);
 }

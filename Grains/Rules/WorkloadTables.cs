@@ -15,8 +15,6 @@ namespace MicroSeg.Grains.Rules;
 /// </summary>
 internal sealed class WorkloadTables
 {
-    private static readonly Comparison<WorkloadRecord> ById = (a, b) => string.CompareOrdinal(a.Spec.Id, b.Spec.Id);
-
     private readonly Dictionary<uint, WorkloadRecord[]> _byIdentity;
     private readonly Dictionary<string, WorkloadRecord[]> _byNode;
     // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
@@ -156,10 +154,9 @@ internal sealed class WorkloadTables
         var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
         foreach (var identity in touched)
         {
-            var hosts = Without(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? [], HostTextOrder.Instance, HostTextOrder.Instance);
-            if (gained.TryGetValue(identity, out var added))
-                InsertOrdered(hosts, added);
-            hostsByIdentity.Set(identity, hosts.Count == 0 ? null : [.. hosts]);
+            var hosts = Spliced(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? [], gained.GetValueOrDefault(identity) ?? [],
+                HostTextOrder.Instance, HostTextOrder.Instance);
+            hostsByIdentity.Set(identity, hosts.Length == 0 ? null : hosts);
         }
         // What each changed address resolves to now, for tables derived from the previous ones by these texts alone.
         var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
@@ -175,40 +172,58 @@ internal sealed class WorkloadTables
     public IReadOnlyList<ChangedHost> ChangedHosts { get; private init; } = [];
 
     /// <summary>
-    /// A list sorted by <paramref name="order"/> (each item once) without the items of <paramref name="gone"/>: a few are
-    /// found by binary search and cut out, so the ≈ 500 entries of an identity or node at 50,000 workloads are copied,
-    /// not each hashed; many are filtered out by <paramref name="same"/>.
+    /// A new array of <paramref name="sorted"/> (ordered by <paramref name="order"/>, each item once) without the items of
+    /// <paramref name="gone"/> and with those of <paramref name="coming"/>, in one allocation. Both are placed by binary
+    /// search and the items between them are copied as blocks, so the ≈ 500 entries of an identity or node at 50,000
+    /// workloads are copied, not each read (they are cold in the cache); many leaving items are matched through a set.
     /// </summary>
-    private static List<T> Without<T>(T[] sorted, IReadOnlyCollection<T> gone, IComparer<T> order, IEqualityComparer<T> same)
+    private static T[] Spliced<T>(T[] sorted, IReadOnlyCollection<T> gone, List<T> coming, IComparer<T> order, IEqualityComparer<T> same)
     {
+        var cuts = new List<int>(gone.Count);
         if (gone.Count > 16)
         {
             var set = new HashSet<T>(gone, same);
-            return sorted.Where(item => !set.Contains(item)).ToList();
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                if (set.Contains(sorted[i]))
+                    cuts.Add(i);
+            }
         }
-        var kept = new List<T>(sorted);
-        foreach (var item in gone)
+        else
         {
-            var at = kept.BinarySearch(item, order);
-            if (at >= 0 && same.Equals(kept[at], item))
-                kept.RemoveAt(at);
+            foreach (var item in gone)
+            {
+                var at = Array.BinarySearch(sorted, item, order);
+                if (at >= 0 && same.Equals(sorted[at], item))
+                    cuts.Add(at);
+            }
+            cuts.Sort();
         }
-        return kept;
-    }
+        // In order, the coming items' places in the old array never decrease.
+        coming.Sort(order);
+        var places = new int[coming.Count];
+        for (var k = 0; k < coming.Count; k++)
+            places[k] = Array.BinarySearch(sorted, coming[k], order) is var at && at < 0 ? ~at : at;
 
-    /// <summary>Adds hosts to a list ordered by text: a few are inserted where they belong, many are appended and sorted.</summary>
-    private static void InsertOrdered(List<ClusterHost> hosts, List<ClusterHost> added)
-    {
-        if (added.Count > 16)
+        var result = new T[sorted.Length - cuts.Count + coming.Count];
+        int from = 0, written = 0, c = 0, n = 0;
+        while (true)
         {
-            hosts.AddRange(added);
-            hosts.Sort(HostTextOrder.Instance);
-            return;
-        }
-        foreach (var host in added)
-        {
-            var at = hosts.BinarySearch(host, HostTextOrder.Instance);
-            hosts.Insert(at < 0 ? ~at : at, host);
+            var cut = c < cuts.Count ? cuts[c] : int.MaxValue;
+            var place = n < places.Length ? places[n] : int.MaxValue;
+            var next = Math.Min(Math.Min(cut, place), sorted.Length);
+            Array.Copy(sorted, from, result, written, next - from);
+            written += next - from;
+            from = next;
+            if (place <= cut && place != int.MaxValue)
+                result[written++] = coming[n++];
+            else if (cut != int.MaxValue)
+            {
+                from++;
+                c++;
+            }
+            else
+                return result;
         }
     }
 
@@ -224,23 +239,8 @@ internal sealed class WorkloadTables
     {
         foreach (var key in removed.Select(g => g.Key).Union(added.Select(g => g.Key)))
         {
-            var list = Without<WorkloadRecord>(map.GetValueOrDefault(key) ?? [], removed[key].ToList(), IdOrder.Instance, ReferenceEqualityComparer.Instance);
-            var coming = added[key].ToList();
-            if (coming.Count > 16)
-            {
-                list.AddRange(coming);
-                list.Sort(ById);
-            }
-            else
-            {
-                // A few records into an ordered list: insert each where it belongs.
-                foreach (var w in coming)
-                {
-                    var at = list.BinarySearch(w, IdOrder.Instance);
-                    list.Insert(at < 0 ? ~at : at, w);
-                }
-            }
-            map.Set(key, list.Count == 0 ? null : [.. list]);
+            var list = Spliced<WorkloadRecord>(map.GetValueOrDefault(key) ?? [], removed[key].ToList(), added[key].ToList(), IdOrder.Instance, ReferenceEqualityComparer.Instance);
+            map.Set(key, list.Length == 0 ? null : list);
         }
     }
 }
