@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Namespaces;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
@@ -117,6 +118,16 @@ internal sealed class ClusterRuleModel
             return false;
         if (ReferenceEquals(this, earlier))
             return true;
+        // Every node of a fan-out asks about the same earlier model (the one they last compiled from): answer once. The
+        // answer cannot change, since both models are immutable.
+        return ReferenceEquals(_keepsTemplatesOf.GetValue(earlier, e => ComputeKeepsTemplatesOf(e) ? Yes : No), Yes);
+    }
+
+    private static readonly object Yes = new(), No = new();
+    private readonly ConditionalWeakTable<ClusterRuleModel, object> _keepsTemplatesOf = new();
+
+    private bool ComputeKeepsTemplatesOf(ClusterRuleModel earlier)
+    {
         var touched = new HashSet<uint>();
         var at = this;
         for (var steps = 0; !ReferenceEquals(at, earlier); steps++)

@@ -46,7 +46,8 @@ internal sealed class IpCacheTable
     /// <summary>
     /// This table with every row of <paramref name="changes"/> (addresses ordered by text, each with the row it resolves
     /// to now, null when no workload lists it) dropped and, where <paramref name="names"/> holds its identity, put back
-    /// with its owner now. Every other row is kept in order.
+    /// with its owner now. Every other row is kept in order. A change that says who owned its address before is taken to
+    /// mean that this table holds exactly the addresses of the identities <paramref name="names"/> holds.
     /// </summary>
     public IpCacheTable Patched(IReadOnlyList<ChangedHost> changes, Func<uint, bool> names)
     {
@@ -56,6 +57,11 @@ internal sealed class IpCacheTable
         var next = 0;
         foreach (var change in changes)
         {
+            // A table holds the addresses of the identities it names: an address that such an identity neither owned
+            // before nor owns now has no row here and gets none. Most changes of a derivation are of that kind for most
+            // tables, and looking each up read cold rows by binary search.
+            if (change.BeforeKnown && !(change.Before is { } before && names(before)) && !(change.Now is { } coming && names(coming.Identity)))
+                continue;
             // Rows before this address are kept as they are.
             var at = IndexOf(change.Text, next, out var found);
             rows.AddRange(new ArraySegment<IpCacheRule>(_rules, next, at - next));

@@ -95,8 +95,17 @@ internal static class NodeRuleCompiler
 
         // Address blocks named by policies that apply here get node-local identities, and so do workload
         // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
-        List<CidrBlock> BlocksOf(IEnumerable<WorkloadRecord> workloads) =>
-            workloads.SelectMany(model.BlocksNamedFor).Distinct().OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        List<CidrBlock> BlocksOf(IReadOnlyList<WorkloadRecord> workloads)
+        {
+            // Most clusters name no address block: then no set is made for the node's workloads.
+            HashSet<CidrBlock>? named = null;
+            foreach (var w in workloads)
+            {
+                foreach (var block in model.BlocksNamedFor(w))
+                    (named ??= []).Add(block);
+            }
+            return named is null ? [] : named.OrderBy(b => b.ToString(), StringComparer.Ordinal).ToList();
+        }
         var blocks = BlocksOf(reuse?.Changed ?? local);
         if (reuse is not null && blocks.Count > 0)
         {

@@ -84,12 +84,15 @@ internal sealed class WorkloadTables
         // its owner before, and only there: what lets an identity's list lose it without a pass over the list.
         var texts = new HashSet<string>(StringComparer.Ordinal);
         var lost = new Dictionary<uint, List<ClusterHost>>();
+        var ownedBefore = new Dictionary<string, uint>(StringComparer.Ordinal);
         foreach (var w in diff.Removed.Concat(diff.Added))
         {
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                if (texts.Add(text) && owners.TryGetValue(text, out var before))
-                    (lost.TryGetValue(before[^1].Identity, out var list) ? list : lost[before[^1].Identity] = []).Add(new ClusterHost(new IpCacheRule(text, 0), default));
+                if (!texts.Add(text) || !owners.TryGetValue(text, out var before))
+                    continue;
+                var owner = ownedBefore[text] = before[^1].Identity;
+                (lost.TryGetValue(owner, out var list) ? list : lost[owner] = []).Add(new ClusterHost(new IpCacheRule(text, 0), default));
             }
         }
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
@@ -160,7 +163,11 @@ internal sealed class WorkloadTables
         }
         // What each changed address resolves to now, for tables derived from the previous ones by these texts alone.
         var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
-            .Select(text => new ChangedHost(text, owners.TryGetValue(text, out var listing) ? new IpCacheRule(text, listing[^1].Identity) : null))
+            .Select(text => new ChangedHost(text, owners.TryGetValue(text, out var listing) ? new IpCacheRule(text, listing[^1].Identity) : null)
+            {
+                BeforeKnown = true,
+                Before = ownedBefore.TryGetValue(text, out var owner) ? owner : null,
+            })
             .ToArray();
         return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity, nodesByIdentity) { ChangedHosts = changedHosts };
     }
@@ -246,7 +253,14 @@ internal sealed class WorkloadTables
 }
 
 /// <summary>An address whose owner changed in one derivation, and the ipcache row it resolves to now (null: none).</summary>
-internal readonly record struct ChangedHost(string Text, IpCacheRule? Now);
+internal readonly record struct ChangedHost(string Text, IpCacheRule? Now)
+{
+    /// <summary>Whether <see cref="Before"/> says who owned the address before: only then may a patch pass it by unread.</summary>
+    public bool BeforeKnown { get; init; }
+
+    /// <summary>The identity that owned the address before the derivation, null when none did (when <see cref="BeforeKnown"/>).</summary>
+    public uint? Before { get; init; }
+}
 
 /// <summary>Workloads by id, ordinal.</summary>
 file sealed class IdOrder : IComparer<WorkloadRecord>

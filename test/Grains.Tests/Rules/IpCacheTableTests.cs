@@ -66,6 +66,26 @@ public sealed class IpCacheTableTests
         Assert.Empty(removed);
     }
 
+    [Fact]
+    public void Patched_ChangesThatSayTheirOwnerBefore_AreReadOnlyWhereANamedIdentityOwnedOrOwnsThem()
+    {
+        var table = IpCacheTable.Of([new IpCacheRule("198.18.0.1/32", 2), new IpCacheRule("198.18.0.2/32", 4)]);
+        static bool Named(uint identity) => identity % 2 == 0;
+        // Owned by 3 before and 5 now, neither named: passed by, even though a row under its text would have been dropped.
+        Assert.Same(table, table.Patched([new ChangedHost("198.18.0.2/32", new IpCacheRule("198.18.0.2/32", 5)) { BeforeKnown = true, Before = 3 }], Named));
+
+        var patched = table.Patched(
+        [
+            // Named before, not now: its row goes.
+            new ChangedHost("198.18.0.1/32", new IpCacheRule("198.18.0.1/32", 7)) { BeforeKnown = true, Before = 2 },
+            // Nobody's before, named now: a row comes.
+            new ChangedHost("198.18.0.3/32", new IpCacheRule("198.18.0.3/32", 6)) { BeforeKnown = true, Before = null },
+        ], Named);
+
+        Assert.Equal([new IpCacheRule("198.18.0.2/32", 4), new IpCacheRule("198.18.0.3/32", 6)], patched.Rules);
+        Assert.Equal(IpCacheTable.Of(patched.Rules).Digest, patched.Digest);
+    }
+
     private static string Address(int i) => $"198.18.{i / 200}.{i % 200}/32";
 
     private static (List<IpCacheRule> Set, List<string> Removed) RowDiff(IReadOnlyList<IpCacheRule> from, IReadOnlyList<IpCacheRule> to)
