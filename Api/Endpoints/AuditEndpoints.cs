@@ -30,8 +30,8 @@ internal static class AuditEndpoints
         var from = since ?? to - TimeSpan.FromHours(1);
         if (from > to || to - from > MaxPeriod)
             return ApiProblems.Invalid([new ValidationError("since", $"the period {from:O} to {to:O} must be positive and at most {MaxPeriod.TotalHours:0} hours.")]);
-        var seconds = await Task.WhenAll(AuditKeys.Minutes(from, to).Select(m => grains.GetGrain<IAuditMinuteGrain>(m).GetSecondsAsync()));
-        var entries = await Task.WhenAll(seconds.SelectMany(s => s).Select(s => grains.GetGrain<IAuditLogGrain>(s).GetAsync()));
+        var slots = await Task.WhenAll(AuditKeys.Minutes(from, to).Select(m => grains.GetGrain<IAuditMinuteGrain>(m).GetSecondsAsync()));
+        var entries = await Task.WhenAll(slots.SelectMany(s => s).Select(s => grains.GetGrain<IAuditLogGrain>(s).GetAsync()));
         return TypedResults.Ok(entries.SelectMany(e => e)
             .Where(e => e.Time >= from && e.Time <= to)
             .Select(e => new AuditView(e.Time, e.Actor, e.Action, e.Kind, e.Id, Parse(e.Before), Parse(e.After)))

@@ -22,7 +22,7 @@ internal static class AuditTrail
         var actor = context.User.Identity?.Name ?? "anonymous";
         var action = $"{context.Request.Method} {context.Request.Path}";
         var entries = changes.Select(c => new AuditEntry(time, actor, action, c.Kind, c.Id, Serialize(c.Before), Serialize(c.After))).ToList();
-        return grains.GetGrain<IAuditLogGrain>(AuditKeys.Second(time)).AppendAsync(entries);
+        return grains.GetGrain<IAuditLogGrain>(AuditKeys.Slot(time)).AppendAsync(entries);
     }
 
     private static string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), ApiJson.Options);

@@ -56,7 +56,7 @@ public static class GrainClientAudit
         var now = time.GetUtcNow();
         var entry = new AuditEntry(now, $"{ActorPrefix}{role}/{name}", $"grain {context.InterfaceMethod.DeclaringType?.Name}.{context.MethodName}",
             audited.Kind, audited.Id, before, after);
-        await grains.GetGrain<IAuditLogGrain>(AuditKeys.Second(now)).AppendAsync([entry]);
+        await grains.GetGrain<IAuditLogGrain>(AuditKeys.Slot(now)).AppendAsync([entry]);
     }
 
     /// <param name="Kind">The audit entry's kind, as the API records it.</param>

@@ -6,7 +6,7 @@ using Orleans.Runtime;
 
 namespace MicroSeg.Grains.Audit;
 
-/// <summary>Persisted state of one second of the audit log.</summary>
+/// <summary>Persisted state of one slot (a tenth of a second) of the audit log.</summary>
 [GenerateSerializer, Alias("microseg.state.AuditLogState")]
 internal sealed class AuditLogState
 {
@@ -15,20 +15,20 @@ internal sealed class AuditLogState
 }
 
 /// <summary>
-/// One second of the audit log. Reentrant so that a burst of changes shares storage writes instead of queueing
-/// one write per change; appends touch the list only within a turn. The first append registers the second
-/// with its minute's index before anything is stored, so a reader never misses a stored entry.
+/// One slot of the audit log (<see cref="AuditKeys.Slot"/>: a tenth of a second). Reentrant so that a burst of changes
+/// shares storage writes instead of queueing one write per change; appends touch the list only within a turn. The first
+/// append registers the slot with its minute's index before anything is stored, so a reader never misses a stored entry.
 /// </summary>
 /// <remarks>
-/// Writers key entries by the time they are written, so a second's appends arrive during that second. Once it is
+/// Writers key entries by the time they are written, so a slot's appends arrive during that slot. Once it is
 /// <see cref="LateAppends"/> past, the grain deactivates when idle instead of after Orleans' idle age (15 minutes).
 /// Before, a silo taking 1,000 writes/s kept ≈ 15 minutes of audit entries in memory, about 0.9 kB each. A read of a
-/// past second activates it again from storage, and a late append is stored like any other.
+/// past slot activates it again from storage, and a late append is stored like any other.
 /// </remarks>
 [Reentrant]
 internal sealed class AuditLogGrain : Grain, IAuditLogGrain
 {
-    /// <summary>How long after its end a second's grain stays for appends that were slow to arrive.</summary>
+    /// <summary>How long after its end a slot's grain stays for appends that were slow to arrive.</summary>
     internal static readonly TimeSpan LateAppends = TimeSpan.FromSeconds(10);
 
     private readonly IPersistentState<AuditLogState> _state;
@@ -45,9 +45,9 @@ internal sealed class AuditLogGrain : Grain, IAuditLogGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (AuditKeys.TryParseSecond(this.GetPrimaryKeyString(), out var start))
+        if (AuditKeys.TryParseSlot(this.GetPrimaryKeyString(), out var start, out var length))
         {
-            var past = start.AddSeconds(1) + LateAppends;
+            var past = start + length + LateAppends;
             var due = past - _time.GetUtcNow();
             this.RegisterGrainTimer(_ =>
             {
@@ -61,8 +61,8 @@ internal sealed class AuditLogGrain : Grain, IAuditLogGrain
 
     public async Task AppendAsync(IReadOnlyList<AuditEntry> entries)
     {
-        var second = this.GetPrimaryKeyString();
-        var registration = _registered ??= GrainFactory.GetGrain<IAuditMinuteGrain>(AuditKeys.MinuteOf(second)).AddSecondAsync(second);
+        var slot = this.GetPrimaryKeyString();
+        var registration = _registered ??= GrainFactory.GetGrain<IAuditMinuteGrain>(AuditKeys.MinuteOf(slot)).AddSecondAsync(slot);
         try
         {
             await registration;

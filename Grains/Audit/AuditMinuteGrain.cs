@@ -4,7 +4,7 @@ using Orleans.Runtime;
 
 namespace MicroSeg.Grains.Audit;
 
-/// <summary>Persisted state of one minute's index of audit seconds.</summary>
+/// <summary>Persisted state of one minute's index of audit slots.</summary>
 [GenerateSerializer, Alias("microseg.state.AuditMinuteState")]
 internal sealed class AuditMinuteState
 {
@@ -12,13 +12,13 @@ internal sealed class AuditMinuteState
     public SortedSet<string> Seconds { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Lists the seconds of one minute that hold audit entries (at most 60, so its state stays small).</summary>
+/// <summary>Lists the slots of one minute that hold audit entries (at most 600, so its state stays small).</summary>
 internal sealed class AuditMinuteGrain(
     [PersistentState("auditminute")] IPersistentState<AuditMinuteState> state) : Grain, IAuditMinuteGrain
 {
-    public async Task AddSecondAsync(string second)
+    public async Task AddSecondAsync(string slot)
     {
-        if (state.State.Seconds.Add(second))
+        if (state.State.Seconds.Add(slot))
             await state.WriteStateAsync();
     }
 

@@ -15,8 +15,8 @@ public sealed class AuditLogGrainTests : OwnSqliteCluster<AuditLogGrainTests>
     public async Task PastSecond_DeactivatesOnceIdle_AndItsEntriesAreReadBackFromStorage()
     {
         var now = DateTimeOffset.UtcNow;
-        var past = AuditKeys.Second(now - AuditLogGrain.LateAppends - TimeSpan.FromSeconds(5));
-        var current = AuditKeys.Second(now + TimeSpan.FromMinutes(1));
+        var past = AuditKeys.Slot(now - AuditLogGrain.LateAppends - TimeSpan.FromSeconds(5));
+        var current = AuditKeys.Slot(now + TimeSpan.FromMinutes(1));
         var entry = new AuditEntry(now, "tester", "PUT /api/v1/workloads/w1", "workload", "w1", null, "{\"id\":\"w1\"}");
         await Grains.GetGrain<IAuditLogGrain>(past).AppendAsync([entry]);
         await Grains.GetGrain<IAuditLogGrain>(current).AppendAsync([entry with { Id = "w2" }]);
