@@ -1,4 +1,5 @@
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Workloads;
 
 namespace MicroSeg.Grains.Rules;
 
@@ -17,8 +18,49 @@ internal sealed record WorkloadDiff(IReadOnlyList<WorkloadRecord> Removed, IRead
     /// </summary>
     public static WorkloadDiff? Between(IReadOnlyList<WorkloadRecord> before, IReadOnlyList<WorkloadRecord> after, int limit)
     {
+        if (before is WorkloadChunks beforeChunks && after is WorkloadChunks afterChunks)
+            return BetweenChunks(beforeChunks, afterChunks, limit);
         var removed = new List<WorkloadRecord>();
         var added = new List<WorkloadRecord>();
+        return Walk(before, after, removed, added, limit) ? new WorkloadDiff(removed, added) : null;
+    }
+
+    /// <summary>
+    /// Two snapshots of the workload index: the chunks both share (by reference) hold the same records, so only the runs
+    /// of chunks between shared ones are compared record by record. A write then costs a diff of one chunk, not a walk
+    /// over every record. The index keeps its chunks ordered, and a shared chunk is at the same place in both.
+    /// </summary>
+    private static WorkloadDiff? BetweenChunks(WorkloadChunks before, WorkloadChunks after, int limit)
+    {
+        var (was, now) = (before.Chunks, after.Chunks);
+        var kept = new HashSet<WorkloadRecord[]>(now, ReferenceEqualityComparer.Instance);
+        kept.IntersectWith(was);
+        var removed = new List<WorkloadRecord>();
+        var added = new List<WorkloadRecord>();
+        List<WorkloadRecord> left = [], right = [];
+        int i = 0, j = 0;
+        while (i < was.Count || j < now.Count)
+        {
+            if (i < was.Count && !kept.Contains(was[i]))
+                left.AddRange(was[i++]);
+            else if (j < now.Count && !kept.Contains(now[j]))
+                right.AddRange(now[j++]);
+            else
+            {
+                // Both at a shared chunk (the same one, as shared chunks keep their order): compare what came before it.
+                if (!ReferenceEquals(was[i], now[j]) || !Walk(left, right, removed, added, limit))
+                    return null;
+                (left, right) = ([], []);
+                i++;
+                j++;
+            }
+        }
+        return Walk(left, right, removed, added, limit) ? new WorkloadDiff(removed, added) : null;
+    }
+
+    /// <summary>Adds to <paramref name="removed"/> and <paramref name="added"/> what differs between the two lists; false past the limit or out of order.</summary>
+    private static bool Walk(IReadOnlyList<WorkloadRecord> before, IReadOnlyList<WorkloadRecord> after, List<WorkloadRecord> removed, List<WorkloadRecord> added, int limit)
+    {
         int i = 0, j = 0;
         // True while after[j - 1] was matched to before[i - 1]: two matches in a row are ordered because before
         // is; any other pair of neighbours in after is compared.
@@ -28,7 +70,7 @@ internal sealed record WorkloadDiff(IReadOnlyList<WorkloadRecord> Removed, IRead
             var next = after[j];
             var match = i < before.Count && ReferenceEquals(before[i], next);
             if (j > 0 && !(aligned && match) && string.CompareOrdinal(after[j - 1].Spec.Id, next.Spec.Id) >= 0)
-                return null;
+                return false;
             if (match)
             {
                 i++;
@@ -46,15 +88,15 @@ internal sealed record WorkloadDiff(IReadOnlyList<WorkloadRecord> Removed, IRead
                 j++;
             }
             if (removed.Count + added.Count > limit)
-                return null;
+                return false;
         }
         while (i < before.Count)
         {
             removed.Add(before[i++]);
             if (removed.Count + added.Count > limit)
-                return null;
+                return false;
         }
-        return new WorkloadDiff(removed, added);
+        return true;
     }
 
     /// <summary>Whether <paramref name="workloads"/> is strictly ordered by id, as <see cref="Between"/> needs of its first argument.</summary>

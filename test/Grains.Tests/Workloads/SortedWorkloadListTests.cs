@@ -1,4 +1,6 @@
 using MicroSeg.Grains.Interfaces.Workloads;
+using MicroSeg.Grains.Rules;
+using MicroSeg.Grains.Tests.Serialization;
 using MicroSeg.Grains.Workloads;
 
 namespace MicroSeg.Grains.Tests.Workloads;
@@ -33,6 +35,60 @@ public sealed class SortedWorkloadListTests
         Assert.True(a.SameAs(SortedWorkloadList.Of([y with { }, x])));
         Assert.False(a.SameAs(SortedWorkloadList.Of([x, y with { Identity = 3 }])));
         Assert.False(a.SameAs(SortedWorkloadList.Of([x])));
+    }
+
+    [Fact]
+    public void ManyChanges_AcrossChunks_KeepEverySnapshotAsItWas_AndDiffsEqualARecordByRecordWalk()
+    {
+        var random = new Random(5);
+        var model = new SortedDictionary<string, WorkloadRecord>(StringComparer.Ordinal);
+        var list = new SortedWorkloadList();
+        var snapshots = new List<(WorkloadChunks Chunks, WorkloadRecord[] Expected)>();
+        for (var step = 0; step < 4_000; step++)
+        {
+            // Grow past several chunk splits, then churn: sets, replacements and removals anywhere in the order.
+            var id = $"w{random.Next(step < 2_000 ? 100_000 : 3_000):D6}";
+            if (step >= 2_000 && random.Next(3) == 0)
+                Assert.Equal(model.Remove(id), list.Remove(id));
+            else
+            {
+                var record = Record(id, (uint)step);
+                model[id] = record;
+                list.Set(record);
+            }
+            if (step % 97 == 0)
+                snapshots.Add((list.Publish(), model.Values.ToArray()));
+        }
+
+        Assert.Equal(model.Count, list.Count);
+        Assert.True(list.Publish().Chunks.Count > 3);
+        Assert.All(list.Publish().Chunks, chunk => Assert.InRange(chunk.Length, 1, SortedWorkloadList.MaxChunk));
+        for (var k = 0; k < snapshots.Count; k++)
+        {
+            var (chunks, expected) = snapshots[k];
+            Assert.Equal(expected, chunks);
+            Assert.Equal(expected, Enumerable.Range(0, chunks.Count).Select(i => chunks[i]));
+            if (k == 0)
+                continue;
+            // The chunked diff skips shared chunks; a walk over plain lists of the same records must agree with it.
+            var fast = WorkloadDiff.Between(snapshots[k - 1].Chunks, chunks, int.MaxValue)!;
+            var slow = WorkloadDiff.Between(snapshots[k - 1].Expected, expected, int.MaxValue)!;
+            Assert.Equal(slow.Removed, fast.Removed);
+            Assert.Equal(slow.Added, fast.Added);
+        }
+    }
+
+    [Fact]
+    public void Snapshot_RoundTripsThroughTheOrleansSerializer()
+    {
+        var list = SortedWorkloadList.Of(Enumerable.Range(0, 700).Select(i => Record($"w{i:D4}", (uint)i)));
+        var snapshot = list.Publish();
+
+        var copy = GrainSerializer.Instance.Deserialize<IReadOnlyList<WorkloadRecord>>(GrainSerializer.Instance.SerializeToArray<IReadOnlyList<WorkloadRecord>>(snapshot));
+
+        Assert.IsType<WorkloadChunks>(copy);
+        Assert.Equal(snapshot.Select(w => (w.Spec.Id, w.Identity)), copy.Select(w => (w.Spec.Id, w.Identity)));
+        Assert.Equal(snapshot[699].Spec.Id, copy[699].Spec.Id);
     }
 
     private static WorkloadRecord Record(string id, uint identity) =>
