@@ -57,7 +57,7 @@ internal sealed class SqliteDatabase
             }
 
             // FULL in WAL mode fsyncs the log at every commit: a write is acknowledged only once it is durable.
-            command.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};";
+            command.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA cache_size=-{options.WriterPageCacheKiB};";
             command.ExecuteNonQuery();
         }
         catch

@@ -201,6 +201,31 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public void ValidateConfiguration_ZeroPageCache_NamesTheSetting()
+    {
+        var validator = new SqliteStorageOptionsValidator(new SqliteStorageOptions { DatabasePath = "x.db", WriterPageCacheKiB = 0 }, "Default");
+
+        var exception = Assert.Throws<OrleansConfigurationException>(validator.ValidateConfiguration);
+
+        Assert.Contains(nameof(SqliteStorageOptions.WriterPageCacheKiB), exception.Message);
+    }
+
+    [Fact]
+    public async Task Writer_KeepsTheConfiguredPageCache()
+    {
+        var database = SqliteDatabase.Acquire(new SqliteStorageOptions { DatabasePath = _database.FilePath, WriterPageCacheKiB = 12_345 });
+        try
+        {
+            // SQLite reads a negative cache_size as KiB.
+            Assert.Equal(-12_345L, await database.WriteAsync(commands => (long)commands("PRAGMA cache_size").ExecuteScalar()!));
+        }
+        finally
+        {
+            database.Release();
+        }
+    }
+
+    [Fact]
     public void ValidateConfiguration_ZeroBatchSize_NamesTheSetting()
     {
         var validator = new SqliteStorageOptionsValidator(new SqliteStorageOptions { DatabasePath = "x.db", MaxWriteBatchSize = 0 }, "Default");
