@@ -45,6 +45,9 @@ internal sealed class ClusterRuleModel
     private readonly HashSet<uint>? _touched;
     private readonly Lazy<bool> _namesPortsByName;
     private readonly ConcurrentDictionary<uint, Lazy<TemplateShape>> _shapes = new();
+    // KeepsTemplatesOf's answer for each earlier model asked about (weakly held).
+    private readonly ConditionalWeakTable<ClusterRuleModel, object> _keepsTemplatesOf = new();
+    private static readonly object Yes = new(), No = new();
 
     public ClusterRuleModel(IReadOnlyList<WorkloadRecord> workloads, IReadOnlyList<PolicySpec> policies, NamespaceLabels namespaces)
         : this(workloads, policies, namespaces, null, WorkloadTables.Build(workloads), WorkloadDiff.IsOrderedById(workloads), null, null)
@@ -121,9 +124,6 @@ internal sealed class ClusterRuleModel
         // answer cannot change, since both models are immutable.
         return ReferenceEquals(_keepsTemplatesOf.GetValue(earlier, e => ComputeKeepsTemplatesOf(e) ? Yes : No), Yes);
     }
-
-    private static readonly object Yes = new(), No = new();
-    private readonly ConditionalWeakTable<ClusterRuleModel, object> _keepsTemplatesOf = new();
 
     private bool ComputeKeepsTemplatesOf(ClusterRuleModel earlier)
     {
