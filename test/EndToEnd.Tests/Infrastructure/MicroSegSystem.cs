@@ -47,17 +47,24 @@ internal sealed class MicroSegSystem : IAsyncDisposable
     /// <summary>Starts the silo (with <paramref name="extraSiloArgs"/> after the system's own flags) and waits until it is healthy.</summary>
     public static async Task<MicroSegSystem> StartAsync(ITestOutputHelper output, params string[] extraSiloArgs)
     {
-        var system = new MicroSegSystem(output, extraSiloArgs);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            system.Silo = ChildProcess.Start("silo", RepoPaths.Silo, system._siloArgs);
-            await system.Api.WaitHealthyAsync(system.Silo, TimeSpan.FromSeconds(60));
-            return system;
-        }
-        catch
-        {
-            await system.DisposeAsync();
-            throw;
+            var system = new MicroSegSystem(output, extraSiloArgs);
+            try
+            {
+                system.Silo = ChildProcess.Start("silo", RepoPaths.Silo, system._siloArgs);
+                await system.Api.WaitHealthyAsync(system.Silo, TimeSpan.FromSeconds(60));
+                return system;
+            }
+            catch (Exception ex)
+            {
+                await system.DisposeAsync();
+                // The ports were free when picked, but another test's process may bind one before the silo does: the
+                // silo says so and exits, and a fresh set of ports is tried. Any other failure is the test's.
+                if (attempt == 3 || !ex.Message.Contains("a port is already in use", StringComparison.Ordinal))
+                    throw;
+                output.WriteLine($"silo start {attempt}: a picked port was taken meanwhile; trying other ports");
+            }
         }
     }
 
