@@ -1,3 +1,5 @@
+using MicroSeg.Grains.Common;
+
 namespace MicroSeg.Grains.Rules;
 
 /// <summary>One endpoint's run of entries in a node's ordered policy list, and the template they were stamped from.</summary>
@@ -26,14 +28,8 @@ internal sealed class PolicySlices
             throw new ArgumentException($"{ids.Length} ids for {templates.Length} templates.", nameof(templates));
         _ids = ids;
         _templates = templates;
-        _starts = new int[ids.Length];
-        var start = 0;
-        for (var i = 0; i < ids.Length; i++)
-        {
-            _starts[i] = start;
-            start += templates[i].Count;
-        }
-        EntryCount = start;
+        _starts = RunStarts.Of(templates, t => t.Count, out var entries);
+        EntryCount = entries;
     }
 
     /// <summary>How many endpoints.</summary>
@@ -58,15 +54,7 @@ internal sealed class PolicySlices
     public int IndexOf(string id) => Array.BinarySearch(_ids, id, StringComparer.Ordinal);
 
     /// <summary>The endpoint whose run holds entry <paramref name="entry"/>: the last one starting at or before it (empty runs share a start).</summary>
-    public int EndpointOf(int entry)
-    {
-        var found = Array.BinarySearch(_starts, entry);
-        if (found < 0)
-            return ~found - 1;
-        while (found + 1 < _starts.Length && _starts[found + 1] == _starts[found])
-            found++;
-        return found;
-    }
+    public int EndpointOf(int entry) => RunStarts.RunHolding(_starts, entry);
 
     public int StartAt(int index) => _starts[index];
 

@@ -83,18 +83,17 @@ internal sealed class WorkloadTables
         // Only the addresses of records that left or came can change owner. Each such address is in the host list of
         // its owner before, and only there: what lets an identity's list lose it without a pass over the list.
         var texts = new HashSet<string>(StringComparer.Ordinal);
-        var lost = new Dictionary<uint, List<ClusterHost>>();
         var ownedBefore = new Dictionary<string, uint>(StringComparer.Ordinal);
         foreach (var w in diff.Removed.Concat(diff.Added))
         {
             foreach (var (_, text) in AddressesOf(w.Spec))
             {
-                if (!texts.Add(text) || !owners.TryGetValue(text, out var before))
-                    continue;
-                var owner = ownedBefore[text] = before[^1].Identity;
-                (lost.TryGetValue(owner, out var list) ? list : lost[owner] = []).Add(new ClusterHost(new IpCacheRule(text, 0), default));
+                if (texts.Add(text) && owners.TryGetValue(text, out var before))
+                    ownedBefore[text] = before[^1].Identity;
             }
         }
+        var lost = ownedBefore.GroupBy(kv => kv.Value)
+            .ToDictionary(g => g.Key, g => g.Select(kv => new ClusterHost(new IpCacheRule(kv.Key, 0), default)).ToList());
         var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
         var byNode = new Dictionary<string, WorkloadRecord[]>(_byNode, StringComparer.Ordinal);
         var nodesByIdentity = new Dictionary<uint, IdentityNodes>(_nodesByIdentity);

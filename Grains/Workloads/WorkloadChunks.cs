@@ -1,4 +1,5 @@
 using System.Collections;
+using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Interfaces.Workloads;
 using Orleans;
 
@@ -27,14 +28,7 @@ internal sealed class WorkloadChunks : IReadOnlyList<WorkloadRecord>
     public WorkloadChunks(WorkloadRecord[][] chunks)
     {
         _chunks = chunks;
-        _starts = new int[chunks.Length];
-        var start = 0;
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            _starts[c] = start;
-            start += chunks[c].Length;
-        }
-        _count = start;
+        _starts = RunStarts.Of(chunks, c => c.Length, out _count);
     }
 
     public int Count => _count;
@@ -48,8 +42,7 @@ internal sealed class WorkloadChunks : IReadOnlyList<WorkloadRecord>
         {
             if ((uint)index >= (uint)_count)
                 throw new ArgumentOutOfRangeException(nameof(index));
-            var found = Array.BinarySearch(_starts, index);
-            var chunk = found >= 0 ? found : ~found - 1;
+            var chunk = RunStarts.RunHolding(_starts, index);
             return _chunks[chunk][index - _starts[chunk]];
         }
     }
