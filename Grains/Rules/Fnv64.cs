@@ -14,6 +14,18 @@ internal sealed class Fnv64
 
     public Fnv64 Add(ulong value) => Add((uint)value).Add((uint)(value >> 32));
 
+    /// <summary>
+    /// Folds in a whole 64-bit word, for hashes of hashes: one multiply by the FNV prime, then the high half folded
+    /// into the low one so that later words reach every bit. Each step is a bijection of the running value, so two
+    /// sequences that differ in one word never meet. Eight times cheaper than <see cref="Add(ulong)"/>; not the same value.
+    /// </summary>
+    public Fnv64 Mix(ulong word)
+    {
+        var v = (Value ^ word) * 1099511628211UL;
+        Value = v ^ (v >> 32);
+        return this;
+    }
+
     public Fnv64 Add(string value)
     {
         foreach (var c in value)

@@ -44,13 +44,13 @@ internal sealed record CompiledRules(
 /// What one endpoint adds to a node's digests, kept beside the endpoints so that a computation reusing them reads an
 /// array instead of every endpoint's workload record and rule (cold in the cache at 50,000 workloads).
 /// </summary>
-internal readonly record struct EndpointFacts(ulong SpecDigest, uint Identity, EnforcementMode Mode, bool IngressIsolated, bool EgressIsolated)
+/// <param name="Digest">The endpoint's own hash (its spec, identity, mode and isolation), made once when the endpoint is.</param>
+/// <param name="SpecDigest">The hash of the workload's spec.</param>
+internal readonly record struct EndpointFacts(ulong Digest, ulong SpecDigest)
 {
     public static EndpointFacts Of(WorkloadRecord w, EndpointRule endpoint, ulong specDigest) =>
-        new(specDigest, w.Identity, endpoint.Mode, endpoint.IngressIsolated, endpoint.EgressIsolated);
-
-    public void AddTo(Fnv64 endpointsDigest) =>
-        endpointsDigest.Add(SpecDigest).Add(Identity).Add((uint)Mode).Add((IngressIsolated ? 1u : 0u) | (EgressIsolated ? 2u : 0u));
+        new(new Fnv64().Add(specDigest).Add(w.Identity).Add((uint)endpoint.Mode)
+            .Add((endpoint.IngressIsolated ? 1u : 0u) | (endpoint.EgressIsolated ? 2u : 0u)).Value, specDigest);
 }
 
 /// <summary>
@@ -166,10 +166,11 @@ internal static class NodeRuleCompiler
         for (var at = 0; at < local.Count; at++)
         {
             var template = templates[at];
-            facts[at].AddTo(endpointsDigest);
+            // A word per part, not FNV's byte per part: this loop visits every endpoint of the node on each compile.
+            endpointsDigest.Mix(facts[at].Digest);
             if (seen.Add(template))
                 named.UnionWith(template.Remotes);
-            digest.Add(facts[at].SpecDigest).Add(template.Digest);
+            digest.Mix(facts[at].SpecDigest).Mix(template.Digest);
         }
 
         IReadOnlyList<Remote> Everyone() => everyone ??= addressBlocks.WithSplits(scope.Groups);
