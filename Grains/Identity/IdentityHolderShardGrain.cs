@@ -3,6 +3,7 @@ using MicroSeg.Grains.Interfaces.Identity;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Serialization;
 
 namespace MicroSeg.Grains.Identity;
 
@@ -10,26 +11,40 @@ namespace MicroSeg.Grains.Identity;
 [GenerateSerializer, Alias("microseg.state.IdentityHolderShardState")]
 internal sealed class IdentityHolderShardState
 {
-    /// <summary>The first shape of the table, read from shards written before <see cref="Holders"/>; empty once upgraded.</summary>
+    /// <summary>The first shape of the table, read from shards written before <see cref="Encoded"/>; empty once upgraded.</summary>
     [Id(0)]
     public SortedDictionary<string, SortedSet<string>> Holds { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Holder id to the label sets it holds (almost always one). Arrays, not sorted sets: the shard is written on
-    /// every hold and release, and at 50,000 workloads it has ≈ 50 holders whose sets the serializer had to copy.
-    /// </summary>
+    /// <summary>The second shape: holder id to its label sets as objects; empty once upgraded.</summary>
     [Id(1)]
     public Dictionary<string, string[]> Holders { get; set; } = [];
 
-    /// <summary>Moves holds of the first shape into <see cref="Holders"/>; true when there were any (the state should be written).</summary>
-    public bool Upgrade()
+    /// <summary>
+    /// Holder id to the label sets it holds (almost always one), in Orleans' binary form. The shard is written whole on
+    /// every hold and release; at 50,000 workloads it has ≈ 12 holders, and encoding each of their label sets again for
+    /// every write grew with the cluster. Now a write encodes the holder that changed and copies the others' bytes.
+    /// </summary>
+    [Id(2)]
+    public Dictionary<string, byte[]> Encoded { get; set; } = [];
+
+    /// <summary>
+    /// Decodes the stored holders and moves those of the earlier shapes in (encoding them); <paramref name="moved"/> is
+    /// true when there were any (the state should be written).
+    /// </summary>
+    public Dictionary<string, string[]> Decode(Serializer serializer, out bool moved)
     {
-        if (Holds.Count == 0)
-            return false;
-        foreach (var (holder, keys) in Holds)
-            Holders[holder] = [.. keys.Union(Holders.GetValueOrDefault(holder) ?? [], StringComparer.Ordinal)];
+        var holders = new Dictionary<string, string[]>(Encoded.Count, StringComparer.Ordinal);
+        foreach (var (holder, bytes) in Encoded)
+            holders[holder] = serializer.Deserialize<string[]>(bytes) ?? [];
+        moved = Holds.Count > 0 || Holders.Count > 0;
+        foreach (var (holder, keys) in Holds.Select(h => (h.Key, h.Value.ToArray())).Concat(Holders.Select(h => (h.Key, h.Value))))
+        {
+            holders[holder] = [.. keys.Union(holders.GetValueOrDefault(holder) ?? [], StringComparer.Ordinal)];
+            Encoded[holder] = serializer.SerializeToArray(holders[holder]);
+        }
         Holds.Clear();
-        return true;
+        Holders.Clear();
+        return holders;
     }
 }
 
@@ -40,13 +55,16 @@ internal sealed class IdentityHolderShardState
 /// </remarks>
 [Reentrant]
 internal sealed class IdentityHolderShardGrain(
-    [PersistentState("identity-holders")] IPersistentState<IdentityHolderShardState> state) : Grain, IIdentityHolderShardGrain
+    [PersistentState("identity-holders")] IPersistentState<IdentityHolderShardState> state, Serializer serializer) : Grain, IIdentityHolderShardGrain
 {
     private readonly CoalescedStateWriter<IdentityHolderShardState> _writer = new(state);
+    // The stored holders decoded: what changes and reads use.
+    private Dictionary<string, string[]> _holders = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Upgrade())
+        _holders = state.State.Decode(serializer, out var moved);
+        if (moved)
             await _writer.WriteAsync();
     }
 
@@ -68,33 +86,42 @@ internal sealed class IdentityHolderShardGrain(
     /// <summary>Adds a hold to the table without writing it; false when it was already there.</summary>
     private bool Add(string labelKey, string holder)
     {
-        var keys = state.State.Holders.GetValueOrDefault(holder) ?? [];
+        var keys = _holders.GetValueOrDefault(holder) ?? [];
         if (keys.Contains(labelKey, StringComparer.Ordinal))
             return false;
-        state.State.Holders[holder] = [.. keys, labelKey];
+        Set(holder, [.. keys, labelKey]);
         return true;
+    }
+
+    private void Set(string holder, string[] keys)
+    {
+        _holders[holder] = keys;
+        state.State.Encoded[holder] = serializer.SerializeToArray(keys);
     }
 
     public async Task ClearAsync()
     {
-        if (state.State.Holders.Count == 0 && state.State.Holds.Count == 0)
+        if (_holders.Count == 0)
             return;
-        state.State.Holders.Clear();
-        state.State.Holds.Clear();
+        _holders.Clear();
+        state.State.Encoded.Clear();
         await _writer.WriteAsync();
     }
 
     public async Task RemoveAsync(string labelKey, string holder)
     {
-        if (!state.State.Holders.TryGetValue(holder, out var keys) || !keys.Contains(labelKey, StringComparer.Ordinal))
+        if (!_holders.TryGetValue(holder, out var keys) || !keys.Contains(labelKey, StringComparer.Ordinal))
             return;
         if (keys.Length == 1)
-            state.State.Holders.Remove(holder);
+        {
+            _holders.Remove(holder);
+            state.State.Encoded.Remove(holder);
+        }
         else
-            state.State.Holders[holder] = [.. keys.Where(k => !string.Equals(k, labelKey, StringComparison.Ordinal))];
+            Set(holder, [.. keys.Where(k => !string.Equals(k, labelKey, StringComparison.Ordinal))]);
         await _writer.WriteAsync();
     }
 
     public Task<IReadOnlyList<IdentityHold>> GetAllAsync() =>
-        Task.FromResult<IReadOnlyList<IdentityHold>>(state.State.Holders.SelectMany(h => h.Value.Select(k => new IdentityHold(k, h.Key))).ToList());
+        Task.FromResult<IReadOnlyList<IdentityHold>>(_holders.SelectMany(h => h.Value.Select(k => new IdentityHold(k, h.Key))).ToList());
 }

@@ -8,21 +8,47 @@ public sealed class IdentityHolderShardStateTests
 {
     private static readonly Serializer Serializer = GrainSerializer.Instance;
 
-    /// <summary>A shard stored in the first shape (sorted sets) reads back and upgrades to the same holds.</summary>
+    /// <summary>Shards stored in either earlier shape read back as the same holds, and are re-stored encoded.</summary>
     [Fact]
-    public void StateOfTheFirstShape_ReadsBack_AndUpgradesToTheSameHolds()
+    public void StatesOfTheEarlierShapes_DecodeToTheSameHolds_AndStoreThemEncoded()
     {
         var old = new IdentityHolderShardState();
         old.Holds["w1"] = new SortedSet<string>(["app=a", "app=b"], StringComparer.Ordinal);
         old.Holds["w2"] = new SortedSet<string>(["app=c"], StringComparer.Ordinal);
+        old.Holders["w2"] = ["app=d"];
+        old.Holders["w3"] = ["app=e"];
 
-        var stored = Serializer.Deserialize<IdentityHolderShardState>(Serializer.SerializeToArray(old))!;
-        Assert.True(stored.Upgrade());
-        var again = Serializer.Deserialize<IdentityHolderShardState>(Serializer.SerializeToArray(stored))!;
+        var stored = RoundTrip(old);
+        var holders = stored.Decode(Serializer, out var moved);
+        Assert.True(moved);
+        var again = RoundTrip(stored);
 
         Assert.Empty(again.Holds);
-        Assert.Equal(["app=a", "app=b"], again.Holders["w1"].Order(StringComparer.Ordinal));
-        Assert.Equal(["app=c"], again.Holders["w2"]);
-        Assert.False(again.Upgrade());
+        Assert.Empty(again.Holders);
+        Assert.Equal(["w1", "w2", "w3"], again.Encoded.Keys.Order(StringComparer.Ordinal));
+        var decoded = again.Decode(Serializer, out var movedAgain);
+        Assert.False(movedAgain);
+        foreach (var read in new[] { holders, decoded })
+        {
+            Assert.Equal(["app=a", "app=b"], read["w1"].Order(StringComparer.Ordinal));
+            Assert.Equal(["app=c", "app=d"], read["w2"].Order(StringComparer.Ordinal));
+            Assert.Equal(["app=e"], read["w3"]);
+        }
     }
+
+    /// <summary>A shard written in the current shape is nothing to move.</summary>
+    [Fact]
+    public void StateOfTheCurrentShape_DecodesWithoutMoving()
+    {
+        var state = new IdentityHolderShardState();
+        state.Encoded["w1"] = Serializer.SerializeToArray(new[] { "app=a" });
+
+        var holders = RoundTrip(state).Decode(Serializer, out var moved);
+
+        Assert.False(moved);
+        Assert.Equal(["app=a"], Assert.Single(holders).Value);
+    }
+
+    private static IdentityHolderShardState RoundTrip(IdentityHolderShardState state) =>
+        Serializer.Deserialize<IdentityHolderShardState>(Serializer.SerializeToArray(state))!;
 }
