@@ -19,6 +19,15 @@ internal static class WorkloadAddressClaims
     internal static readonly TimeSpan SettlePeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long a workload trusts that the claims its persisted record lists are still its own. A claim is given up
+    /// only by its holder and taken over only after asking the holder, who answers from that record; so it can be lost
+    /// only with the claim's stored row. A write after this long (or the first of an activation) checks the claims
+    /// again and takes back any that are free. Checking on every write cost an activation and a storage read per
+    /// address per write.
+    /// </summary>
+    internal static readonly TimeSpan RecheckPeriod = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// The claim keys of a spec's addresses. A record stored before addresses had to be canonical may hold text
     /// that no longer parses: it has no key (and could not have been claimed).
     /// </summary>
@@ -29,8 +38,10 @@ internal static class WorkloadAddressClaims
     /// Claims (or renews) every address of <paramref name="spec"/> for it, in key order so that two workloads
     /// wanting the same addresses meet on the first one. On a conflict releases what this call newly took and
     /// throws <see cref="AddressInUseException"/>. Returns the keys newly taken (not in <paramref name="held"/>).
+    /// With <paramref name="checkHeld"/> false, the keys in <paramref name="held"/> are taken as still held, unasked
+    /// (see <see cref="RecheckPeriod"/>).
     /// </summary>
-    public static async Task<List<string>> ClaimAllAsync(IGrainFactory grains, WorkloadSpec spec, HashSet<string> held, TimeProvider time)
+    public static async Task<List<string>> ClaimAllAsync(IGrainFactory grains, WorkloadSpec spec, HashSet<string> held, bool checkHeld, TimeProvider time)
     {
         var wanted = spec.Addresses.Select((text, i) => (Key: AddressKeys.Of(text), Text: text, Field: $"addresses[{i}]"))
             .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
@@ -42,7 +53,7 @@ internal static class WorkloadAddressClaims
                 // An address the persisted record already lists needs no renewal: a takeover of a settled claim asks
                 // its holder first, and the holder answers from that record until the new one replaces it. A relabel
                 // of a workload untouched for half the settle period thus costs no claim write on its way to the nodes.
-                if (held.Contains(key) && (await grains.GetGrain<IAddressClaimGrain>(key).GetAsync()).IsHeldBy(spec.Id))
+                if (held.Contains(key) && (!checkHeld || (await grains.GetGrain<IAddressClaimGrain>(key).GetAsync()).IsHeldBy(spec.Id)))
                     continue;
                 var claim = await grains.GetGrain<IAddressClaimGrain>(key).ClaimAsync(spec.Id);
                 if (!claim.IsHeldBy(spec.Id))

@@ -27,6 +27,9 @@ internal sealed partial class WorkloadGrain(
     /// <summary>The record a write in progress replaces: until that write is persisted, its addresses are still held.</summary>
     private WorkloadRecord? _replacing;
 
+    /// <summary>When this activation last found every claim its persisted record lists held by it; null before the first check.</summary>
+    private DateTimeOffset? _claimsCheckedAt;
+
     public Task<WorkloadRecord?> GetAsync()
     {
         // A read of an id that does not exist must not leave an activation behind: random GETs
@@ -52,7 +55,12 @@ internal sealed partial class WorkloadGrain(
         var previous = before?.Spec;
         // Addresses are claimed before anything is written: a refused address changes nothing.
         var held = WorkloadAddressClaims.KeysOf(previous);
-        var taken = await WorkloadAddressClaims.ClaimAllAsync(GrainFactory, spec, held, time);
+        var now = time.GetUtcNow();
+        var checkHeld = _claimsCheckedAt is not { } checkedAt || now - checkedAt >= WorkloadAddressClaims.RecheckPeriod;
+        var taken = await WorkloadAddressClaims.ClaimAllAsync(GrainFactory, spec, held, checkHeld, time);
+        // Every claim the next record lists is now known held: those of the previous one checked, the others just taken.
+        if (checkHeld)
+            _claimsCheckedAt = now;
         var allocator = GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
         WorkloadRecord record;
         _replacing = before;
