@@ -7,9 +7,11 @@ namespace MicroSeg.Grains.Common;
 /// write is in flight share the single write that starts after it. A grain whose state is one large blob (a
 /// table of every holder, a shard of an index) otherwise pays one serialization and one storage commit per
 /// call, one call after another. Use only from a reentrant grain's own turns, changing the state before
-/// calling <see cref="WriteAsync"/> and without awaiting in between.
+/// calling <see cref="WriteAsync"/> and without awaiting in between. <paramref name="beforeWrite"/>, when given, runs
+/// in the grain's turn just before each write: a state kept in a stored form (packed entries) is brought up to date
+/// there once per write instead of once per change.
 /// </summary>
-internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state)
+internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action? beforeWrite = null)
 {
     private Task _current = Task.CompletedTask;
     private TaskCompletionSource? _queued;
@@ -32,6 +34,7 @@ internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state)
         _queued = null;
         try
         {
+            beforeWrite?.Invoke();
             await state.WriteStateAsync();
             queued.SetResult();
         }

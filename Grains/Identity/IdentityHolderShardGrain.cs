@@ -11,7 +11,7 @@ namespace MicroSeg.Grains.Identity;
 [GenerateSerializer, Alias("microseg.state.IdentityHolderShardState")]
 internal sealed class IdentityHolderShardState
 {
-    /// <summary>The first shape of the table, read from shards written before <see cref="Encoded"/>; empty once upgraded.</summary>
+    /// <summary>The first shape of the table, read from shards written before <see cref="Packed"/>; empty once upgraded.</summary>
     [Id(0)]
     public SortedDictionary<string, SortedSet<string>> Holds { get; set; } = new(StringComparer.Ordinal);
 
@@ -20,31 +20,33 @@ internal sealed class IdentityHolderShardState
     public Dictionary<string, string[]> Holders { get; set; } = [];
 
     /// <summary>
-    /// Holder id to the label sets it holds (almost always one), in Orleans' binary form. The shard is written whole on
-    /// every hold and release; at 50,000 workloads it has ≈ 12 holders, and encoding each of their label sets again for
-    /// every write grew with the cluster. Now a write encodes the holder that changed and copies the others' bytes.
+    /// Holder id to the label sets it holds (almost always one), each in Orleans' binary form, packed into one array
+    /// (<see cref="PackedEntries"/>). The shard is written whole on every hold and release, and at 50,000 workloads it
+    /// has ≈ 12 holders: serializing each one's strings again for every write grew with the cluster. Now a write encodes
+    /// the holder that changed and copies the others' bytes.
     /// </summary>
     [Id(2)]
-    public Dictionary<string, byte[]> Encoded { get; set; } = [];
+    public byte[] Packed { get; set; } = [];
 
     /// <summary>
     /// Decodes the stored holders and moves those of the earlier shapes in (encoding them); <paramref name="moved"/> is
     /// true when there were any (the state should be written).
     /// </summary>
-    public Dictionary<string, string[]> Decode(Serializer serializer, out bool moved)
+    public (Dictionary<string, string[]> Holders, PackedEntries Entries) Decode(Serializer serializer, string owner, out bool moved)
     {
-        var holders = new Dictionary<string, string[]>(Encoded.Count, StringComparer.Ordinal);
-        foreach (var (holder, bytes) in Encoded)
+        var entries = PackedEntries.Unpack(Packed, owner);
+        var holders = new Dictionary<string, string[]>(entries.Count, StringComparer.Ordinal);
+        foreach (var (holder, bytes) in entries.Entries)
             holders[holder] = serializer.Deserialize<string[]>(bytes) ?? [];
         moved = Holds.Count > 0 || Holders.Count > 0;
         foreach (var (holder, keys) in Holds.Select(h => (h.Key, h.Value.ToArray())).Concat(Holders.Select(h => (h.Key, h.Value))))
         {
             holders[holder] = [.. keys.Union(holders.GetValueOrDefault(holder) ?? [], StringComparer.Ordinal)];
-            Encoded[holder] = serializer.SerializeToArray(holders[holder]);
+            entries[holder] = serializer.SerializeToArray(holders[holder]);
         }
         Holds.Clear();
         Holders.Clear();
-        return holders;
+        return (holders, entries);
     }
 }
 
@@ -57,21 +59,24 @@ internal sealed class IdentityHolderShardState
 internal sealed class IdentityHolderShardGrain(
     [PersistentState("identity-holders")] IPersistentState<IdentityHolderShardState> state, Serializer serializer) : Grain, IIdentityHolderShardGrain
 {
-    private readonly CoalescedStateWriter<IdentityHolderShardState> _writer = new(state);
-    // The stored holders decoded: what changes and reads use.
+    // The stored holders decoded (what changes and reads use), and each one's bytes, packed for each write.
     private Dictionary<string, string[]> _holders = [];
+    private PackedEntries _entries = new();
+    private CoalescedStateWriter<IdentityHolderShardState>? _writer;
+
+    private CoalescedStateWriter<IdentityHolderShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _holders = state.State.Decode(serializer, out var moved);
+        (_holders, _entries) = state.State.Decode(serializer, $"Identity holder shard {this.GetPrimaryKeyString()}", out var moved);
         if (moved)
-            await _writer.WriteAsync();
+            await Writer.WriteAsync();
     }
 
     public async Task AddAsync(string labelKey, string holder)
     {
         if (Add(labelKey, holder))
-            await _writer.WriteAsync();
+            await Writer.WriteAsync();
     }
 
     public async Task AddManyAsync(IReadOnlyList<IdentityHold> holds)
@@ -80,7 +85,7 @@ internal sealed class IdentityHolderShardGrain(
         foreach (var hold in holds)
             added |= Add(hold.LabelKey, hold.Holder);
         if (added)
-            await _writer.WriteAsync();
+            await Writer.WriteAsync();
     }
 
     /// <summary>Adds a hold to the table without writing it; false when it was already there.</summary>
@@ -96,7 +101,7 @@ internal sealed class IdentityHolderShardGrain(
     private void Set(string holder, string[] keys)
     {
         _holders[holder] = keys;
-        state.State.Encoded[holder] = serializer.SerializeToArray(keys);
+        _entries[holder] = serializer.SerializeToArray(keys);
     }
 
     public async Task ClearAsync()
@@ -104,8 +109,8 @@ internal sealed class IdentityHolderShardGrain(
         if (_holders.Count == 0)
             return;
         _holders.Clear();
-        state.State.Encoded.Clear();
-        await _writer.WriteAsync();
+        _entries.Clear();
+        await Writer.WriteAsync();
     }
 
     public async Task RemoveAsync(string labelKey, string holder)
@@ -115,11 +120,11 @@ internal sealed class IdentityHolderShardGrain(
         if (keys.Length == 1)
         {
             _holders.Remove(holder);
-            state.State.Encoded.Remove(holder);
+            _entries.Remove(holder);
         }
         else
             Set(holder, [.. keys.Where(k => !string.Equals(k, labelKey, StringComparison.Ordinal))]);
-        await _writer.WriteAsync();
+        await Writer.WriteAsync();
     }
 
     public Task<IReadOnlyList<IdentityHold>> GetAllAsync() =>

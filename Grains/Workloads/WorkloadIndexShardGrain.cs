@@ -16,13 +16,18 @@ internal sealed class WorkloadIndexShardState
     [Id(0)]
     public SortedDictionary<string, WorkloadRecord> Workloads { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Each record in Orleans' binary form, by id. The shard is written whole on every change; at 50,000 workloads it holds
-    /// ≈ 12 records, and serializing all of them field by field for each write was most of what the index's storage cost.
-    /// Now a write encodes the one record that changed and copies the others' bytes.
-    /// </summary>
+    /// <summary>The second shape: each record's bytes by id, read from shards written before <see cref="Packed"/>; empty once upgraded.</summary>
     [Id(1)]
     public SortedDictionary<string, byte[]> Encoded { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each record in Orleans' binary form, by id, packed into one array (<see cref="PackedEntries"/>). The shard is
+    /// written whole on every change; at 50,000 workloads it holds ≈ 12 records, and serializing all of them for each
+    /// write was most of what the index's storage cost. Now a write encodes the one record that changed and copies the
+    /// others' bytes.
+    /// </summary>
+    [Id(2)]
+    public byte[] Packed { get; set; } = [];
 }
 
 /// <summary>A persisted part of the workload index.</summary>
@@ -34,44 +39,52 @@ internal sealed class WorkloadIndexShardState
 internal sealed class WorkloadIndexShardGrain(
     [PersistentState("workload-index")] IPersistentState<WorkloadIndexShardState> state, Serializer serializer) : Grain, IWorkloadIndexShardGrain
 {
-    private readonly CoalescedStateWriter<WorkloadIndexShardState> _writer = new(state);
-    // The stored records decoded, by id: what reads answer.
+    // The stored records decoded, by id (what reads answer), and each one's bytes, packed for each write.
     private readonly SortedDictionary<string, WorkloadRecord> _records = new(StringComparer.Ordinal);
+    private PackedEntries _entries = new();
+    private CoalescedStateWriter<WorkloadIndexShardState>? _writer;
+
+    private CoalescedStateWriter<WorkloadIndexShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var (id, bytes) in state.State.Encoded)
+        var owner = $"Workload index shard {this.GetPrimaryKeyString()}";
+        _entries = PackedEntries.Unpack(state.State.Packed, owner);
+        foreach (var (id, bytes) in _entries.Entries.Concat(state.State.Encoded))
             _records[id] = serializer.Deserialize<WorkloadRecord>(bytes)
-                ?? throw new InvalidOperationException($"Workload index shard {this.GetPrimaryKeyString()}: the stored record of '{id}' is empty.");
-        if (state.State.Workloads.Count == 0)
+                ?? throw new InvalidOperationException($"{owner}: the stored record of '{id}' is empty.");
+        if (state.State.Workloads.Count == 0 && state.State.Encoded.Count == 0)
             return;
-        // A shard of the first shape: its records are encoded on this activation.
+        // A shard of an earlier shape: its records are packed on this activation.
+        foreach (var (id, bytes) in state.State.Encoded)
+            _entries[id] = bytes;
         foreach (var (id, record) in state.State.Workloads)
         {
             if (_records.TryAdd(id, record))
-                state.State.Encoded[id] = serializer.SerializeToArray(record);
+                _entries[id] = serializer.SerializeToArray(record);
         }
         state.State.Workloads.Clear();
-        await _writer.WriteAsync();
+        state.State.Encoded.Clear();
+        await Writer.WriteAsync();
     }
 
     public async Task UpsertAsync(WorkloadRecord workload)
     {
         Set(workload);
-        await _writer.WriteAsync();
+        await Writer.WriteAsync();
     }
 
     public async Task UpsertManyAsync(IReadOnlyList<WorkloadRecord> workloads)
     {
         foreach (var workload in workloads)
             Set(workload);
-        await _writer.WriteAsync();
+        await Writer.WriteAsync();
     }
 
     private void Set(WorkloadRecord workload)
     {
         _records[workload.Spec.Id] = workload;
-        state.State.Encoded[workload.Spec.Id] = serializer.SerializeToArray(workload);
+        _entries[workload.Spec.Id] = serializer.SerializeToArray(workload);
     }
 
     public async Task ClearAsync()
@@ -79,17 +92,16 @@ internal sealed class WorkloadIndexShardGrain(
         if (_records.Count == 0 && state.State.Workloads.Count == 0)
             return;
         _records.Clear();
-        state.State.Encoded.Clear();
-        state.State.Workloads.Clear();
-        await _writer.WriteAsync();
+        _entries.Clear();
+        await Writer.WriteAsync();
     }
 
     public async Task<bool> RemoveAsync(string workloadId)
     {
         if (!_records.Remove(workloadId))
             return false;
-        state.State.Encoded.Remove(workloadId);
-        await _writer.WriteAsync();
+        _entries.Remove(workloadId);
+        await Writer.WriteAsync();
         return true;
     }
 

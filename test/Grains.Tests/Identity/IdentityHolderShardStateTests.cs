@@ -1,3 +1,4 @@
+using MicroSeg.Grains.Common;
 using MicroSeg.Grains.Identity;
 using MicroSeg.Grains.Tests.Serialization;
 using Orleans.Serialization;
@@ -19,14 +20,15 @@ public sealed class IdentityHolderShardStateTests
         old.Holders["w3"] = ["app=e"];
 
         var stored = RoundTrip(old);
-        var holders = stored.Decode(Serializer, out var moved);
+        var (holders, entries) = stored.Decode(Serializer, "test", out var moved);
+        stored.Packed = entries.Pack();
         Assert.True(moved);
         var again = RoundTrip(stored);
 
         Assert.Empty(again.Holds);
         Assert.Empty(again.Holders);
-        Assert.Equal(["w1", "w2", "w3"], again.Encoded.Keys.Order(StringComparer.Ordinal));
-        var decoded = again.Decode(Serializer, out var movedAgain);
+        var (decoded, packed) = again.Decode(Serializer, "test", out var movedAgain);
+        Assert.Equal(["w1", "w2", "w3"], packed.Entries.Select(e => e.Key).Order(StringComparer.Ordinal));
         Assert.False(movedAgain);
         foreach (var read in new[] { holders, decoded })
         {
@@ -40,10 +42,11 @@ public sealed class IdentityHolderShardStateTests
     [Fact]
     public void StateOfTheCurrentShape_DecodesWithoutMoving()
     {
-        var state = new IdentityHolderShardState();
-        state.Encoded["w1"] = Serializer.SerializeToArray(new[] { "app=a" });
+        var entries = new PackedEntries();
+        entries["w1"] = Serializer.SerializeToArray(new[] { "app=a" });
+        var state = new IdentityHolderShardState { Packed = entries.Pack() };
 
-        var holders = RoundTrip(state).Decode(Serializer, out var moved);
+        var (holders, _) = RoundTrip(state).Decode(Serializer, "test", out var moved);
 
         Assert.False(moved);
         Assert.Equal(["app=a"], Assert.Single(holders).Value);

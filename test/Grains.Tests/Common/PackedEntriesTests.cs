@@ -1,0 +1,45 @@
+using MicroSeg.Grains.Common;
+
+namespace MicroSeg.Grains.Tests.Common;
+
+public sealed class PackedEntriesTests
+{
+    [Fact]
+    public void Pack_ThenUnpack_GivesBackEveryEntry_IncludingEmptyAndLargeOnes()
+    {
+        var entries = new PackedEntries();
+        entries["w1"] = [1, 2, 3];
+        entries["ü-名前"] = [];
+        entries["big"] = Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray();
+        entries["gone"] = [9];
+        Assert.True(entries.Remove("gone"));
+
+        var read = PackedEntries.Unpack(entries.Pack(), "test");
+
+        Assert.Equal(3, read.Count);
+        var byKey = read.Entries.ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal([1, 2, 3], byKey["w1"]);
+        Assert.Empty(byKey["ü-名前"]);
+        Assert.Equal(entries.Entries.Single(e => e.Key == "big").Value, byKey["big"]);
+    }
+
+    [Fact]
+    public void NoEntries_PackToAnEmptyArray_AndAnEmptyOrMissingArrayHasNone()
+    {
+        Assert.Empty(new PackedEntries().Pack());
+        Assert.Equal(0, PackedEntries.Unpack([], "test").Count);
+        Assert.Equal(0, PackedEntries.Unpack(null, "test").Count);
+    }
+
+    [Fact]
+    public void ADamagedArray_IsRefusedNamingItsOwner()
+    {
+        var entries = new PackedEntries();
+        entries["w1"] = [1, 2, 3, 4, 5];
+        var packed = entries.Pack();
+
+        var error = Assert.Throws<InvalidOperationException>(() => PackedEntries.Unpack(packed[..^2], "Workload index shard 7"));
+
+        Assert.Contains("Workload index shard 7", error.Message);
+    }
+}
