@@ -11,19 +11,22 @@ namespace MicroSeg.Grains.Common;
 /// </summary>
 internal sealed class PackedEntries
 {
-    private readonly Dictionary<string, byte[]> _entries;
+    // Each entry as it is packed (key, length, value), framed once when it is set so that a pack only copies arrays,
+    // and where its value starts in that array.
+    private readonly Dictionary<string, (byte[] Framed, int ValueAt)> _entries;
 
     public PackedEntries() => _entries = new(StringComparer.Ordinal);
 
-    private PackedEntries(Dictionary<string, byte[]> entries) => _entries = entries;
+    private PackedEntries(Dictionary<string, (byte[] Framed, int ValueAt)> entries) => _entries = entries;
 
     public int Count => _entries.Count;
 
-    public IEnumerable<KeyValuePair<string, byte[]>> Entries => _entries;
+    /// <summary>Each entry's key and a copy of its value (for decoding a shard on activation).</summary>
+    public IEnumerable<KeyValuePair<string, byte[]>> Entries => _entries.Select(e => KeyValuePair.Create(e.Key, e.Value.Framed[e.Value.ValueAt..]));
 
     public byte[] this[string key]
     {
-        set => _entries[key] = value;
+        set => _entries[key] = Framed(key, value);
     }
 
     public bool Remove(string key) => _entries.Remove(key);
@@ -33,28 +36,36 @@ internal sealed class PackedEntries
     /// <summary>The entries as one array; empty when there are none.</summary>
     public byte[] Pack()
     {
-        if (_entries.Count == 0)
-            return [];
         var size = 0;
-        foreach (var (key, value) in _entries)
-            size += 10 + Encoding.UTF8.GetByteCount(key) + value.Length;
-        using var stream = new MemoryStream(size);
+        foreach (var (_, (framed, _)) in _entries)
+            size += framed.Length;
+        var packed = new byte[size];
+        var at = 0;
+        foreach (var (_, (framed, _)) in _entries)
+        {
+            framed.CopyTo(packed, at);
+            at += framed.Length;
+        }
+        return packed;
+    }
+
+    private static (byte[] Framed, int ValueAt) Framed(string key, byte[] value)
+    {
+        using var stream = new MemoryStream(10 + Encoding.UTF8.GetByteCount(key) + value.Length);
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            foreach (var (key, value) in _entries)
-            {
-                writer.Write(key);
-                writer.Write7BitEncodedInt(value.Length);
-                writer.Write(value);
-            }
+            writer.Write(key);
+            writer.Write7BitEncodedInt(value.Length);
+            writer.Write(value);
         }
-        return stream.ToArray();
+        var framed = stream.ToArray();
+        return (framed, framed.Length - value.Length);
     }
 
     /// <summary>Reads what <see cref="Pack"/> wrote; <paramref name="owner"/> names the shard in the error a damaged array gets.</summary>
     public static PackedEntries Unpack(byte[]? packed, string owner)
     {
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, (byte[] Framed, int ValueAt)>(StringComparer.Ordinal);
         if (packed is not { Length: > 0 })
             return new PackedEntries(entries);
         using var reader = new BinaryReader(new MemoryStream(packed, writable: false), Encoding.UTF8);
@@ -62,12 +73,14 @@ internal sealed class PackedEntries
         {
             while (reader.BaseStream.Position < packed.Length)
             {
+                var start = (int)reader.BaseStream.Position;
                 var key = reader.ReadString();
                 var length = reader.Read7BitEncodedInt();
-                var value = reader.ReadBytes(length);
-                if (value.Length != length)
+                var valueAt = (int)reader.BaseStream.Position;
+                if (length < 0 || length > packed.Length - valueAt)
                     throw new EndOfStreamException();
-                entries[key] = value;
+                reader.BaseStream.Position = valueAt + length;
+                entries[key] = (packed[start..(valueAt + length)], valueAt - start);
             }
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException)
