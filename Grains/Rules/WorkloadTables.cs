@@ -15,18 +15,18 @@ namespace MicroSeg.Grains.Rules;
 /// </summary>
 internal sealed class WorkloadTables
 {
-    private readonly Dictionary<uint, WorkloadRecord[]> _byIdentity;
-    private readonly Dictionary<string, WorkloadRecord[]> _byNode;
+    private readonly Dictionary<uint, KeyedRun<WorkloadRecord>> _byIdentity;
+    private readonly Dictionary<string, KeyedRun<WorkloadRecord>> _byNode;
     // Address text -> the workloads listing it, ordered by id; the last one owns it. Null once handed on.
     private Dictionary<string, List<WorkloadRecord>>? _owners;
-    private readonly Dictionary<uint, ClusterHost[]> _hostsByIdentity;
+    private readonly Dictionary<uint, KeyedRun<ClusterHost>> _hostsByIdentity;
     private readonly Dictionary<uint, IdentityNodes> _nodesByIdentity;
 
     private WorkloadTables(
-        Dictionary<uint, WorkloadRecord[]> byIdentity,
-        Dictionary<string, WorkloadRecord[]> byNode,
+        Dictionary<uint, KeyedRun<WorkloadRecord>> byIdentity,
+        Dictionary<string, KeyedRun<WorkloadRecord>> byNode,
         Dictionary<string, List<WorkloadRecord>> owners,
-        Dictionary<uint, ClusterHost[]> hostsByIdentity,
+        Dictionary<uint, KeyedRun<ClusterHost>> hostsByIdentity,
         Dictionary<uint, IdentityNodes> nodesByIdentity)
     {
         _byIdentity = byIdentity;
@@ -46,24 +46,25 @@ internal sealed class WorkloadTables
     public bool CanApply => _owners is not null;
 
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
-    public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities => _byIdentity.OrderBy(kv => kv.Key);
+    public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities =>
+        _byIdentity.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Items));
 
     /// <summary>A workload of <paramref name="identity"/> (all of them share its labels and namespace), or null when none has it.</summary>
-    public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads[0] : null;
+    public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads.Items[0] : null;
 
     /// <summary>The nodes <paramref name="identity"/>'s workloads are on, ordered by name; empty when none has it.</summary>
     public IReadOnlyList<string> NodesOf(uint identity) => _nodesByIdentity.TryGetValue(identity, out var nodes) ? nodes.Nodes : [];
 
     /// <summary>The workloads with an interface on <paramref name="node"/>, ordered by id.</summary>
-    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local : [];
+    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local.Items : [];
 
     /// <summary>The addresses that resolve to <paramref name="identity"/>, ordered as the ipcache is.</summary>
-    public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts : [];
+    public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts.Items : [];
 
     /// <summary>Every workload address, ordered as the ipcache is.</summary>
     public ClusterHost[] AllHosts()
     {
-        var all = _hostsByIdentity.Values.SelectMany(h => h).ToArray();
+        var all = _hostsByIdentity.Values.SelectMany(h => h.Items).ToArray();
         Array.Sort(all, HostTextOrder.Instance);
         return all;
     }
@@ -94,8 +95,8 @@ internal sealed class WorkloadTables
         }
         var lost = ownedBefore.GroupBy(kv => kv.Value)
             .ToDictionary(g => g.Key, g => g.Select(kv => new ClusterHost(new IpCacheRule(kv.Key, 0), default)).ToList());
-        var byIdentity = new Dictionary<uint, WorkloadRecord[]>(_byIdentity);
-        var byNode = new Dictionary<string, WorkloadRecord[]>(_byNode, StringComparer.Ordinal);
+        var byIdentity = new Dictionary<uint, KeyedRun<WorkloadRecord>>(_byIdentity);
+        var byNode = new Dictionary<string, KeyedRun<WorkloadRecord>>(_byNode, StringComparer.Ordinal);
         var nodesByIdentity = new Dictionary<uint, IdentityNodes>(_nodesByIdentity);
         var (removedOf, addedOf) = (diff.Removed.ToLookup(w => w.Identity), diff.Added.ToLookup(w => w.Identity));
         Patch(byIdentity, removedOf, addedOf);
@@ -153,12 +154,12 @@ internal sealed class WorkloadTables
             var block = facts.Hosts[Array.IndexOf(facts.HostTexts, text)];
             (gained.TryGetValue(owner.Identity, out var list) ? list : gained[owner.Identity] = []).Add(new ClusterHost(new IpCacheRule(text, owner.Identity), block));
         }
-        var hostsByIdentity = new Dictionary<uint, ClusterHost[]>(_hostsByIdentity);
+        var hostsByIdentity = new Dictionary<uint, KeyedRun<ClusterHost>>(_hostsByIdentity);
         foreach (var identity in touched)
         {
-            var hosts = Spliced(_hostsByIdentity.GetValueOrDefault(identity) ?? [], lost.GetValueOrDefault(identity) ?? [], gained.GetValueOrDefault(identity) ?? [],
-                HostTextOrder.Instance, HostTextOrder.Instance);
-            hostsByIdentity.Set(identity, hosts.Length == 0 ? null : hosts);
+            var hosts = (_hostsByIdentity.GetValueOrDefault(identity) ?? KeyedRun<ClusterHost>.Empty)
+                .Spliced(lost.GetValueOrDefault(identity) ?? [], gained.GetValueOrDefault(identity) ?? [], h => h.Rule.Cidr, HostTextOrder.Instance);
+            hostsByIdentity.Set(identity, hosts.Items.Length == 0 ? null : hosts);
         }
         // What each changed address resolves to now, for tables derived from the previous ones by these texts alone.
         var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
@@ -177,62 +178,6 @@ internal sealed class WorkloadTables
     /// </summary>
     public IReadOnlyList<ChangedHost> ChangedHosts { get; private init; } = [];
 
-    /// <summary>
-    /// A new array of <paramref name="sorted"/> (ordered by <paramref name="order"/>, each item once) without the items of
-    /// <paramref name="gone"/> and with those of <paramref name="coming"/>, in one allocation. Both are placed by binary
-    /// search and the items between them are copied as blocks, so the ≈ 500 entries of an identity or node at 50,000
-    /// workloads are copied, not each read (they are cold in the cache); many leaving items are matched through a set.
-    /// </summary>
-    private static T[] Spliced<T>(T[] sorted, IReadOnlyCollection<T> gone, List<T> coming, IComparer<T> order, IEqualityComparer<T> same)
-    {
-        var cuts = new List<int>(gone.Count);
-        if (gone.Count > 16)
-        {
-            var set = new HashSet<T>(gone, same);
-            for (var i = 0; i < sorted.Length; i++)
-            {
-                if (set.Contains(sorted[i]))
-                    cuts.Add(i);
-            }
-        }
-        else
-        {
-            foreach (var item in gone)
-            {
-                var at = Array.BinarySearch(sorted, item, order);
-                if (at >= 0 && same.Equals(sorted[at], item))
-                    cuts.Add(at);
-            }
-            cuts.Sort();
-        }
-        // In order, the coming items' places in the old array never decrease.
-        coming.Sort(order);
-        var places = new int[coming.Count];
-        for (var k = 0; k < coming.Count; k++)
-            places[k] = Array.BinarySearch(sorted, coming[k], order) is var at && at < 0 ? ~at : at;
-
-        var result = new T[sorted.Length - cuts.Count + coming.Count];
-        int from = 0, written = 0, c = 0, n = 0;
-        while (true)
-        {
-            var cut = c < cuts.Count ? cuts[c] : int.MaxValue;
-            var place = n < places.Length ? places[n] : int.MaxValue;
-            var next = Math.Min(Math.Min(cut, place), sorted.Length);
-            Array.Copy(sorted, from, result, written, next - from);
-            written += next - from;
-            from = next;
-            if (place <= cut && place != int.MaxValue)
-                result[written++] = coming[n++];
-            else if (cut != int.MaxValue)
-            {
-                from++;
-                c++;
-            }
-            else
-                return result;
-        }
-    }
-
     private static IEnumerable<(CidrBlock Block, string Text)> AddressesOf(WorkloadSpec spec)
     {
         var facts = SpecFacts.Of(spec);
@@ -240,13 +185,14 @@ internal sealed class WorkloadTables
     }
 
     /// <summary>Each key's list without its removed records, plus its added ones, ordered by id (an emptied key is dropped).</summary>
-    private static void Patch<TKey>(Dictionary<TKey, WorkloadRecord[]> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
+    private static void Patch<TKey>(Dictionary<TKey, KeyedRun<WorkloadRecord>> map, ILookup<TKey, WorkloadRecord> removed, ILookup<TKey, WorkloadRecord> added)
         where TKey : notnull
     {
         foreach (var key in removed.Select(g => g.Key).Union(added.Select(g => g.Key)))
         {
-            var list = Spliced<WorkloadRecord>(map.GetValueOrDefault(key) ?? [], removed[key].ToList(), added[key].ToList(), IdOrder.Instance, ReferenceEqualityComparer.Instance);
-            map.Set(key, list.Length == 0 ? null : list);
+            var list = (map.GetValueOrDefault(key) ?? KeyedRun<WorkloadRecord>.Empty)
+                .Spliced(removed[key].ToList(), added[key].ToList(), w => w.Spec.Id, ReferenceEqualityComparer.Instance);
+            map.Set(key, list.Items.Length == 0 ? null : list);
         }
     }
 }
@@ -259,14 +205,6 @@ internal readonly record struct ChangedHost(string Text, IpCacheRule? Now)
 
     /// <summary>The identity that owned the address before the derivation, null when none did (when <see cref="BeforeKnown"/>).</summary>
     public uint? Before { get; init; }
-}
-
-/// <summary>Workloads by id, ordinal.</summary>
-file sealed class IdOrder : IComparer<WorkloadRecord>
-{
-    public static readonly IdOrder Instance = new();
-
-    public int Compare(WorkloadRecord? a, WorkloadRecord? b) => string.CompareOrdinal(a!.Spec.Id, b!.Spec.Id);
 }
 
 /// <summary>Sets or removes a dictionary entry (null removes).</summary>
