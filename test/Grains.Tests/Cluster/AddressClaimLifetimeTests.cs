@@ -19,11 +19,8 @@ public sealed class AddressClaimLifetimeTests : OwnSqliteCluster<AddressClaimLif
     public async Task ClaimActivations_EndWithTheirCalls_AndWhatTheyStoredIsReadBack()
     {
         const string Address = "198.18.62.9";
-        var owner = Grains.GetGrain<IWorkloadGrain>("lt-a");
-        await owner.SetAsync(PolicyFanoutTests.Workload("lt-a", "lt-n", Address, "web"));
+        var (_, claim) = await WriteHolderAsync("lt-a", Address);
 
-        var claim = Grains.GetGrain<IAddressClaimGrain>(AddressKeys.Of(Address));
-        await WaitForNoActivationAsync(claim);
         Assert.True((await claim.GetAsync()).IsHeldBy("lt-a"));
         await WaitForNoActivationAsync(claim);
         var refused = await Assert.ThrowsAsync<AddressInUseException>(
@@ -35,10 +32,7 @@ public sealed class AddressClaimLifetimeTests : OwnSqliteCluster<AddressClaimLif
     public async Task ALostClaim_IsTakenBackByTheFirstWriteOfTheHoldersNextActivation()
     {
         const string Address = "198.18.62.10";
-        var owner = Grains.GetGrain<IWorkloadGrain>("lt-c");
-        await owner.SetAsync(PolicyFanoutTests.Workload("lt-c", "lt-n", Address, "web"));
-        var claim = Grains.GetGrain<IAddressClaimGrain>(AddressKeys.Of(Address));
-        await WaitForNoActivationAsync(claim);
+        var (owner, claim) = await WriteHolderAsync("lt-c", Address);
 
         // The claim's row is lost (a restored or emptied store).
         var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>("Default");
@@ -59,6 +53,16 @@ public sealed class AddressClaimLifetimeTests : OwnSqliteCluster<AddressClaimLif
         Assert.True((await claim.GetAsync()).IsHeldBy("lt-c"));
         await Assert.ThrowsAsync<AddressInUseException>(
             () => Grains.GetGrain<IWorkloadGrain>("lt-d").SetAsync(PolicyFanoutTests.Workload("lt-d", "lt-n", Address, "web")));
+    }
+
+    /// <summary>Writes workload <paramref name="id"/> with <paramref name="address"/>; returns once the claim's activation has ended.</summary>
+    private async Task<(IWorkloadGrain Owner, IAddressClaimGrain Claim)> WriteHolderAsync(string id, string address)
+    {
+        var owner = Grains.GetGrain<IWorkloadGrain>(id);
+        await owner.SetAsync(PolicyFanoutTests.Workload(id, "lt-n", address, "web"));
+        var claim = Grains.GetGrain<IAddressClaimGrain>(AddressKeys.Of(address));
+        await WaitForNoActivationAsync(claim);
+        return (owner, claim);
     }
 
     private async Task WaitForNoActivationAsync(IAddressClaimGrain claim)
