@@ -27,14 +27,47 @@ internal sealed class AddressClaimState
 /// address are in flight, and the next call reads what was persisted. Left to the collector, one activation per
 /// workload address lingered for the collection age (≈ 2 kB each, 100 MB at 50,000 workloads) and every collection
 /// walked them. Not on each call's end: concurrent claims queued behind it would be forwarded once per call, and
-/// Orleans refuses a message forwarded more than twice.
+/// Orleans refuses a message forwarded more than twice. The timer counts from the end of the last call (this grain's
+/// own call filter stamps it), so a slow storage write never has queued calls forwarded when it finishes.
 /// </remarks>
 internal sealed class AddressClaimGrain(
-    [PersistentState("address-claim")] IPersistentState<AddressClaimState> state, TimeProvider time) : Grain, IAddressClaimGrain
+    [PersistentState("address-claim")] IPersistentState<AddressClaimState> state, TimeProvider time) : Grain, IAddressClaimGrain, IIncomingGrainCallFilter
 {
     internal static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(2);
 
     private IGrainTimer? _idle;
+    // When the last call started or ended (TimeProvider timestamp).
+    private long _lastCall;
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        // The timer's own ticks pass through here too; only the grain's calls count.
+        if (context.InterfaceMethod?.DeclaringType != typeof(IAddressClaimGrain))
+        {
+            await context.Invoke();
+            return;
+        }
+        _lastCall = time.GetTimestamp();
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            _lastCall = time.GetTimestamp();
+            _idle ??= this.RegisterGrainTimer(EndIfIdleAsync, new GrainTimerCreationOptions(IdleFor, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+        }
+    }
+
+    private Task EndIfIdleAsync()
+    {
+        var idle = time.GetElapsedTime(_lastCall);
+        if (idle < IdleFor)
+            _idle!.Change(IdleFor - idle, Timeout.InfiniteTimeSpan);
+        else
+            this.DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 
     public async Task<AddressClaim> ClaimAsync(string workloadId)
     {
@@ -42,7 +75,6 @@ internal sealed class AddressClaimGrain(
         // written; within the first half of the settle period the persisted claim is fresh enough, and a PUT of
         // a busy workload does not cost a storage write per address.
         var fresh = state.State.Holder == workloadId && time.GetUtcNow() - state.State.ClaimedAt < WorkloadAddressClaims.SettlePeriod / 2;
-        EndWhenIdle();
         if (!fresh && (state.State.Holder is null || state.State.Holder == workloadId))
             await SetHolderAsync(workloadId);
         return Current;
@@ -50,7 +82,6 @@ internal sealed class AddressClaimGrain(
 
     public async Task<AddressClaim> TakeOverAsync(string workloadId, AddressClaim stale)
     {
-        EndWhenIdle();
         if (state.State.Holder == stale.Holder && state.State.Generation == stale.Generation)
             await SetHolderAsync(workloadId);
         return Current;
@@ -58,7 +89,6 @@ internal sealed class AddressClaimGrain(
 
     public async Task ReleaseAsync(string workloadId)
     {
-        EndWhenIdle();
         if (state.State.Holder != workloadId)
             return;
         state.State.Holder = null;
@@ -71,24 +101,7 @@ internal sealed class AddressClaimGrain(
         // A read of a free address must not leave an activation behind, not even for a moment.
         if (state.State.Holder is null)
             this.DeactivateOnIdle();
-        else
-            EndWhenIdle();
         return Task.FromResult(Current);
-    }
-
-    /// <summary>(Re)arms the timer that ends this activation once no call came for <see cref="IdleFor"/>.</summary>
-    private void EndWhenIdle()
-    {
-        if (_idle is not null)
-        {
-            _idle.Change(IdleFor, Timeout.InfiniteTimeSpan);
-            return;
-        }
-        _idle = this.RegisterGrainTimer(() =>
-        {
-            this.DeactivateOnIdle();
-            return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(IdleFor, Timeout.InfiniteTimeSpan) { KeepAlive = false });
     }
 
     private AddressClaim Current => new(this.GetPrimaryKeyString(), state.State.Holder, state.State.Generation, state.State.ClaimedAt);
