@@ -83,7 +83,7 @@ internal sealed class PackedEntries
                 entries[key] = (packed[start..(valueAt + length)], valueAt - start);
             }
         }
-        catch (Exception e) when (e is EndOfStreamException or FormatException)
+        catch (Exception e) when (e is IOException or FormatException)
         {
             throw new InvalidOperationException($"{owner}: the stored entries are damaged after {entries.Count} entries.", e);
         }
