@@ -63,6 +63,8 @@ internal sealed partial class WorkloadGrain(
             _claimsCheckedAt = now;
         var allocator = GrainFactory.GetGrain<IIdentityAllocatorGrain>(GrainKeys.Cluster);
         WorkloadRecord record;
+        // The record once storage has it: from then on a failure must not give up the addresses it lists.
+        WorkloadRecord? stored = null;
         _replacing = before;
         try
         {
@@ -83,6 +85,7 @@ internal sealed partial class WorkloadGrain(
                 await ((Task)holding).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
                 throw;
             }
+            stored = record;
             if (await HeldAsync(holding, identity) is var holdIdentity && holdIdentity != identity)
             {
                 // The allocator restarted between the two calls and gave the label set another number.
@@ -94,9 +97,11 @@ internal sealed partial class WorkloadGrain(
         catch
         {
             // Storage refused the write (e.g. the database is down): reads of this activation must go on
-            // answering what is persisted, not the change the caller was told failed.
-            state.State.Workload = before;
-            await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, taken);
+            // answering what is persisted, not the change the caller was told failed. A record stored before the
+            // failure (the hold's number was then corrected) lists the addresses just taken: they stay claimed.
+            state.State.Workload = stored ?? before;
+            if (stored is null)
+                await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, taken);
             throw;
         }
         finally
