@@ -36,32 +36,29 @@ internal sealed class AddressClaimGrain(
     internal static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(2);
 
     private IGrainTimer? _idle;
-    // When the last call started or ended (TimeProvider timestamp).
-    private long _lastCall;
+    // When the last call ended (TimeProvider timestamp). Its start needs no stamp: the tick never runs during a call.
+    private long _lastCallEnd;
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        // The timer's own ticks pass through here too; only the grain's calls count.
-        if (context.InterfaceMethod?.DeclaringType != typeof(IAddressClaimGrain))
-        {
-            await context.Invoke();
-            return;
-        }
-        _lastCall = time.GetTimestamp();
         try
         {
             await context.Invoke();
         }
         finally
         {
-            _lastCall = time.GetTimestamp();
-            _idle ??= this.RegisterGrainTimer(EndIfIdleAsync, new GrainTimerCreationOptions(IdleFor, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+            // The timer's own ticks pass through here too; only the grain's calls count.
+            if (context.InterfaceMethod?.DeclaringType == typeof(IAddressClaimGrain))
+            {
+                _lastCallEnd = time.GetTimestamp();
+                _idle ??= this.RegisterGrainTimer(EndIfIdleAsync, new GrainTimerCreationOptions(IdleFor, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+            }
         }
     }
 
     private Task EndIfIdleAsync()
     {
-        var idle = time.GetElapsedTime(_lastCall);
+        var idle = time.GetElapsedTime(_lastCallEnd);
         if (idle < IdleFor)
             _idle!.Change(IdleFor - idle, Timeout.InfiniteTimeSpan);
         else

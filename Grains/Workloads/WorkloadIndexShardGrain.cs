@@ -89,7 +89,7 @@ internal sealed class WorkloadIndexShardGrain(
 
     public async Task ClearAsync()
     {
-        if (_records.Count == 0 && state.State.Workloads.Count == 0)
+        if (_records.Count == 0)
             return;
         _records.Clear();
         _entries.Clear();
