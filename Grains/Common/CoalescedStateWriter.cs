@@ -9,9 +9,11 @@ namespace MicroSeg.Grains.Common;
 /// call, one call after another. Use only from a reentrant grain's own turns, changing the state before
 /// calling <see cref="WriteAsync"/> and without awaiting in between. <paramref name="beforeWrite"/>, when given, runs
 /// in the grain's turn just before each write: a state kept in a stored form (packed entries) is brought up to date
-/// there once per write instead of once per change.
+/// there once per write instead of once per change. <paramref name="afterWrite"/>, when given, runs in the grain's turn
+/// once the write has ended, stored or not: a stored form needed only for writing is let go there, so that it dies
+/// young instead of being kept (and promoted by the GC) until the next write, seconds later.
 /// </summary>
-internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action? beforeWrite = null)
+internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action? beforeWrite = null, Action? afterWrite = null)
 {
     private Task _current = Task.CompletedTask;
     private TaskCompletionSource? _queued;
@@ -41,6 +43,10 @@ internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action?
         catch (Exception exception)
         {
             queued.SetException(exception);
+        }
+        finally
+        {
+            afterWrite?.Invoke();
         }
     }
 }

@@ -64,7 +64,7 @@ internal sealed class IdentityHolderShardGrain(
     private PackedEntries _entries = new();
     private CoalescedStateWriter<IdentityHolderShardState>? _writer;
 
-    private CoalescedStateWriter<IdentityHolderShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack());
+    private CoalescedStateWriter<IdentityHolderShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack(), () => state.State.Packed = []);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -9,8 +9,9 @@ namespace MicroSeg.Grains.Rules;
 
 /// <summary>An address of some workload, with the ipcache rule every node that names its identity carries.</summary>
 /// <remarks>
-/// A class: the tables keep each identity's hosts in a sorted array that a write copies, and a reference is an eighth of
-/// the struct (the address's 128 bits are 16-byte aligned); the host itself is made once, when its owner changes.
+/// A class: the tables keep each identity's hosts in sorted chunks that a write copies (<see cref="KeyedRun{T}"/>), and a
+/// reference is an eighth of the struct (the address's 128 bits are 16-byte aligned); the host itself is made once, when
+/// its owner changes.
 /// </remarks>
 internal sealed record ClusterHost(IpCacheRule Rule, CidrBlock Block);
 

@@ -1,88 +1,193 @@
+using System.Collections;
+
 namespace MicroSeg.Grains.Rules;
 
 /// <summary>
-/// Items ordered by a text key (ordinal), each key once, with the keys kept in an array of their own. A splice finds
-/// its places by binary search over the keys: over the items, each probe read an object and its key's string (a
-/// workload record's id is two references further), all cold in the cache at 50,000 workloads.
+/// Items ordered by a text key (ordinal), each key once, kept in chunks of at most <see cref="MaxChunk"/> items, each
+/// chunk with its keys in an array of their own. A splice copies only the chunks it changes and the short list of
+/// chunks: the tables of one snapshot share every other chunk with the snapshot before. With one array per list, a
+/// write at 50,000 workloads copied the ≈ 500 entries of a node and of two identities, and since every list was replaced
+/// within a second, all of them were young at each collection and promoted again. Searches read the key arrays, not
+/// the items (over the items, each probe read an object and its key's string, cold in the cache at that size).
 /// </summary>
-internal sealed class KeyedRun<T>
+internal sealed class KeyedRun<T> : IReadOnlyList<T>
     where T : class
 {
-    public static readonly KeyedRun<T> Empty = new([], []);
+    /// <summary>Most items a chunk holds; a splice that makes one longer cuts it in halves.</summary>
+    public const int MaxChunk = 64;
 
-    private KeyedRun(string[] keys, T[] items) => (Keys, Items) = (keys, items);
+    // A chunk that falls under this after a splice is joined to its neighbour, so that chunks stay few.
+    private const int MinChunk = MaxChunk / 4;
 
-    /// <summary>The items' keys, in order.</summary>
-    public string[] Keys { get; }
+    public static readonly KeyedRun<T> Empty = new([]);
 
-    /// <summary>The items, ordered by key.</summary>
-    public T[] Items { get; }
+    private readonly Chunk[] _chunks;
+    // Index of each chunk's first item in the whole run, and each chunk's first key: what locates an index or a key.
+    private readonly int[] _starts;
+    private readonly string[] _firsts;
+
+    private KeyedRun(Chunk[] chunks)
+    {
+        _chunks = chunks;
+        _starts = new int[chunks.Length];
+        _firsts = new string[chunks.Length];
+        var count = 0;
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            (_starts[c], _firsts[c]) = (count, chunks[c].Keys[0]);
+            count += chunks[c].Keys.Length;
+        }
+        Count = count;
+    }
+
+    /// <summary>How many items the run holds.</summary>
+    public int Count { get; }
+
+    /// <summary>The item at <paramref name="index"/> in key order.</summary>
+    public T this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(index));
+            var c = Array.BinarySearch(_starts, index) is var at && at < 0 ? ~at - 1 : at;
+            return _chunks[c].Items[index - _starts[c]];
+        }
+    }
+
+    /// <summary>How many items each chunk holds (for tests of the chunk sizes).</summary>
+    internal IEnumerable<int> ChunkSizes => _chunks.Select(c => c.Keys.Length);
+
+    /// <summary>How many of this run's chunks <paramref name="other"/> shares (for tests of what a splice copies).</summary>
+    internal int SharedChunks(KeyedRun<T> other) => _chunks.Intersect(other._chunks, ReferenceEqualityComparer.Instance).Count();
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        foreach (var chunk in _chunks)
+        {
+            foreach (var item in chunk.Items)
+                yield return item;
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>
     /// A new run without the items of <paramref name="gone"/> (matched by <paramref name="same"/>) and with those of
-    /// <paramref name="coming"/>, in one allocation per array. Both are placed by binary search and the entries between
-    /// them are copied as blocks, so the ≈ 500 entries of an identity or node at 50,000 workloads are copied, not each
-    /// read; many leaving items are matched through a set.
+    /// <paramref name="coming"/>. Each is placed by binary search over the chunks' first keys, then over its chunk's
+    /// keys; the chunks no item falls in are shared with this run.
     /// </summary>
     public KeyedRun<T> Spliced(IReadOnlyCollection<T> gone, List<T> coming, Func<T, string> keyOf, IEqualityComparer<T> same)
     {
-        var cuts = new List<int>(gone.Count);
-        if (gone.Count > 16)
+        // Per chunk touched: the places of its leaving items, and its coming items with their keys.
+        var edits = new SortedDictionary<int, (List<int> Cuts, List<(string Key, T Item)> Coming)>();
+        (List<int> Cuts, List<(string Key, T Item)> Coming) EditOf(int chunk) =>
+            edits.TryGetValue(chunk, out var edit) ? edit : edits[chunk] = ([], []);
+        foreach (var item in gone)
         {
-            var set = new HashSet<T>(gone, same);
-            for (var i = 0; i < Items.Length; i++)
-            {
-                if (set.Contains(Items[i]))
-                    cuts.Add(i);
-            }
+            var key = keyOf(item);
+            var c = ChunkOf(key);
+            if (c < 0)
+                continue;
+            var at = Array.BinarySearch(_chunks[c].Keys, key, StringComparer.Ordinal);
+            if (at >= 0 && same.Equals(_chunks[c].Items[at], item))
+                EditOf(c).Cuts.Add(at);
         }
-        else
+        foreach (var item in coming)
         {
-            foreach (var item in gone)
-            {
-                var at = Array.BinarySearch(Keys, keyOf(item), StringComparer.Ordinal);
-                if (at >= 0 && same.Equals(Items[at], item))
-                    cuts.Add(at);
-            }
-            cuts.Sort();
+            var key = keyOf(item);
+            // A key before every chunk goes to the first; into an empty run, to a chunk made for it.
+            EditOf(Math.Max(0, ChunkOf(key))).Coming.Add((key, item));
         }
-        // In order, the coming items' places in the old arrays never decrease.
-        var comingKeys = new string[coming.Count];
-        var order = new int[coming.Count];
-        for (var k = 0; k < coming.Count; k++)
-            (comingKeys[k], order[k]) = (keyOf(coming[k]), k);
-        Array.Sort(comingKeys, order, StringComparer.Ordinal);
-        var places = new int[coming.Count];
-        for (var k = 0; k < coming.Count; k++)
-            places[k] = Array.BinarySearch(Keys, comingKeys[k], StringComparer.Ordinal) is var at && at < 0 ? ~at : at;
+        if (edits.Count == 0)
+            return this;
 
-        var length = Items.Length - cuts.Count + coming.Count;
-        if (length == 0)
-            return Empty;
-        var (keys, items) = (new string[length], new T[length]);
-        int from = 0, written = 0, c = 0, n = 0;
-        while (true)
+        var chunks = new List<Chunk>(_chunks.Length + 1);
+        var from = 0;
+        foreach (var (c, (cuts, arriving)) in edits)
         {
-            var cut = c < cuts.Count ? cuts[c] : int.MaxValue;
-            var place = n < places.Length ? places[n] : int.MaxValue;
-            var next = Math.Min(Math.Min(cut, place), Items.Length);
-            Array.Copy(Keys, from, keys, written, next - from);
-            Array.Copy(Items, from, items, written, next - from);
-            written += next - from;
-            from = next;
-            if (place <= cut && place != int.MaxValue)
+            for (; from < c && from < _chunks.Length; from++)
+                chunks.Add(_chunks[from]);
+            var changed = (c < _chunks.Length ? _chunks[c] : Chunk.None).Spliced(cuts, arriving);
+            from = c + 1;
+            if (changed.Keys.Length is > 0 and < MinChunk)
             {
-                (keys[written], items[written]) = (comingKeys[n], coming[order[n]]);
+                if (chunks.Count > 0)
+                {
+                    changed = Chunk.Joined(chunks[^1], changed);
+                    chunks.RemoveAt(chunks.Count - 1);
+                }
+                else if (from < _chunks.Length && !edits.ContainsKey(from))
+                    changed = Chunk.Joined(changed, _chunks[from++]);
+            }
+            if (changed.Keys.Length > 0)
+                chunks.AddRange(changed.Cut());
+        }
+        for (; from < _chunks.Length; from++)
+            chunks.Add(_chunks[from]);
+        return chunks.Count == 0 ? Empty : new KeyedRun<T>([.. chunks]);
+    }
+
+    /// <summary>The chunk that holds or would hold <paramref name="key"/>; -1 when the run is empty.</summary>
+    private int ChunkOf(string key)
+    {
+        if (_chunks.Length == 0)
+            return -1;
+        var at = Array.BinarySearch(_firsts, key, StringComparer.Ordinal);
+        return at >= 0 ? at : Math.Max(0, ~at - 1);
+    }
+
+    private sealed class Chunk(string[] keys, T[] items)
+    {
+        public static readonly Chunk None = new([], []);
+
+        public string[] Keys { get; } = keys;
+
+        public T[] Items { get; } = items;
+
+        /// <summary>Two neighbouring chunks as one.</summary>
+        public static Chunk Joined(Chunk first, Chunk second) =>
+            new([.. first.Keys, .. second.Keys], [.. first.Items, .. second.Items]);
+
+        /// <summary>This chunk without the items at <paramref name="cuts"/> and with <paramref name="coming"/>, in key order.</summary>
+        public Chunk Spliced(List<int> cuts, List<(string Key, T Item)> coming)
+        {
+            cuts.Sort();
+            coming.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            var length = Keys.Length - cuts.Count + coming.Count;
+            var (keys, items) = (new string[length], new T[length]);
+            int i = 0, c = 0, n = 0, written = 0;
+            while (written < length)
+            {
+                if (c < cuts.Count && cuts[c] == i)
+                {
+                    (i, c) = (i + 1, c + 1);
+                    continue;
+                }
+                var takeComing = n < coming.Count && (i == Keys.Length || string.CompareOrdinal(coming[n].Key, Keys[i]) < 0);
+                (keys[written], items[written]) = takeComing ? coming[n] : (Keys[i], Items[i]);
+                if (takeComing)
+                    n++;
+                else
+                    i++;
                 written++;
-                n++;
             }
-            else if (cut != int.MaxValue)
+            return new Chunk(keys, items);
+        }
+
+        /// <summary>This chunk, or its halves (repeatedly) while it holds more than <see cref="MaxChunk"/> items.</summary>
+        public IEnumerable<Chunk> Cut()
+        {
+            if (Keys.Length <= MaxChunk)
+                return [this];
+            var pieces = (Keys.Length + MaxChunk - 1) / MaxChunk;
+            var result = new Chunk[pieces];
+            for (var p = 0; p < pieces; p++)
             {
-                from++;
-                c++;
+                var (start, end) = (Keys.Length * p / pieces, Keys.Length * (p + 1) / pieces);
+                result[p] = new Chunk(Keys[start..end], Items[start..end]);
             }
-            else
-                return new KeyedRun<T>(keys, items);
+            return result;
         }
     }
 }

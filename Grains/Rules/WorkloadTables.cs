@@ -46,25 +46,25 @@ internal sealed class WorkloadTables
     public bool CanApply => _owners is not null;
 
     /// <summary>Identities that have workloads, ascending, with their workloads ordered by id.</summary>
-    public IEnumerable<KeyValuePair<uint, WorkloadRecord[]>> Identities =>
-        _byIdentity.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Items));
+    public IEnumerable<KeyValuePair<uint, IReadOnlyList<WorkloadRecord>>> Identities =>
+        _byIdentity.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key, (IReadOnlyList<WorkloadRecord>)kv.Value));
 
     /// <summary>A workload of <paramref name="identity"/> (all of them share its labels and namespace), or null when none has it.</summary>
-    public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads.Items[0] : null;
+    public WorkloadRecord? RepresentativeOf(uint identity) => _byIdentity.TryGetValue(identity, out var workloads) ? workloads[0] : null;
 
     /// <summary>The nodes <paramref name="identity"/>'s workloads are on, ordered by name; empty when none has it.</summary>
     public IReadOnlyList<string> NodesOf(uint identity) => _nodesByIdentity.TryGetValue(identity, out var nodes) ? nodes.Nodes : [];
 
     /// <summary>The workloads with an interface on <paramref name="node"/>, ordered by id.</summary>
-    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local.Items : [];
+    public IReadOnlyList<WorkloadRecord> LocalTo(string node) => _byNode.TryGetValue(node, out var local) ? local : [];
 
     /// <summary>The addresses that resolve to <paramref name="identity"/>, ordered as the ipcache is.</summary>
-    public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts.Items : [];
+    public IReadOnlyList<ClusterHost> HostsOf(uint identity) => _hostsByIdentity.TryGetValue(identity, out var hosts) ? hosts : [];
 
     /// <summary>Every workload address, ordered as the ipcache is.</summary>
     public ClusterHost[] AllHosts()
     {
-        var all = _hostsByIdentity.Values.SelectMany(h => h.Items).ToArray();
+        var all = _hostsByIdentity.Values.SelectMany(h => h).ToArray();
         Array.Sort(all, HostTextOrder.Instance);
         return all;
     }
@@ -159,7 +159,7 @@ internal sealed class WorkloadTables
         {
             var hosts = (_hostsByIdentity.GetValueOrDefault(identity) ?? KeyedRun<ClusterHost>.Empty)
                 .Spliced(lost.GetValueOrDefault(identity) ?? [], gained.GetValueOrDefault(identity) ?? [], h => h.Rule.Cidr, HostTextOrder.Instance);
-            hostsByIdentity.Set(identity, hosts.Items.Length == 0 ? null : hosts);
+            hostsByIdentity.Set(identity, hosts.Count == 0 ? null : hosts);
         }
         // What each changed address resolves to now, for tables derived from the previous ones by these texts alone.
         var changedHosts = !derived ? [] : texts.Order(StringComparer.Ordinal)
@@ -192,7 +192,7 @@ internal sealed class WorkloadTables
         {
             var list = (map.GetValueOrDefault(key) ?? KeyedRun<WorkloadRecord>.Empty)
                 .Spliced(removed[key].ToList(), added[key].ToList(), w => w.Spec.Id, ReferenceEqualityComparer.Instance);
-            map.Set(key, list.Items.Length == 0 ? null : list);
+            map.Set(key, list.Count == 0 ? null : list);
         }
     }
 }

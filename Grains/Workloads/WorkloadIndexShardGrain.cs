@@ -44,7 +44,7 @@ internal sealed class WorkloadIndexShardGrain(
     private PackedEntries _entries = new();
     private CoalescedStateWriter<WorkloadIndexShardState>? _writer;
 
-    private CoalescedStateWriter<WorkloadIndexShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack());
+    private CoalescedStateWriter<WorkloadIndexShardState> Writer => _writer ??= new(state, () => state.State.Packed = _entries.Pack(), () => state.State.Packed = []);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
