@@ -50,6 +50,9 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
         {
             if ((uint)index >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(index));
+            // Most reads are of the first item (an identity's representative).
+            if (index < _chunks[0].Items.Length)
+                return _chunks[0].Items[index];
             var c = Array.BinarySearch(_starts, index) is var at && at < 0 ? ~at - 1 : at;
             return _chunks[c].Items[index - _starts[c]];
         }
@@ -60,6 +63,15 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
 
     /// <summary>How many of this run's chunks <paramref name="other"/> shares (for tests of what a splice copies).</summary>
     internal int SharedChunks(KeyedRun<T> other) => _chunks.Intersect(other._chunks, ReferenceEqualityComparer.Instance).Count();
+
+    /// <summary>The items in one array: for a walk by index, which the chunks would answer by a search each.</summary>
+    public T[] ToArray()
+    {
+        var all = new T[Count];
+        for (var c = 0; c < _chunks.Length; c++)
+            Array.Copy(_chunks[c].Items, 0, all, _starts[c], _chunks[c].Items.Length);
+        return all;
+    }
 
     public IEnumerator<T> GetEnumerator()
     {
@@ -156,24 +168,31 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
             coming.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             var length = Keys.Length - cuts.Count + coming.Count;
             var (keys, items) = (new string[length], new T[length]);
-            int i = 0, c = 0, n = 0, written = 0;
-            while (written < length)
+            // The entries between two edits are copied as blocks: storing them one by one type-checks each reference.
+            int from = 0, written = 0, c = 0, n = 0;
+            while (true)
             {
-                if (c < cuts.Count && cuts[c] == i)
+                var cut = c < cuts.Count ? cuts[c] : int.MaxValue;
+                var place = n < coming.Count ? Place(coming[n].Key) : int.MaxValue;
+                var next = Math.Min(Math.Min(cut, place), Keys.Length);
+                Array.Copy(Keys, from, keys, written, next - from);
+                Array.Copy(Items, from, items, written, next - from);
+                written += next - from;
+                from = next;
+                if (place <= cut && place != int.MaxValue)
                 {
-                    (i, c) = (i + 1, c + 1);
-                    continue;
+                    (keys[written], items[written]) = coming[n++];
+                    written++;
                 }
-                var takeComing = n < coming.Count && (i == Keys.Length || string.CompareOrdinal(coming[n].Key, Keys[i]) < 0);
-                (keys[written], items[written]) = takeComing ? coming[n] : (Keys[i], Items[i]);
-                if (takeComing)
-                    n++;
+                else if (cut != int.MaxValue)
+                    (from, c) = (from + 1, c + 1);
                 else
-                    i++;
-                written++;
+                    return new Chunk(keys, items);
             }
-            return new Chunk(keys, items);
         }
+
+        // Where a key goes among this chunk's keys: before the first key that is not less.
+        private int Place(string key) => Array.BinarySearch(Keys, key, StringComparer.Ordinal) is var at && at < 0 ? ~at : at;
 
         /// <summary>This chunk, or its halves (repeatedly) while it holds more than <see cref="MaxChunk"/> items.</summary>
         public IEnumerable<Chunk> Cut()
@@ -190,4 +209,15 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
             return result;
         }
     }
+}
+
+/// <summary>Walks of a list by index.</summary>
+internal static class KeyedRunIndexing
+{
+    /// <summary>
+    /// <paramref name="list"/> as something cheap to read by index: a run's items copied into one array (a run answers
+    /// each index with a search for its chunk), any other list as it is.
+    /// </summary>
+    public static IReadOnlyList<T> ForIndexing<T>(this IReadOnlyList<T> list)
+        where T : class => list is KeyedRun<T> run ? run.ToArray() : list;
 }
