@@ -40,7 +40,6 @@ internal sealed class EndpointReuse
             return null;
         // The previous computation's endpoints follow its model's workloads of this node, ordered by id, as the new ones do.
         var before = earlier.LocalTo(node).ForIndexing();
-        local = local.ForIndexing();
         if (before.Count != previous.Endpoints.Length)
             return null;
         var index = new int[local.Count];

@@ -168,12 +168,15 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
             coming.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             var length = Keys.Length - cuts.Count + coming.Count;
             var (keys, items) = (new string[length], new T[length]);
+            // Where each coming key goes among this chunk's keys (before the first that is not less); in order, these
+            // never decrease.
+            var places = coming.ConvertAll(e => Array.BinarySearch(Keys, e.Key, StringComparer.Ordinal) is var at && at < 0 ? ~at : at);
             // The entries between two edits are copied as blocks: storing them one by one type-checks each reference.
             int from = 0, written = 0, c = 0, n = 0;
             while (true)
             {
                 var cut = c < cuts.Count ? cuts[c] : int.MaxValue;
-                var place = n < coming.Count ? Place(coming[n].Key) : int.MaxValue;
+                var place = n < places.Count ? places[n] : int.MaxValue;
                 var next = Math.Min(Math.Min(cut, place), Keys.Length);
                 Array.Copy(Keys, from, keys, written, next - from);
                 Array.Copy(Items, from, items, written, next - from);
@@ -190,9 +193,6 @@ internal sealed class KeyedRun<T> : IReadOnlyList<T>
                     return new Chunk(keys, items);
             }
         }
-
-        // Where a key goes among this chunk's keys: before the first key that is not less.
-        private int Place(string key) => Array.BinarySearch(Keys, key, StringComparer.Ordinal) is var at && at < 0 ? ~at : at;
 
         /// <summary>This chunk, or its halves (repeatedly) while it holds more than <see cref="MaxChunk"/> items.</summary>
         public IEnumerable<Chunk> Cut()

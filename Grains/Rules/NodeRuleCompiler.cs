@@ -88,7 +88,8 @@ internal static class NodeRuleCompiler
         var scope = model.Scope;
         var usedRules = new HashSet<string>();
         var usedCidrs = new HashSet<string>();
-        var local = model.LocalTo(node);
+        // Read by index below and in EndpointReuse: one array, not a chunk search per read.
+        var local = model.LocalTo(node).ForIndexing();
         // Some of the node's own workloads changed, but no template can have: reuse what the previous computation made
         // for every workload whose record is the same, and compute only the others (EndpointReuse).
         var reuse = EndpointReuse.From(previous, model, node, local, settings);
