@@ -11,7 +11,8 @@ namespace MicroSeg.Grains.Common;
 /// in the grain's turn just before each write: a state kept in a stored form (packed entries) is brought up to date
 /// there once per write instead of once per change. <paramref name="afterWrite"/>, when given, runs in the grain's turn
 /// once the write has ended, stored or not: a stored form needed only for writing is let go there, so that it dies
-/// young instead of being kept (and promoted by the GC) until the next write, seconds later.
+/// young instead of being kept (and promoted by the GC) until the next write, seconds later. For the same reason the
+/// writer lets go of its last write's task once that write has ended.
 /// </summary>
 internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action? beforeWrite = null, Action? afterWrite = null)
 {
@@ -24,7 +25,8 @@ internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action?
         if (_queued is { } queued)
             return queued.Task;
         queued = _queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _current = WriteAfterAsync(_current, queued);
+        var write = WriteAfterAsync(_current, queued);
+        _current = write.IsCompleted ? Task.CompletedTask : write;
         return queued.Task;
     }
 
@@ -47,6 +49,10 @@ internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action?
         finally
         {
             afterWrite?.Invoke();
+            // No write was queued behind this one, so the next write need not wait for it: the writer, long-lived,
+            // would otherwise keep this write's young task (and what it holds) until then.
+            if (_queued is null)
+                _current = Task.CompletedTask;
         }
     }
 }
