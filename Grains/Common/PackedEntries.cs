@@ -21,8 +21,21 @@ internal sealed class PackedEntries
 
     public int Count => _entries.Count;
 
-    /// <summary>Each entry's key and a copy of its value (for decoding a shard on activation).</summary>
-    public IEnumerable<KeyValuePair<string, byte[]>> Entries => _entries.Select(e => KeyValuePair.Create(e.Key, e.Value.Framed[e.Value.ValueAt..]));
+    /// <summary>Each entry's key and value (the value is read in place: it is valid until the entry is set again).</summary>
+    public IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>> Entries =>
+        _entries.Select(e => KeyValuePair.Create(e.Key, (ReadOnlyMemory<byte>)e.Value.Framed.AsMemory(e.Value.ValueAt)));
+
+    /// <summary>The value of <paramref name="key"/>, read in place; false when there is none.</summary>
+    public bool TryGetValue(string key, out ReadOnlyMemory<byte> value)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            value = entry.Framed.AsMemory(entry.ValueAt);
+            return true;
+        }
+        value = default;
+        return false;
+    }
 
     public byte[] this[string key]
     {

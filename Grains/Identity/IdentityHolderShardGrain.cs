@@ -29,25 +29,23 @@ internal sealed class IdentityHolderShardState
     public byte[] Packed { get; set; } = [];
 
     /// <summary>
-    /// Decodes the stored holders and moves those of the earlier shapes in (encoding them); <paramref name="moved"/> is
-    /// true when there were any (the state should be written).
+    /// The stored holders' entries, with those of the earlier shapes moved in (encoded); <paramref name="moved"/> is true
+    /// when there were any (the state should be written).
     /// </summary>
-    public (Dictionary<string, string[]> Holders, PackedEntries Entries) Decode(Serializer serializer, string owner, out bool moved)
+    public PackedEntries Decode(Serializer serializer, string owner, out bool moved)
     {
         var entries = PackedEntries.Unpack(Packed, owner);
-        var holders = new Dictionary<string, string[]>(entries.Count, StringComparer.Ordinal);
-        foreach (var (holder, bytes) in entries.Entries)
-            holders[holder] = serializer.Deserialize<string[]>(bytes) ?? [];
         moved = Holds.Count > 0 || Holders.Count > 0;
         foreach (var (holder, keys) in Holds.Select(h => (h.Key, h.Value.ToArray())).Concat(Holders.Select(h => (h.Key, h.Value))))
-        {
-            holders[holder] = [.. keys.Union(holders.GetValueOrDefault(holder) ?? [], StringComparer.Ordinal)];
-            entries[holder] = serializer.SerializeToArray(holders[holder]);
-        }
+            entries[holder] = serializer.SerializeToArray<string[]>([.. keys.Union(KeysOf(entries, holder, serializer), StringComparer.Ordinal)]);
         Holds.Clear();
         Holders.Clear();
-        return (holders, entries);
+        return entries;
     }
+
+    /// <summary>The label sets <paramref name="holder"/> holds in <paramref name="entries"/>; empty when it holds none.</summary>
+    public static string[] KeysOf(PackedEntries entries, string holder, Serializer serializer) =>
+        entries.TryGetValue(holder, out var bytes) ? serializer.Deserialize<string[]>(bytes) ?? [] : [];
 }
 
 /// <summary>A persisted part of the identity holder table.</summary>
@@ -59,8 +57,8 @@ internal sealed class IdentityHolderShardState
 internal sealed class IdentityHolderShardGrain(
     [PersistentState("identity-holders")] IPersistentState<IdentityHolderShardState> state, Serializer serializer) : Grain, IIdentityHolderShardGrain
 {
-    // The stored holders decoded (what changes and reads use), and each one's bytes, packed for each write.
-    private Dictionary<string, string[]> _holders = [];
+    // Each holder's label sets in their stored bytes, packed for each write. Nothing else is kept: a decoded copy of
+    // every holder was a second reference per change for the GC to trace from this long-lived grain to a young object.
     private PackedEntries _entries = new();
     private CoalescedStateWriter<IdentityHolderShardState>? _writer;
 
@@ -68,7 +66,7 @@ internal sealed class IdentityHolderShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_holders, _entries) = state.State.Decode(serializer, $"Identity holder shard {this.GetPrimaryKeyString()}", out var moved);
+        _entries = state.State.Decode(serializer, $"Identity holder shard {this.GetPrimaryKeyString()}", out var moved);
         if (moved)
             await Writer.WriteAsync();
     }
@@ -91,42 +89,36 @@ internal sealed class IdentityHolderShardGrain(
     /// <summary>Adds a hold to the table without writing it; false when it was already there.</summary>
     private bool Add(string labelKey, string holder)
     {
-        var keys = _holders.GetValueOrDefault(holder) ?? [];
+        var keys = KeysOf(holder);
         if (keys.Contains(labelKey, StringComparer.Ordinal))
             return false;
-        Set(holder, [.. keys, labelKey]);
+        _entries[holder] = serializer.SerializeToArray<string[]>([.. keys, labelKey]);
         return true;
     }
 
-    private void Set(string holder, string[] keys)
-    {
-        _holders[holder] = keys;
-        _entries[holder] = serializer.SerializeToArray(keys);
-    }
+    private string[] KeysOf(string holder) => IdentityHolderShardState.KeysOf(_entries, holder, serializer);
 
     public async Task ClearAsync()
     {
-        if (_holders.Count == 0)
+        if (_entries.Count == 0)
             return;
-        _holders.Clear();
         _entries.Clear();
         await Writer.WriteAsync();
     }
 
     public async Task RemoveAsync(string labelKey, string holder)
     {
-        if (!_holders.TryGetValue(holder, out var keys) || !keys.Contains(labelKey, StringComparer.Ordinal))
+        var keys = KeysOf(holder);
+        if (!keys.Contains(labelKey, StringComparer.Ordinal))
             return;
         if (keys.Length == 1)
-        {
-            _holders.Remove(holder);
             _entries.Remove(holder);
-        }
         else
-            Set(holder, [.. keys.Where(k => !string.Equals(k, labelKey, StringComparison.Ordinal))]);
+            _entries[holder] = serializer.SerializeToArray<string[]>([.. keys.Where(k => !string.Equals(k, labelKey, StringComparison.Ordinal))]);
         await Writer.WriteAsync();
     }
 
     public Task<IReadOnlyList<IdentityHold>> GetAllAsync() =>
-        Task.FromResult<IReadOnlyList<IdentityHold>>(_holders.SelectMany(h => h.Value.Select(k => new IdentityHold(k, h.Key))).ToList());
+        Task.FromResult<IReadOnlyList<IdentityHold>>(_entries.Entries
+            .SelectMany(e => (serializer.Deserialize<string[]>(e.Value) ?? []).Select(k => new IdentityHold(k, e.Key))).ToList());
 }

@@ -50,7 +50,7 @@ internal sealed class WorkloadIndexShardGrain(
     {
         var owner = $"Workload index shard {this.GetPrimaryKeyString()}";
         _entries = PackedEntries.Unpack(state.State.Packed, owner);
-        foreach (var (id, bytes) in _entries.Entries.Concat(state.State.Encoded))
+        foreach (var (id, bytes) in _entries.Entries.Concat(state.State.Encoded.Select(e => KeyValuePair.Create(e.Key, (ReadOnlyMemory<byte>)e.Value))))
             _records[id] = serializer.Deserialize<WorkloadRecord>(bytes)
                 ?? throw new InvalidOperationException($"{owner}: the stored record of '{id}' is empty.");
         if (state.State.Workloads.Count == 0 && state.State.Encoded.Count == 0)

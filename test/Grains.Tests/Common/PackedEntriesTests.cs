@@ -17,10 +17,13 @@ public sealed class PackedEntriesTests
         var read = PackedEntries.Unpack(entries.Pack(), "test");
 
         Assert.Equal(3, read.Count);
-        var byKey = read.Entries.ToDictionary(e => e.Key, e => e.Value);
+        var byKey = read.Entries.ToDictionary(e => e.Key, e => e.Value.ToArray());
         Assert.Equal([1, 2, 3], byKey["w1"]);
         Assert.Empty(byKey["ü-名前"]);
-        Assert.Equal(entries.Entries.Single(e => e.Key == "big").Value, byKey["big"]);
+        Assert.Equal(Enumerable.Range(0, 70_000).Select(i => (byte)i), byKey["big"]);
+        Assert.True(read.TryGetValue("w1", out var w1));
+        Assert.Equal([1, 2, 3], w1.ToArray());
+        Assert.False(read.TryGetValue("gone", out _));
     }
 
     [Fact]
