@@ -35,15 +35,33 @@ internal sealed class EndpointReuse
     public static EndpointReuse? From(CompiledRules? previous, ClusterRuleModel model, string node, IReadOnlyList<WorkloadRecord> local, EnforcementSettings settings)
     {
         if (previous is not { NamedIdentities: not null, Model: { } earlier } || !Equals(previous.Settings, settings)
-            || previous.Facts.Length != previous.Endpoints.Length || previous.PolicySlices.Count != previous.Endpoints.Length
-            || !model.KeepsTemplatesOf(earlier))
+            || !model.KeepsTemplatesOf(earlier) || SameRecords(previous, node, local) is not { } index)
+            return null;
+        var changed = new List<WorkloadRecord>();
+        for (var i = 0; i < local.Count; i++)
+        {
+            if (index[i] < 0)
+                changed.Add(local[i]);
+        }
+        // Mostly new workloads: a full computation costs about the same and keeps the rule numbers tidy.
+        return changed.Count * 2 > local.Count ? null : new EndpointReuse(index, changed);
+    }
+
+    /// <summary>
+    /// For each workload of <paramref name="local"/>, the index in <paramref name="previous"/>'s positional lists of the
+    /// same record instance, or -1 when its record changed or is new; null when <paramref name="previous"/> cannot be read
+    /// by position. What a full computation reads to keep an unchanged workload's endpoint rule and digest facts.
+    /// </summary>
+    public static int[]? SameRecords(CompiledRules? previous, string node, IReadOnlyList<WorkloadRecord> local)
+    {
+        if (previous is not { Model: { } earlier } || previous.Facts.Length != previous.Endpoints.Length
+            || previous.PolicySlices.Count != previous.Endpoints.Length)
             return null;
         // The previous computation's endpoints follow its model's workloads of this node, ordered by id, as the new ones do.
         var before = earlier.LocalTo(node).ForIndexing();
         if (before.Count != previous.Endpoints.Length)
             return null;
         var index = new int[local.Count];
-        var changed = new List<WorkloadRecord>();
         var j = 0;
         for (var i = 0; i < local.Count; i++)
         {
@@ -59,12 +77,8 @@ internal sealed class EndpointReuse
             if (j < before.Count && ReferenceEquals(before[j], w))
                 index[i] = j++;
             else
-            {
                 index[i] = -1;
-                changed.Add(w);
-            }
         }
-        // Mostly new workloads: a full computation costs about the same and keeps the rule numbers tidy.
-        return changed.Count * 2 > local.Count ? null : new EndpointReuse(index, changed);
+        return index;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MicroSeg.Grains.Interfaces.Identity;
 using MicroSeg.Grains.Interfaces.Nodes;
 using MicroSeg.Grains.Interfaces.Policies;
@@ -93,6 +92,9 @@ internal static class NodeRuleCompiler
         // Some of the node's own workloads changed, but no template can have: reuse what the previous computation made
         // for every workload whose record is the same, and compute only the others (EndpointReuse).
         var reuse = EndpointReuse.From(previous, model, node, local, settings);
+        // A full computation still keeps the endpoint rule (and its digest facts) of every workload whose record and
+        // rule are the same as last time, so that the node's delta recognises them by reference.
+        var same = reuse is null ? EndpointReuse.SameRecords(previous, node, local) : null;
 
         // Address blocks named by policies that apply here get node-local identities, and so do workload
         // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
@@ -156,8 +158,16 @@ internal static class NodeRuleCompiler
                 template = Template(w, applying);
             else if (!shared.TryGetValue(w.Identity, out template!))
                 shared[w.Identity] = template = Template(w, applying);
-            var endpoint = EndpointOf(w, EffectiveMode(w, settings), isolated.Ingress, isolated.Egress);
-            (endpoints[at], facts[at], workloadIds[at], templates[at]) = (endpoint, EndpointFacts.Of(w, endpoint, SpecFacts.Of(w.Spec).Digest), w.Spec.Id, template);
+            var mode = EffectiveMode(w, settings);
+            if (same?[at] is >= 0 and var kept && previous!.Endpoints[kept] is var made
+                && made.Mode == mode && made.IngressIsolated == isolated.Ingress && made.EgressIsolated == isolated.Egress)
+                (endpoints[at], facts[at]) = (made, previous.Facts[kept]);
+            else
+            {
+                var endpoint = new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, mode, isolated.Ingress, isolated.Egress, w.Spec.Addresses);
+                (endpoints[at], facts[at]) = (endpoint, EndpointFacts.Of(w, endpoint, SpecFacts.Of(w.Spec).Digest));
+            }
+            (workloadIds[at], templates[at]) = (w.Spec.Id, template);
         }
 
         var seen = new HashSet<EntryTemplate>(ReferenceEqualityComparer.Instance);
@@ -249,22 +259,6 @@ internal static class NodeRuleCompiler
             SharedTemplates = shared,
             Facts = facts,
         };
-    }
-
-    /// <summary>The endpoint rule last made for each workload record, reused while it is still right.</summary>
-    private static readonly ConditionalWeakTable<WorkloadRecord, EndpointRule> Endpoints = [];
-
-    /// <summary>
-    /// A workload's endpoint rule: the instance made by the previous computation when nothing in it changed, so a
-    /// node's delta recognises unchanged endpoints by reference instead of comparing their fields.
-    /// </summary>
-    private static EndpointRule EndpointOf(WorkloadRecord w, EnforcementMode mode, bool ingressIsolated, bool egressIsolated)
-    {
-        if (Endpoints.TryGetValue(w, out var made) && made.Mode == mode && made.IngressIsolated == ingressIsolated && made.EgressIsolated == egressIsolated)
-            return made;
-        made = new EndpointRule(w.Spec.Id, w.Spec.Interface!, w.Identity, mode, ingressIsolated, egressIsolated, w.Spec.Addresses);
-        Endpoints.AddOrUpdate(w, made);
-        return made;
     }
 
     /// <summary>The workload's own mode, else its first matching label group's, else the cluster default.</summary>

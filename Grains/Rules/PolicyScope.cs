@@ -105,7 +105,6 @@ internal sealed class PolicyScope
     /// </summary>
     public bool NamesAsPeer(PolicySpec policy, WorkloadRecord w)
     {
-        var hosts = SpecFacts.Of(w.Spec).Hosts;
         foreach (var (rule, peers, egress) in (policy.Ingress ?? []).Select(r => (r, r.From, false)).Concat((policy.Egress ?? []).Select(r => (r, r.To, true))))
         {
             if (peers is null || peers.Count == 0)
@@ -116,7 +115,7 @@ internal sealed class PolicyScope
             }
             foreach (var peer in peers)
             {
-                if (peer.Cidr is null ? PeerSelects(policy, peer, w) : hosts.Any(CidrBlock.Parse(peer.Cidr).Contains))
+                if (peer.Cidr is null ? PeerSelects(policy, peer, w) : SpecFacts.Of(w.Spec).Hosts.Any(CidrBlock.Parse(peer.Cidr).Contains))
                     return true;
             }
         }

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
 using MicroSeg.Grains.Interfaces.Policies;
 using MicroSeg.Grains.Interfaces.Workloads;
 
@@ -9,12 +9,19 @@ namespace MicroSeg.Grains.Rules;
 /// by every snapshot and every node computation, which would otherwise parse, format and hash the same addresses
 /// again each time.
 /// </summary>
+/// <remarks>
+/// Kept by workload id, with the spec instance they were made from, rather than in a weak table keyed by the spec: each
+/// entry of a weak table is a dependent handle, and every gen-0 collection scanned all of them (≈ 50,000 at 50,000
+/// workloads, several milliseconds of each pause). A derivation that sees a workload removed or replaced forgets its
+/// facts (<see cref="Forget"/>), and a build from scratch keeps only its snapshot's (<see cref="RetainOnly"/>).
+/// </remarks>
 internal sealed class SpecFacts
 {
-    private static readonly ConditionalWeakTable<WorkloadSpec, SpecFacts> Known = [];
+    private static readonly ConcurrentDictionary<string, SpecFacts> Known = new(StringComparer.Ordinal);
 
     private SpecFacts(WorkloadSpec spec)
     {
+        Spec = spec;
         Hosts = spec.Addresses.Select(a => CidrBlock.TryParse(a, out var b) && b.Value.PrefixLength == b.Value.Width ? b : null)
             .OfType<CidrBlock>().ToArray();
         HostTexts = Hosts.Select(h => h.ToString()).ToArray();
@@ -24,7 +31,41 @@ internal sealed class SpecFacts
         Digest = digest.Value;
     }
 
-    public static SpecFacts Of(WorkloadSpec spec) => Known.GetValue(spec, s => new SpecFacts(s));
+    public static SpecFacts Of(WorkloadSpec spec)
+    {
+        if (Known.TryGetValue(spec.Id, out var facts) && ReferenceEquals(facts.Spec, spec))
+            return facts;
+        // Another instance of the spec (a newer one, or one read by another silo of this process) replaces the entry;
+        // the reference check above keeps each caller's answer right whichever instance the entry holds.
+        facts = new SpecFacts(spec);
+        Known[spec.Id] = facts;
+        return facts;
+    }
+
+    /// <summary>Drops the facts of <paramref name="spec"/> when they are the ones kept for its id.</summary>
+    public static void Forget(WorkloadSpec spec)
+    {
+        if (Known.TryGetValue(spec.Id, out var facts) && ReferenceEquals(facts.Spec, spec))
+            Known.TryRemove(KeyValuePair.Create(spec.Id, facts));
+    }
+
+    /// <summary>Drops the facts of every workload id not in <paramref name="workloads"/> (a snapshot built from scratch).</summary>
+    public static void RetainOnly(IReadOnlyList<WorkloadRecord> workloads)
+    {
+        if (Known.IsEmpty)
+            return;
+        var ids = new HashSet<string>(workloads.Count, StringComparer.Ordinal);
+        foreach (var w in workloads)
+            ids.Add(w.Spec.Id);
+        foreach (var id in Known.Keys)
+        {
+            if (!ids.Contains(id))
+                Known.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The spec these facts were made from.</summary>
+    public WorkloadSpec Spec { get; }
 
     /// <summary>The spec's addresses as host blocks.</summary>
     /// <remarks>

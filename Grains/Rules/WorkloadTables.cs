@@ -39,6 +39,7 @@ internal sealed class WorkloadTables
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
     {
         var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], []);
+        SpecFacts.RetainOnly(workloads);
         return empty.Apply(new WorkloadDiff([], workloads), out _, derived: false);
     }
 
@@ -169,6 +170,13 @@ internal sealed class WorkloadTables
                 Before = ownedBefore.TryGetValue(text, out var owner) ? owner : null,
             })
             .ToArray();
+        // Facts of a spec that left with its record are let go (a computation still on an older snapshot makes them again).
+        var stayed = diff.Added.Select(w => w.Spec).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var w in diff.Removed)
+        {
+            if (!stayed.Contains(w.Spec))
+                SpecFacts.Forget(w.Spec);
+        }
         return new WorkloadTables(byIdentity, byNode, owners, hostsByIdentity, nodesByIdentity) { ChangedHosts = changedHosts };
     }
 

@@ -237,6 +237,35 @@ public sealed class NodeRuleCompilerTests
         Assert.Equal(EnforcementMode.Protect, NodeRuleCompiler.EffectiveMode(B, new EnforcementSettings()));
     }
 
+    /// <summary>
+    /// A full computation (a new policy: no template can be kept) keeps the endpoint rule instance of every workload
+    /// whose record and rule are unchanged, so that the node's delta passes it by reference; a changed record, isolation
+    /// or mode gets a new one, and the result is what a computation without a previous one gives.
+    /// </summary>
+    [Fact]
+    public void FullComputation_KeepsUnchangedEndpointsByInstance_AndEqualsAFreshOne()
+    {
+        var d = Workload("d", "n1", "vd", "198.18.0.4", 259);
+        var first = NodeRuleCompiler.Compile("n1", new ClusterRuleModel([A, B, d], [], NamespaceLabels.Empty), new NodeIdAllocations());
+        var model = new ClusterRuleModel([A, B with { Identity = 260 }, d], [Allow("p", "d", ingress: [Rule(From(Sel("a")), Port("TCP", 80))])], NamespaceLabels.Empty);
+        var ids = new NodeIdAllocations();
+
+        var second = NodeRuleCompiler.Compile("n1", model, ids, previous: first);
+        var fresh = NodeRuleCompiler.Compile("n1", model, new NodeIdAllocations());
+
+        Assert.Same(Endpoint(first, "a"), Endpoint(second, "a"));
+        Assert.NotSame(Endpoint(first, "b"), Endpoint(second, "b"));
+        Assert.Equal(260u, Endpoint(second, "b").Identity);
+        Assert.True(Endpoint(second, "d").IngressIsolated);
+        Assert.Equal(fresh.Endpoints, second.Endpoints);
+        Assert.Equal(fresh.Facts, second.Facts);
+        Assert.Equal((fresh.EndpointsDigest, fresh.PolicyDigest), (second.EndpointsDigest, second.PolicyDigest));
+
+        var monitored = NodeRuleCompiler.Compile("n1", model, ids, new EnforcementSettings { DefaultMode = EnforcementMode.Monitor }, previous: second);
+        Assert.All(monitored.Endpoints, e => Assert.Equal(EnforcementMode.Monitor, e.Mode));
+        Assert.NotEqual(second.EndpointsDigest, monitored.EndpointsDigest);
+    }
+
     private static CompiledRules Compile(PolicySpec[] policies) =>
         NodeRuleCompiler.Compile("n1", All, policies, new NodeIdAllocations());
 
