@@ -13,7 +13,9 @@ public interface IAddressClaimGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Gives the address to <paramref name="workloadId"/> when it is free or already theirs (renewing the
-    /// claim); otherwise changes nothing. Either way answers the claim as it stands afterwards.
+    /// claim); otherwise changes nothing. Either way answers the claim as it stands afterwards. A claim it gives or
+    /// renews always has a new <see cref="AddressClaim.Generation"/>: a release named before it (still in flight
+    /// when the holder claimed the address again) is void.
     /// </summary>
     Task<AddressClaim> ClaimAsync(string workloadId);
 
@@ -24,8 +26,12 @@ public interface IAddressClaimGrain : IGrainWithStringKey
     /// </summary>
     Task<AddressClaim> TakeOverAsync(string workloadId, AddressClaim stale);
 
-    /// <summary>Frees the address if <paramref name="workloadId"/> holds it; no-op otherwise.</summary>
-    Task ReleaseAsync(string workloadId);
+    /// <summary>
+    /// Frees the address if <paramref name="workloadId"/> holds it under <paramref name="generation"/> (read from the
+    /// claim just before); no-op otherwise. A release delivered late, after its holder claimed the address again,
+    /// names an older generation and so never frees an address the holder's record lists.
+    /// </summary>
+    Task ReleaseAsync(string workloadId, long generation);
 
     /// <summary>The claim as it stands.</summary>
     Task<AddressClaim> GetAsync();

@@ -68,11 +68,11 @@ internal sealed class AddressClaimGrain(
 
     public async Task<AddressClaim> ClaimAsync(string workloadId)
     {
-        // A holder's repeated claim renews it so that it cannot look stale while the holder's record is being
-        // written; within the first half of the settle period the persisted claim is fresh enough, and a PUT of
-        // a busy workload does not cost a storage write per address.
-        var fresh = state.State.Holder == workloadId && time.GetUtcNow() - state.State.ClaimedAt < WorkloadAddressClaims.SettlePeriod / 2;
-        if (!fresh && (state.State.Holder is null || state.State.Holder == workloadId))
+        // A holder's repeated claim renews it, so that it cannot look stale while the holder's record is being
+        // written, and moves its generation even when the claim is young: the holder may have dropped the address
+        // and sent a release that is still in flight, which must not free the address it now lists again. Only
+        // addresses a workload's stored record does not list yet are claimed, so this is no write per PUT.
+        if (state.State.Holder is null || state.State.Holder == workloadId)
             await SetHolderAsync(workloadId);
         return Current;
     }
@@ -84,9 +84,9 @@ internal sealed class AddressClaimGrain(
         return Current;
     }
 
-    public async Task ReleaseAsync(string workloadId)
+    public async Task ReleaseAsync(string workloadId, long generation)
     {
-        if (state.State.Holder != workloadId)
+        if (state.State.Holder != workloadId || state.State.Generation != generation)
             return;
         state.State.Holder = null;
         state.State.Generation++;

@@ -72,9 +72,17 @@ internal static class WorkloadAddressClaims
         return taken;
     }
 
-    /// <summary>Frees <paramref name="keys"/> if <paramref name="workloadId"/> holds them.</summary>
+    /// <summary>
+    /// Frees <paramref name="keys"/> if <paramref name="workloadId"/> holds them, each under the generation read just
+    /// before: a release that reaches the claim only after this workload claimed the address again changes nothing.
+    /// </summary>
     public static Task ReleaseAsync(IGrainFactory grains, string workloadId, IEnumerable<string> keys) =>
-        Task.WhenAll(keys.Select(k => grains.GetGrain<IAddressClaimGrain>(k).ReleaseAsync(workloadId)));
+        Task.WhenAll(keys.Select(async k =>
+        {
+            var claim = grains.GetGrain<IAddressClaimGrain>(k);
+            if (await claim.GetAsync() is { } current && current.IsHeldBy(workloadId))
+                await claim.ReleaseAsync(workloadId, current.Generation);
+        }));
 
     /// <summary>
     /// A settled claim whose holder's record does not list the address was left by a crash between claiming
