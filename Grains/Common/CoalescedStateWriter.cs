@@ -19,6 +19,9 @@ internal sealed class CoalescedStateWriter<T>(IPersistentState<T> state, Action?
     private Task _current = Task.CompletedTask;
     private TaskCompletionSource? _queued;
 
+    /// <summary>The write in progress or queued; <see cref="Task.CompletedTask"/> once the last one has ended (tests).</summary>
+    internal Task PendingWrite => _current;
+
     /// <summary>Completes once a write that started after this call has been stored, or fails with that write.</summary>
     public Task WriteAsync()
     {

@@ -35,6 +35,9 @@ internal sealed class IdentityHolderShardState
     public PackedEntries Decode(Serializer serializer, string owner, out bool moved)
     {
         var entries = PackedEntries.Unpack(Packed, owner);
+        // Every holder is decoded once here, so that a damaged entry fails the activation as before, not a later call.
+        foreach (var (_, bytes) in entries.Entries)
+            _ = serializer.Deserialize<string[]>(bytes);
         moved = Holds.Count > 0 || Holders.Count > 0;
         foreach (var (holder, keys) in Holds.Select(h => (h.Key, h.Value.ToArray())).Concat(Holders.Select(h => (h.Key, h.Value))))
             entries[holder] = serializer.SerializeToArray<string[]>([.. keys.Union(KeysOf(entries, holder, serializer), StringComparer.Ordinal)]);

@@ -60,6 +60,7 @@ internal sealed class ClusterRuleModel
         IReadOnlyList<NamespaceSpec>? namespacesSource, WorkloadTables tables, bool orderedById, ClusterRuleModel? carried, HashSet<uint>? touched)
     {
         Workloads = workloads;
+        SpecFacts.Trim(workloads);
         _policiesSource = policies;
         _namespacesSource = namespacesSource;
         _tables = tables;

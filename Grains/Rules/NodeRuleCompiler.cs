@@ -92,9 +92,6 @@ internal static class NodeRuleCompiler
         // Some of the node's own workloads changed, but no template can have: reuse what the previous computation made
         // for every workload whose record is the same, and compute only the others (EndpointReuse).
         var reuse = EndpointReuse.From(previous, model, node, local, settings);
-        // A full computation still keeps the endpoint rule (and its digest facts) of every workload whose record and
-        // rule are the same as last time, so that the node's delta recognises them by reference.
-        var same = reuse is null ? EndpointReuse.SameRecords(previous, node, local) : null;
 
         // Address blocks named by policies that apply here get node-local identities, and so do workload
         // addresses inside them where one identity's addresses lie in different blocks (NodeAddressBlocks).
@@ -116,6 +113,9 @@ internal static class NodeRuleCompiler
             reuse = null;
             blocks = BlocksOf(local);
         }
+        // A full computation still keeps the endpoint rule (and its digest facts) of every workload whose record and
+        // rule are the same as last time, so that the node's delta recognises them by reference.
+        var same = reuse is null ? EndpointReuse.SameRecords(previous, node, local) : null;
         var addressBlocks = new NodeAddressBlocks(blocks, model, key => ids.CidrIdentity(key, usedCidrs));
         // Every peer workload with the identity this node resolves it to: what an any-peer egress named port reads.
         IReadOnlyList<Remote>? everyone = null;

@@ -13,7 +13,8 @@ namespace MicroSeg.Grains.Rules;
 /// Kept by workload id, with the spec instance they were made from, rather than in a weak table keyed by the spec: each
 /// entry of a weak table is a dependent handle, and every gen-0 collection scanned all of them (≈ 50,000 at 50,000
 /// workloads, several milliseconds of each pause). A derivation that sees a workload removed or replaced forgets its
-/// facts (<see cref="Forget"/>), and a build from scratch keeps only its snapshot's (<see cref="RetainOnly"/>).
+/// facts (<see cref="Forget"/>). A computation still on an older snapshot can make them again, so every model also
+/// trims the facts to its own workloads once they outnumber them by a margin (<see cref="Trim"/>).
 /// </remarks>
 internal sealed class SpecFacts
 {
@@ -49,8 +50,18 @@ internal sealed class SpecFacts
             Known.TryRemove(KeyValuePair.Create(spec.Id, facts));
     }
 
-    /// <summary>Drops the facts of every workload id not in <paramref name="workloads"/> (a snapshot built from scratch).</summary>
-    public static void RetainOnly(IReadOnlyList<WorkloadRecord> workloads)
+    /// <summary>
+    /// Keeps only the facts of <paramref name="workloads"/>' ids when more than a margin (a quarter, at least 1,024) of
+    /// others are kept: a sweep costs a pass over both, so it runs about once per that many deleted workloads.
+    /// </summary>
+    public static void Trim(IReadOnlyList<WorkloadRecord> workloads)
+    {
+        if (Known.Count > workloads.Count + Math.Max(1024, workloads.Count / 4))
+            RetainOnly(workloads);
+    }
+
+    /// <summary>Drops the facts of every workload id not in <paramref name="workloads"/>.</summary>
+    internal static void RetainOnly(IReadOnlyList<WorkloadRecord> workloads)
     {
         if (Known.IsEmpty)
             return;
@@ -63,6 +74,9 @@ internal sealed class SpecFacts
                 Known.TryRemove(id, out _);
         }
     }
+
+    /// <summary>How many specs' facts are kept (tests).</summary>
+    internal static int Count => Known.Count;
 
     /// <summary>The spec these facts were made from.</summary>
     public WorkloadSpec Spec { get; }

@@ -39,7 +39,6 @@ internal sealed class WorkloadTables
     public static WorkloadTables Build(IReadOnlyList<WorkloadRecord> workloads)
     {
         var empty = new WorkloadTables([], new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], []);
-        SpecFacts.RetainOnly(workloads);
         return empty.Apply(new WorkloadDiff([], workloads), out _, derived: false);
     }
 

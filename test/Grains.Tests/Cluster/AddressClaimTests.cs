@@ -51,7 +51,8 @@ public sealed class AddressClaimTests(ClusterFixture fixture)
         await claim.ReleaseAsync(id, first.Generation);
         Assert.Equal(again, await claim.GetAsync());
 
-        // Through workload writes: the address dropped (released), then listed again; the first release arrives late.
+        // Through workload writes: the address dropped (released), then listed again; the release is delivered a
+        // second time (a retried message). Only the part above fails with a renewal that keeps the generation.
         var owner = grains.GetGrain<IWorkloadGrain>(id);
         await owner.SetAsync(PolicyFanoutTests.Workload(id, node, address, "web"));
         var held = await claim.GetAsync();

@@ -48,13 +48,16 @@ public sealed class CoalescedStateWriterTests
     }
 
     [Fact]
-    public async Task AWriteAfterTheLastOneEnded_StartsAtOnce()
+    public async Task AWriteAfterTheLastOneEnded_StartsAtOnce_AndTheWriterKeepsNoEndedWrite()
     {
         var state = new GatedState();
         var writer = new CoalescedStateWriter<List<int>>(state);
         var first = writer.WriteAsync();
+        Assert.False(writer.PendingWrite.IsCompleted);
         state.Release(0);
         await first;
+        // The long-lived writer must not keep the ended write's task until the next write (the GC would promote it).
+        Assert.Same(Task.CompletedTask, writer.PendingWrite);
 
         var second = writer.WriteAsync();
 

@@ -67,5 +67,21 @@ public sealed class SpecFactsTests
         Assert.NotSame(going, SpecFacts.Of(goes));
     }
 
+    [Fact]
+    public void Trim_SweepsOnlyOnceOthersOutnumberTheSnapshotByTheMargin()
+    {
+        SpecFacts.RetainOnly([]);
+        var kept = new WorkloadRecord(Spec("facts-kept", "198.18.1.1"), 256);
+        SpecFacts.Of(kept.Spec);
+        for (var i = 0; i < 1024; i++)
+            SpecFacts.Of(Spec($"facts-gone-{i}", "198.18.2.1"));
+
+        SpecFacts.Trim([kept]);
+        Assert.Equal(1025, SpecFacts.Count);
+        SpecFacts.Of(Spec("facts-gone-1024", "198.18.2.1"));
+        SpecFacts.Trim([kept]);
+        Assert.Equal(1, SpecFacts.Count);
+    }
+
     private static WorkloadSpec Spec(string id, params string[] addresses) => new() { Id = id, Node = "n1", Interface = $"v{id}", Addresses = addresses };
 }
