@@ -57,7 +57,7 @@ internal sealed partial class WorkloadGrain(
         var held = WorkloadAddressClaims.KeysOf(previous);
         var now = time.GetUtcNow();
         var checkHeld = _claimsCheckedAt is not { } checkedAt || now - checkedAt >= WorkloadAddressClaims.RecheckPeriod;
-        var taken = await WorkloadAddressClaims.ClaimAllAsync(GrainFactory, spec, held, checkHeld, time);
+        await WorkloadAddressClaims.ClaimAllAsync(GrainFactory, spec, held, checkHeld, time);
         // Every claim the next record lists is now known held: those of the previous one checked, the others just taken.
         if (checkHeld)
             _claimsCheckedAt = now;
@@ -97,11 +97,12 @@ internal sealed partial class WorkloadGrain(
         catch
         {
             // Storage refused the write (e.g. the database is down): reads of this activation must go on
-            // answering what is persisted, not the change the caller was told failed. A record stored before the
-            // failure (the hold's number was then corrected) lists the addresses just taken: they stay claimed.
+            // answering what is persisted, not the change the caller was told failed. The addresses just taken stay
+            // claimed: a write can fail after its commit (a lost connection), and then the stored record lists them.
+            // Released, they could be given to another workload while this record lists them; kept, they are
+            // refused to others only until the settle period ends, when a takeover asks this workload, which
+            // answers from what storage really holds (or the caller's retry of this write keeps them).
             state.State.Workload = stored ?? before;
-            if (stored is null)
-                await WorkloadAddressClaims.ReleaseAsync(GrainFactory, spec.Id, taken);
             throw;
         }
         finally
