@@ -27,6 +27,12 @@ internal sealed partial class WorkloadGrain(
     /// <summary>The record a write in progress replaces: until that write is persisted, its addresses are still held.</summary>
     private WorkloadRecord? _replacing;
 
+    /// <summary>
+    /// The record of a write that failed, which storage may hold all the same (a failure reported after the commit):
+    /// until a later write is stored, its addresses count as held when a takeover asks.
+    /// </summary>
+    private WorkloadRecord? _mayBeStored;
+
     /// <summary>When this activation last found every claim its persisted record lists held by it; null before the first check.</summary>
     private DateTimeOffset? _claimsCheckedAt;
 
@@ -86,6 +92,7 @@ internal sealed partial class WorkloadGrain(
                 throw;
             }
             stored = record;
+            _mayBeStored = null;
             if (await HeldAsync(holding, identity) is var holdIdentity && holdIdentity != identity)
             {
                 // The allocator restarted between the two calls and gave the label set another number.
@@ -100,8 +107,10 @@ internal sealed partial class WorkloadGrain(
             // answering what is persisted, not the change the caller was told failed. The addresses just taken stay
             // claimed: a write can fail after its commit (a lost connection), and then the stored record lists them.
             // Released, they could be given to another workload while this record lists them; kept, they are
-            // refused to others only until the settle period ends, when a takeover asks this workload, which
-            // answers from what storage really holds (or the caller's retry of this write keeps them).
+            // refused to others only until the settle period ends, when a takeover asks this workload, which then
+            // counts the record it may have stored as its own (_mayBeStored) until a later write is stored.
+            if (stored is null && !ReferenceEquals(state.State.Workload, before))
+                _mayBeStored = state.State.Workload;
             state.State.Workload = stored ?? before;
             throw;
         }
@@ -146,7 +155,8 @@ internal sealed partial class WorkloadGrain(
 
     public Task<bool> HoldsAddressAsync(string addressKey) =>
         Task.FromResult(WorkloadAddressClaims.KeysOf(state.State.Workload?.Spec).Contains(addressKey)
-            || WorkloadAddressClaims.KeysOf(_replacing?.Spec).Contains(addressKey));
+            || WorkloadAddressClaims.KeysOf(_replacing?.Spec).Contains(addressKey)
+            || WorkloadAddressClaims.KeysOf(_mayBeStored?.Spec).Contains(addressKey));
 
     public async Task<bool> DeleteAsync()
     {

@@ -49,6 +49,9 @@ public sealed class AddressClaimWriteFailureTests : IAsyncLifetime
         await Assert.ThrowsAsync<AddressInUseException>(
             () => grains.GetGrain<IWorkloadGrain>("wf-b").SetAsync(PolicyFanoutTests.Workload("wf-b", "wf-n", Address, "web")));
 
+        // Asked by a takeover, the holder counts the record it may have stored as its own.
+        Assert.True(await owner.HoldsAddressAsync(AddressKeys.Of(Address)));
+
         // The holder's retry of the write keeps the address.
         await owner.SetAsync(PolicyFanoutTests.Workload("wf-a", "wf-n", Address, "web"));
         Assert.True((await claim.GetAsync()).IsHeldBy("wf-a"));
