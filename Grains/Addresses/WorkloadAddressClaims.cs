@@ -37,14 +37,15 @@ internal static class WorkloadAddressClaims
     /// <summary>
     /// Claims (or renews) every address of <paramref name="spec"/> for it, in key order so that two workloads
     /// wanting the same addresses meet on the first one. On a conflict releases what this call newly took and
-    /// throws <see cref="AddressInUseException"/>. Returns the keys newly taken (not in <paramref name="held"/>).
+    /// throws <see cref="AddressInUseException"/>.
     /// With <paramref name="checkHeld"/> false, the keys in <paramref name="held"/> are taken as still held, unasked
     /// (see <see cref="RecheckPeriod"/>).
     /// </summary>
-    public static async Task<List<string>> ClaimAllAsync(IGrainFactory grains, WorkloadSpec spec, HashSet<string> held, bool checkHeld, TimeProvider time)
+    public static async Task ClaimAllAsync(IGrainFactory grains, WorkloadSpec spec, HashSet<string> held, bool checkHeld, TimeProvider time)
     {
         var wanted = spec.Addresses.Select((text, i) => (Key: AddressKeys.Of(text), Text: text, Field: $"addresses[{i}]"))
             .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        // The keys newly taken (not in held): what a conflict gives back.
         var taken = new List<string>();
         try
         {
@@ -52,7 +53,7 @@ internal static class WorkloadAddressClaims
             {
                 // An address the persisted record already lists needs no renewal: a takeover of a settled claim asks
                 // its holder first, and the holder answers from that record until the new one replaces it. A relabel
-                // of a workload untouched for half the settle period thus costs no claim write on its way to the nodes.
+                // thus costs no claim write on its way to the nodes.
                 if (held.Contains(key) && (!checkHeld || (await grains.GetGrain<IAddressClaimGrain>(key).GetAsync()).IsHeldBy(spec.Id)))
                     continue;
                 var claim = await grains.GetGrain<IAddressClaimGrain>(key).ClaimAsync(spec.Id);
@@ -69,7 +70,6 @@ internal static class WorkloadAddressClaims
             await ReleaseAsync(grains, spec.Id, taken);
             throw;
         }
-        return taken;
     }
 
     /// <summary>
