@@ -28,10 +28,11 @@ internal sealed partial class WorkloadGrain(
     private WorkloadRecord? _replacing;
 
     /// <summary>
-    /// The record of a write that failed, which storage may hold all the same (a failure reported after the commit):
-    /// until a later write is stored, its addresses count as held when a takeover asks.
+    /// The records of writes that failed, which storage may hold all the same (a failure reported after the commit):
+    /// until a later write is stored, their addresses count as held when a takeover asks. Several, since a second
+    /// failed write does not tell whether the first one was stored.
     /// </summary>
-    private WorkloadRecord? _mayBeStored;
+    private readonly List<WorkloadRecord> _mayBeStored = [];
 
     /// <summary>When this activation last found every claim its persisted record lists held by it; null before the first check.</summary>
     private DateTimeOffset? _claimsCheckedAt;
@@ -92,7 +93,7 @@ internal sealed partial class WorkloadGrain(
                 throw;
             }
             stored = record;
-            _mayBeStored = null;
+            _mayBeStored.Clear();
             if (await HeldAsync(holding, identity) is var holdIdentity && holdIdentity != identity)
             {
                 // The allocator restarted between the two calls and gave the label set another number.
@@ -110,7 +111,7 @@ internal sealed partial class WorkloadGrain(
             // refused to others only until the settle period ends, when a takeover asks this workload, which then
             // counts the record it may have stored as its own (_mayBeStored) until a later write is stored.
             if (stored is null && !ReferenceEquals(state.State.Workload, before))
-                _mayBeStored = state.State.Workload;
+                _mayBeStored.Add(state.State.Workload!);
             state.State.Workload = stored ?? before;
             throw;
         }
@@ -156,7 +157,7 @@ internal sealed partial class WorkloadGrain(
     public Task<bool> HoldsAddressAsync(string addressKey) =>
         Task.FromResult(WorkloadAddressClaims.KeysOf(state.State.Workload?.Spec).Contains(addressKey)
             || WorkloadAddressClaims.KeysOf(_replacing?.Spec).Contains(addressKey)
-            || WorkloadAddressClaims.KeysOf(_mayBeStored?.Spec).Contains(addressKey));
+            || _mayBeStored.Any(r => WorkloadAddressClaims.KeysOf(r.Spec).Contains(addressKey)));
 
     public async Task<bool> DeleteAsync()
     {

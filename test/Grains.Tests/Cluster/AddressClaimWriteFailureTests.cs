@@ -49,8 +49,13 @@ public sealed class AddressClaimWriteFailureTests : IAsyncLifetime
         await Assert.ThrowsAsync<AddressInUseException>(
             () => grains.GetGrain<IWorkloadGrain>("wf-b").SetAsync(PolicyFanoutTests.Workload("wf-b", "wf-n", Address, "web")));
 
-        // Asked by a takeover, the holder counts the record it may have stored as its own.
+        // Asked by a takeover, the holder counts the record it may have stored as its own, also after a second
+        // failed write (to another address), which does not tell whether the first was stored.
         Assert.True(await owner.HoldsAddressAsync(AddressKeys.Of(Address)));
+        CommitThenFailStorage.FailNextWriteOf.TryAdd(owner.GetGrainId(), true);
+        await Assert.ThrowsAsync<OrleansException>(() => owner.SetAsync(PolicyFanoutTests.Workload("wf-a", "wf-n", "198.18.63.5", "web")));
+        Assert.True(await owner.HoldsAddressAsync(AddressKeys.Of(Address)));
+        Assert.True(await owner.HoldsAddressAsync(AddressKeys.Of("198.18.63.5")));
 
         // The holder's retry of the write keeps the address.
         await owner.SetAsync(PolicyFanoutTests.Workload("wf-a", "wf-n", Address, "web"));
